@@ -1,0 +1,401 @@
+//! The provider model: everything OAuth Desk knows about one authorization server and the client
+//! registered at it, except secrets (those live in the vault). Plain data with validation; how
+//! it is stored is `store::config`'s business, how it is discovered is [`discovery`]'s.
+
+pub mod discovery;
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+/// Where the redirect lands when the user configured nothing: a loopback listener with a random
+/// port (RFC 8252 §7.3).
+pub const DEFAULT_REDIRECT_URI: &str = "http://127.0.0.1/callback";
+/// How long a sign-in may take before the loopback listener gives up.
+pub const DEFAULT_CALLBACK_TIMEOUT_SECS: u64 = 300;
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ProviderError {
+    #[error(
+        "invalid provider name {0:?}: use letters, digits, '_', '.' and '-' (at most 64 characters)"
+    )]
+    InvalidName(String),
+    #[error("invalid {field} {value:?}: {reason}")]
+    InvalidUrl {
+        field: &'static str,
+        value: String,
+        reason: String,
+    },
+    #[error("invalid parameter {0:?}: write it as key=value")]
+    InvalidParam(String),
+    #[error("the client id is empty")]
+    EmptyClientId,
+    #[error("unknown {what} {value:?}: expected one of {expected}")]
+    UnknownChoice {
+        what: &'static str,
+        value: String,
+        expected: &'static str,
+    },
+}
+
+/// A provider's name: a short identifier usable in file names and shell commands.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct ProviderName(String);
+
+impl ProviderName {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromStr for ProviderName {
+    type Err = ProviderError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let ok = !s.is_empty()
+            && s.len() <= 64
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+            && s != "."
+            && s != "..";
+        if ok {
+            Ok(ProviderName(s.to_owned()))
+        } else {
+            Err(ProviderError::InvalidName(s.to_owned()))
+        }
+    }
+}
+
+impl TryFrom<String> for ProviderName {
+    type Error = ProviderError;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
+    }
+}
+
+impl From<ProviderName> for String {
+    fn from(name: ProviderName) -> String {
+        name.0
+    }
+}
+
+impl fmt::Display for ProviderName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// How the client authenticates at the token endpoint (RFC 6749 §2.3, OIDC Core §9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuthMethod {
+    /// A public client: `client_id` in the body, no Authorization header at all.
+    None,
+    /// `client_id` and `client_secret` in the form body.
+    ClientSecretPost,
+    /// HTTP Basic with the form-urlencoded id and secret (RFC 6749 §2.3.1).
+    ClientSecretBasic,
+}
+
+impl FromStr for AuthMethod {
+    type Err = ProviderError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "none" => Ok(AuthMethod::None),
+            "post" | "client_secret_post" => Ok(AuthMethod::ClientSecretPost),
+            "basic" | "client_secret_basic" => Ok(AuthMethod::ClientSecretBasic),
+            _ => Err(ProviderError::UnknownChoice {
+                what: "client auth method",
+                value: s.to_owned(),
+                expected: "none, post, basic",
+            }),
+        }
+    }
+}
+
+impl fmt::Display for AuthMethod {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            AuthMethod::None => "none",
+            AuthMethod::ClientSecretPost => "client_secret_post",
+            AuthMethod::ClientSecretBasic => "client_secret_basic",
+        })
+    }
+}
+
+/// PKCE (RFC 7636). S256 unless a server can't do it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PkceMode {
+    #[default]
+    S256,
+    Plain,
+    Off,
+}
+
+impl FromStr for PkceMode {
+    type Err = ProviderError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "s256" => Ok(PkceMode::S256),
+            "plain" => Ok(PkceMode::Plain),
+            "off" | "none" => Ok(PkceMode::Off),
+            _ => Err(ProviderError::UnknownChoice {
+                what: "PKCE mode",
+                value: s.to_owned(),
+                expected: "s256, plain, off",
+            }),
+        }
+    }
+}
+
+/// How the authorization request reaches the server: a GET URL (the default) or a POST form
+/// (OIDC Core §3.1.2.1 allows both; traQ documents both).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuthorizeMethod {
+    #[default]
+    Get,
+    Post,
+}
+
+impl FromStr for AuthorizeMethod {
+    type Err = ProviderError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "get" => Ok(AuthorizeMethod::Get),
+            "post" => Ok(AuthorizeMethod::Post),
+            _ => Err(ProviderError::UnknownChoice {
+                what: "authorize method",
+                value: s.to_owned(),
+                expected: "get, post",
+            }),
+        }
+    }
+}
+
+/// One extra request parameter, `key=value`. A list, not a map: order is kept and a key may
+/// repeat (e.g. several `resource` indicators).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Param(pub String, pub String);
+
+impl FromStr for Param {
+    type Err = ProviderError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.split_once('=') {
+            Some((k, v)) if !k.is_empty() => Ok(Param(k.to_owned(), v.to_owned())),
+            _ => Err(ProviderError::InvalidParam(s.to_owned())),
+        }
+    }
+}
+
+/// The endpoints of a server. Discovery fills them; each can also be set by hand.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Endpoints {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authorization: Option<Url>,
+    pub token: Option<Url>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_authorization: Option<Url>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revocation: Option<Url>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub introspection: Option<Url>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub userinfo: Option<Url>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jwks: Option<Url>,
+}
+
+/// A configured provider. Contains no secret: whether a client secret exists is a flag, the
+/// secret itself is in the vault.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Provider {
+    pub name: ProviderName,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<Url>,
+    pub endpoints: Endpoints,
+    pub client_id: String,
+    pub auth_method: AuthMethod,
+    #[serde(default)]
+    pub has_client_secret: bool,
+    /// The scope string exactly as the user wrote it (some servers want commas).
+    #[serde(default)]
+    pub scope: String,
+    #[serde(default)]
+    pub pkce: PkceMode,
+    pub redirect_uri: Url,
+    #[serde(default)]
+    pub authorize_method: AuthorizeMethod,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub authorize_params: Vec<Param>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub token_params: Vec<Param>,
+    /// The server promised an `iss` parameter in authorization responses (RFC 9207 §3).
+    #[serde(default)]
+    pub iss_parameter_supported: bool,
+    #[serde(default = "default_timeout")]
+    pub callback_timeout_secs: u64,
+}
+
+fn default_timeout() -> u64 {
+    DEFAULT_CALLBACK_TIMEOUT_SECS
+}
+
+/// Where an authorization response comes back to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RedirectTarget {
+    /// `http://127.0.0.1[:port]/path` (or `localhost`, `[::1]`): OAuth Desk listens there.
+    /// `port: None` means "any free port", chosen when the listener starts.
+    Loopback { port: Option<u16> },
+    /// Anything else (`https://shop.example/`): the URL must be captured some other way
+    /// (pasted by the user, or intercepted by the login window).
+    External,
+}
+
+impl Provider {
+    pub fn redirect_target(&self) -> RedirectTarget {
+        redirect_target(&self.redirect_uri)
+    }
+
+    pub fn token_endpoint(&self) -> Option<&Url> {
+        self.endpoints.token.as_ref()
+    }
+
+    /// The scopes of `scope` as a list, whether the user separated them by spaces or commas.
+    pub fn scopes(&self) -> Vec<String> {
+        split_scopes(&self.scope)
+    }
+}
+
+pub fn redirect_target(uri: &Url) -> RedirectTarget {
+    let loopback_host = matches!(
+        uri.host_str(),
+        Some("127.0.0.1") | Some("localhost") | Some("[::1]")
+    );
+    if uri.scheme() == "http" && loopback_host {
+        RedirectTarget::Loopback { port: uri.port() }
+    } else {
+        RedirectTarget::External
+    }
+}
+
+/// Splits a scope string on spaces and commas (RFC 6749 §3.3 says spaces; some servers use
+/// commas), dropping empty items and duplicates while keeping order.
+pub fn split_scopes(scope: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for item in scope
+        .split([' ', ',', '\t', '\n'])
+        .filter(|s| !s.is_empty())
+    {
+        if !out.iter().any(|s| s == item) {
+            out.push(item.to_owned());
+        }
+    }
+    out
+}
+
+/// Parses a URL the user typed for an endpoint: absolute, http or https, no fragment.
+pub fn parse_endpoint(field: &'static str, value: &str) -> Result<Url, ProviderError> {
+    let invalid = |reason: &str| ProviderError::InvalidUrl {
+        field,
+        value: value.to_owned(),
+        reason: reason.to_owned(),
+    };
+    let url = Url::parse(value.trim()).map_err(|e| invalid(&e.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(invalid("only http and https URLs are supported"));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(invalid("the URL has no host"));
+    }
+    if url.fragment().is_some() {
+        return Err(invalid(
+            "an endpoint URL must not have a fragment (RFC 6749 §3.1)",
+        ));
+    }
+    Ok(url)
+}
+
+/// Parses a redirect URI: any absolute URL without a fragment (custom schemes included, since
+/// some registered redirect URIs are app links).
+pub fn parse_redirect_uri(value: &str) -> Result<Url, ProviderError> {
+    let invalid = |reason: &str| ProviderError::InvalidUrl {
+        field: "redirect URI",
+        value: value.to_owned(),
+        reason: reason.to_owned(),
+    };
+    let url = Url::parse(value.trim()).map_err(|e| invalid(&e.to_string()))?;
+    if url.fragment().is_some() {
+        return Err(invalid(
+            "a redirect URI must not have a fragment (RFC 6749 §3.1.2)",
+        ));
+    }
+    Ok(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_short_identifiers() {
+        for ok in ["google", "Keycloak-dev", "ec_cube.2", "a"] {
+            assert!(ok.parse::<ProviderName>().is_ok(), "{ok} should be valid");
+        }
+        for bad in ["", "has space", "slash/name", "..", "ünï", &"x".repeat(65)] {
+            assert!(
+                bad.parse::<ProviderName>().is_err(),
+                "{bad:?} must be rejected: names become file names and shell words"
+            );
+        }
+    }
+
+    #[test]
+    fn scopes_split_on_spaces_and_commas() {
+        assert_eq!(
+            split_scopes("email,calendar:read openid  openid"),
+            ["email", "calendar:read", "openid"]
+        );
+        assert!(split_scopes("").is_empty());
+    }
+
+    #[test]
+    fn loopback_redirects_are_recognised() {
+        let target = |s: &str| redirect_target(&Url::parse(s).unwrap());
+        assert_eq!(
+            target("http://127.0.0.1/callback"),
+            RedirectTarget::Loopback { port: None }
+        );
+        assert_eq!(
+            target("http://localhost:8765/cb"),
+            RedirectTarget::Loopback { port: Some(8765) }
+        );
+        assert_eq!(target("https://127.0.0.1/cb"), RedirectTarget::External);
+        assert_eq!(target("https://shop.example/"), RedirectTarget::External);
+    }
+
+    #[test]
+    fn params_need_a_key() {
+        assert_eq!(
+            "prompt=consent".parse::<Param>().unwrap(),
+            Param("prompt".into(), "consent".into())
+        );
+        assert_eq!(
+            "a==b".parse::<Param>().unwrap(),
+            Param("a".into(), "=b".into())
+        );
+        assert!("=x".parse::<Param>().is_err());
+        assert!("novalue".parse::<Param>().is_err());
+    }
+
+    #[test]
+    fn endpoints_must_be_http_urls() {
+        assert!(parse_endpoint("token URL", "https://x.example/token").is_ok());
+        assert!(parse_endpoint("token URL", "ftp://x.example/token").is_err());
+        assert!(parse_endpoint("token URL", "not a url").is_err());
+        assert!(parse_endpoint("token URL", "https://x.example/t#frag").is_err());
+    }
+}

@@ -1,0 +1,364 @@
+//! Token responses as real servers send them, and the token set OAuth Desk keeps.
+//!
+//! Tolerance is the point (RFC 6749 §5.1 as practised): `token_type` in any case, `expires_in`
+//! as a number or a string or absent, `scope` space- or comma-separated or a JSON array or
+//! absent, JSON or form-encoded bodies (GitHub without `Accept`), unknown fields kept, errors
+//! sent with status 200 (GitHub again). Anything that is not an OAuth answer is reported with
+//! its status, content type and a redacted excerpt — never a panic.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::http::HttpResponse;
+use crate::provider::split_scopes;
+use crate::redact;
+use crate::secret::Secret;
+
+/// An OAuth error response (RFC 6749 §5.2), fields kept apart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OAuthError {
+    pub error: String,
+    pub error_description: Option<String>,
+    pub error_uri: Option<String>,
+    /// The HTTP status it came with (absent for errors delivered by redirect).
+    pub status: Option<u16>,
+}
+
+impl std::fmt::Display for OAuthError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.error)?;
+        if let Some(d) = &self.error_description {
+            write!(f, ": {d}")?;
+        }
+        if let Some(u) = &self.error_uri {
+            write!(f, " (see {u})")?;
+        }
+        Ok(())
+    }
+}
+
+impl OAuthError {
+    /// Reads `error`, `error_description`, `error_uri` from parsed fields.
+    pub fn from_fields(fields: &Map<String, Value>, status: Option<u16>) -> Option<OAuthError> {
+        let text = |k: &str| fields.get(k).and_then(Value::as_str).map(str::to_owned);
+        Some(OAuthError {
+            error: text("error").filter(|e| !e.is_empty())?,
+            error_description: text("error_description"),
+            error_uri: text("error_uri"),
+            status,
+        })
+    }
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum TokenError {
+    #[error("the server refused: {0}")]
+    OAuth(OAuthError),
+    #[error("the server answered HTTP {status} ({content_type}), not an OAuth response: {excerpt}")]
+    NotOAuth {
+        status: u16,
+        content_type: String,
+        excerpt: String,
+    },
+    #[error("the token response has no access_token (HTTP {status}; fields: {fields})")]
+    MissingAccessToken { status: u16, fields: String },
+}
+
+/// A successful token response, parsed tolerantly.
+#[derive(Debug, Clone)]
+pub struct TokenResponse {
+    pub access_token: Secret,
+    /// As the server wrote it (`Bearer`, `bearer`, `DPoP`...).
+    pub token_type: String,
+    pub expires_in: Option<i64>,
+    pub refresh_token: Option<Secret>,
+    pub id_token: Option<Secret>,
+    /// `None` when the server did not say (then the grant is as requested, RFC 6749 §5.1).
+    pub scope: Option<Vec<String>>,
+    /// Every other field, kept for display (`some_user_info`, `user_id`, ...).
+    pub extra: Map<String, Value>,
+}
+
+/// Reads the fields of a JSON object or form-encoded body; `None` when it is neither.
+pub fn body_fields(response: &HttpResponse) -> Option<Map<String, Value>> {
+    let text = std::str::from_utf8(&response.body).ok()?.trim();
+    let looks_json = text.starts_with('{');
+    if response.content_type_is("json") || looks_json {
+        return match serde_json::from_str(text) {
+            Ok(Value::Object(map)) => Some(map),
+            _ => None,
+        };
+    }
+    let looks_form = !text.is_empty()
+        && !text.contains('<')
+        && !text.contains(char::is_whitespace)
+        && text.contains('=');
+    if response.content_type_is("x-www-form-urlencoded")
+        || (response.content_type_is("text/plain") && looks_form)
+    {
+        let map = url::form_urlencoded::parse(text.as_bytes())
+            .map(|(k, v)| (k.into_owned(), Value::String(v.into_owned())))
+            .collect();
+        return Some(map);
+    }
+    None
+}
+
+/// Describes a response that is not an OAuth answer, without leaking its secrets.
+pub fn not_oauth(response: &HttpResponse) -> TokenError {
+    TokenError::NotOAuth {
+        status: response.status,
+        content_type: response
+            .content_type
+            .clone()
+            .unwrap_or_else(|| "no content type".into()),
+        excerpt: if response.body.is_empty() {
+            "empty body".into()
+        } else {
+            redact::body_excerpt(&response.body, 200)
+        },
+    }
+}
+
+/// Parses a token endpoint response (RFC 6749 §5.1 / §5.2) tolerantly.
+pub fn parse_token_response(response: &HttpResponse) -> Result<TokenResponse, TokenError> {
+    let Some(mut fields) = body_fields(response) else {
+        return Err(not_oauth(response));
+    };
+    if let Some(error) = OAuthError::from_fields(&fields, Some(response.status)) {
+        return Err(TokenError::OAuth(error));
+    }
+    if !response.is_success() {
+        return Err(not_oauth(response));
+    }
+    let take_string = |fields: &mut Map<String, Value>, key: &str| match fields.remove(key) {
+        Some(Value::String(s)) if !s.is_empty() => Some(s),
+        Some(other @ Value::String(_)) | Some(other @ Value::Number(_)) => {
+            fields.insert(key.to_owned(), other);
+            None
+        }
+        _ => None,
+    };
+    let Some(access_token) = take_string(&mut fields, "access_token") else {
+        let names: Vec<&str> = fields.keys().map(String::as_str).collect();
+        return Err(TokenError::MissingAccessToken {
+            status: response.status,
+            fields: if names.is_empty() {
+                "none".into()
+            } else {
+                names.join(", ")
+            },
+        });
+    };
+    let token_type = take_string(&mut fields, "token_type").unwrap_or_else(|| "Bearer".into());
+    let expires_in = match fields.remove("expires_in") {
+        Some(v) => match crate::jwt::numeric(&v) {
+            Some(n) => Some(n.max(0)),
+            None => {
+                // Unreadable: keep it visible rather than guess.
+                fields.insert("expires_in".into(), v);
+                None
+            }
+        },
+        None => None,
+    };
+    let scope = match fields.remove("scope") {
+        Some(Value::String(s)) => Some(split_scopes(&s)),
+        Some(Value::Array(items)) => Some(
+            items
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect(),
+        ),
+        Some(other) => {
+            fields.insert("scope".into(), other);
+            None
+        }
+        None => None,
+    };
+    Ok(TokenResponse {
+        access_token: Secret::new(access_token),
+        token_type,
+        expires_in,
+        refresh_token: take_string(&mut fields, "refresh_token").map(Secret::new),
+        id_token: take_string(&mut fields, "id_token").map(Secret::new),
+        scope,
+        extra: fields,
+    })
+}
+
+/// Where a stored token set stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum TokenStatus {
+    Active,
+    /// The refresh token no longer works; a new sign-in is the only way forward.
+    SignInNeeded {
+        reason: String,
+    },
+}
+
+/// The grant that produced a token set, which decides how it is renewed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Grant {
+    AuthorizationCode,
+    RefreshToken,
+    ClientCredentials,
+    DeviceCode,
+}
+
+/// The tokens of one provider, as stored in the vault.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TokenSet {
+    #[serde(with = "crate::secret::vault_serde")]
+    pub access_token: Secret,
+    pub token_type: String,
+    /// Unix seconds; `None` when the server gave no `expires_in` (unknown expiry).
+    pub expires_at: Option<i64>,
+    /// Unix seconds when the current access token was received.
+    pub obtained_at: i64,
+    #[serde(default, with = "crate::secret::vault_serde_opt")]
+    pub refresh_token: Option<Secret>,
+    #[serde(default, with = "crate::secret::vault_serde_opt")]
+    pub id_token: Option<Secret>,
+    /// The scope string of the sign-in, exactly as sent.
+    pub requested_scope: String,
+    /// What the server said it granted; `None` = it did not say (granted as requested).
+    pub granted_scopes: Option<Vec<String>>,
+    #[serde(default)]
+    pub extra: Map<String, Value>,
+    /// The nonce of the sign-in that produced the ID token, for its validation.
+    #[serde(default, with = "crate::secret::vault_serde_opt")]
+    pub nonce: Option<Secret>,
+    pub grant: Grant,
+    #[serde(default)]
+    pub refresh_count: u32,
+    /// How many refreshes returned a new refresh token.
+    #[serde(default)]
+    pub rotations: u32,
+    pub status: TokenStatus,
+}
+
+impl TokenSet {
+    pub fn from_response(
+        response: TokenResponse,
+        requested_scope: &str,
+        grant: Grant,
+        nonce: Option<Secret>,
+        now: i64,
+    ) -> TokenSet {
+        TokenSet {
+            expires_at: response.expires_in.map(|s| now + s),
+            obtained_at: now,
+            access_token: response.access_token,
+            token_type: response.token_type,
+            refresh_token: response.refresh_token,
+            id_token: response.id_token,
+            requested_scope: requested_scope.to_owned(),
+            granted_scopes: response.scope,
+            extra: response.extra,
+            nonce,
+            grant,
+            refresh_count: 0,
+            rotations: 0,
+            status: TokenStatus::Active,
+        }
+    }
+
+    /// Applies a refresh response (RFC 6749 §6): a missing refresh token means the old one
+    /// stays valid; a missing scope means unchanged; a missing ID token keeps the old one.
+    pub fn apply_refresh(&mut self, response: TokenResponse, now: i64) {
+        self.access_token = response.access_token;
+        self.token_type = response.token_type;
+        self.expires_at = response.expires_in.map(|s| now + s);
+        self.obtained_at = now;
+        if let Some(rotated) = response.refresh_token {
+            if self
+                .refresh_token
+                .as_ref()
+                .is_none_or(|old| old.expose() != rotated.expose())
+            {
+                self.rotations += 1;
+            }
+            self.refresh_token = Some(rotated);
+        }
+        if let Some(id_token) = response.id_token {
+            self.id_token = Some(id_token);
+        }
+        if response.scope.is_some() {
+            self.granted_scopes = response.scope;
+        }
+        self.extra.extend(response.extra);
+        self.refresh_count += 1;
+        self.status = TokenStatus::Active;
+    }
+
+    pub fn lifetime(&self) -> Option<i64> {
+        self.expires_at.map(|at| at - self.obtained_at)
+    }
+
+    /// Seconds before expiry at which a refresh is due: `min(max(30 s, 10 % of the lifetime),
+    /// half the lifetime)` — the keeper's margin, capped for very short-lived tokens.
+    pub fn refresh_margin(&self) -> Option<i64> {
+        let lifetime = self.lifetime()?.max(0);
+        Some((lifetime / 10).max(30).min(lifetime / 2))
+    }
+
+    /// Whether the access token should be renewed before use. Never due without a known expiry.
+    pub fn is_due(&self, now: i64) -> bool {
+        match (self.expires_at, self.refresh_margin()) {
+            (Some(at), Some(margin)) => at - now <= margin,
+            _ => false,
+        }
+    }
+
+    pub fn is_expired(&self, now: i64) -> bool {
+        self.expires_at.is_some_and(|at| at <= now)
+    }
+
+    pub fn scopes(&self) -> ScopeDiff {
+        ScopeDiff::new(
+            &split_scopes(&self.requested_scope),
+            self.granted_scopes.as_deref(),
+        )
+    }
+}
+
+/// Requested versus granted scopes, for QA of consent screens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ScopeDiff {
+    pub requested: Vec<String>,
+    pub granted: Vec<String>,
+    /// Asked for, not given.
+    pub not_granted: Vec<String>,
+    /// Given without being asked for.
+    pub extra_granted: Vec<String>,
+    /// False when the server did not list scopes (then granted = requested).
+    pub server_listed: bool,
+}
+
+impl ScopeDiff {
+    pub fn new(requested: &[String], granted: Option<&[String]>) -> ScopeDiff {
+        let granted_list = granted.unwrap_or(requested).to_vec();
+        ScopeDiff {
+            not_granted: requested
+                .iter()
+                .filter(|s| !granted_list.contains(s))
+                .cloned()
+                .collect(),
+            extra_granted: granted_list
+                .iter()
+                .filter(|s| !requested.contains(s))
+                .cloned()
+                .collect(),
+            requested: requested.to_vec(),
+            granted: granted_list,
+            server_listed: granted.is_some(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

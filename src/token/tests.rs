@@ -1,0 +1,235 @@
+use std::time::Duration;
+
+use proptest::prelude::*;
+use url::Url;
+
+use super::*;
+
+fn response(status: u16, content_type: Option<&str>, body: &str) -> HttpResponse {
+    HttpResponse {
+        url: Url::parse("https://as.example/token").unwrap(),
+        status,
+        content_type: content_type.map(str::to_owned),
+        date: None,
+        body: body.as_bytes().to_vec(),
+        elapsed: Duration::ZERO,
+    }
+}
+
+fn json(body: &str) -> HttpResponse {
+    response(200, Some("application/json; charset=utf-8"), body)
+}
+
+#[test]
+fn the_french_google_tutorial_response_is_accepted() {
+    // Seed 001: comma-separated scopes, lowercase bearer, an unknown nested field.
+    let parsed = parse_token_response(&json(
+        r#"{"access_token":"ACCESS_TOKEN","token_type":"bearer","expires_in":2592000,
+            "refresh_token":"REFRESH_TOKEN","scope":"email,calendar:read",
+            "some_user_info":{"first_name":"John","is_cool":"definitely not!"}}"#,
+    ))
+    .unwrap();
+    assert_eq!(parsed.access_token.expose(), "ACCESS_TOKEN");
+    assert_eq!(parsed.token_type, "bearer");
+    assert_eq!(parsed.expires_in, Some(2592000));
+    assert_eq!(parsed.scope.as_deref().unwrap(), ["email", "calendar:read"]);
+    assert_eq!(
+        parsed.extra["some_user_info"]["first_name"], "John",
+        "unknown fields are kept for display"
+    );
+}
+
+#[test]
+fn expires_in_as_a_string_and_form_bodies_are_accepted() {
+    let parsed = parse_token_response(&response(
+        200,
+        Some("application/x-www-form-urlencoded"),
+        "access_token=gho_abc&scope=repo%2Cgist&token_type=bearer&expires_in=%203600",
+    ))
+    .unwrap();
+    assert_eq!(parsed.access_token.expose(), "gho_abc");
+    assert_eq!(parsed.expires_in, Some(3600));
+    assert_eq!(parsed.scope.as_deref().unwrap(), ["repo", "gist"]);
+
+    let parsed = parse_token_response(&json(r#"{"access_token":"a","expires_in":"600"}"#)).unwrap();
+    assert_eq!(parsed.expires_in, Some(600));
+    assert_eq!(
+        parsed.token_type, "Bearer",
+        "a missing token_type defaults to Bearer"
+    );
+    assert_eq!(parsed.scope, None, "no scope field means 'as requested'");
+}
+
+#[test]
+fn unreadable_expires_in_is_kept_not_guessed() {
+    let parsed =
+        parse_token_response(&json(r#"{"access_token":"a","expires_in":"soon"}"#)).unwrap();
+    assert_eq!(parsed.expires_in, None);
+    assert_eq!(parsed.extra["expires_in"], "soon");
+}
+
+#[test]
+fn error_bodies_become_oauth_errors_even_with_status_200() {
+    let err = parse_token_response(&response(
+        400,
+        Some("application/json"),
+        r#"{"error":"invalid_grant","error_description":"grant request is invalid"}"#,
+    ))
+    .unwrap_err();
+    let TokenError::OAuth(e) = err else {
+        panic!("expected an OAuth error, got {err:?}")
+    };
+    assert_eq!(e.error, "invalid_grant");
+    assert_eq!(
+        e.error_description.as_deref(),
+        Some("grant request is invalid")
+    );
+    assert_eq!(e.status, Some(400));
+
+    // GitHub answers errors with 200 and a form body.
+    let err = parse_token_response(&response(
+        200,
+        Some("application/x-www-form-urlencoded"),
+        "error=bad_verification_code&error_description=The+code+passed+is+incorrect",
+    ))
+    .unwrap_err();
+    assert!(matches!(err, TokenError::OAuth(ref e) if e.error == "bad_verification_code"));
+}
+
+#[test]
+fn html_and_garbage_are_described_with_status_and_type() {
+    let err = parse_token_response(&response(
+        502,
+        Some("text/html"),
+        "<html><body><h1>502 Bad Gateway</h1></body></html>",
+    ))
+    .unwrap_err();
+    let TokenError::NotOAuth {
+        status,
+        content_type,
+        excerpt,
+    } = err
+    else {
+        panic!("expected NotOAuth")
+    };
+    assert_eq!((status, content_type.as_str()), (502, "text/html"));
+    assert!(excerpt.contains("502 Bad Gateway"), "{excerpt}");
+
+    let err = parse_token_response(&json("{not json")).unwrap_err();
+    assert!(matches!(err, TokenError::NotOAuth { status: 200, .. }));
+}
+
+#[test]
+fn a_success_without_access_token_lists_what_came() {
+    let err = parse_token_response(&json(r#"{"token_type":"Bearer"}"#)).unwrap_err();
+    assert_eq!(
+        err,
+        TokenError::MissingAccessToken {
+            status: 200,
+            fields: "token_type".into()
+        }
+    );
+}
+
+#[test]
+fn excerpts_of_unexpected_bodies_hide_tokens() {
+    let err = parse_token_response(&response(
+        500,
+        Some("text/plain"),
+        "oops access_token=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.abcdefghijklmnop failed",
+    ))
+    .unwrap_err();
+    let text = err.to_string();
+    assert!(!text.contains("eyJ"), "{text}");
+}
+
+fn token_set(lifetime: Option<i64>) -> TokenSet {
+    let response = parse_token_response(&json(&match lifetime {
+        Some(s) => format!(r#"{{"access_token":"a","refresh_token":"r1","expires_in":{s}}}"#),
+        None => r#"{"access_token":"a","refresh_token":"r1"}"#.into(),
+    }))
+    .unwrap();
+    TokenSet::from_response(
+        response,
+        "openid read",
+        Grant::AuthorizationCode,
+        None,
+        1000,
+    )
+}
+
+#[test]
+fn refresh_margin_follows_the_contract() {
+    // min(max(30, 10 %), 50 %)
+    assert_eq!(token_set(Some(3600)).refresh_margin(), Some(360));
+    assert_eq!(token_set(Some(120)).refresh_margin(), Some(30));
+    assert_eq!(token_set(Some(10)).refresh_margin(), Some(5));
+    let set = token_set(Some(3600));
+    assert!(!set.is_due(1000 + 3600 - 361));
+    assert!(set.is_due(1000 + 3600 - 360));
+    assert!(
+        !token_set(None).is_due(i64::MAX / 2),
+        "no known expiry is never due"
+    );
+}
+
+#[test]
+fn refresh_keeps_the_old_refresh_token_when_none_comes_back() {
+    let mut set = token_set(Some(60));
+    set.apply_refresh(
+        parse_token_response(&json(r#"{"access_token":"b"}"#)).unwrap(),
+        2000,
+    );
+    assert_eq!(set.refresh_token.as_ref().unwrap().expose(), "r1");
+    assert_eq!(set.access_token.expose(), "b");
+    assert_eq!(
+        set.expires_at, None,
+        "a refresh without expires_in has an unknown expiry"
+    );
+    assert_eq!((set.refresh_count, set.rotations), (1, 0));
+
+    set.apply_refresh(
+        parse_token_response(&json(
+            r#"{"access_token":"c","refresh_token":"r2","expires_in":60}"#,
+        ))
+        .unwrap(),
+        3000,
+    );
+    assert_eq!(set.refresh_token.as_ref().unwrap().expose(), "r2");
+    assert_eq!((set.refresh_count, set.rotations), (2, 1));
+    assert_eq!(set.expires_at, Some(3060));
+}
+
+#[test]
+fn scope_diff_separates_missing_and_extra() {
+    let requested: Vec<String> = ["openid", "api:write", "email"].map(String::from).to_vec();
+    let granted: Vec<String> = ["openid", "email", "profile"].map(String::from).to_vec();
+    let diff = ScopeDiff::new(&requested, Some(&granted));
+    assert_eq!(diff.not_granted, ["api:write"]);
+    assert_eq!(diff.extra_granted, ["profile"]);
+    let diff = ScopeDiff::new(&requested, None);
+    assert!(diff.not_granted.is_empty() && !diff.server_listed);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+    #[test]
+    fn the_parser_never_panics(body in any::<Vec<u8>>(), status in 100u16..600, ct in prop::option::of("[a-z/+-]{0,30}")) {
+        let mut r = response(status, ct.as_deref(), "");
+        r.body = body;
+        let _ = parse_token_response(&r);
+    }
+
+    #[test]
+    fn the_parser_never_panics_on_json_shaped_bodies(
+        fields in prop::collection::vec(("[a-z_]{1,14}", prop_oneof![
+            Just(serde_json::Value::Null),
+            any::<i64>().prop_map(serde_json::Value::from),
+            any::<f64>().prop_map(serde_json::Value::from),
+            ".{0,20}".prop_map(serde_json::Value::from),
+        ]), 0..8)
+    ) {
+        let map: serde_json::Map<String, serde_json::Value> = fields.into_iter().collect();
+        let _ = parse_token_response(&json(&serde_json::Value::Object(map).to_string()));
+    }
+}

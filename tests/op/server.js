@@ -1,0 +1,133 @@
+// The test OpenID Provider: a real `oidc-provider` on 127.0.0.1 for OAuth Desk's integration
+// tests. Started by the Rust test harness; prints one JSON line `{"issuer": "..."}` on stdout
+// once it listens, then serves until killed.
+//
+// Environment:
+//   OP_PORT          port to bind (default 0: a random free port)
+//   OP_ACCESS_TTL    access token lifetime in seconds (default 60)
+//   OP_ROTATE        "0" turns refresh-token rotation off (default: every refresh rotates)
+//
+// Besides the provider itself it serves `GET /_test/log`: the token-endpoint requests it saw
+// (grant type, how the client authenticated, which refresh token was presented, status), so
+// tests can assert what reached the server, e.g. "no Authorization header for a public client".
+import http from 'node:http';
+import Provider from 'oidc-provider';
+
+const host = '127.0.0.1';
+const port = Number(process.env.OP_PORT || 0);
+const accessTtl = Number(process.env.OP_ACCESS_TTL || 60);
+const rotate = process.env.OP_ROTATE !== '0';
+
+// Test secrets only. The Basic client's secret has characters that RFC 6749 §2.3.1 makes the
+// client form-urlencode before base64, so a client that skips that step fails here.
+export const clients = [
+  {
+    client_id: 'public-app',
+    application_type: 'native',
+    token_endpoint_auth_method: 'none',
+    redirect_uris: ['http://127.0.0.1/callback'],
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+  },
+  {
+    client_id: 'basic-app',
+    client_secret: 'basic secret:with/special+chars%',
+    application_type: 'native',
+    token_endpoint_auth_method: 'client_secret_basic',
+    redirect_uris: ['http://127.0.0.1/callback'],
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+  },
+  {
+    client_id: 'post-app',
+    client_secret: 'post-secret-0123456789',
+    application_type: 'native',
+    token_endpoint_auth_method: 'client_secret_post',
+    redirect_uris: ['http://127.0.0.1/callback'],
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+  },
+  {
+    // A registered non-loopback redirect URI, like EC-CUBE's `https://<host>/`: the redirect is
+    // never served; the user pastes the final URL.
+    client_id: 'web-app',
+    client_secret: 'web-secret-0123456789',
+    application_type: 'web',
+    token_endpoint_auth_method: 'client_secret_post',
+    redirect_uris: ['https://shop.example/'],
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+  },
+];
+
+const log = [];
+let handler = (_req, res) => {
+  res.statusCode = 503;
+  res.end();
+};
+const server = http.createServer((req, res) => handler(req, res));
+
+server.listen(port, host, () => {
+  const issuer = `http://${host}:${server.address().port}`;
+  const provider = new Provider(issuer, {
+    clients,
+    pkce: { required: (_ctx, client) => client.clientAuthMethod === 'none' },
+    rotateRefreshToken: () => rotate,
+    ttl: {
+      AccessToken: accessTtl,
+      AuthorizationCode: 60,
+      IdToken: 3600,
+      RefreshToken: 24 * 3600,
+      Grant: 24 * 3600,
+      Session: 24 * 3600,
+      Interaction: 600,
+    },
+    features: {
+      devInteractions: { enabled: true },
+      clientCredentials: { enabled: true },
+      deviceFlow: { enabled: true },
+      introspection: { enabled: true },
+      revocation: { enabled: true },
+    },
+    scopes: ['openid', 'offline_access', 'profile', 'email', 'api:read', 'api:write'],
+    claims: { profile: ['name', 'preferred_username'], email: ['email', 'email_verified'] },
+    findAccount: (_ctx, sub) => ({
+      accountId: sub,
+      claims: () => ({ sub, name: `Test user ${sub}`, preferred_username: sub, email: `${sub}@example.test`, email_verified: true }),
+    }),
+  });
+  provider.on('server_error', (_ctx, err) => console.error('server_error', err));
+
+  // Record what reached the token endpoint, after the provider parsed it.
+  provider.use(async (ctx, next) => {
+    await next();
+    if (ctx.path !== '/token' || ctx.method !== 'POST') return;
+    const body = ctx.oidc?.body || {};
+    const auth = ctx.get('authorization');
+    let basic = null;
+    if (/^basic /i.test(auth)) {
+      const [id, secret] = Buffer.from(auth.slice(6), 'base64').toString().split(':');
+      basic = { id: decodeURIComponent(id), secret: decodeURIComponent(secret ?? '') };
+    }
+    log.push({
+      grant_type: body.grant_type,
+      authorization_scheme: auth ? auth.split(' ')[0] : null,
+      basic,
+      body_client_id: body.client_id ?? null,
+      body_client_secret: body.client_secret !== undefined,
+      refresh_token: body.refresh_token ?? null,
+      status: ctx.status,
+    });
+  });
+
+  const callback = provider.callback();
+  handler = (req, res) => {
+    if (req.url === '/_test/log') {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify(log));
+      return;
+    }
+    callback(req, res);
+  };
+  process.stdout.write(`${JSON.stringify({ issuer })}\n`);
+});
