@@ -1,0 +1,239 @@
+//! The authorization request and its response (RFC 6749 §4.1.1–4.1.2, OIDC Core §3.1.2).
+//!
+//! One [`AuthorizationRequest`] per sign-in holds the random `state`, `nonce` and PKCE
+//! verifier, builds the GET URL or the POST form, and checks the response that comes back:
+//! `state` (constant-time), `iss` (RFC 9207), `error`, then `code`. Where the response arrives
+//! from (loopback listener, login window, pasted URL) does not matter here.
+
+use url::Url;
+
+use super::pkce::Pkce;
+use crate::provider::{AuthorizeMethod, Param, Provider, split_scopes};
+use crate::secret::{Secret, random_urlsafe};
+use crate::token::OAuthError;
+
+/// Parameters OAuth Desk sets itself; a `--param` may not override them.
+pub const RESERVED_PARAMS: &[&str] = &[
+    "response_type",
+    "client_id",
+    "redirect_uri",
+    "scope",
+    "state",
+    "nonce",
+    "code_challenge",
+    "code_challenge_method",
+];
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum AuthorizationError {
+    #[error("the authorization server returned an error: {0}")]
+    Denied(OAuthError),
+    #[error(
+        "the response's state does not match this sign-in (a stale browser tab, or a forged redirect): refusing the code"
+    )]
+    StateMismatch,
+    #[error("the response has no state parameter: refusing the code")]
+    MissingState,
+    #[error(
+        "the response comes from issuer {found:?}, not {expected:?} (RFC 9207): refusing the code"
+    )]
+    IssuerMismatch { expected: String, found: String },
+    #[error("the server promised an iss parameter (RFC 9207) but the response has none")]
+    MissingIssuer,
+    #[error("the response has neither a code nor an error")]
+    MissingCode,
+    #[error("the URL {got} is not the redirect URI {expected}")]
+    WrongRedirect { expected: String, got: String },
+    #[error("{0:?} is not a URL")]
+    InvalidUrl(String),
+    #[error("{0} is set by OAuth Desk itself; use its own option instead of --param")]
+    ReservedParam(String),
+    #[error("the provider has no authorization endpoint configured")]
+    NoEndpoint,
+}
+
+/// One sign-in in progress.
+#[derive(Debug)]
+pub struct AuthorizationRequest {
+    pub endpoint: Url,
+    pub method: AuthorizeMethod,
+    pub redirect_uri: Url,
+    pub scope: String,
+    pub state: Secret,
+    pub nonce: Option<Secret>,
+    pub pkce: Option<Pkce>,
+    params: Vec<(String, String)>,
+    expected_issuer: Option<String>,
+    iss_required: bool,
+}
+
+impl AuthorizationRequest {
+    /// Builds the request for `provider`, redirecting to `redirect_uri` (the configured one,
+    /// with the listener's port filled in), asking for `scope` exactly as written.
+    pub fn new(
+        provider: &Provider,
+        redirect_uri: Url,
+        scope: &str,
+        extra: &[Param],
+    ) -> Result<AuthorizationRequest, super::FlowError> {
+        let endpoint = provider
+            .endpoints
+            .authorization
+            .clone()
+            .ok_or(AuthorizationError::NoEndpoint)?;
+        let state = Secret::new(random_urlsafe(32)?);
+        let wants_openid = split_scopes(scope).iter().any(|s| s == "openid");
+        let nonce = if wants_openid {
+            Some(Secret::new(random_urlsafe(32)?))
+        } else {
+            None
+        };
+        let pkce = Pkce::generate(provider.pkce)?;
+
+        let mut params: Vec<(String, String)> = vec![
+            ("response_type".into(), "code".into()),
+            ("client_id".into(), provider.client_id.clone()),
+            ("redirect_uri".into(), redirect_uri.to_string()),
+        ];
+        if !scope.is_empty() {
+            params.push(("scope".into(), scope.to_owned()));
+        }
+        params.push(("state".into(), state.expose().to_owned()));
+        if let Some(nonce) = &nonce {
+            params.push(("nonce".into(), nonce.expose().to_owned()));
+        }
+        if let Some(pkce) = &pkce {
+            params.push(("code_challenge".into(), pkce.challenge.clone()));
+            params.push(("code_challenge_method".into(), pkce.method.into()));
+        }
+        // Provider parameters, then this sign-in's: a later value replaces an earlier one.
+        for Param(k, v) in provider.authorize_params.iter().chain(extra) {
+            if RESERVED_PARAMS.contains(&k.as_str()) {
+                return Err(AuthorizationError::ReservedParam(k.clone()).into());
+            }
+            params.retain(|(key, _)| key != k);
+            params.push((k.clone(), v.clone()));
+        }
+        Ok(AuthorizationRequest {
+            endpoint,
+            method: provider.authorize_method,
+            redirect_uri,
+            scope: scope.to_owned(),
+            state,
+            nonce,
+            pkce,
+            params,
+            expected_issuer: provider.issuer.as_ref().map(|u| u.to_string()),
+            iss_required: provider.iss_parameter_supported,
+        })
+    }
+
+    /// The authorization URL for a GET request. Existing query parameters of the endpoint are
+    /// kept (RFC 6749 §3.1); every value is percent-encoded by `url`.
+    pub fn url(&self) -> Url {
+        let mut url = self.endpoint.clone();
+        url.query_pairs_mut().extend_pairs(&self.params);
+        url
+    }
+
+    /// The parameters, in order (for the POST form and for display).
+    pub fn params(&self) -> &[(String, String)] {
+        &self.params
+    }
+
+    /// A page that POSTs the request to the authorization endpoint by itself (for servers
+    /// that take the authorization request as a form, OIDC Core §3.1.2.1).
+    pub fn post_form_html(&self) -> String {
+        let inputs: String = self
+            .params
+            .iter()
+            .map(|(k, v)| {
+                format!(
+                    r#"<input type="hidden" name="{}" value="{}">"#,
+                    html_escape(k),
+                    html_escape(v)
+                )
+            })
+            .collect();
+        format!(
+            r#"<!doctype html><html><head><meta charset="utf-8"><title>OAuth Desk: signing in…</title></head>
+<body onload="document.forms[0].submit()"><form method="post" action="{action}">{inputs}
+<noscript><button type="submit">Continue to sign in</button></noscript></form></body></html>"#,
+            action = html_escape(self.endpoint.as_str())
+        )
+    }
+
+    /// Checks an authorization response that arrived at `url` and returns the code.
+    pub fn accept(&self, url: &Url) -> Result<Secret, AuthorizationError> {
+        let same_endpoint = url.scheme() == self.redirect_uri.scheme()
+            && url.host_str() == self.redirect_uri.host_str()
+            && url.port_or_known_default() == self.redirect_uri.port_or_known_default()
+            && url.path() == self.redirect_uri.path();
+        if !same_endpoint {
+            return Err(AuthorizationError::WrongRedirect {
+                expected: self.redirect_uri.to_string(),
+                got: crate::http::display_url(url),
+            });
+        }
+        let get = |name: &str| {
+            url.query_pairs()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.into_owned())
+        };
+        let error = get("error").map(|error| OAuthError {
+            error,
+            error_description: get("error_description"),
+            error_uri: get("error_uri"),
+            status: None,
+        });
+        match get("state") {
+            Some(state) if !self.state.matches(&state) => {
+                return Err(AuthorizationError::StateMismatch);
+            }
+            Some(_) => {}
+            // Some servers drop state on errors; the error is still worth showing.
+            None => {
+                return Err(
+                    error.map_or(AuthorizationError::MissingState, AuthorizationError::Denied)
+                );
+            }
+        }
+        match (get("iss"), &self.expected_issuer) {
+            (Some(found), Some(expected))
+                if found.trim_end_matches('/') != expected.trim_end_matches('/') =>
+            {
+                return Err(AuthorizationError::IssuerMismatch {
+                    expected: expected.clone(),
+                    found,
+                });
+            }
+            (None, Some(_)) if self.iss_required => return Err(AuthorizationError::MissingIssuer),
+            _ => {}
+        }
+        if let Some(error) = error {
+            return Err(AuthorizationError::Denied(error));
+        }
+        get("code")
+            .filter(|c| !c.is_empty())
+            .map(Secret::new)
+            .ok_or(AuthorizationError::MissingCode)
+    }
+}
+
+/// Parses what a person pasted: a full URL, possibly with spaces or quotes around it.
+pub fn parse_pasted_url(text: &str) -> Result<Url, AuthorizationError> {
+    let trimmed = text.trim().trim_matches(['"', '\'', '<', '>']);
+    Url::parse(trimmed)
+        .map_err(|_| AuthorizationError::InvalidUrl(crate::redact::redact_text(trimmed)))
+}
+
+pub fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+#[cfg(test)]
+mod tests;
