@@ -8,4 +8,5 @@ pub mod jwt;
 pub mod provider;
 pub mod redact;
 pub mod secret;
+pub mod store;
 pub mod token;

@@ -1,0 +1,73 @@
+//! Where OAuth Desk keeps its files: the platform's config and data directories
+//! (`~/.config/oauth-desk`, `~/.local/share/oauth-desk` on Linux), or one directory named by
+//! `OAUTH_DESK_HOME` for both (tests, portable setups, several profiles).
+
+use std::path::{Path, PathBuf};
+
+pub const HOME_ENV: &str = "OAUTH_DESK_HOME";
+
+#[derive(Debug, thiserror::Error)]
+pub enum PathsError {
+    #[error("no home directory found: set {HOME_ENV} to the directory OAuth Desk should use")]
+    NoHome,
+    #[error("could not create {path}: {source}")]
+    Create {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paths {
+    pub config_dir: PathBuf,
+    pub data_dir: PathBuf,
+}
+
+impl Paths {
+    pub fn from_env() -> Result<Paths, PathsError> {
+        if let Some(home) = std::env::var_os(HOME_ENV).filter(|h| !h.is_empty()) {
+            return Ok(Paths::in_dir(Path::new(&home)));
+        }
+        let dirs =
+            directories::ProjectDirs::from("", "", "oauth-desk").ok_or(PathsError::NoHome)?;
+        Ok(Paths {
+            config_dir: dirs.config_dir().to_path_buf(),
+            data_dir: dirs.data_dir().to_path_buf(),
+        })
+    }
+
+    pub fn in_dir(dir: &Path) -> Paths {
+        Paths {
+            config_dir: dir.to_path_buf(),
+            data_dir: dir.to_path_buf(),
+        }
+    }
+
+    pub fn config_file(&self) -> PathBuf {
+        self.config_dir.join("config.toml")
+    }
+
+    pub fn vault_file(&self) -> PathBuf {
+        self.data_dir.join("vault.bin")
+    }
+
+    pub fn locks_dir(&self) -> PathBuf {
+        self.data_dir.join("locks")
+    }
+
+    /// Creates `dir` (and parents) with mode 0700: it holds the vault and lock files.
+    pub fn ensure_private_dir(dir: &Path) -> Result<(), PathsError> {
+        let create = |e| PathsError::Create {
+            path: dir.display().to_string(),
+            source: e,
+        };
+        if dir.is_dir() {
+            return Ok(());
+        }
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.create(dir).map_err(create)
+    }
+}
