@@ -17,8 +17,8 @@ const USER_AGENT: &str = concat!("oauth-desk/", env!("CARGO_PKG_VERSION"));
 
 #[derive(Debug, thiserror::Error)]
 pub enum HttpError {
-    #[error("{url} did not answer within {secs} s", secs = TOTAL_TIMEOUT.as_secs())]
-    Timeout { url: String },
+    #[error("{url} did not answer within {secs} s")]
+    Timeout { url: String, secs: u64 },
     #[error("could not connect to {url}: {reason}")]
     Connect { url: String, reason: String },
     #[error("request to {url} failed: {reason}")]
@@ -86,18 +86,27 @@ impl HttpResponse {
 #[derive(Debug, Clone)]
 pub struct Http {
     client: reqwest::Client,
+    total_timeout: Duration,
 }
 
 impl Http {
     pub fn new() -> Result<Self, HttpError> {
+        Self::with_timeout(TOTAL_TIMEOUT)
+    }
+
+    /// A client whose requests give up after `total` (connecting after at most 10 s).
+    pub fn with_timeout(total: Duration) -> Result<Self, HttpError> {
         let client = reqwest::Client::builder()
             .user_agent(USER_AGENT)
             .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(CONNECT_TIMEOUT)
-            .timeout(TOTAL_TIMEOUT)
+            .connect_timeout(CONNECT_TIMEOUT.min(total))
+            .timeout(total)
             .build()
             .map_err(|e| HttpError::Setup(e.to_string()))?;
-        Ok(Http { client })
+        Ok(Http {
+            client,
+            total_timeout: total,
+        })
     }
 
     /// GET expecting JSON (discovery, JWKS, userinfo).
@@ -135,7 +144,11 @@ impl Http {
     ) -> Result<HttpResponse, HttpError> {
         let started = Instant::now();
         let shown = display_url(url);
-        let response = request.send().await.map_err(|e| classify(&shown, &e))?;
+        let timeout = self.total_timeout.as_secs();
+        let response = request
+            .send()
+            .await
+            .map_err(|e| classify(&shown, &e, timeout))?;
         let status = response.status().as_u16();
         let header = |name| {
             response
@@ -149,7 +162,7 @@ impl Http {
         let body = response
             .bytes()
             .await
-            .map_err(|e| classify(&shown, &e))?
+            .map_err(|e| classify(&shown, &e, timeout))?
             .to_vec();
         tracing::debug!(url = %shown, status, elapsed_ms = started.elapsed().as_millis() as u64, "http exchange");
         Ok(HttpResponse {
@@ -171,10 +184,10 @@ pub fn display_url(url: &Url) -> String {
     shown.to_string()
 }
 
-fn classify(url: &str, e: &reqwest::Error) -> HttpError {
+fn classify(url: &str, e: &reqwest::Error, secs: u64) -> HttpError {
     let url = url.to_owned();
     if e.is_timeout() {
-        HttpError::Timeout { url }
+        HttpError::Timeout { url, secs }
     } else if e.is_connect() {
         HttpError::Connect {
             url,

@@ -1,12 +1,22 @@
-//! OAuth Desk's engine: providers, flows, token parsing, storage. GUI-free; the CLI and the
-//! desktop shell are thin layers over it.
+//! OAuth Desk's engine: providers, flows, token parsing, validation, storage. GUI-free: the
+//! CLI (`src/bin/oauth-desk.rs`) and the desktop shell (`src-tauri/`) are thin layers over
+//! [`desk::Desk`].
 
+pub mod browser;
 pub mod callback;
+pub mod desk;
 pub mod flow;
 pub mod http;
 pub mod jwt;
+pub mod login;
 pub mod provider;
 pub mod redact;
+pub mod report;
 pub mod secret;
 pub mod store;
 pub mod token;
+pub mod verify;
+
+pub use desk::{Desk, DeskError, ProviderSpec};
+pub use login::{Capture, LoginOptions, PendingLogin};
+pub use secret::Secret;

@@ -123,7 +123,7 @@ impl AuthorizationRequest {
             nonce,
             pkce,
             params,
-            expected_issuer: provider.issuer.as_ref().map(|u| u.to_string()),
+            expected_issuer: provider.issuer.clone(),
             iss_required: provider.iss_parameter_supported,
         })
     }

@@ -50,7 +50,8 @@ pub enum DiscoveryError {
 /// What discovery found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Discovered {
-    pub issuer: Url,
+    /// As the document spells it.
+    pub issuer: String,
     pub endpoints: Endpoints,
     pub iss_parameter_supported: bool,
     pub code_challenge_methods: Vec<String>,
@@ -170,8 +171,9 @@ fn from_document(expected: &str, response: &HttpResponse) -> Result<Discovered, 
             field: "token_endpoint",
         });
     }
+    parse_issuer(&found)?;
     Ok(Discovered {
-        issuer: parse_issuer(&found)?,
+        issuer: found,
         endpoints,
         iss_parameter_supported: metadata.authorization_response_iss_parameter_supported,
         code_challenge_methods: metadata.code_challenge_methods_supported,

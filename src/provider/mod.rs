@@ -2,6 +2,7 @@
 //! registered at it, except secrets (those live in the vault). Plain data with validation; how
 //! it is stored is `store::config`'s business, how it is discovered is [`discovery`]'s.
 
+pub mod build;
 pub mod discovery;
 
 use std::fmt;
@@ -32,6 +33,14 @@ pub enum ProviderError {
     InvalidParam(String),
     #[error("the client id is empty")]
     EmptyClientId,
+    #[error("no token endpoint: give --issuer (discovery) or --token-url")]
+    MissingTokenEndpoint,
+    #[error("client authentication {0} needs a client secret: pass it with --client-secret-stdin")]
+    SecretRequired(AuthMethod),
+    #[error(
+        "a client secret was given but the client auth method is none, which never sends it: choose --auth-method post or basic"
+    )]
+    SecretUnused,
     #[error("unknown {what} {value:?}: expected one of {expected}")]
     UnknownChoice {
         what: &'static str,
@@ -214,8 +223,10 @@ pub struct Endpoints {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Provider {
     pub name: ProviderName,
+    /// Exactly as the discovery document spells it: issuers are compared as strings
+    /// (RFC 8414 §3.3, RFC 9207), so no URL normalisation may touch it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub issuer: Option<Url>,
+    pub issuer: Option<String>,
     pub endpoints: Endpoints,
     pub client_id: String,
     pub auth_method: AuthMethod,

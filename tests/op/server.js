@@ -107,7 +107,8 @@ server.listen(port, host, () => {
     let basic = null;
     if (/^basic /i.test(auth)) {
       const [id, secret] = Buffer.from(auth.slice(6), 'base64').toString().split(':');
-      basic = { id: decodeURIComponent(id), secret: decodeURIComponent(secret ?? '') };
+      const decode = (s) => decodeURIComponent(s.replace(/\+/g, ' '));
+      basic = { id: decode(id), secret: decode(secret ?? '') };
     }
     log.push({
       grant_type: body.grant_type,

@@ -4,7 +4,7 @@ use crate::provider::{AuthMethod, Endpoints, PkceMode, Provider};
 fn provider(pkce: PkceMode, iss_supported: bool) -> Provider {
     Provider {
         name: "p".parse().unwrap(),
-        issuer: Some(Url::parse("https://as.example").unwrap()),
+        issuer: Some("https://as.example".into()),
         endpoints: Endpoints {
             authorization: Some(Url::parse("https://as.example/authorize?tenant=a b").unwrap()),
             token: Some(Url::parse("https://as.example/token").unwrap()),

@@ -1,0 +1,291 @@
+//! Text rendering for the terminal. Presentation only: every fact comes from the engine.
+
+use std::fmt::Write;
+
+use oauth_desk::DeskError;
+use oauth_desk::jwt::DecodedJwt;
+use oauth_desk::provider::Provider;
+use oauth_desk::report::{Report, Status};
+use oauth_desk::token::TokenSet;
+use oauth_desk::verify::CheckResult;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+pub fn error_sentence(e: &DeskError) -> String {
+    e.to_string()
+}
+
+pub fn json<T: Serialize>(value: &T) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
+/// "3m 58s", "1h 02m", "2d 3h".
+pub fn duration(secs: i64) -> String {
+    let s = secs.abs();
+    match s {
+        0..60 => format!("{s}s"),
+        60..3600 => format!("{}m {:02}s", s / 60, s % 60),
+        3600..86400 => format!("{}h {:02}m", s / 3600, (s % 3600) / 60),
+        _ => format!("{}d {}h", s / 86400, (s % 86400) / 3600),
+    }
+}
+
+pub fn local_time(unix: i64) -> String {
+    match jiff::Timestamp::from_second(unix) {
+        Ok(ts) => ts
+            .to_zoned(jiff::tz::TimeZone::system())
+            .strftime("%Y-%m-%d %H:%M:%S %Z")
+            .to_string(),
+        Err(_) => unix.to_string(),
+    }
+}
+
+pub fn expiry_phrase(expires_at: Option<i64>, now: i64) -> String {
+    match expires_at {
+        None => "expiry unknown (the server sent no expires_in)".into(),
+        Some(at) if at > now => format!("expires {} (in {})", local_time(at), duration(at - now)),
+        Some(at) => format!("expired {} ({} ago)", local_time(at), duration(now - at)),
+    }
+}
+
+pub fn signed_in(name: &str, tokens: &TokenSet, now: i64) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "Signed in to {name}.");
+    let _ = writeln!(
+        out,
+        "  access token   {} · {}",
+        tokens.token_type,
+        expiry_phrase(tokens.expires_at, now)
+    );
+    let _ = writeln!(
+        out,
+        "  refresh token  {}",
+        if tokens.refresh_token.is_some() {
+            "yes"
+        } else {
+            "none (sign in again when the access token expires)"
+        }
+    );
+    if tokens.id_token.is_some() {
+        let _ = writeln!(
+            out,
+            "  ID token       yes (`oauth-desk show {name}` checks it)"
+        );
+    }
+    let diff = tokens.scopes();
+    if !diff.granted.is_empty() {
+        let _ = writeln!(out, "  scopes         {}", diff.granted.join(" "));
+    }
+    if !diff.not_granted.is_empty() {
+        let _ = writeln!(out, "  NOT granted    {}", diff.not_granted.join(" "));
+    }
+    out
+}
+
+pub fn provider(p: &Provider) -> String {
+    let mut out = String::new();
+    let mut line = |k: &str, v: String| {
+        if !v.is_empty() {
+            let _ = writeln!(out, "  {k:<20} {v}");
+        }
+    };
+    let url = |u: &Option<url::Url>| u.as_ref().map(|u| u.to_string()).unwrap_or_default();
+    line("name", p.name.to_string());
+    line("issuer", p.issuer.clone().unwrap_or_default());
+    line("authorize endpoint", url(&p.endpoints.authorization));
+    line("token endpoint", url(&p.endpoints.token));
+    line("device endpoint", url(&p.endpoints.device_authorization));
+    line("revocation endpoint", url(&p.endpoints.revocation));
+    line("introspection", url(&p.endpoints.introspection));
+    line("userinfo endpoint", url(&p.endpoints.userinfo));
+    line("JWKS", url(&p.endpoints.jwks));
+    line("client id", p.client_id.clone());
+    line(
+        "client auth",
+        format!(
+            "{}{}",
+            p.auth_method,
+            if p.has_client_secret {
+                " (secret in the vault)"
+            } else {
+                ""
+            }
+        ),
+    );
+    line("scope", p.scope.clone());
+    line("PKCE", format!("{:?}", p.pkce).to_uppercase());
+    line("redirect URI", p.redirect_uri.to_string());
+    line(
+        "authorize method",
+        format!("{:?}", p.authorize_method).to_uppercase(),
+    );
+    let params = |ps: &[oauth_desk::provider::Param]| {
+        ps.iter()
+            .map(|oauth_desk::provider::Param(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    line("authorize params", params(&p.authorize_params));
+    line("token params", params(&p.token_params));
+    out
+}
+
+fn claims_table(out: &mut String, claims: &Map<String, Value>, now: i64) {
+    let width = claims.keys().map(String::len).max().unwrap_or(0).min(24);
+    for (k, v) in claims {
+        let shown = match v {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        let note = match (k.as_str(), oauth_desk::jwt::numeric(v)) {
+            ("exp" | "iat" | "nbf" | "auth_time", Some(t)) => {
+                let rel = if t > now {
+                    format!("in {}", duration(t - now))
+                } else {
+                    format!("{} ago", duration(now - t))
+                };
+                format!("  ({}, {rel})", local_time(t))
+            }
+            _ => String::new(),
+        };
+        let _ = writeln!(out, "      {k:<width$}  {shown}{note}");
+    }
+}
+
+pub fn jwt(decoded: &DecodedJwt, now: i64) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "header");
+    claims_table(&mut out, &decoded.header, now);
+    let _ = writeln!(out, "claims");
+    claims_table(&mut out, &decoded.claims, now);
+    let _ = writeln!(
+        out,
+        "signature\n      {} bytes (not verified: decoding only)",
+        decoded.signature_len
+    );
+    out
+}
+
+pub fn report(r: &Report) -> String {
+    let mut out = String::new();
+    let status = match r.status {
+        Status::SignedIn => "● signed in",
+        Status::NotSignedIn => "○ not signed in",
+        Status::SignInNeeded => "▲ sign-in needed",
+        Status::Error => "✗ error",
+    };
+    let _ = writeln!(out, "{}  {status}", r.provider);
+    if let Some(detail) = &r.status_detail {
+        let _ = writeln!(out, "  {detail}");
+    }
+    if let Some(issuer) = &r.issuer {
+        let _ = writeln!(out, "  issuer {issuer} · client {}", r.client_id);
+    }
+    if r.status == Status::NotSignedIn {
+        let _ = writeln!(out, "  Sign in with `oauth-desk login {}`.", r.provider);
+        return out;
+    }
+    if let Some(at) = &r.access_token {
+        let alg = at
+            .header
+            .as_ref()
+            .and_then(|h| h.get("alg"))
+            .and_then(Value::as_str)
+            .map(|a| format!(" {a}"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "\nACCESS TOKEN  {}{alg} · {} · {}",
+            at.format.to_uppercase(),
+            at.token_type,
+            expiry_phrase(at.expires_at, r.now)
+        );
+        if let Some(l) = at.lifetime {
+            let _ = writeln!(out, "  lifetime {}", duration(l));
+        }
+        if let Some(v) = &at.value {
+            let _ = writeln!(out, "  value  {v}");
+        }
+        if let Some(claims) = &at.claims {
+            let _ = writeln!(out, "  claims");
+            claims_table(&mut out, claims, r.now);
+        }
+    }
+    if let Some(rt) = &r.refresh_token {
+        let _ = writeln!(
+            out,
+            "\nREFRESH TOKEN  {}",
+            if rt.present {
+                format!(
+                    "present · refreshed {}× · rotated {}×",
+                    rt.refresh_count, rt.rotations
+                )
+            } else {
+                "none".into()
+            }
+        );
+        if let Some(v) = &rt.value {
+            let _ = writeln!(out, "  value  {v}");
+        }
+    }
+    if let Some(id) = &r.id_token {
+        let passed = id
+            .checks
+            .iter()
+            .filter(|c| c.result == CheckResult::Pass)
+            .count();
+        let failed = id
+            .checks
+            .iter()
+            .filter(|c| c.result == CheckResult::Fail)
+            .count();
+        let _ = writeln!(
+            out,
+            "\nID TOKEN  {} {passed} passed, {failed} failed",
+            if failed == 0 { "✓" } else { "✗" }
+        );
+        if let Some(e) = &id.error {
+            let _ = writeln!(out, "  {e}");
+        }
+        for c in &id.checks {
+            let mark = match c.result {
+                CheckResult::Pass => "✓",
+                CheckResult::Fail => "✗",
+                CheckResult::Skip => "–",
+            };
+            let _ = writeln!(out, "  {mark} {:<6} {}", c.name, c.detail);
+        }
+        if let Some(claims) = &id.claims {
+            let _ = writeln!(out, "  claims");
+            claims_table(&mut out, claims, r.now);
+        }
+        if let Some(v) = &id.value {
+            let _ = writeln!(out, "  value  {v}");
+        }
+    }
+    if let Some(s) = &r.scopes {
+        let _ = writeln!(out, "\nSCOPES");
+        let _ = writeln!(out, "  requested      {}", s.requested.join(" "));
+        let _ = writeln!(
+            out,
+            "  granted        {}{}",
+            s.granted.join(" "),
+            if s.server_listed {
+                ""
+            } else {
+                " (the server did not list scopes: as requested)"
+            }
+        );
+        if !s.not_granted.is_empty() {
+            let _ = writeln!(out, "  ✗ not granted  {}", s.not_granted.join(" "));
+        }
+        if !s.extra_granted.is_empty() {
+            let _ = writeln!(out, "  + extra        {}", s.extra_granted.join(" "));
+        }
+    }
+    if !r.extra.is_empty() {
+        let _ = writeln!(out, "\nOTHER RESPONSE FIELDS");
+        claims_table(&mut out, &r.extra, r.now);
+    }
+    out
+}

@@ -1,0 +1,165 @@
+//! A sign-in in progress: the authorization request plus where its response will come back.
+//!
+//! The loopback case waits on the listener; the external case (a registered non-loopback
+//! redirect URI) takes the final URL from whoever captured it: a person pasting it into the
+//! CLI, or the desktop shell's login window intercepting the navigation.
+
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+use url::Url;
+
+use crate::callback::{CallbackError, LoopbackListener};
+use crate::flow::FlowError;
+use crate::flow::authorize::{AuthorizationError, AuthorizationRequest, parse_pasted_url};
+use crate::provider::{AuthorizeMethod, Param, Provider, RedirectTarget};
+use crate::secret::Secret;
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoginError {
+    #[error(transparent)]
+    Callback(#[from] CallbackError),
+    #[error(transparent)]
+    Flow(#[from] FlowError),
+    #[error(
+        "the POST authorize method needs a loopback redirect URI (OAuth Desk serves the form that posts the request); with {0} use GET"
+    )]
+    PostNeedsLoopback(String),
+    #[error("this sign-in waits on its loopback listener; there is no URL to paste")]
+    NotPasteable,
+    #[error("this sign-in has no loopback listener; paste the final redirect URL instead")]
+    NoListener,
+}
+
+impl From<AuthorizationError> for LoginError {
+    fn from(e: AuthorizationError) -> Self {
+        LoginError::Flow(FlowError::Authorization(e))
+    }
+}
+
+/// How the authorization response will be captured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Capture {
+    Loopback,
+    Paste,
+}
+
+/// Options of one sign-in.
+#[derive(Debug, Clone, Default)]
+pub struct LoginOptions {
+    /// Replaces the provider's scope string for this sign-in (sent exactly as written).
+    pub scope: Option<String>,
+    /// Extra authorization parameters for this sign-in (`prompt=consent`, ...).
+    pub params: Vec<Param>,
+    /// Overrides the provider's callback timeout.
+    pub timeout: Option<Duration>,
+}
+
+#[derive(Debug)]
+pub struct PendingLogin {
+    pub provider: Provider,
+    pub request: AuthorizationRequest,
+    listener: Option<LoopbackListener>,
+    open_url: Url,
+    timeout: Duration,
+}
+
+/// A checked authorization code with the request it answers.
+#[derive(Debug)]
+pub struct AuthorizedCode {
+    pub provider: Provider,
+    pub request: AuthorizationRequest,
+    pub code: Secret,
+}
+
+impl PendingLogin {
+    pub fn start(provider: Provider, options: &LoginOptions) -> Result<PendingLogin, LoginError> {
+        let scope = options
+            .scope
+            .clone()
+            .unwrap_or_else(|| provider.scope.clone());
+        let mut listener = match provider.redirect_target() {
+            RedirectTarget::Loopback { .. } => {
+                Some(LoopbackListener::bind(&provider.redirect_uri)?)
+            }
+            RedirectTarget::External => None,
+        };
+        let redirect_uri = listener.as_ref().map_or_else(
+            || provider.redirect_uri.clone(),
+            |l| l.redirect_uri().clone(),
+        );
+        let request = AuthorizationRequest::new(&provider, redirect_uri, &scope, &options.params)?;
+        let open_url = match (provider.authorize_method, listener.as_mut()) {
+            (AuthorizeMethod::Get, _) => request.url(),
+            (AuthorizeMethod::Post, Some(listener)) => {
+                listener.serve_start_page(request.post_form_html())?
+            }
+            (AuthorizeMethod::Post, None) => {
+                return Err(LoginError::PostNeedsLoopback(
+                    provider.redirect_uri.to_string(),
+                ));
+            }
+        };
+        let timeout = options
+            .timeout
+            .unwrap_or(Duration::from_secs(provider.callback_timeout_secs));
+        Ok(PendingLogin {
+            provider,
+            request,
+            listener,
+            open_url,
+            timeout,
+        })
+    }
+
+    /// The URL to open in a browser: the authorization URL, or for the POST method the local
+    /// page that posts it.
+    pub fn open_url(&self) -> &Url {
+        &self.open_url
+    }
+
+    pub fn capture(&self) -> Capture {
+        if self.listener.is_some() {
+            Capture::Loopback
+        } else {
+            Capture::Paste
+        }
+    }
+
+    pub fn redirect_uri(&self) -> &Url {
+        &self.request.redirect_uri
+    }
+
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    /// Blocks until the loopback listener receives the response (or times out / is
+    /// cancelled). Call from a blocking thread.
+    pub fn wait(mut self, cancel: Option<Arc<AtomicBool>>) -> Result<AuthorizedCode, LoginError> {
+        let listener = self.listener.take().ok_or(LoginError::NoListener)?;
+        let request = &self.request;
+        let code = listener.wait(self.timeout, cancel, |url| request.accept(url))??;
+        Ok(AuthorizedCode {
+            provider: self.provider,
+            request: self.request,
+            code,
+        })
+    }
+
+    /// Accepts the final redirect URL captured elsewhere (pasted, or intercepted by a login
+    /// window).
+    pub fn accept_url(self, text: &str) -> Result<AuthorizedCode, LoginError> {
+        if self.listener.is_some() {
+            return Err(LoginError::NotPasteable);
+        }
+        let url = parse_pasted_url(text)?;
+        let code = self.request.accept(&url)?;
+        Ok(AuthorizedCode {
+            provider: self.provider,
+            request: self.request,
+            code,
+        })
+    }
+}

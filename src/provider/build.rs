@@ -1,0 +1,181 @@
+//! Turning what the user typed (and what discovery found) into a valid [`Provider`]:
+//! explicit values win over discovered ones, defaults are the secure ones (PKCE S256, loopback
+//! redirect with a random port), and contradictions are refused before anything is saved.
+
+use super::discovery::Discovered;
+use super::{
+    AuthMethod, DEFAULT_CALLBACK_TIMEOUT_SECS, DEFAULT_REDIRECT_URI, Endpoints, Param, Provider,
+    ProviderError, ProviderName, parse_endpoint, parse_redirect_uri,
+};
+use crate::desk::ProviderSpec;
+use crate::flow::authorize::{AuthorizationError, RESERVED_PARAMS};
+
+pub fn build(
+    name: ProviderName,
+    spec: &ProviderSpec,
+    discovered: Option<Discovered>,
+    has_secret: bool,
+) -> Result<Provider, ProviderError> {
+    if spec.client_id.trim().is_empty() {
+        return Err(ProviderError::EmptyClientId);
+    }
+    let url = |field: &'static str, value: &Option<String>| {
+        value
+            .as_deref()
+            .map(|v| parse_endpoint(field, v))
+            .transpose()
+    };
+    let found = discovered
+        .as_ref()
+        .map(|d| d.endpoints.clone())
+        .unwrap_or_default();
+    let endpoints = Endpoints {
+        authorization: url("authorize URL", &spec.authorization_url)?.or(found.authorization),
+        token: url("token URL", &spec.token_url)?.or(found.token),
+        device_authorization: url("device URL", &spec.device_url)?.or(found.device_authorization),
+        revocation: url("revocation URL", &spec.revocation_url)?.or(found.revocation),
+        introspection: url("introspection URL", &spec.introspection_url)?.or(found.introspection),
+        userinfo: url("userinfo URL", &spec.userinfo_url)?.or(found.userinfo),
+        jwks: url("JWKS URL", &spec.jwks_url)?.or(found.jwks),
+    };
+    if endpoints.token.is_none() {
+        return Err(ProviderError::MissingTokenEndpoint);
+    }
+    let auth_method = match &spec.auth_method {
+        Some(m) => m.parse()?,
+        None if !has_secret => AuthMethod::None,
+        // RFC 6749 §2.3.1: servers must support Basic; prefer it unless discovery says otherwise.
+        None => match &discovered {
+            Some(d)
+                if !d.token_endpoint_auth_methods.is_empty()
+                    && !d
+                        .token_endpoint_auth_methods
+                        .iter()
+                        .any(|m| m == "client_secret_basic")
+                    && d.token_endpoint_auth_methods
+                        .iter()
+                        .any(|m| m == "client_secret_post") =>
+            {
+                AuthMethod::ClientSecretPost
+            }
+            _ => AuthMethod::ClientSecretBasic,
+        },
+    };
+    match (auth_method, has_secret) {
+        (AuthMethod::None, true) => return Err(ProviderError::SecretUnused),
+        (AuthMethod::ClientSecretBasic | AuthMethod::ClientSecretPost, false) => {
+            return Err(ProviderError::SecretRequired(auth_method));
+        }
+        _ => {}
+    }
+    let params = |list: &[String]| -> Result<Vec<Param>, ProviderError> {
+        list.iter().map(|p| p.parse()).collect()
+    };
+    let authorize_params = params(&spec.params)?;
+    if let Some(Param(k, _)) = authorize_params
+        .iter()
+        .find(|Param(k, _)| RESERVED_PARAMS.contains(&k.as_str()))
+    {
+        return Err(ProviderError::InvalidParam(
+            AuthorizationError::ReservedParam(k.clone()).to_string(),
+        ));
+    }
+    let default_scope = match &discovered {
+        Some(d) if d.document_url.path().ends_with("openid-configuration") => "openid".to_owned(),
+        _ => String::new(),
+    };
+    Ok(Provider {
+        name,
+        issuer: discovered.as_ref().map(|d| d.issuer.clone()),
+        endpoints,
+        client_id: spec.client_id.trim().to_owned(),
+        auth_method,
+        has_client_secret: has_secret,
+        scope: spec.scope.clone().unwrap_or(default_scope),
+        pkce: spec
+            .pkce
+            .as_deref()
+            .map(str::parse)
+            .transpose()?
+            .unwrap_or_default(),
+        redirect_uri: parse_redirect_uri(
+            spec.redirect_uri.as_deref().unwrap_or(DEFAULT_REDIRECT_URI),
+        )?,
+        authorize_method: spec
+            .authorize_method
+            .as_deref()
+            .map(str::parse)
+            .transpose()?
+            .unwrap_or_default(),
+        authorize_params,
+        token_params: params(&spec.token_params)?,
+        iss_parameter_supported: discovered
+            .as_ref()
+            .is_some_and(|d| d.iss_parameter_supported),
+        callback_timeout_secs: spec
+            .callback_timeout_secs
+            .unwrap_or(DEFAULT_CALLBACK_TIMEOUT_SECS),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec() -> ProviderSpec {
+        ProviderSpec {
+            name: "p".into(),
+            client_id: "id".into(),
+            authorization_url: Some("https://as.example/authorize".into()),
+            token_url: Some("https://as.example/token".into()),
+            ..ProviderSpec::default()
+        }
+    }
+
+    #[test]
+    fn defaults_are_the_secure_ones() {
+        let p = build("p".parse().unwrap(), &spec(), None, false).unwrap();
+        assert_eq!(p.auth_method, AuthMethod::None);
+        assert_eq!(p.pkce, super::super::PkceMode::S256);
+        assert_eq!(p.redirect_uri.as_str(), "http://127.0.0.1/callback");
+        let p = build("p".parse().unwrap(), &spec(), None, true).unwrap();
+        assert_eq!(
+            p.auth_method,
+            AuthMethod::ClientSecretBasic,
+            "RFC 6749 §2.3.1 default"
+        );
+    }
+
+    #[test]
+    fn contradictions_are_refused() {
+        let mut s = spec();
+        s.auth_method = Some("post".into());
+        assert_eq!(
+            build("p".parse().unwrap(), &s, None, false),
+            Err(ProviderError::SecretRequired(AuthMethod::ClientSecretPost))
+        );
+        s.auth_method = Some("none".into());
+        assert_eq!(
+            build("p".parse().unwrap(), &s, None, true),
+            Err(ProviderError::SecretUnused)
+        );
+        let mut s = spec();
+        s.token_url = None;
+        assert_eq!(
+            build("p".parse().unwrap(), &s, None, false),
+            Err(ProviderError::MissingTokenEndpoint)
+        );
+        let mut s = spec();
+        s.params = vec!["state=fixed".into()];
+        assert!(
+            build("p".parse().unwrap(), &s, None, false).is_err(),
+            "state is never user-set"
+        );
+        let mut s = spec();
+        s.client_id = " ".into();
+        assert_eq!(
+            build("p".parse().unwrap(), &s, None, false),
+            Err(ProviderError::EmptyClientId)
+        );
+    }
+}

@@ -1,0 +1,196 @@
+//! What `show` tells about a provider's tokens: status, expiry, decoded JWTs, ID-token checks,
+//! scopes requested versus granted. One serialisable model, the `show --json` format, which
+//! the CLI also renders as text and the desktop app will display. Token values are included
+//! only when revealed.
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::jwt;
+use crate::provider::Provider;
+use crate::secret::Secret;
+use crate::token::{ScopeDiff, TokenSet, TokenStatus};
+use crate::verify::{Check, DEFAULT_SKEW_SECS, Expected, check_id_token_claims};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    SignedIn,
+    NotSignedIn,
+    SignInNeeded,
+    Error,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub provider: String,
+    pub status: Status,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status_detail: Option<String>,
+    pub issuer: Option<String>,
+    pub client_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub access_token: Option<AccessTokenReport>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<RefreshTokenReport>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id_token: Option<IdTokenReport>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scopes: Option<ScopeDiff>,
+    /// Fields of the token response OAuth Desk has no name for, as the server sent them.
+    #[serde(skip_serializing_if = "Map::is_empty")]
+    pub extra: Map<String, Value>,
+    /// When the report was made (Unix seconds), for `expires_in`.
+    pub now: i64,
+    #[serde(skip)]
+    secrets: Secrets,
+}
+
+/// The token values, held back until [`Report::reveal`]; `Secret` keeps them out of `Debug`.
+#[derive(Debug, Clone, Default)]
+struct Secrets {
+    access: Option<Secret>,
+    refresh: Option<Secret>,
+    id: Option<Secret>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AccessTokenReport {
+    /// `jwt` or `opaque`.
+    pub format: &'static str,
+    pub token_type: String,
+    pub expires_at: Option<i64>,
+    /// Seconds left (negative once expired); `null` when the expiry is unknown.
+    pub expires_in: Option<i64>,
+    pub lifetime: Option<i64>,
+    pub obtained_at: i64,
+    pub expired: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub header: Option<Map<String, Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub claims: Option<Map<String, Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RefreshTokenReport {
+    pub present: bool,
+    pub refresh_count: u32,
+    pub rotations: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IdTokenReport {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub header: Option<Map<String, Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub claims: Option<Map<String, Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    pub checks: Vec<Check>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
+impl Report {
+    pub fn build(provider: &Provider, tokens: Option<&TokenSet>, now: i64) -> Report {
+        let mut report = Report {
+            provider: provider.name.to_string(),
+            status: Status::NotSignedIn,
+            status_detail: None,
+            issuer: provider.issuer.clone(),
+            client_id: provider.client_id.clone(),
+            access_token: None,
+            refresh_token: None,
+            id_token: None,
+            scopes: None,
+            extra: Map::new(),
+            now,
+            secrets: Secrets::default(),
+        };
+        let Some(tokens) = tokens else {
+            return report;
+        };
+        (report.status, report.status_detail) = match &tokens.status {
+            TokenStatus::Active => (Status::SignedIn, None),
+            TokenStatus::SignInNeeded { reason } => (Status::SignInNeeded, Some(reason.clone())),
+        };
+        let decoded = jwt::decode(tokens.access_token.expose()).ok();
+        report.access_token = Some(AccessTokenReport {
+            format: if decoded.is_some() { "jwt" } else { "opaque" },
+            token_type: tokens.token_type.clone(),
+            expires_at: tokens.expires_at,
+            expires_in: tokens.expires_at.map(|at| at - now),
+            lifetime: tokens.lifetime(),
+            obtained_at: tokens.obtained_at,
+            expired: tokens.is_expired(now),
+            header: decoded.as_ref().map(|d| d.header.clone()),
+            claims: decoded.map(|d| d.claims),
+            value: None,
+        });
+        report.refresh_token = Some(RefreshTokenReport {
+            present: tokens.refresh_token.is_some(),
+            refresh_count: tokens.refresh_count,
+            rotations: tokens.rotations,
+            value: None,
+        });
+        report.id_token = tokens
+            .id_token
+            .as_ref()
+            .map(|id| match jwt::decode(id.expose()) {
+                Ok(decoded) => {
+                    let issuer = provider.issuer.as_deref();
+                    let checks = check_id_token_claims(
+                        &decoded,
+                        &Expected {
+                            issuer,
+                            client_id: &provider.client_id,
+                            nonce: tokens.nonce.as_ref(),
+                            now,
+                            skew: DEFAULT_SKEW_SECS,
+                        },
+                    );
+                    IdTokenReport {
+                        header: Some(decoded.header),
+                        claims: Some(decoded.claims),
+                        error: None,
+                        checks,
+                        value: None,
+                    }
+                }
+                Err(e) => IdTokenReport {
+                    header: None,
+                    claims: None,
+                    error: Some(e.to_string()),
+                    checks: vec![],
+                    value: None,
+                },
+            });
+        report.scopes = Some(tokens.scopes());
+        report.extra = tokens.extra.clone();
+        report.secrets = Secrets {
+            access: Some(tokens.access_token.clone()),
+            refresh: tokens.refresh_token.clone(),
+            id: tokens.id_token.clone(),
+        };
+        report
+    }
+
+    /// Puts the token values into the report (`show --reveal`).
+    pub fn reveal(&mut self) {
+        let secrets = std::mem::take(&mut self.secrets);
+        let expose = |s: Option<Secret>| s.map(|s| s.expose().to_owned());
+        if let Some(a) = self.access_token.as_mut() {
+            a.value = expose(secrets.access);
+        }
+        if let Some(r) = self.refresh_token.as_mut() {
+            r.value = expose(secrets.refresh);
+        }
+        if let Some(i) = self.id_token.as_mut() {
+            i.value = expose(secrets.id);
+        }
+    }
+}
