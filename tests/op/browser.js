@@ -108,7 +108,11 @@ async function run(start) {
     }
     const html = await response.text();
     const form = parseForm(html);
-    if (!form) return; // a page without a form: the end of the journey (e.g. "you can close this tab")
+    if (!form) {
+      // A page without a form: the end of the journey (e.g. "you can close this tab").
+      trace(`${response.status} page without a form: ${html.replace(/\s+/g, ' ').slice(0, 300)}`);
+      return;
+    }
     if (action === 'deny' && form.fields.get('prompt') === 'consent') {
       url = new URL(`${url.pathname.replace(/\/$/, '')}/abort`, url);
       continue;

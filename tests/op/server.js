@@ -73,6 +73,10 @@ server.listen(port, host, () => {
     clients,
     pkce: { required: (_ctx, client) => client.clientAuthMethod === 'none' },
     rotateRefreshToken: () => rotate,
+    // traQ-style servers take the authorization request as a POST form too (OIDC Core
+    // §3.1.2.1); oidc-provider needs SameSite=None session cookies for that.
+    enableHttpPostMethods: true,
+    cookies: { long: { sameSite: 'none' }, short: { sameSite: 'none' } },
     ttl: {
       AccessToken: accessTtl,
       AuthorizationCode: 60,

@@ -1,0 +1,263 @@
+//! The shared harness: a real OpenID Provider (`tests/op/server.js`, npm `oidc-provider`) on
+//! 127.0.0.1 with a random port, OAuth Desk homes in temp dirs, and the CLI run as a user runs
+//! it, with `tests/op/browser.js` as `$BROWSER` completing sign-ins headlessly.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+pub const PASSPHRASE: &str = "test vault passphrase";
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn browser_js() -> PathBuf {
+    repo().join("tests/op/browser.js")
+}
+
+/// The test OP, killed on drop.
+pub struct Op {
+    child: Child,
+    pub issuer: String,
+}
+
+impl Op {
+    pub fn start() -> Op {
+        Op::start_with(&[])
+    }
+
+    /// Starts the OP with extra environment (`OP_ACCESS_TTL`, `OP_ROTATE`).
+    pub fn start_with(env: &[(&str, &str)]) -> Op {
+        let dir = repo().join("tests/op");
+        assert!(
+            dir.join("node_modules/oidc-provider").is_dir(),
+            "the test OP is not installed: run `npm ci --prefix tests/op` (the README's test command does)"
+        );
+        let mut child = Command::new("node")
+            .arg("server.js")
+            .current_dir(&dir)
+            .envs(env.iter().copied())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("node must be installed to run the test OP");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let _ = BufReader::new(stdout).read_line(&mut line);
+            let _ = tx.send(line);
+        });
+        let line = rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("the test OP did not start within 30 s");
+        let info: Value = serde_json::from_str(&line).expect("the OP prints its issuer as JSON");
+        let issuer = info["issuer"].as_str().expect("issuer").to_owned();
+        Op { child, issuer }
+    }
+
+    /// What reached the token endpoint so far (see server.js).
+    pub fn token_log(&self) -> Vec<Value> {
+        reqwest::blocking::get(format!("{}/_test/log", self.issuer))
+            .and_then(|r| r.json())
+            .expect("the OP serves its request log")
+    }
+
+    pub fn token_endpoint(&self) -> String {
+        format!("{}/token", self.issuer)
+    }
+}
+
+impl Drop for Op {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The result of one CLI run.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    #[track_caller]
+    pub fn ok(self) -> Run {
+        assert_eq!(self.code, 0, "the command failed:\n{}\n{}", self.stdout, self.stderr);
+        self
+    }
+
+    #[track_caller]
+    pub fn fails(self, code: i32, needle: &str) -> Run {
+        assert_eq!(self.code, code, "wrong exit code:\n{}\n{}", self.stdout, self.stderr);
+        assert!(
+            self.stderr.contains(needle),
+            "stderr should mention {needle:?}:\n{}",
+            self.stderr
+        );
+        assert_eq!(
+            self.stderr.trim().lines().filter(|l| l.starts_with("error:")).count(),
+            1,
+            "one clear error line: {}",
+            self.stderr
+        );
+        self
+    }
+
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.stdout))
+    }
+}
+
+/// An OAuth Desk home (config + vault) in a temp dir, with a passphrase vault unless told
+/// otherwise, and the headless browser as `$BROWSER`.
+pub struct Home {
+    pub dir: tempfile::TempDir,
+    pub env: Vec<(String, String)>,
+}
+
+impl Home {
+    pub fn new() -> Home {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let env = vec![
+            ("OAUTH_DESK_HOME".into(), dir.path().display().to_string()),
+            ("OAUTH_DESK_PASSPHRASE".into(), PASSPHRASE.into()),
+            ("BROWSER".into(), browser_js().display().to_string()),
+            ("NO_COLOR".into(), "1".into()),
+        ];
+        Home { dir, env }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn set(&mut self, key: &str, value: &str) -> &mut Home {
+        self.env.retain(|(k, _)| k != key);
+        self.env.push((key.into(), value.into()));
+        self
+    }
+
+    pub fn unset(&mut self, key: &str) -> &mut Home {
+        self.env.retain(|(k, _)| k != key);
+        self
+    }
+
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_oauth-desk"));
+        cmd.args(args)
+            .env_remove("OAUTH_DESK_PASSPHRASE")
+            .env_remove("BROWSER")
+            .env_remove("OAUTH_DESK_LOG")
+            .envs(self.env.iter().map(|(k, v)| (k, v)));
+        cmd
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        self.run_with_stdin(args, "")
+    }
+
+    pub fn run_with_stdin(&self, args: &[&str], stdin: &str) -> Run {
+        let mut child = self
+            .command(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the CLI starts");
+        let mut input = child.stdin.take().expect("stdin");
+        input.write_all(stdin.as_bytes()).expect("write stdin");
+        drop(input);
+        finish(child, Duration::from_secs(90))
+    }
+
+    pub fn read(&self, file: &str) -> Vec<u8> {
+        std::fs::read(self.path().join(file)).unwrap_or_default()
+    }
+}
+
+/// Waits for a child with a deadline, collecting its output.
+pub fn finish(mut child: Child, limit: Duration) -> Run {
+    let collect = |r: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut s = String::new();
+            if let Some(mut r) = r {
+                let _ = r.read_to_string(&mut s);
+            }
+            s
+        })
+    };
+    let out = collect(child.stdout.take().map(|s| Box::new(s) as Box<dyn Read + Send>));
+    let err = collect(child.stderr.take().map(|s| Box::new(s) as Box<dyn Read + Send>));
+    let deadline = Instant::now() + limit;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the CLI did not finish within {limit:?}: {}", err.join().unwrap_or_default());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    Run {
+        code: status.code().unwrap_or(-1),
+        stdout: out.join().unwrap_or_default(),
+        stderr: err.join().unwrap_or_default(),
+    }
+}
+
+/// Signs in with `login --no-browser` and plays the browser itself: reads the printed
+/// authorization URL and sends `query(state)` to the redirect URI. For mock servers, whose
+/// authorization endpoint is never visited.
+pub fn login_by_hand(home: &Home, args: &[&str], query: impl FnOnce(&str) -> String) -> Run {
+    let mut all = vec!["login"];
+    all.extend_from_slice(args);
+    all.push("--no-browser");
+    let mut child = home
+        .command(&all)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the CLI starts");
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut line = String::new();
+    stdout.read_line(&mut line).expect("the CLI prints the URL");
+    let url = url::Url::parse(line.trim()).unwrap_or_else(|e| panic!("not a URL ({e}): {line}"));
+    let param = |k: &str| {
+        url.query_pairs()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.into_owned())
+            .unwrap_or_default()
+    };
+    let redirect = param("redirect_uri");
+    let state = param("state");
+    let _ = reqwest::blocking::get(format!("{redirect}?{}", query(&state)));
+    child.stdout = None;
+    let mut run = finish(child, Duration::from_secs(60));
+    let mut rest = String::new();
+    let _ = stdout.read_to_string(&mut rest);
+    run.stdout = format!("{line}{rest}{}", run.stdout);
+    run
+}
+
+/// Adds a provider for one of the test OP's clients.
+pub fn add_op_provider(home: &Home, op: &Op, name: &str, client_id: &str, secret: Option<&str>, extra: &[&str]) -> Run {
+    let mut args = vec![
+        "provider", "add", name, "--issuer", &op.issuer, "--client-id", client_id,
+        "--scope", "openid offline_access profile", "--param", "prompt=consent",
+    ];
+    if secret.is_some() {
+        args.push("--client-secret-stdin");
+    }
+    args.extend_from_slice(extra);
+    home.run_with_stdin(&args, secret.unwrap_or("")).ok()
+}

@@ -1,0 +1,12 @@
+//! Integration tests of the engine and the CLI against real servers: the test OP
+//! (`oidc-provider`), mock servers for faults a real server won't produce, a real Secret
+//! Service for the vault.
+
+mod harness;
+
+mod code_flow;
+mod discovery;
+mod errors;
+mod keyring;
+mod providers;
+mod quirks;
