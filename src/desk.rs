@@ -402,7 +402,6 @@ impl Desk {
             })
         })
         .await
-        .map_err(DeskError::from)
     }
 
     /// Everything `show` displays.
@@ -428,7 +427,6 @@ impl Desk {
             })
         })
         .await
-        .map_err(DeskError::from)
     }
 
     async fn mark_sign_in_needed(&self, name: &str, reason: &str) -> Result<(), DeskError> {
@@ -442,13 +440,10 @@ impl Desk {
             })
         })
         .await
-        .map_err(DeskError::from)
     }
 
     async fn read_vault(&self) -> Result<VaultData, DeskError> {
-        self.with_vault(|vault| vault.read())
-            .await
-            .map_err(DeskError::from)
+        self.with_vault(|vault| vault.read()).await
     }
 
     async fn with_vault<T: Send + 'static>(

@@ -10,14 +10,36 @@ use crate::harness::{Home, Op};
 fn discovery_stores_the_endpoints_of_the_real_op() {
     let op = Op::start();
     let home = Home::new();
-    home.run(&["provider", "add", "op", "--issuer", &op.issuer, "--client-id", "public-app"]).ok();
+    home.run(&[
+        "provider",
+        "add",
+        "op",
+        "--issuer",
+        &op.issuer,
+        "--client-id",
+        "public-app",
+    ])
+    .ok();
     let p = home.run(&["provider", "show", "op", "--json"]).ok().json();
-    assert_eq!(p["issuer"], op.issuer.as_str(), "the issuer is kept exactly as the server spells it");
-    assert_eq!(p["endpoints"]["authorization"], format!("{}/auth", op.issuer));
+    assert_eq!(
+        p["issuer"],
+        op.issuer.as_str(),
+        "the issuer is kept exactly as the server spells it"
+    );
+    assert_eq!(
+        p["endpoints"]["authorization"],
+        format!("{}/auth", op.issuer)
+    );
     assert_eq!(p["endpoints"]["token"], format!("{}/token", op.issuer));
     assert_eq!(p["endpoints"]["jwks"], format!("{}/jwks", op.issuer));
-    assert_eq!(p["endpoints"]["revocation"], format!("{}/token/revocation", op.issuer));
-    assert_eq!(p["scope"], "openid", "an OpenID provider defaults to the openid scope");
+    assert_eq!(
+        p["endpoints"]["revocation"],
+        format!("{}/token/revocation", op.issuer)
+    );
+    assert_eq!(
+        p["scope"], "openid",
+        "an OpenID provider defaults to the openid scope"
+    );
     assert_eq!(p["pkce"], "s256");
     assert_eq!(p["auth_method"], "none");
     assert_eq!(p["iss_parameter_supported"], true);
@@ -42,7 +64,15 @@ async fn rfc_8414_metadata_is_the_fallback() {
         .await;
     let home = Home::new();
     let run = tokio::task::spawn_blocking(move || {
-        let run = home.run(&["provider", "add", "x", "--issuer", &issuer, "--client-id", "c"]);
+        let run = home.run(&[
+            "provider",
+            "add",
+            "x",
+            "--issuer",
+            &issuer,
+            "--client-id",
+            "c",
+        ]);
         (run, home)
     })
     .await
@@ -50,8 +80,16 @@ async fn rfc_8414_metadata_is_the_fallback() {
     let (run, home) = run;
     run.ok();
     let p = home.run(&["provider", "show", "x", "--json"]).ok().json();
-    assert!(p["endpoints"]["token"].as_str().unwrap().ends_with("/tenant/token"));
-    assert_eq!(p["scope"], "", "a plain OAuth server gets no default openid scope");
+    assert!(
+        p["endpoints"]["token"]
+            .as_str()
+            .unwrap()
+            .ends_with("/tenant/token")
+    );
+    assert_eq!(
+        p["scope"], "",
+        "a plain OAuth server gets no default openid scope"
+    );
 }
 
 #[tokio::test]
@@ -65,7 +103,10 @@ async fn a_wrong_issuer_in_the_document_is_an_error() {
     let uri = server.uri();
     let (run, home) = tokio::task::spawn_blocking(move || {
         let home = Home::new();
-        (home.run(&["provider", "add", "x", "--issuer", &uri, "--client-id", "c"]), home)
+        (
+            home.run(&["provider", "add", "x", "--issuer", &uri, "--client-id", "c"]),
+            home,
+        )
     })
     .await
     .unwrap();
@@ -103,6 +144,14 @@ async fn no_document_and_html_documents_are_explained() {
 fn an_unreachable_issuer_is_a_clear_error() {
     // Port 9 (discard) on loopback: nothing listens there.
     Home::new()
-        .run(&["provider", "add", "x", "--issuer", "http://127.0.0.1:9", "--client-id", "c"])
+        .run(&[
+            "provider",
+            "add",
+            "x",
+            "--issuer",
+            "http://127.0.0.1:9",
+            "--client-id",
+            "c",
+        ])
         .fails(1, "could not connect");
 }

@@ -11,16 +11,54 @@ use crate::harness::{Home, Op, Run, add_op_provider, login_by_hand};
 #[test]
 fn unknown_provider_and_bad_arguments() {
     let home = Home::new();
-    home.run(&["token", "nope"]).fails(1, "no provider named \"nope\"");
-    home.run(&["provider", "add", "x", "--token-url", "not a url", "--client-id", "c"])
-        .fails(2, "invalid token URL");
-    home.run(&["provider", "add", "bad name", "--token-url", "https://a.example/t", "--client-id", "c"])
-        .fails(2, "invalid provider name");
-    home.run(&["provider", "add", "x", "--client-id", "c"]).fails(2, "--issuer");
-    home.run(&["provider", "add", "x", "--token-url", "https://a.example/t", "--client-id", "c", "--pkce", "s512"])
-        .fails(2, "PKCE");
-    home.run(&["provider", "add", "x", "--token-url", "https://a.example/t", "--client-id", "c", "--param", "state=1"])
-        .fails(2, "state");
+    home.run(&["token", "nope"])
+        .fails(1, "no provider named \"nope\"");
+    home.run(&[
+        "provider",
+        "add",
+        "x",
+        "--token-url",
+        "not a url",
+        "--client-id",
+        "c",
+    ])
+    .fails(2, "invalid token URL");
+    home.run(&[
+        "provider",
+        "add",
+        "bad name",
+        "--token-url",
+        "https://a.example/t",
+        "--client-id",
+        "c",
+    ])
+    .fails(2, "invalid provider name");
+    home.run(&["provider", "add", "x", "--client-id", "c"])
+        .fails(2, "--issuer");
+    home.run(&[
+        "provider",
+        "add",
+        "x",
+        "--token-url",
+        "https://a.example/t",
+        "--client-id",
+        "c",
+        "--pkce",
+        "s512",
+    ])
+    .fails(2, "PKCE");
+    home.run(&[
+        "provider",
+        "add",
+        "x",
+        "--token-url",
+        "https://a.example/t",
+        "--client-id",
+        "c",
+        "--param",
+        "state=1",
+    ])
+    .fails(2, "state");
     let run = home.run(&["no-such-command"]);
     assert_eq!(run.code, 2, "clap usage errors exit 2");
 }
@@ -30,7 +68,8 @@ fn a_forged_state_is_refused() {
     let op = Op::start();
     let home = Home::new();
     add_op_provider(&home, &op, "op", "public-app", None, &[]);
-    login_by_hand(&home, &["op"], |_| "code=stolen&state=forged".into()).fails(1, "state does not match");
+    login_by_hand(&home, &["op"], |_| "code=stolen&state=forged".into())
+        .fails(1, "state does not match");
     home.run(&["show", "op", "--json"]).ok();
 }
 
@@ -41,7 +80,11 @@ fn a_denied_consent_reports_the_servers_error() {
     home.set("BROWSER_ACTION", "deny");
     add_op_provider(&home, &op, "op", "public-app", None, &[]);
     let run = home.run(&["login", "op"]).fails(1, "access_denied");
-    assert!(run.stderr.contains("End-User aborted interaction"), "error_description is shown: {}", run.stderr);
+    assert!(
+        run.stderr.contains("End-User aborted interaction"),
+        "error_description is shown: {}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -49,15 +92,25 @@ fn the_callback_wait_times_out() {
     let op = Op::start();
     let home = Home::new();
     add_op_provider(&home, &op, "op", "public-app", None, &[]);
-    home.run(&["login", "op", "--no-browser", "--timeout", "1"]).fails(1, "within 1 s");
+    home.run(&["login", "op", "--no-browser", "--timeout", "1"])
+        .fails(1, "within 1 s");
 }
 
 /// A provider whose authorization endpoint is never visited and whose token endpoint is `server`.
 fn mock_provider(home: &Home, server: &str, extra: &[&str]) {
     let token = format!("{server}/token");
     let mut args = vec![
-        "provider", "add", "m", "--authorize-url", "http://127.0.0.1:9/authorize", "--token-url", &token,
-        "--client-id", "c", "--scope", "read write",
+        "provider",
+        "add",
+        "m",
+        "--authorize-url",
+        "http://127.0.0.1:9/authorize",
+        "--token-url",
+        &token,
+        "--client-id",
+        "c",
+        "--scope",
+        "read write",
     ];
     args.extend_from_slice(extra);
     home.run(&args).ok();
@@ -65,7 +118,11 @@ fn mock_provider(home: &Home, server: &str, extra: &[&str]) {
 
 async fn exchange_against(response: ResponseTemplate) -> (Run, Home) {
     let server = MockServer::start().await;
-    Mock::given(method("POST")).and(path("/token")).respond_with(response).mount(&server).await;
+    Mock::given(method("POST"))
+        .and(path("/token"))
+        .respond_with(response)
+        .mount(&server)
+        .await;
     let uri = server.uri();
     tokio::task::spawn_blocking(move || {
         let mut home = Home::new();
@@ -90,15 +147,22 @@ async fn an_oauth_error_from_the_token_endpoint_is_shown_with_its_fields() {
 
 #[tokio::test]
 async fn a_server_error_shows_status_and_content_type() {
-    let (run, _) = exchange_against(ResponseTemplate::new(503).set_body_raw("upstream down", "text/plain")).await;
+    let (run, _) =
+        exchange_against(ResponseTemplate::new(503).set_body_raw("upstream down", "text/plain"))
+            .await;
     let run = run.fails(1, "HTTP 503");
-    assert!(run.stderr.contains("text/plain") && run.stderr.contains("upstream down"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("text/plain") && run.stderr.contains("upstream down"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[tokio::test]
 async fn an_html_page_is_not_mistaken_for_tokens() {
     let (run, _) = exchange_against(
-        ResponseTemplate::new(200).set_body_raw("<html><body>Please log in</body></html>", "text/html"),
+        ResponseTemplate::new(200)
+            .set_body_raw("<html><body>Please log in</body></html>", "text/html"),
     )
     .await;
     let run = run.fails(1, "HTTP 200 (text/html), not an OAuth response");
@@ -107,7 +171,10 @@ async fn an_html_page_is_not_mistaken_for_tokens() {
 
 #[tokio::test]
 async fn a_malformed_json_body_is_an_error() {
-    let (run, _) = exchange_against(ResponseTemplate::new(200).set_body_raw("{\"access_token\": ", "application/json")).await;
+    let (run, _) = exchange_against(
+        ResponseTemplate::new(200).set_body_raw("{\"access_token\": ", "application/json"),
+    )
+    .await;
     run.fails(1, "not an OAuth response");
 }
 
@@ -135,7 +202,11 @@ fn a_tampered_vault_is_reported_and_left_untouched() {
     std::fs::write(&path, &bytes).unwrap();
     home.run(&["token", "op"]).fails(1, "modified or damaged");
     home.run(&["login", "op"]).fails(1, "modified or damaged");
-    assert_eq!(std::fs::read(&path).unwrap(), bytes, "a damaged vault is never overwritten");
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        bytes,
+        "a damaged vault is never overwritten"
+    );
 }
 
 #[test]
@@ -153,7 +224,14 @@ fn secrets_never_appear_in_output_or_config() {
     let op = Op::start();
     let home = Home::new();
     let secret = "post-secret-0123456789";
-    add_op_provider(&home, &op, "p", "post-app", Some(secret), &["--auth-method", "post"]);
+    add_op_provider(
+        &home,
+        &op,
+        "p",
+        "post-app",
+        Some(secret),
+        &["--auth-method", "post"],
+    );
     let mut seen = String::new();
     for args in [
         &["login", "p", "-vv"][..],
@@ -174,6 +252,9 @@ fn secrets_never_appear_in_output_or_config() {
         revealed["access_token"]["value"].as_str().unwrap(),
         revealed["refresh_token"]["value"].as_str().unwrap(),
     ] {
-        assert!(!seen.contains(value), "a secret leaked into output or config");
+        assert!(
+            !seen.contains(value),
+            "a secret leaked into output or config"
+        );
     }
 }

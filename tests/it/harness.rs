@@ -90,20 +90,32 @@ pub struct Run {
 impl Run {
     #[track_caller]
     pub fn ok(self) -> Run {
-        assert_eq!(self.code, 0, "the command failed:\n{}\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, 0,
+            "the command failed:\n{}\n{}",
+            self.stdout, self.stderr
+        );
         self
     }
 
     #[track_caller]
     pub fn fails(self, code: i32, needle: &str) -> Run {
-        assert_eq!(self.code, code, "wrong exit code:\n{}\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, code,
+            "wrong exit code:\n{}\n{}",
+            self.stdout, self.stderr
+        );
         assert!(
             self.stderr.contains(needle),
             "stderr should mention {needle:?}:\n{}",
             self.stderr
         );
         assert_eq!(
-            self.stderr.trim().lines().filter(|l| l.starts_with("error:")).count(),
+            self.stderr
+                .trim()
+                .lines()
+                .filter(|l| l.starts_with("error:"))
+                .count(),
             1,
             "one clear error line: {}",
             self.stderr
@@ -112,7 +124,8 @@ impl Run {
     }
 
     pub fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.stdout))
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.stdout))
     }
 }
 
@@ -194,8 +207,18 @@ pub fn finish(mut child: Child, limit: Duration) -> Run {
             s
         })
     };
-    let out = collect(child.stdout.take().map(|s| Box::new(s) as Box<dyn Read + Send>));
-    let err = collect(child.stderr.take().map(|s| Box::new(s) as Box<dyn Read + Send>));
+    let out = collect(
+        child
+            .stdout
+            .take()
+            .map(|s| Box::new(s) as Box<dyn Read + Send>),
+    );
+    let err = collect(
+        child
+            .stderr
+            .take()
+            .map(|s| Box::new(s) as Box<dyn Read + Send>),
+    );
     let deadline = Instant::now() + limit;
     let status = loop {
         if let Some(status) = child.try_wait().expect("wait") {
@@ -203,7 +226,10 @@ pub fn finish(mut child: Child, limit: Duration) -> Run {
         }
         if Instant::now() > deadline {
             let _ = child.kill();
-            panic!("the CLI did not finish within {limit:?}: {}", err.join().unwrap_or_default());
+            panic!(
+                "the CLI did not finish within {limit:?}: {}",
+                err.join().unwrap_or_default()
+            );
         }
         std::thread::sleep(Duration::from_millis(20));
     };
@@ -250,10 +276,26 @@ pub fn login_by_hand(home: &Home, args: &[&str], query: impl FnOnce(&str) -> Str
 }
 
 /// Adds a provider for one of the test OP's clients.
-pub fn add_op_provider(home: &Home, op: &Op, name: &str, client_id: &str, secret: Option<&str>, extra: &[&str]) -> Run {
+pub fn add_op_provider(
+    home: &Home,
+    op: &Op,
+    name: &str,
+    client_id: &str,
+    secret: Option<&str>,
+    extra: &[&str],
+) -> Run {
     let mut args = vec![
-        "provider", "add", name, "--issuer", &op.issuer, "--client-id", client_id,
-        "--scope", "openid offline_access profile", "--param", "prompt=consent",
+        "provider",
+        "add",
+        name,
+        "--issuer",
+        &op.issuer,
+        "--client-id",
+        client_id,
+        "--scope",
+        "openid offline_access profile",
+        "--param",
+        "prompt=consent",
     ];
     if secret.is_some() {
         args.push("--client-secret-stdin");

@@ -22,7 +22,9 @@ fn available() -> bool {
             std::env::var("OAUTH_DESK_REQUIRE_KEYRING").as_deref() != Ok("1"),
             "OAUTH_DESK_REQUIRE_KEYRING=1 but dbus-run-session or gnome-keyring-daemon is missing"
         );
-        eprintln!("skipped: no dbus-run-session / gnome-keyring-daemon (install dbus and gnome-keyring)");
+        eprintln!(
+            "skipped: no dbus-run-session / gnome-keyring-daemon (install dbus and gnome-keyring)"
+        );
     }
     ok
 }
@@ -34,7 +36,9 @@ struct KeyringDisk {
 
 impl KeyringDisk {
     fn new() -> KeyringDisk {
-        KeyringDisk { dir: tempfile::tempdir().unwrap() }
+        KeyringDisk {
+            dir: tempfile::tempdir().unwrap(),
+        }
     }
 
     fn runtime_dir(&self) -> PathBuf {
@@ -69,7 +73,12 @@ impl KeyringDisk {
             .expect("dbus-run-session starts");
         let mut run = finish(child, Duration::from_secs(120));
         // dbus-daemon's harmless "Failed to set fd limit" line is not ours.
-        run.stderr = run.stderr.lines().filter(|l| !l.starts_with("dbus-daemon[")).collect::<Vec<_>>().join("\n");
+        run.stderr = run
+            .stderr
+            .lines()
+            .filter(|l| !l.starts_with("dbus-daemon["))
+            .collect::<Vec<_>>()
+            .join("\n");
         run
     }
 }
@@ -91,17 +100,29 @@ fn the_vault_key_lives_in_the_keyring_and_survives_a_new_session() {
            --auth-method post --scope 'openid offline_access' --param prompt=consent >/dev/null && \"$OD\" login p && \"$OD\" token p",
         op.issuer
     )).ok();
-    assert_eq!(vault_kind(home.path()), 1, "without a passphrase the vault is keyed from the keyring");
+    assert_eq!(
+        vault_kind(home.path()),
+        1,
+        "without a passphrase the vault is keyed from the keyring"
+    );
     let vault = home.read("vault.bin");
-    assert!(!vault.windows(10).any(|w| w == b"post-secre"), "the vault is encrypted");
+    assert!(
+        !vault.windows(10).any(|w| w == b"post-secre"),
+        "the vault is encrypted"
+    );
 
     // "Reboot": a new session, the same keyring storage. The access token expired meanwhile,
     // so `token` refreshes transparently.
     std::thread::sleep(Duration::from_secs(3));
-    let second = disk.boot(&home, "\"$OD\" token p && \"$OD\" show p --json").ok();
+    let second = disk
+        .boot(&home, "\"$OD\" token p && \"$OD\" show p --json")
+        .ok();
     let token_before = first.stdout.lines().last().unwrap();
     let token_after = second.stdout.lines().next().unwrap();
-    assert_ne!(token_before, token_after, "the expired token was refreshed in the new session");
+    assert_ne!(
+        token_before, token_after,
+        "the expired token was refreshed in the new session"
+    );
     assert!(second.stdout.contains("\"signed_in\""));
 }
 
@@ -135,10 +156,25 @@ fn no_secret_service_is_a_clear_error_naming_the_fixes() {
     let home = Home::new();
     let mut cmd = Command::new("dbus-run-session");
     cmd.arg(format!("--config-file={}", config.display()))
-        .args(["--", env!("CARGO_BIN_EXE_oauth-desk"), "provider", "add", "x", "--token-url", "https://a.example/t",
-               "--client-id", "c", "--client-secret-stdin"])
+        .args([
+            "--",
+            env!("CARGO_BIN_EXE_oauth-desk"),
+            "provider",
+            "add",
+            "x",
+            "--token-url",
+            "https://a.example/t",
+            "--client-id",
+            "c",
+            "--client-secret-stdin",
+        ])
         .env_remove("OAUTH_DESK_PASSPHRASE")
-        .envs(home.env.iter().filter(|(k, _)| k != "OAUTH_DESK_PASSPHRASE").map(|(k, v)| (k, v)))
+        .envs(
+            home.env
+                .iter()
+                .filter(|(k, _)| k != "OAUTH_DESK_PASSPHRASE")
+                .map(|(k, v)| (k, v)),
+        )
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -146,11 +182,25 @@ fn no_secret_service_is_a_clear_error_naming_the_fixes() {
     use std::io::Write;
     child.stdin.take().unwrap().write_all(b"s3cret").unwrap();
     let mut run = finish(child, Duration::from_secs(60));
-    run.stderr = run.stderr.lines().filter(|l| !l.starts_with("dbus-daemon[")).collect::<Vec<_>>().join("\n");
+    run.stderr = run
+        .stderr
+        .lines()
+        .filter(|l| !l.starts_with("dbus-daemon["))
+        .collect::<Vec<_>>()
+        .join("\n");
     let run = run.fails(1, "no OS keyring is reachable");
-    assert!(run.stderr.contains("OAUTH_DESK_PASSPHRASE"), "the alternative is named");
-    assert!(!home.path().join("vault.bin").exists(), "no vault without a key");
-    assert!(!home.path().join("config.toml").exists(), "nothing half-saved");
+    assert!(
+        run.stderr.contains("OAUTH_DESK_PASSPHRASE"),
+        "the alternative is named"
+    );
+    assert!(
+        !home.path().join("vault.bin").exists(),
+        "no vault without a key"
+    );
+    assert!(
+        !home.path().join("config.toml").exists(),
+        "nothing half-saved"
+    );
 }
 
 #[test]
@@ -158,6 +208,18 @@ fn no_dbus_at_all_is_the_same_clear_error() {
     let mut home = Home::new();
     home.unset("OAUTH_DESK_PASSPHRASE");
     home.set("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus");
-    home.run_with_stdin(&["provider", "add", "x", "--token-url", "https://a.example/t", "--client-id", "c", "--client-secret-stdin"], "s3cret")
-        .fails(1, "OAUTH_DESK_PASSPHRASE");
+    home.run_with_stdin(
+        &[
+            "provider",
+            "add",
+            "x",
+            "--token-url",
+            "https://a.example/t",
+            "--client-id",
+            "c",
+            "--client-secret-stdin",
+        ],
+        "s3cret",
+    )
+    .fails(1, "OAUTH_DESK_PASSPHRASE");
 }

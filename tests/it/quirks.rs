@@ -10,8 +10,17 @@ use crate::harness::{Home, login_by_hand};
 fn add(home: &Home, server: &str, scope: &str, extra: &[&str]) {
     let token = format!("{server}/token");
     let mut args = vec![
-        "provider", "add", "q", "--authorize-url", "http://127.0.0.1:9/authorize", "--token-url", &token,
-        "--client-id", "CLIENT_ID", "--scope", scope,
+        "provider",
+        "add",
+        "q",
+        "--authorize-url",
+        "http://127.0.0.1:9/authorize",
+        "--token-url",
+        &token,
+        "--client-id",
+        "CLIENT_ID",
+        "--scope",
+        scope,
     ];
     args.extend_from_slice(extra);
     home.run_with_stdin(&args, "CLIENT_SECRET").ok();
@@ -22,7 +31,10 @@ async fn sign_in(server: &MockServer, scope: &'static str, extra: &'static [&'st
     tokio::task::spawn_blocking(move || {
         let home = Home::new();
         add(&home, &uri, scope, extra);
-        login_by_hand(&home, &["q"], |state| format!("code=AUTHORIZATION_CODE&state={state}")).ok();
+        login_by_hand(&home, &["q"], |state| {
+            format!("code=AUTHORIZATION_CODE&state={state}")
+        })
+        .ok();
         home
     })
     .await
@@ -30,7 +42,9 @@ async fn sign_in(server: &MockServer, scope: &'static str, extra: &'static [&'st
 }
 
 async fn cli(home: Home, args: &'static [&'static str]) -> (crate::harness::Run, Home) {
-    tokio::task::spawn_blocking(move || (home.run(args), home)).await.unwrap()
+    tokio::task::spawn_blocking(move || (home.run(args), home))
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -49,7 +63,18 @@ async fn google_tutorial_comma_scopes_lowercase_bearer_secret_in_body() {
         .expect(1)
         .mount(&server)
         .await;
-    let home = sign_in(&server, "email,calendar:read", &["--client-secret-stdin", "--auth-method", "post", "--pkce", "off"]).await;
+    let home = sign_in(
+        &server,
+        "email,calendar:read",
+        &[
+            "--client-secret-stdin",
+            "--auth-method",
+            "post",
+            "--pkce",
+            "off",
+        ],
+    )
+    .await;
     let (run, home) = cli(home, &["show", "q", "--json"]).await;
     let show = run.ok().json();
     assert_eq!(show["access_token"]["token_type"], "bearer");
@@ -74,7 +99,12 @@ async fn form_encoded_response_with_string_expires_in() {
         .expect(1)
         .mount(&server)
         .await;
-    let home = sign_in(&server, "repo,gist", &["--client-secret-stdin", "--auth-method", "basic"]).await;
+    let home = sign_in(
+        &server,
+        "repo,gist",
+        &["--client-secret-stdin", "--auth-method", "basic"],
+    )
+    .await;
     let (run, _) = cli(home, &["show", "q", "--json"]).await;
     let show = run.ok().json();
     assert_eq!(show["access_token"]["lifetime"], 28800);
@@ -99,11 +129,25 @@ async fn ec_cube_jwt_access_token_and_refresh_without_rotation() {
         .and(path("/token"))
         .and(body_string_contains("grant_type=refresh_token"))
         .and(body_string_contains("refresh_token=def502003895e9eb"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"access_token": "second", "token_type": "Bearer"})))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"access_token": "second", "token_type": "Bearer"})),
+        )
         .expect(2)
         .mount(&server)
         .await;
-    let home = sign_in(&server, "read write", &["--client-secret-stdin", "--auth-method", "post", "--redirect-uri", "http://127.0.0.1/callback"]).await;
+    let home = sign_in(
+        &server,
+        "read write",
+        &[
+            "--client-secret-stdin",
+            "--auth-method",
+            "post",
+            "--redirect-uri",
+            "http://127.0.0.1/callback",
+        ],
+    )
+    .await;
     let (run, home) = cli(home, &["show", "q", "--json"]).await;
     let show = run.ok().json();
     assert_eq!(show["access_token"]["format"], "jwt");
@@ -116,7 +160,11 @@ async fn ec_cube_jwt_access_token_and_refresh_without_rotation() {
     run.ok();
     let (run, _) = cli(home, &["show", "q", "--json"]).await;
     let show = run.ok().json();
-    assert_eq!(show["access_token"]["expires_at"], serde_json::Value::Null, "no expires_in: unknown expiry");
+    assert_eq!(
+        show["access_token"]["expires_at"],
+        serde_json::Value::Null,
+        "no expires_in: unknown expiry"
+    );
     assert_eq!(show["refresh_token"]["present"], true);
     assert_eq!(show["refresh_token"]["rotations"], 0);
 }
@@ -126,12 +174,18 @@ async fn a_refused_refresh_marks_the_provider_sign_in_needed() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(body_string_contains("grant_type=authorization_code"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"access_token": "a", "refresh_token": "r", "expires_in": "60"})))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(
+                json!({"access_token": "a", "refresh_token": "r", "expires_in": "60"}),
+            ),
+        )
         .mount(&server)
         .await;
     Mock::given(method("POST"))
         .and(body_string_contains("grant_type=refresh_token"))
-        .respond_with(ResponseTemplate::new(400).set_body_json(json!({"error": "invalid_grant", "error_description": "refresh token revoked"})))
+        .respond_with(ResponseTemplate::new(400).set_body_json(
+            json!({"error": "invalid_grant", "error_description": "refresh token revoked"}),
+        ))
         .expect(1)
         .mount(&server)
         .await;
@@ -151,11 +205,20 @@ async fn token_params_reach_every_token_request() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(body_string_contains("resource=https%3A%2F%2Fapi.example"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"access_token": "a", "refresh_token": "r", "expires_in": 60})))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(
+                json!({"access_token": "a", "refresh_token": "r", "expires_in": 60}),
+            ),
+        )
         .expect(2)
         .mount(&server)
         .await;
-    let home = sign_in(&server, "read", &["--token-param", "resource=https://api.example"]).await;
+    let home = sign_in(
+        &server,
+        "read",
+        &["--token-param", "resource=https://api.example"],
+    )
+    .await;
     let (run, _) = cli(home, &["refresh", "q"]).await;
     run.ok();
 }
