@@ -52,6 +52,18 @@ pub enum DeskError {
 }
 
 impl DeskError {
+    /// A failure that may go away by itself (network, timeout, server error), as opposed to
+    /// one that needs the user (a refused grant, a broken configuration).
+    pub fn is_transient(&self) -> bool {
+        match self {
+            DeskError::Http(_) | DeskError::Flow(FlowError::Http(_)) => true,
+            DeskError::Flow(FlowError::Token(TokenError::NotOAuth { status, .. })) => {
+                *status >= 500
+            }
+            _ => false,
+        }
+    }
+
     /// The authorization server's OAuth error behind this failure, if any.
     pub fn oauth_error(&self) -> Option<&crate::token::OAuthError> {
         match self {
@@ -321,7 +333,19 @@ impl Desk {
             }
             return Ok(tokens.access_token);
         }
-        Ok(self.refresh(name, false).await?.access_token)
+        match self.refresh(name, false).await {
+            Ok(tokens) => Ok(tokens.access_token),
+            // A due token that still works beats no token: a network hiccup or a 5xx must not
+            // break a script while the current token has time left.
+            Err(e) if e.is_transient() && !tokens.is_expired(now) => {
+                tracing::warn!(
+                    provider = name,
+                    "refresh failed, using the current token: {e}"
+                );
+                Ok(tokens.access_token)
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// Refreshes the token set. Single-flight across processes: under the provider's refresh

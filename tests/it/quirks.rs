@@ -222,3 +222,55 @@ async fn token_params_reach_every_token_request() {
     let (run, _) = cli(home, &["refresh", "q"]).await;
     run.ok();
 }
+
+#[tokio::test]
+async fn without_a_refresh_token_the_token_works_until_it_expires() {
+    // Seed 004: the refresh token is optional.
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"access_token": "only-one", "expires_in": 2})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let home = sign_in(&server, "read", &[]).await;
+    let (run, home) = cli(home, &["token", "q"]).await;
+    assert_eq!(
+        run.ok().stdout.trim(),
+        "only-one",
+        "due but not expired, and nothing to refresh with: still usable"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    let (run, _) = cli(home, &["token", "q"]).await;
+    run.fails(1, "no refresh token");
+}
+
+#[tokio::test]
+async fn a_due_token_survives_a_failing_refresh_until_it_expires() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(body_string_contains("grant_type=authorization_code"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"access_token": "current", "refresh_token": "r", "expires_in": 6}),
+        ))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(body_string_contains("grant_type=refresh_token"))
+        .respond_with(ResponseTemplate::new(502).set_body_raw("bad gateway", "text/plain"))
+        .mount(&server)
+        .await;
+    // A 6 s token is due with 3 s left (half the lifetime caps the margin): wait until then.
+    let home = sign_in(&server, "read", &[]).await;
+    tokio::time::sleep(std::time::Duration::from_millis(3300)).await;
+    let (run, home) = cli(home, &["token", "q"]).await;
+    assert_eq!(
+        run.ok().stdout.trim(),
+        "current",
+        "a 502 on refresh must not take away a working token"
+    );
+    let (run, _) = cli(home, &["refresh", "q"]).await;
+    run.fails(1, "HTTP 502");
+}
