@@ -6,10 +6,11 @@
 
 use std::time::{Duration, Instant};
 
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, DATE};
+use reqwest::Method;
 use url::Url;
 
 use crate::secret::Secret;
+use crate::trace::{Exchange, Message, Recorder};
 
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const TOTAL_TIMEOUT: Duration = Duration::from_secs(30);
@@ -49,6 +50,14 @@ impl Form {
         self.fields.iter().map(|(k, _)| k.as_str())
     }
 
+    /// The value of a non-secret field (e.g. `grant_type`) for labels.
+    pub fn value(&self, key: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(k, _)| k == key && !crate::redact::is_secret_key(k))
+            .map(|(_, v)| v.expose())
+    }
+
     fn encode(&self) -> String {
         let mut out = url::form_urlencoded::Serializer::new(String::new());
         for (k, v) in &self.fields {
@@ -82,11 +91,19 @@ impl HttpResponse {
     }
 }
 
-/// The process-wide client. Cheap to clone.
+/// The process-wide client. Cheap to clone. A clone made with [`Http::recording`] writes every
+/// exchange into a flow's trace.
 #[derive(Debug, Clone)]
 pub struct Http {
     client: reqwest::Client,
     total_timeout: Duration,
+    recorder: Option<Recorder>,
+}
+
+/// One header of a request; credentials are [`Secret`]s so they never print.
+enum HeaderValue<'a> {
+    Plain(&'a str),
+    Secret(&'a Secret),
 }
 
 impl Http {
@@ -106,72 +123,173 @@ impl Http {
         Ok(Http {
             client,
             total_timeout: total,
+            recorder: None,
         })
     }
 
-    /// GET expecting JSON (discovery, JWKS, userinfo).
-    pub async fn get_json(&self, url: &Url) -> Result<HttpResponse, HttpError> {
-        let request = self
-            .client
-            .get(url.clone())
-            .header(ACCEPT, "application/json");
-        self.send(url, request).await
+    /// The same client, recording into `recorder`.
+    pub fn recording(&self, recorder: &Recorder) -> Http {
+        Http {
+            recorder: Some(recorder.clone()),
+            ..self.clone()
+        }
     }
 
-    /// POST a form, optionally with HTTP Basic client authentication (already encoded).
+    pub fn recorder(&self) -> Option<&Recorder> {
+        self.recorder.as_ref()
+    }
+
+    /// GET expecting JSON (discovery, JWKS).
+    pub async fn get_json(&self, label: &str, url: &Url) -> Result<HttpResponse, HttpError> {
+        self.send(
+            label,
+            Method::GET,
+            url,
+            &[("accept", HeaderValue::Plain("application/json"))],
+            None,
+        )
+        .await
+    }
+
+    /// GET with a bearer token (userinfo, RFC 6750 §2.1).
+    pub async fn get_with_token(
+        &self,
+        label: &str,
+        url: &Url,
+        authorization: &Secret,
+    ) -> Result<HttpResponse, HttpError> {
+        let headers = [
+            ("accept", HeaderValue::Plain("application/json")),
+            ("authorization", HeaderValue::Secret(authorization)),
+        ];
+        self.send(label, Method::GET, url, &headers, None).await
+    }
+
+    /// POST a form, optionally with an Authorization header (client authentication).
     pub async fn post_form(
         &self,
+        label: &str,
         url: &Url,
         form: &Form,
         authorization: Option<&Secret>,
     ) -> Result<HttpResponse, HttpError> {
-        let mut request = self
-            .client
-            .post(url.clone())
-            .header(ACCEPT, "application/json")
-            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(form.encode());
+        let mut headers = vec![
+            ("accept", HeaderValue::Plain("application/json")),
+            (
+                "content-type",
+                HeaderValue::Plain("application/x-www-form-urlencoded"),
+            ),
+        ];
         if let Some(value) = authorization {
-            request = request.header(AUTHORIZATION, value.expose());
+            headers.push(("authorization", HeaderValue::Secret(value)));
         }
-        self.send(url, request).await
+        let body = Secret::new(form.encode());
+        self.send(label, Method::POST, url, &headers, Some(&body))
+            .await
     }
 
     async fn send(
         &self,
+        label: &str,
+        method: Method,
         url: &Url,
-        request: reqwest::RequestBuilder,
+        headers: &[(&str, HeaderValue<'_>)],
+        body: Option<&Secret>,
     ) -> Result<HttpResponse, HttpError> {
         let started = Instant::now();
+        let started_at_ms = crate::trace::now_ms();
         let shown = display_url(url);
         let timeout = self.total_timeout.as_secs();
-        let response = request
-            .send()
-            .await
-            .map_err(|e| classify(&shown, &e, timeout))?;
-        let status = response.status().as_u16();
-        let header = |name| {
-            response
+        let mut request = self.client.request(method.clone(), url.clone());
+        for (name, value) in headers {
+            request = request.header(
+                *name,
+                match value {
+                    HeaderValue::Plain(v) => *v,
+                    HeaderValue::Secret(v) => v.expose(),
+                },
+            );
+        }
+        if let Some(body) = body {
+            request = request.body(body.expose().to_owned());
+        }
+        let result = async {
+            let response = request
+                .send()
+                .await
+                .map_err(|e| classify(&shown, &e, timeout))?;
+            let status = response.status().as_u16();
+            let response_headers: Vec<(String, String)> = response
                 .headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned)
+                .iter()
+                .map(|(n, v)| {
+                    (
+                        n.as_str().to_owned(),
+                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                    )
+                })
+                .collect();
+            let body = response
+                .bytes()
+                .await
+                .map_err(|e| classify(&shown, &e, timeout))?
+                .to_vec();
+            Ok::<_, HttpError>((status, response_headers, body))
+        }
+        .await;
+        let elapsed = started.elapsed();
+        if let Some(recorder) = &self.recorder {
+            let request = Message {
+                headers: headers
+                    .iter()
+                    .map(|(n, v)| {
+                        let value = match v {
+                            HeaderValue::Plain(v) => (*v).to_owned(),
+                            HeaderValue::Secret(_) => crate::redact::MASK.to_owned(),
+                        };
+                        ((*n).to_owned(), value)
+                    })
+                    .collect(),
+                body: body.map(|b| b.expose().to_owned()),
+            };
+            let (status, response, error) = match &result {
+                Ok((status, headers, body)) => (
+                    Some(*status),
+                    Some(Message {
+                        headers: headers.clone(),
+                        body: Some(String::from_utf8_lossy(body).into_owned()),
+                    }),
+                    None,
+                ),
+                Err(e) => (None, None, Some(e.to_string())),
+            };
+            recorder.record(Exchange {
+                label: label.to_owned(),
+                started_at_ms,
+                duration_ms: elapsed.as_millis() as u64,
+                method: method.to_string(),
+                url: url.to_string(),
+                request,
+                status,
+                response,
+                error,
+            });
+        }
+        let (status, response_headers, body) = result?;
+        tracing::debug!(url = %shown, status, elapsed_ms = elapsed.as_millis() as u64, "{label}");
+        let header = |name: &str| {
+            response_headers
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.clone())
         };
-        let content_type = header(CONTENT_TYPE);
-        let date = header(DATE);
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| classify(&shown, &e, timeout))?
-            .to_vec();
-        tracing::debug!(url = %shown, status, elapsed_ms = started.elapsed().as_millis() as u64, "http exchange");
         Ok(HttpResponse {
             url: url.clone(),
             status,
-            content_type,
-            date,
+            content_type: header("content-type"),
+            date: header("date"),
             body,
-            elapsed: started.elapsed(),
+            elapsed,
         })
     }
 }

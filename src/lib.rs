@@ -5,8 +5,10 @@
 pub mod browser;
 pub mod callback;
 pub mod desk;
+pub mod explain;
 pub mod flow;
 pub mod http;
+pub mod jwks;
 pub mod jwt;
 pub mod login;
 pub mod provider;
@@ -15,8 +17,9 @@ pub mod report;
 pub mod secret;
 pub mod store;
 pub mod token;
+pub mod trace;
 pub mod verify;
 
-pub use desk::{Desk, DeskError, ProviderSpec};
+pub use desk::{ClientSecrets, Desk, DeskError, ProviderSpec};
 pub use login::{Capture, LoginOptions, PendingLogin};
 pub use secret::Secret;

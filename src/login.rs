@@ -15,6 +15,7 @@ use crate::flow::FlowError;
 use crate::flow::authorize::{AuthorizationError, AuthorizationRequest, parse_pasted_url};
 use crate::provider::{AuthorizeMethod, Param, Provider, RedirectTarget};
 use crate::secret::Secret;
+use crate::trace::{Exchange, Message, Recorder, now_ms};
 
 #[derive(Debug, thiserror::Error)]
 pub enum LoginError {
@@ -63,6 +64,8 @@ pub struct PendingLogin {
     listener: Option<LoopbackListener>,
     open_url: Url,
     timeout: Duration,
+    /// This sign-in's trace: the authorization request and response, then the exchange.
+    pub recorder: Recorder,
 }
 
 /// A checked authorization code with the request it answers.
@@ -71,10 +74,33 @@ pub struct AuthorizedCode {
     pub provider: Provider,
     pub request: AuthorizationRequest,
     pub code: Secret,
+    pub recorder: Recorder,
+}
+
+/// A browser step of the flow, in the trace: no HTTP exchange of ours, but part of the story.
+fn record_browser_step(recorder: &Recorder, label: &str, url: &Url, method: &str) {
+    recorder.record(Exchange {
+        label: label.to_owned(),
+        started_at_ms: now_ms(),
+        duration_ms: 0,
+        method: method.to_owned(),
+        url: url.to_string(),
+        request: Message {
+            headers: vec![],
+            body: None,
+        },
+        status: None,
+        response: None,
+        error: None,
+    });
 }
 
 impl PendingLogin {
-    pub fn start(provider: Provider, options: &LoginOptions) -> Result<PendingLogin, LoginError> {
+    pub fn start(
+        provider: Provider,
+        options: &LoginOptions,
+        recorder: Recorder,
+    ) -> Result<PendingLogin, LoginError> {
         let scope = options
             .scope
             .clone()
@@ -104,7 +130,22 @@ impl PendingLogin {
         let timeout = options
             .timeout
             .unwrap_or(Duration::from_secs(provider.callback_timeout_secs));
+        recorder.secret(&request.state);
+        if let Some(pkce) = &request.pkce {
+            recorder.secret(&pkce.verifier);
+        }
+        let method = match provider.authorize_method {
+            AuthorizeMethod::Get => "GET",
+            AuthorizeMethod::Post => "POST",
+        };
+        record_browser_step(
+            &recorder,
+            "authorization request (in the browser)",
+            &request.url(),
+            method,
+        );
         Ok(PendingLogin {
+            recorder,
             provider,
             request,
             listener,
@@ -139,12 +180,22 @@ impl PendingLogin {
     /// cancelled). Call from a blocking thread.
     pub fn wait(mut self, cancel: Option<Arc<AtomicBool>>) -> Result<AuthorizedCode, LoginError> {
         let listener = self.listener.take().ok_or(LoginError::NoListener)?;
-        let request = &self.request;
-        let code = listener.wait(self.timeout, cancel, |url| request.accept(url))??;
+        let (request, recorder) = (&self.request, &self.recorder);
+        let code = listener.wait(self.timeout, cancel, |url| {
+            record_browser_step(
+                recorder,
+                "authorization response (loopback redirect)",
+                url,
+                "GET",
+            );
+            request.accept(url)
+        })??;
+        self.recorder.secret(&code);
         Ok(AuthorizedCode {
             provider: self.provider,
             request: self.request,
             code,
+            recorder: self.recorder,
         })
     }
 
@@ -155,11 +206,19 @@ impl PendingLogin {
             return Err(LoginError::NotPasteable);
         }
         let url = parse_pasted_url(text)?;
+        record_browser_step(
+            &self.recorder,
+            "authorization response (pasted)",
+            &url,
+            "GET",
+        );
         let code = self.request.accept(&url)?;
+        self.recorder.secret(&code);
         Ok(AuthorizedCode {
             provider: self.provider,
             request: self.request,
             code,
+            recorder: self.recorder,
         })
     }
 }

@@ -1,5 +1,6 @@
-//! Redaction of secrets in text that leaves the process (error messages, excerpts of unexpected
-//! responses, later traces). One function, tested, used everywhere.
+//! Redaction of secrets in text that leaves the process: error messages and excerpts of
+//! unexpected responses ([`redact_text`], aggressive), and flow traces ([`Redactor`], which
+//! knows the flow's secrets and keeps the rest readable). Both share the key-based masking.
 //!
 //! Rules: values of known secret keys in JSON and form bodies are masked; any remaining long
 //! token-like run (20+ base64url/JWT characters) is masked too, since unknown servers put
@@ -63,6 +64,84 @@ pub fn redact_text(text: &str) -> String {
         }
     }
     flush(&mut run, &mut out);
+    out
+}
+
+/// Headers whose values are credentials.
+pub fn is_secret_header(name: &str) -> bool {
+    [
+        "authorization",
+        "cookie",
+        "set-cookie",
+        "proxy-authorization",
+        "dpop",
+    ]
+    .iter()
+    .any(|h| h.eq_ignore_ascii_case(name))
+}
+
+/// The redaction of one flow's trace: values of secret keys are masked, every secret the flow
+/// handled is masked wherever it appears (as is, form-encoded, percent-encoded), and so is
+/// anything shaped like a JWT. Unlike [`redact_text`] it keeps other long values (client ids,
+/// state, URLs) readable, since a trace is for debugging.
+#[derive(Clone, Default)]
+pub struct Redactor {
+    secrets: Vec<zeroize::Zeroizing<String>>,
+}
+
+impl std::fmt::Debug for Redactor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Redactor({} secrets)", self.secrets.len())
+    }
+}
+
+impl Redactor {
+    /// Remembers a secret (and its encoded forms) to mask.
+    pub fn add(&mut self, secret: &crate::secret::Secret) {
+        let raw = secret.expose();
+        if raw.len() < 4 {
+            return; // too short to mask without masking ordinary text
+        }
+        let form: String = url::form_urlencoded::byte_serialize(raw.as_bytes()).collect();
+        let percent = form.replace('+', "%20");
+        for form in [raw.to_owned(), form, percent] {
+            if !self.secrets.iter().any(|s| **s == form) {
+                self.secrets.push(zeroize::Zeroizing::new(form));
+            }
+        }
+        // Longest first, so a secret containing another is masked whole.
+        self.secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    }
+
+    pub fn apply(&self, text: &str) -> String {
+        let mut out = mask_secret_values(text);
+        for secret in &self.secrets {
+            if out.contains(secret.as_str()) {
+                out = out.replace(secret.as_str(), MASK);
+            }
+        }
+        mask_jwts(&out)
+    }
+}
+
+/// Masks `xxx.yyy.zzz` runs whose first part starts like a JWS header (`eyJ`).
+fn mask_jwts(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("eyJ") {
+        let (before, from) = rest.split_at(i);
+        out.push_str(before);
+        let len = from
+            .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '=')))
+            .unwrap_or(from.len());
+        if from[..len].matches('.').count() >= 2 {
+            out.push_str(MASK);
+        } else {
+            out.push_str(&from[..len]);
+        }
+        rest = &from[len..];
+    }
+    out.push_str(rest);
     out
 }
 
@@ -180,6 +259,37 @@ mod tests {
         let body = format!("<html>\n<body>{}</body></html>", "word ".repeat(200));
         let out = body_excerpt(body.as_bytes(), 50);
         assert!(out.chars().count() <= 51 && !out.contains('\n'), "{out}");
+    }
+
+    #[test]
+    fn the_redactor_masks_known_secrets_in_any_encoding() {
+        let mut r = Redactor::default();
+        r.add(&crate::secret::Secret::new("p a:s/s+w"));
+        let text = "Basic-ish p a:s/s+w and p+a%3As%2Fs%2Bw and p%20a%3As%2Fs%2Bw client_id=long-client-id-1234567890";
+        let out = r.apply(text);
+        assert!(
+            !out.contains("p a:s") && !out.contains("p+a%3A") && !out.contains("p%20a"),
+            "{out}"
+        );
+        assert!(
+            out.contains("long-client-id-1234567890"),
+            "ordinary values stay readable: {out}"
+        );
+        let jwt = "x eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig y";
+        assert_eq!(r.apply(jwt), "x [redacted] y");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn no_known_secret_survives_the_redactor(secret in "[ -~]{4,40}", before in "[ -~]{0,30}", after in "[ -~]{0,30}") {
+            let mut r = Redactor::default();
+            let s = crate::secret::Secret::new(secret.clone());
+            r.add(&s);
+            let form: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
+            let out = r.apply(&format!("{before}{secret}{after}&x={form}"));
+            proptest::prop_assert!(!out.contains(&secret), "raw secret survived: {}", out);
+            proptest::prop_assert!(!out.contains(&form), "form-encoded secret survived: {}", out);
+        }
     }
 
     #[test]

@@ -10,7 +10,8 @@ use crate::jwt;
 use crate::provider::Provider;
 use crate::secret::Secret;
 use crate::token::{ScopeDiff, TokenSet, TokenStatus};
-use crate::verify::{Check, DEFAULT_SKEW_SECS, Expected, check_id_token_claims};
+use crate::verify::{Check, DEFAULT_SKEW_SECS, Expected, check_id_token, check_signature};
+use jsonwebtoken::jwk::JwkSet;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -40,6 +41,9 @@ pub struct Report {
     /// Fields of the token response OAuth Desk has no name for, as the server sent them.
     #[serde(skip_serializing_if = "Map::is_empty")]
     pub extra: Map<String, Value>,
+    /// Server clock versus this machine's, when the server sent a `Date`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clock: Option<ClockReport>,
     /// When the report was made (Unix seconds), for `expires_in`.
     pub now: i64,
     #[serde(skip)]
@@ -52,6 +56,14 @@ struct Secrets {
     access: Option<Secret>,
     refresh: Option<Secret>,
     id: Option<Secret>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ClockReport {
+    /// Server clock minus local clock, seconds.
+    pub server_offset_secs: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warning: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -69,6 +81,9 @@ pub struct AccessTokenReport {
     pub header: Option<Map<String, Value>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub claims: Option<Map<String, Value>>,
+    /// For a JWT access token (RFC 9068): its signature against the provider's JWKS.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signature: Option<Check>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
@@ -96,7 +111,13 @@ pub struct IdTokenReport {
 }
 
 impl Report {
-    pub fn build(provider: &Provider, tokens: Option<&TokenSet>, now: i64) -> Report {
+    pub fn build(
+        provider: &Provider,
+        tokens: Option<&TokenSet>,
+        keys: Option<&JwkSet>,
+        client_secret: Option<&Secret>,
+        now: i64,
+    ) -> Report {
         let mut report = Report {
             provider: provider.name.to_string(),
             status: Status::NotSignedIn,
@@ -108,6 +129,7 @@ impl Report {
             id_token: None,
             scopes: None,
             extra: Map::new(),
+            clock: None,
             now,
             secrets: Secrets::default(),
         };
@@ -119,7 +141,11 @@ impl Report {
             TokenStatus::SignInNeeded { reason } => (Status::SignInNeeded, Some(reason.clone())),
         };
         let decoded = jwt::decode(tokens.access_token.expose()).ok();
+        let signature = decoded
+            .as_ref()
+            .map(|d| check_signature(tokens.access_token.expose(), d, keys, client_secret));
         report.access_token = Some(AccessTokenReport {
+            signature,
             format: if decoded.is_some() { "jwt" } else { "opaque" },
             token_type: tokens.token_type.clone(),
             expires_at: tokens.expires_at,
@@ -142,15 +168,19 @@ impl Report {
             .as_ref()
             .map(|id| match jwt::decode(id.expose()) {
                 Ok(decoded) => {
-                    let issuer = provider.issuer.as_deref();
-                    let checks = check_id_token_claims(
+                    let checks = check_id_token(
+                        id.expose(),
                         &decoded,
                         &Expected {
-                            issuer,
+                            issuer: provider.issuer.as_deref(),
                             client_id: &provider.client_id,
                             nonce: tokens.nonce.as_ref(),
                             now,
                             skew: DEFAULT_SKEW_SECS,
+                            keys,
+                            client_secret,
+                            access_token: Some(&tokens.access_token),
+                            c_hash: tokens.c_hash_check.as_ref(),
                         },
                     );
                     IdTokenReport {
@@ -170,6 +200,10 @@ impl Report {
                 },
             });
         report.scopes = Some(tokens.scopes());
+        report.clock = tokens.server_clock_offset.map(|offset| ClockReport {
+            server_offset_secs: offset,
+            warning: crate::explain::clock_skew(offset),
+        });
         report.extra = tokens.extra.clone();
         report.secrets = Secrets {
             access: Some(tokens.access_token.clone()),

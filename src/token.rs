@@ -77,6 +77,15 @@ pub struct TokenResponse {
     pub scope: Option<Vec<String>>,
     /// Every other field, kept for display (`some_user_info`, `user_id`, ...).
     pub extra: Map<String, Value>,
+    /// The server's clock (its `Date` header, Unix seconds), for clock-skew hints.
+    pub server_date: Option<i64>,
+}
+
+/// Parses an HTTP `Date` header (RFC 9110 §5.6.7, the IMF-fixdate form).
+pub fn parse_http_date(value: &str) -> Option<i64> {
+    jiff::fmt::rfc2822::parse(value.trim())
+        .ok()
+        .map(|z| z.timestamp().as_second())
 }
 
 /// Reads the fields of a JSON object or form-encoded body; `None` when it is neither.
@@ -185,6 +194,7 @@ pub fn parse_token_response(response: &HttpResponse) -> Result<TokenResponse, To
         id_token: take_string(&mut fields, "id_token").map(Secret::new),
         scope,
         extra: fields,
+        server_date: response.date.as_deref().and_then(parse_http_date),
     })
 }
 
@@ -239,6 +249,12 @@ pub struct TokenSet {
     #[serde(default)]
     pub rotations: u32,
     pub status: TokenStatus,
+    /// Server clock minus local clock when the tokens were received (from `Date`), seconds.
+    #[serde(default)]
+    pub server_clock_offset: Option<i64>,
+    /// The ID token's `c_hash` verdict, made at sign-in while the code was known.
+    #[serde(default)]
+    pub c_hash_check: Option<crate::verify::Check>,
 }
 
 impl TokenSet {
@@ -250,6 +266,8 @@ impl TokenSet {
         now: i64,
     ) -> TokenSet {
         TokenSet {
+            server_clock_offset: response.server_date.map(|d| d - now),
+            c_hash_check: None,
             expires_at: response.expires_in.map(|s| now + s),
             obtained_at: now,
             access_token: response.access_token,
@@ -291,6 +309,9 @@ impl TokenSet {
             self.granted_scopes = response.scope;
         }
         self.extra.extend(response.extra);
+        if let Some(date) = response.server_date {
+            self.server_clock_offset = Some(date - now);
+        }
         self.refresh_count += 1;
         self.status = TokenStatus::Active;
     }

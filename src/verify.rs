@@ -1,11 +1,15 @@
-//! ID-token validation as a readable checklist (OIDC Core §3.1.3.7).
-//!
-//! This module checks what the claims themselves can prove: `alg` (never `none`), `iss`,
-//! `aud`, `azp`, `exp`, `iat`, `nbf`, `nonce`, `sub`. Each check is a line a person can read:
-//! pass, fail or skip, with the reason in plain words.
+//! ID-token validation as a readable checklist (OIDC Core §3.1.3.7): `signature` against the
+//! provider's JWKS (or the client secret for HS*), `alg` (never `none`), `iss`, `aud`, `azp`,
+//! `exp`, `iat`, `nbf` (with a skew), `nonce`, `at_hash`, `c_hash`, `sub`. Each check is a line a
+//! person can read: pass, fail or skip, with the reason in plain words. The cryptography is
+//! `jsonwebtoken`'s (aws-lc); nothing here hand-rolls a signature check.
 
-use serde::Serialize;
+use base64::Engine;
+use jsonwebtoken::jwk::JwkSet;
+use jsonwebtoken::{Algorithm, DecodingKey};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use sha2::Digest;
 
 use crate::jwt::DecodedJwt;
 use crate::secret::Secret;
@@ -13,7 +17,7 @@ use crate::secret::Secret;
 /// Allowed clock difference for time claims.
 pub const DEFAULT_SKEW_SECS: i64 = 60;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CheckResult {
     Pass,
@@ -21,16 +25,16 @@ pub enum CheckResult {
     Skip,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Check {
-    pub name: &'static str,
+    pub name: String,
     pub result: CheckResult,
     pub detail: String,
 }
 
-fn check(name: &'static str, result: CheckResult, detail: impl Into<String>) -> Check {
+fn check(name: &str, result: CheckResult, detail: impl Into<String>) -> Check {
     Check {
-        name,
+        name: name.to_owned(),
         result,
         detail: detail.into(),
     }
@@ -43,6 +47,195 @@ pub struct Expected<'a> {
     pub nonce: Option<&'a Secret>,
     pub now: i64,
     pub skew: i64,
+    /// The provider's keys; `None` when it has no JWKS.
+    pub keys: Option<&'a JwkSet>,
+    /// The client secret, the key of HS* tokens.
+    pub client_secret: Option<&'a Secret>,
+    /// The access token issued with the ID token, for `at_hash`.
+    pub access_token: Option<&'a Secret>,
+    /// The `c_hash` verdict, made at sign-in while the code was known.
+    pub c_hash: Option<&'a Check>,
+}
+
+/// Verifies a JWS signature with the right key (RFC 7515 §5.2).
+pub fn check_signature(
+    token: &str,
+    jwt: &DecodedJwt,
+    keys: Option<&JwkSet>,
+    client_secret: Option<&Secret>,
+) -> Check {
+    use CheckResult::*;
+    let Some(alg_name) = jwt.alg() else {
+        return check("signature", Fail, "no alg in the header");
+    };
+    if alg_name.eq_ignore_ascii_case("none") {
+        return check("signature", Fail, "alg none: the token is not signed");
+    }
+    let Ok(alg) = alg_name.parse::<Algorithm>() else {
+        return check(
+            "signature",
+            Skip,
+            format!("alg {alg_name} is not supported"),
+        );
+    };
+    let Some((message, signature)) = token.trim().rsplit_once('.') else {
+        return check("signature", Fail, "not a JWS");
+    };
+    let kid = jwt.header.get("kid").and_then(Value::as_str);
+    let (key, source) = if alg_name.starts_with("HS") {
+        match client_secret {
+            Some(s) => (
+                DecodingKey::from_secret(s.expose().as_bytes()),
+                "the client secret".to_owned(),
+            ),
+            None => {
+                return check(
+                    "signature",
+                    Skip,
+                    format!("{alg_name} is keyed with the client secret, and this client has none"),
+                );
+            }
+        }
+    } else {
+        let Some(keys) = keys else {
+            return check(
+                "signature",
+                Skip,
+                "the provider has no JWKS URL to verify with",
+            );
+        };
+        let jwk = match kid {
+            Some(kid) => keys.find(kid),
+            None if keys.keys.len() == 1 => keys.keys.first(),
+            None => None,
+        };
+        let Some(jwk) = jwk else {
+            return check(
+                "signature",
+                Fail,
+                match kid {
+                    Some(kid) => format!(
+                        "no key kid={kid} in the provider's JWKS, even after fetching it again"
+                    ),
+                    None => "the token names no kid and the JWKS has several keys".to_owned(),
+                },
+            );
+        };
+        match DecodingKey::from_jwk(jwk) {
+            Ok(key) => (
+                key,
+                format!(
+                    "key kid={} from the provider's JWKS",
+                    kid.unwrap_or("(none)")
+                ),
+            ),
+            Err(e) => {
+                return check(
+                    "signature",
+                    Fail,
+                    format!("the JWKS key can't be used: {e}"),
+                );
+            }
+        }
+    };
+    match jsonwebtoken::crypto::verify(signature, message.as_bytes(), &key, alg) {
+        Ok(true) => check(
+            "signature",
+            Pass,
+            format!("{alg_name} signature verified with {source}"),
+        ),
+        Ok(false) => check(
+            "signature",
+            Fail,
+            format!(
+                "the {alg_name} signature does not match {source}: the token was altered or signed by someone else"
+            ),
+        ),
+        Err(e) => check(
+            "signature",
+            Fail,
+            format!("the signature can't be checked with {source}: {e}"),
+        ),
+    }
+}
+
+/// The left half of the hash of `value` with the hash of `alg`, base64url (OIDC Core §3.1.3.6).
+pub fn half_hash(alg: &str, value: &str) -> Option<String> {
+    let digest: Vec<u8> = match alg {
+        "RS256" | "PS256" | "ES256" | "HS256" | "ES256K" => sha2::Sha256::digest(value).to_vec(),
+        "RS384" | "PS384" | "ES384" | "HS384" => sha2::Sha384::digest(value).to_vec(),
+        // Ed25519 signs with SHA-512, so its half hash uses it too.
+        "RS512" | "PS512" | "ES512" | "HS512" | "EdDSA" => sha2::Sha512::digest(value).to_vec(),
+        _ => return None,
+    };
+    Some(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&digest[..digest.len() / 2]))
+}
+
+/// Checks `at_hash` or `c_hash` against the value it hashes.
+pub fn check_half_hash(name: &str, jwt: &DecodedJwt, value: Option<&Secret>) -> Check {
+    use CheckResult::*;
+    let Some(claim) = jwt.claims.get(name).and_then(Value::as_str) else {
+        return check(
+            name,
+            Skip,
+            format!("no {name} claim (optional in the code flow)"),
+        );
+    };
+    let Some(value) = value else {
+        return check(
+            name,
+            Skip,
+            format!("{name} is present but the value it hashes is not known here"),
+        );
+    };
+    match half_hash(jwt.alg().unwrap_or(""), value.expose()) {
+        Some(h) if h == claim => check(name, Pass, format!("{name} matches")),
+        Some(_) => check(
+            name,
+            Fail,
+            format!(
+                "{name} does not match: the token was issued for another {}",
+                if name == "c_hash" {
+                    "code"
+                } else {
+                    "access token"
+                }
+            ),
+        ),
+        None => check(
+            name,
+            Skip,
+            format!(
+                "{name} can't be computed for alg {}",
+                jwt.alg().unwrap_or("?")
+            ),
+        ),
+    }
+}
+
+/// The whole ID-token checklist, in the order a person reads it.
+pub fn check_id_token(token: &str, jwt: &DecodedJwt, expected: &Expected<'_>) -> Vec<Check> {
+    let mut checks = vec![check_signature(
+        token,
+        jwt,
+        expected.keys,
+        expected.client_secret,
+    )];
+    let claims = check_id_token_claims(jwt, expected);
+    let (before_sub, sub): (Vec<Check>, Vec<Check>) =
+        claims.into_iter().partition(|c| c.name != "sub");
+    checks.extend(before_sub);
+    checks.push(check_half_hash("at_hash", jwt, expected.access_token));
+    checks.push(match expected.c_hash {
+        Some(c) => c.clone(),
+        None => check(
+            "c_hash",
+            CheckResult::Skip,
+            "no c_hash claim (optional in the code flow)",
+        ),
+    });
+    checks.extend(sub);
+    checks
 }
 
 pub fn check_id_token_claims(jwt: &DecodedJwt, expected: &Expected<'_>) -> Vec<Check> {
@@ -180,8 +373,35 @@ mod tests {
         }
     }
 
-    fn results(checks: &[Check]) -> Vec<(&'static str, CheckResult)> {
-        checks.iter().map(|c| (c.name, c.result)).collect()
+    fn results(checks: &[Check]) -> Vec<(String, CheckResult)> {
+        checks.iter().map(|c| (c.name.clone(), c.result)).collect()
+    }
+
+    fn expected<'a>(nonce: &'a Secret) -> Expected<'a> {
+        Expected {
+            issuer: Some("https://as.example/"),
+            client_id: "app",
+            nonce: Some(nonce),
+            now: 1500,
+            skew: 60,
+            keys: None,
+            client_secret: None,
+            access_token: None,
+            c_hash: None,
+        }
+    }
+
+    #[test]
+    fn half_hash_matches_the_oidc_example() {
+        // OIDC Core appendix A.4: the c_hash of this code with RS256.
+        assert_eq!(
+            half_hash(
+                "RS256",
+                "Qcb0Orv1zh30vL1MPRsbm-diHiMwcLyZvn1arpZv-Jxf_11jnpEX3Tgfvk"
+            )
+            .as_deref(),
+            Some("LDktKdoQak3Pk0cnXxCltA")
+        );
     }
 
     #[test]
@@ -191,16 +411,7 @@ mod tests {
             json!({"alg": "RS256"}),
             json!({"iss": "https://as.example", "aud": "app", "exp": 2000, "iat": 1000, "nonce": "n-1", "sub": "alice"}),
         );
-        let checks = check_id_token_claims(
-            &token,
-            &Expected {
-                issuer: Some("https://as.example/"),
-                client_id: "app",
-                nonce: Some(&nonce),
-                now: 1500,
-                skew: 60,
-            },
-        );
+        let checks = check_id_token_claims(&token, &expected(&nonce));
         let failed: Vec<_> = checks
             .iter()
             .filter(|c| c.result == CheckResult::Fail)
@@ -216,16 +427,7 @@ mod tests {
             json!({"alg": "none"}),
             json!({"iss": "https://evil.example", "aud": ["other", "x"], "exp": 1000, "iat": 5000, "nbf": 5000, "nonce": "n-2"}),
         );
-        let checks = check_id_token_claims(
-            &token,
-            &Expected {
-                issuer: Some("https://as.example"),
-                client_id: "app",
-                nonce: Some(&nonce),
-                now: 1500,
-                skew: 60,
-            },
-        );
+        let checks = check_id_token_claims(&token, &expected(&nonce));
         for (name, result) in results(&checks) {
             assert_eq!(result, CheckResult::Fail, "{name} should fail");
         }

@@ -1,14 +1,19 @@
 //! The grants. Every grant ends in the same token request, so client authentication, extra
 //! token parameters and response parsing live here once; each grant module only builds its
-//! form (RFC 6749 §4.1.3 code, §6 refresh).
+//! form (RFC 6749 §4.1.3 code, §4.4 client credentials, §6 refresh); `device` and `endpoints`
+//! hold the device grant and the revocation / introspection / userinfo calls.
 
 pub mod authorize;
+pub mod client_auth;
+pub mod device;
+pub mod endpoints;
 pub mod pkce;
 
-use base64::Engine;
 use url::Url;
 
-use crate::http::{Form, Http, HttpError};
+pub use client_auth::{Credentials, basic_authorization};
+
+use crate::http::{Form, Http, HttpError, HttpResponse};
 use crate::provider::{AuthMethod, Param, Provider};
 use crate::secret::Secret;
 use crate::token::{OAuthError, TokenError, TokenResponse, parse_token_response};
@@ -29,6 +34,14 @@ pub enum FlowError {
     Authorization(#[from] authorize::AuthorizationError),
     #[error("could not draw random numbers from the operating system: {0}")]
     Random(#[from] getrandom::Error),
+    #[error(
+        "private_key_jwt needs the client's private key, and none is stored for this provider (add it with `provider add ... --private-key-file PEM`)"
+    )]
+    MissingPrivateKey,
+    #[error("the client's private key can't sign: {0}")]
+    BadPrivateKey(String),
+    #[error(transparent)]
+    Device(#[from] device::DeviceError),
 }
 
 impl FlowError {
@@ -42,22 +55,27 @@ impl FlowError {
     }
 }
 
-/// What a token request needs to know about the client.
+/// A client at one provider: how it authenticates and where its endpoints are.
 #[derive(Debug, Clone)]
 pub struct Client {
-    pub client_id: String,
-    pub auth_method: AuthMethod,
-    pub secret: Option<Secret>,
+    pub credentials: Credentials,
     pub token_endpoint: Url,
     pub token_params: Vec<Param>,
 }
 
 impl Client {
-    pub fn for_provider(provider: &Provider, secret: Option<Secret>) -> Result<Client, FlowError> {
+    pub fn for_provider(
+        provider: &Provider,
+        secret: Option<Secret>,
+        private_key: Option<Secret>,
+    ) -> Result<Client, FlowError> {
         Ok(Client {
-            client_id: provider.client_id.clone(),
-            auth_method: provider.auth_method,
-            secret,
+            credentials: Credentials {
+                client_id: provider.client_id.clone(),
+                method: provider.auth_method,
+                secret,
+                private_key,
+            },
             token_endpoint: provider
                 .token_endpoint()
                 .cloned()
@@ -66,30 +84,8 @@ impl Client {
         })
     }
 
-    /// Adds client authentication to `form` and returns the Authorization header value, if
-    /// any (RFC 6749 §2.3.1).
-    fn authenticate(&self, form: &mut Form) -> Result<Option<Secret>, FlowError> {
-        let secret = || {
-            self.secret.as_ref().ok_or(FlowError::MissingSecret {
-                method: self.auth_method,
-            })
-        };
-        match self.auth_method {
-            AuthMethod::None => {
-                form.add("client_id", self.client_id.as_str());
-                Ok(None)
-            }
-            AuthMethod::ClientSecretPost => {
-                let secret = secret()?;
-                form.add("client_id", self.client_id.as_str())
-                    .add("client_secret", secret.clone());
-                Ok(None)
-            }
-            AuthMethod::ClientSecretBasic => Ok(Some(basic_authorization(
-                &self.client_id,
-                secret()?.expose(),
-            ))),
-        }
+    pub fn client_id(&self) -> &str {
+        &self.credentials.client_id
     }
 
     /// Sends a token request: `form` plus client authentication plus the provider's extra
@@ -99,12 +95,13 @@ impl Client {
         http: &Http,
         mut form: Form,
     ) -> Result<TokenResponse, FlowError> {
-        let authorization = self.authenticate(&mut form)?;
+        let label = format!("token ({})", form.value("grant_type").unwrap_or("?"));
+        let authorization = self.credentials.apply(&mut form, &self.token_endpoint)?;
         for Param(k, v) in &self.token_params {
             form.add(k, v.as_str());
         }
         let response = http
-            .post_form(&self.token_endpoint, &form, authorization.as_ref())
+            .post_form(&label, &self.token_endpoint, &form, authorization.as_ref())
             .await?;
         Ok(parse_token_response(&response)?)
     }
@@ -138,34 +135,33 @@ impl Client {
             .add("refresh_token", refresh_token.clone());
         self.token_request(http, form).await
     }
-}
 
-/// `Basic base64(urlencode(id) ":" urlencode(secret))`: RFC 6749 §2.3.1 says both are
-/// form-urlencoded first, which many clients forget (a secret with `:` then breaks).
-pub fn basic_authorization(client_id: &str, secret: &str) -> Secret {
-    let encode = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
-    let raw = zeroize::Zeroizing::new(format!("{}:{}", encode(client_id), encode(secret)));
-    Secret::new(format!(
-        "Basic {}",
-        base64::engine::general_purpose::STANDARD.encode(raw.as_bytes())
-    ))
-}
+    /// The client credentials grant (RFC 6749 §4.4).
+    pub async fn client_credentials(
+        &self,
+        http: &Http,
+        scope: &str,
+    ) -> Result<TokenResponse, FlowError> {
+        let mut form = Form::new();
+        form.add("grant_type", "client_credentials");
+        if !scope.is_empty() {
+            form.add("scope", scope);
+        }
+        self.token_request(http, form).await
+    }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn basic_credentials_are_urlencoded_before_base64() {
-        let header = basic_authorization("my client", "p:a/ss+w%rd");
-        let encoded = header.expose().strip_prefix("Basic ").unwrap();
-        let decoded = base64::engine::general_purpose::STANDARD
-            .decode(encoded)
-            .unwrap();
-        assert_eq!(
-            String::from_utf8(decoded).unwrap(),
-            "my+client:p%3Aa%2Fss%2Bw%25rd",
-            "RFC 6749 §2.3.1: form-urlencode id and secret, then join with ':'"
-        );
+    /// A form request to another endpoint of the server with client authentication
+    /// (revocation, introspection, device authorization); returns the raw response.
+    pub async fn authenticated_post(
+        &self,
+        http: &Http,
+        label: &str,
+        endpoint: &Url,
+        mut form: Form,
+    ) -> Result<HttpResponse, FlowError> {
+        let authorization = self.credentials.apply(&mut form, &self.token_endpoint)?;
+        Ok(http
+            .post_form(label, endpoint, &form, authorization.as_ref())
+            .await?)
     }
 }

@@ -15,6 +15,7 @@ pub fn build(
     spec: &ProviderSpec,
     discovered: Option<Discovered>,
     has_secret: bool,
+    has_private_key: bool,
 ) -> Result<Provider, ProviderError> {
     if spec.client_id.trim().is_empty() {
         return Err(ProviderError::EmptyClientId);
@@ -68,6 +69,9 @@ pub fn build(
         }
         _ => {}
     }
+    if auth_method == AuthMethod::PrivateKeyJwt && !has_private_key {
+        return Err(ProviderError::PrivateKeyRequired);
+    }
     let params = |list: &[String]| -> Result<Vec<Param>, ProviderError> {
         list.iter().map(|p| p.parse()).collect()
     };
@@ -91,6 +95,8 @@ pub fn build(
         client_id: spec.client_id.trim().to_owned(),
         auth_method,
         has_client_secret: has_secret,
+        has_private_key,
+        template: spec.template.clone(),
         scope: spec.scope.clone().unwrap_or(default_scope),
         pkce: spec
             .pkce
@@ -134,11 +140,11 @@ mod tests {
 
     #[test]
     fn defaults_are_the_secure_ones() {
-        let p = build("p".parse().unwrap(), &spec(), None, false).unwrap();
+        let p = build("p".parse().unwrap(), &spec(), None, false, false).unwrap();
         assert_eq!(p.auth_method, AuthMethod::None);
         assert_eq!(p.pkce, super::super::PkceMode::S256);
         assert_eq!(p.redirect_uri.as_str(), "http://127.0.0.1/callback");
-        let p = build("p".parse().unwrap(), &spec(), None, true).unwrap();
+        let p = build("p".parse().unwrap(), &spec(), None, true, false).unwrap();
         assert_eq!(
             p.auth_method,
             AuthMethod::ClientSecretBasic,
@@ -151,30 +157,30 @@ mod tests {
         let mut s = spec();
         s.auth_method = Some("post".into());
         assert_eq!(
-            build("p".parse().unwrap(), &s, None, false),
+            build("p".parse().unwrap(), &s, None, false, false),
             Err(ProviderError::SecretRequired(AuthMethod::ClientSecretPost))
         );
         s.auth_method = Some("none".into());
         assert_eq!(
-            build("p".parse().unwrap(), &s, None, true),
+            build("p".parse().unwrap(), &s, None, true, false),
             Err(ProviderError::SecretUnused)
         );
         let mut s = spec();
         s.token_url = None;
         assert_eq!(
-            build("p".parse().unwrap(), &s, None, false),
+            build("p".parse().unwrap(), &s, None, false, false),
             Err(ProviderError::MissingTokenEndpoint)
         );
         let mut s = spec();
         s.params = vec!["state=fixed".into()];
         assert!(
-            build("p".parse().unwrap(), &s, None, false).is_err(),
+            build("p".parse().unwrap(), &s, None, false, false).is_err(),
             "state is never user-set"
         );
         let mut s = spec();
         s.client_id = " ".into();
         assert_eq!(
-            build("p".parse().unwrap(), &s, None, false),
+            build("p".parse().unwrap(), &s, None, false, false),
             Err(ProviderError::EmptyClientId)
         );
     }

@@ -106,7 +106,7 @@ pub async fn discover(http: &Http, issuer: &str) -> Result<Discovered, Discovery
     let issuer_url = parse_issuer(issuer)?;
     let mut tried = Vec::new();
     for url in document_urls(&issuer_url) {
-        let response = http.get_json(&url).await?;
+        let response = http.get_json("discovery", &url).await?;
         if response.is_success() {
             return from_document(issuer, &response);
         }

@@ -4,6 +4,7 @@
 
 pub mod build;
 pub mod discovery;
+pub mod templates;
 
 use std::fmt;
 use std::str::FromStr;
@@ -37,6 +38,17 @@ pub enum ProviderError {
     MissingTokenEndpoint,
     #[error("client authentication {0} needs a client secret: pass it with --client-secret-stdin")]
     SecretRequired(AuthMethod),
+    #[error(
+        "client authentication private_key_jwt needs the client's private key: pass it with --private-key-file PEM"
+    )]
+    PrivateKeyRequired,
+    #[error("unknown template {0:?}: see `oauth-desk provider templates`")]
+    UnknownTemplate(String),
+    #[error("the {title} template needs --issuer: {quirks}")]
+    TemplateNeedsIssuer {
+        title: &'static str,
+        quirks: &'static str,
+    },
     #[error(
         "a client secret was given but the client auth method is none, which never sends it: choose --auth-method post or basic"
     )]
@@ -106,6 +118,17 @@ pub enum AuthMethod {
     ClientSecretPost,
     /// HTTP Basic with the form-urlencoded id and secret (RFC 6749 §2.3.1).
     ClientSecretBasic,
+    /// A JWT signed with the client's private key (RFC 7523 §2.2, OIDC Core §9).
+    PrivateKeyJwt,
+}
+
+impl AuthMethod {
+    pub fn needs_secret(self) -> bool {
+        matches!(
+            self,
+            AuthMethod::ClientSecretPost | AuthMethod::ClientSecretBasic
+        )
+    }
 }
 
 impl FromStr for AuthMethod {
@@ -115,10 +138,11 @@ impl FromStr for AuthMethod {
             "none" => Ok(AuthMethod::None),
             "post" | "client_secret_post" => Ok(AuthMethod::ClientSecretPost),
             "basic" | "client_secret_basic" => Ok(AuthMethod::ClientSecretBasic),
+            "jwt" | "private_key_jwt" => Ok(AuthMethod::PrivateKeyJwt),
             _ => Err(ProviderError::UnknownChoice {
                 what: "client auth method",
                 value: s.to_owned(),
-                expected: "none, post, basic",
+                expected: "none, post, basic, private_key_jwt",
             }),
         }
     }
@@ -130,6 +154,7 @@ impl fmt::Display for AuthMethod {
             AuthMethod::None => "none",
             AuthMethod::ClientSecretPost => "client_secret_post",
             AuthMethod::ClientSecretBasic => "client_secret_basic",
+            AuthMethod::PrivateKeyJwt => "private_key_jwt",
         })
     }
 }
@@ -232,6 +257,12 @@ pub struct Provider {
     pub auth_method: AuthMethod,
     #[serde(default)]
     pub has_client_secret: bool,
+    /// A private key for `private_key_jwt` is in the vault.
+    #[serde(default)]
+    pub has_private_key: bool,
+    /// The built-in template it was made from, if any (see `provider::templates`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
     /// The scope string exactly as the user wrote it (some servers want commas).
     #[serde(default)]
     pub scope: String,

@@ -75,6 +75,9 @@ pub enum VaultError {
 pub struct ProviderSecrets {
     #[serde(default, with = "crate::secret::vault_serde_opt")]
     pub client_secret: Option<Secret>,
+    /// PEM private key for `private_key_jwt`.
+    #[serde(default, with = "crate::secret::vault_serde_opt")]
+    pub private_key: Option<Secret>,
     #[serde(default)]
     pub tokens: Option<TokenSet>,
 }

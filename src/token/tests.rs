@@ -159,6 +159,17 @@ fn token_set(lifetime: Option<i64>) -> TokenSet {
 }
 
 #[test]
+fn the_server_date_is_read_for_clock_skew() {
+    let mut r = json(r#"{"access_token":"a"}"#);
+    r.date = Some("Mon, 23 Nov 2026 14:09:23 GMT".into());
+    assert_eq!(
+        parse_token_response(&r).unwrap().server_date,
+        Some(1795442963)
+    );
+    assert_eq!(parse_http_date("garbage"), None);
+}
+
+#[test]
 fn refresh_margin_follows_the_contract() {
     // min(max(30, 10 %), 50 %)
     assert_eq!(token_set(Some(3600)).refresh_margin(), Some(360));

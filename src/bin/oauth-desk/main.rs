@@ -7,9 +7,11 @@ use std::io::{BufRead, IsTerminal, Read};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+use oauth_desk::desk::now;
+use oauth_desk::flow::endpoints::{TokenKind, UserInfo};
 use oauth_desk::login::{Capture, LoginOptions};
 use oauth_desk::provider::Param;
-use oauth_desk::{Desk, DeskError, ProviderSpec, Secret};
+use oauth_desk::{ClientSecrets, Desk, DeskError, ProviderSpec, Secret};
 
 #[derive(Parser)]
 #[command(
@@ -53,6 +55,42 @@ enum Command {
     Refresh { name: String },
     /// Forget the tokens of a provider (the provider and its client secret stay)
     Logout { name: String },
+    /// Sign in with the device authorization grant (RFC 8628)
+    Device {
+        name: String,
+        /// Only print the verification URL and code; don't open a browser
+        #[arg(long)]
+        no_browser: bool,
+        /// Scopes for this sign-in, sent exactly as written
+        #[arg(long)]
+        scope: Option<String>,
+    },
+    /// Get tokens for the client itself (client credentials grant)
+    ClientCredentials {
+        name: String,
+        #[arg(long)]
+        scope: Option<String>,
+    },
+    /// Revoke the refresh and access tokens at the server (RFC 7009), then forget them
+    Revoke { name: String },
+    /// Ask the server about the access token, or the refresh token (RFC 7662)
+    Introspect {
+        name: String,
+        /// Introspect the refresh token instead of the access token
+        #[arg(long)]
+        refresh: bool,
+    },
+    /// Call the userinfo endpoint with a fresh access token
+    Userinfo { name: String },
+    /// Show the last flow's HTTP exchanges (secrets redacted), or write them as HAR 1.2
+    Trace {
+        name: String,
+        /// Write a HAR file (importable in browser devtools) instead of printing
+        #[arg(long, value_name = "FILE")]
+        har: Option<std::path::PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Decode a JWT given as an argument or on stdin
     Decode {
         /// The token, or - (the default) to read it from stdin
@@ -95,12 +133,17 @@ enum ProviderCommand {
     },
     /// Set or replace a provider's client secret, read from stdin
     SetSecret { name: String },
+    /// List the built-in templates and their quirks
+    Templates,
 }
 
 #[derive(Args)]
 struct AddArgs {
     /// A short identifier: letters, digits, '_', '.', '-'
     name: String,
+    /// Start from a built-in template (google, entra, github, ...: see `provider templates`)
+    #[arg(long)]
+    template: Option<String>,
     /// Issuer URL: endpoints come from its discovery document
     #[arg(long)]
     issuer: Option<String>,
@@ -123,9 +166,13 @@ struct AddArgs {
     /// Read the client secret from stdin (it goes to the encrypted vault)
     #[arg(long)]
     client_secret_stdin: bool,
-    /// Client authentication: none, post (client_secret_post) or basic (client_secret_basic)
+    /// Client authentication: none, post (client_secret_post), basic (client_secret_basic)
+    /// or private_key_jwt
     #[arg(long, value_name = "METHOD")]
     auth_method: Option<String>,
+    /// PEM private key (RSA, EC or Ed25519) for private_key_jwt; stored in the vault
+    #[arg(long, value_name = "PEM")]
+    private_key_file: Option<std::path::PathBuf>,
     /// Scopes, sent exactly as written ("openid profile", or "a,b" for servers that want commas)
     #[arg(long)]
     scope: Option<String>,
@@ -269,7 +316,7 @@ async fn run(command: Command) -> Result<(), Failure> {
             let tokens = desk.refresh(&name, true).await?;
             println!(
                 "Refreshed {name}: {}.",
-                render::expiry_phrase(tokens.expires_at, oauth_desk::desk::now())
+                render::expiry_phrase(tokens.expires_at, now())
             );
             Ok(())
         }
@@ -281,8 +328,118 @@ async fn run(command: Command) -> Result<(), Failure> {
             }
             Ok(())
         }
+        Command::Device {
+            name,
+            no_browser,
+            scope,
+        } => device(&desk, &name, no_browser, scope).await,
+        Command::ClientCredentials { name, scope } => {
+            let tokens = desk.client_credentials(&name, scope.as_deref()).await?;
+            print!("{}", render::signed_in(&name, &tokens, now()));
+            Ok(())
+        }
+        Command::Revoke { name } => {
+            let revoked = desk.revoke(&name).await?;
+            let what: Vec<&str> = revoked.iter().map(|k| k.hint()).collect();
+            println!(
+                "Revoked {} of {name} and forgot its tokens.",
+                what.join(" and ")
+            );
+            Ok(())
+        }
+        Command::Introspect { name, refresh } => {
+            let kind = if refresh {
+                TokenKind::Refresh
+            } else {
+                TokenKind::Access
+            };
+            let answer = desk.introspect(&name, kind).await?;
+            println!("{}", render::json(&answer));
+            Ok(())
+        }
+        Command::Userinfo { name } => {
+            match desk.userinfo(&name).await? {
+                UserInfo::Claims(claims) => println!("{}", render::json(&claims)),
+                UserInfo::Jwt(jwt) => match oauth_desk::jwt::decode(&jwt) {
+                    Ok(decoded) => print!("{}", render::jwt(&decoded, now())),
+                    Err(_) => println!("{jwt}"),
+                },
+            }
+            Ok(())
+        }
+        Command::Trace { name, har, json } => {
+            let trace = desk.trace(&name)?.ok_or_else(|| {
+                failure(format!(
+                    "no trace yet for {name}: traces are kept from the next flow on"
+                ))
+            })?;
+            match har {
+                Some(path) => {
+                    let text = render::json(&oauth_desk::trace::to_har(&trace));
+                    std::fs::write(&path, text)
+                        .map_err(|e| failure(format!("could not write {}: {e}", path.display())))?;
+                    eprintln!(
+                        "Wrote {} exchanges to {} (HAR 1.2, secrets redacted).",
+                        trace.exchanges.len(),
+                        path.display()
+                    );
+                }
+                None if json => println!("{}", render::json(&trace)),
+                None => print!("{}", render::trace(&trace)),
+            }
+            Ok(())
+        }
         Command::Decode { .. } => unreachable!("handled above"),
     }
+}
+
+async fn device(
+    desk: &Desk,
+    name: &str,
+    no_browser: bool,
+    scope: Option<String>,
+) -> Result<(), Failure> {
+    let login = desk.begin_device(name, scope.as_deref()).await?;
+    let auth = &login.authorization;
+    eprintln!(
+        "To sign in to {name}, open {} and enter the code:",
+        auth.verification_uri
+    );
+    eprintln!();
+    eprintln!("    {}", auth.user_code);
+    eprintln!();
+    // The code on stdout too, alone on its line, for scripts.
+    println!("{}", auth.user_code);
+    if !no_browser {
+        if let Ok(url) = url::Url::parse(auth.open_uri()) {
+            if let Err(e) = oauth_desk::browser::open(&url) {
+                eprintln!("{e}");
+            }
+        }
+    }
+    let interactive = std::io::stderr().is_terminal();
+    let cancelled = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = cancelled.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            flag.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+    });
+    let watch = cancelled.clone();
+    let tokens = desk
+        .finish_device(
+            login,
+            std::time::Duration::from_secs(1),
+            |event| render::poll_event(event, interactive),
+            move || watch.load(std::sync::atomic::Ordering::Relaxed),
+        )
+        .await;
+    if interactive {
+        eprintln!();
+    }
+    let tokens = tokens?;
+    print!("{}", render::signed_in(name, &tokens, now()));
+    Ok(())
 }
 
 async fn provider(desk: &Desk, cmd: ProviderCommand) -> Result<(), Failure> {
@@ -293,8 +450,18 @@ async fn provider(desk: &Desk, cmd: ProviderCommand) -> Result<(), Failure> {
             } else {
                 None
             };
+            let private_key = match &args.private_key_file {
+                Some(path) => Some(Secret::new(std::fs::read_to_string(path).map_err(|e| {
+                    DeskError::PrivateKeyFile {
+                        path: path.display().to_string(),
+                        reason: e.to_string(),
+                    }
+                })?)),
+                None => None,
+            };
             let spec = ProviderSpec {
                 name: args.name,
+                template: args.template,
                 issuer: args.issuer,
                 authorization_url: args.authorize_url,
                 token_url: args.token_url,
@@ -313,12 +480,27 @@ async fn provider(desk: &Desk, cmd: ProviderCommand) -> Result<(), Failure> {
                 token_params: args.token_params,
                 callback_timeout_secs: args.callback_timeout,
             };
-            if spec.issuer.is_none() && spec.token_url.is_none() {
+            if spec.issuer.is_none() && spec.token_url.is_none() && spec.template.is_none() {
                 return Err(usage(
-                    "give --issuer URL (discovery) or --authorize-url URL --token-url URL",
+                    "give --issuer URL (discovery), --authorize-url URL --token-url URL, or --template NAME",
                 ));
             }
-            let provider = desk.add_provider(spec, secret).await?;
+            let provider = desk
+                .add_provider(
+                    spec,
+                    ClientSecrets {
+                        client_secret: secret,
+                        private_key,
+                    },
+                )
+                .await?;
+            if let Some(t) = provider
+                .template
+                .as_deref()
+                .and_then(oauth_desk::provider::templates::find)
+            {
+                eprintln!("{} quirks: {}", t.title, t.quirks);
+            }
             println!("Added provider {}.", provider.name);
             print!("{}", render::provider(&provider));
             Ok(())
@@ -390,6 +572,13 @@ async fn provider(desk: &Desk, cmd: ProviderCommand) -> Result<(), Failure> {
             }
             Ok(())
         }
+        ProviderCommand::Templates => {
+            for t in oauth_desk::provider::templates::TEMPLATES {
+                println!("{:<11} {}", t.name, t.title);
+                println!("            {}", t.quirks);
+            }
+            Ok(())
+        }
         ProviderCommand::SetSecret { name } => {
             let secret = read_secret_stdin()?;
             desk.set_client_secret(&name, secret).await?;
@@ -414,7 +603,7 @@ async fn login(desk: &Desk, args: LoginArgs) -> Result<(), Failure> {
         params,
         timeout: args.timeout.map(std::time::Duration::from_secs),
     };
-    let pending = desk.begin_login(&args.name, &options)?;
+    let pending = desk.begin_login(&args.name, &options).await?;
     let url = pending.open_url().clone();
     if args.no_browser {
         eprintln!("Open this URL in a browser to sign in to {}:", args.name);
@@ -445,10 +634,7 @@ async fn login(desk: &Desk, args: LoginArgs) -> Result<(), Failure> {
         }
     };
     let tokens = desk.finish_login(authorized).await?;
-    print!(
-        "{}",
-        render::signed_in(&args.name, &tokens, oauth_desk::desk::now())
-    );
+    print!("{}", render::signed_in(&args.name, &tokens, now()));
     Ok(())
 }
 
@@ -471,7 +657,7 @@ fn decode(token: Option<String>, json: bool) -> Result<(), Failure> {
             )
         );
     } else {
-        print!("{}", render::jwt(&decoded, oauth_desk::desk::now()));
+        print!("{}", render::jwt(&decoded, now()));
     }
     Ok(())
 }

@@ -3,16 +3,89 @@
 use std::fmt::Write;
 
 use oauth_desk::DeskError;
+use oauth_desk::flow::device::PollEvent;
 use oauth_desk::jwt::DecodedJwt;
 use oauth_desk::provider::Provider;
 use oauth_desk::report::{Report, Status};
 use oauth_desk::token::TokenSet;
+use oauth_desk::trace::Trace;
 use oauth_desk::verify::CheckResult;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+/// The error, plus the explainer's advice when the failure is a known one.
 pub fn error_sentence(e: &DeskError) -> String {
-    e.to_string()
+    match oauth_desk::explain::hint(e) {
+        Some(hint) => format!("{e}. {hint}"),
+        None => e.to_string(),
+    }
+}
+
+/// One line per device-flow wait; on a terminal it rewrites itself.
+pub fn poll_event(event: PollEvent, interactive: bool) {
+    let line = match event {
+        PollEvent::Waiting {
+            interval,
+            remaining,
+        } => format!(
+            "Waiting for approval… next check in {} s, code valid for {}",
+            interval.as_secs(),
+            duration(remaining.as_secs() as i64)
+        ),
+        PollEvent::SlowDown { interval } => {
+            format!(
+                "The server asked to slow down: checking every {} s",
+                interval.as_secs()
+            )
+        }
+        PollEvent::Retrying { interval } => {
+            format!("Network error; retrying in {} s", interval.as_secs())
+        }
+    };
+    if interactive {
+        eprint!("\r\x1b[2K{line}");
+    } else if !matches!(event, PollEvent::Waiting { .. }) {
+        eprintln!("{line}");
+    }
+}
+
+/// A trace as a timeline: one line per exchange, then its request and response.
+pub fn trace(t: &Trace) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} · {} · {} · {} exchanges (secrets redacted)",
+        t.provider,
+        t.flow,
+        local_time(t.started_at_ms / 1000),
+        t.exchanges.len()
+    );
+    for e in &t.exchanges {
+        let status = e.status.map_or_else(
+            || e.error.clone().unwrap_or_else(|| "(browser)".into()),
+            |s| s.to_string(),
+        );
+        let _ = writeln!(
+            out,
+            "\n{} {} → {} · {} ms · {}",
+            e.method, e.url, status, e.duration_ms, e.label
+        );
+        for (n, v) in &e.request.headers {
+            let _ = writeln!(out, "  > {n}: {v}");
+        }
+        if let Some(body) = &e.request.body {
+            let _ = writeln!(out, "  > {body}");
+        }
+        if let Some(r) = &e.response {
+            for (n, v) in &r.headers {
+                let _ = writeln!(out, "  < {n}: {v}");
+            }
+            if let Some(body) = r.body.as_deref().filter(|b| !b.is_empty()) {
+                let _ = writeln!(out, "  < {}", body.trim());
+            }
+        }
+    }
+    out
 }
 
 pub fn json<T: Serialize>(value: &T) -> String {
@@ -203,6 +276,14 @@ pub fn report(r: &Report) -> String {
         if let Some(l) = at.lifetime {
             let _ = writeln!(out, "  lifetime {}", duration(l));
         }
+        if let Some(c) = &at.signature {
+            let mark = match c.result {
+                CheckResult::Pass => "✓",
+                CheckResult::Fail => "✗",
+                CheckResult::Skip => "–",
+            };
+            let _ = writeln!(out, "  {mark} signature {}", c.detail);
+        }
         if let Some(v) = &at.value {
             let _ = writeln!(out, "  value  {v}");
         }
@@ -282,6 +363,9 @@ pub fn report(r: &Report) -> String {
         if !s.extra_granted.is_empty() {
             let _ = writeln!(out, "  + extra        {}", s.extra_granted.join(" "));
         }
+    }
+    if let Some(warning) = r.clock.as_ref().and_then(|c| c.warning.as_ref()) {
+        let _ = writeln!(out, "\n⚠ {warning}");
     }
     if !r.extra.is_empty() {
         let _ = writeln!(out, "\nOTHER RESPONSE FIELDS");

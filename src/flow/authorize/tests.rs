@@ -13,6 +13,8 @@ fn provider(pkce: PkceMode, iss_supported: bool) -> Provider {
         client_id: "client one".into(),
         auth_method: AuthMethod::None,
         has_client_secret: false,
+        has_private_key: false,
+        template: None,
         scope: "openid profile".into(),
         pkce,
         redirect_uri: Url::parse("http://127.0.0.1/callback").unwrap(),

@@ -1,0 +1,338 @@
+//! Using and renewing tokens: a fresh access token on demand, refresh (single-flight across
+//! processes), sign-out, revocation, introspection, userinfo, and the report `show` prints.
+
+use jsonwebtoken::jwk::JwkSet;
+use serde_json::{Map, Value};
+
+use super::signin::no_endpoint;
+use super::{Desk, DeskError, now};
+use crate::flow::FlowError;
+use crate::flow::endpoints::{self, TokenKind, UserInfo};
+use crate::jwks;
+use crate::report::Report;
+use crate::secret::Secret;
+use crate::store::lock::FileLock;
+use crate::store::vault::VaultError;
+use crate::token::{Grant, TokenError, TokenSet, TokenStatus};
+
+impl Desk {
+    /// The current token set, if any, without renewing it.
+    pub async fn tokens(&self, name: &str) -> Result<Option<TokenSet>, DeskError> {
+        self.provider(name)?;
+        Ok(self.secrets(name).await?.tokens)
+    }
+
+    /// A fresh access token: renewed first when due (see [`TokenSet::is_due`]).
+    pub async fn access_token(&self, name: &str) -> Result<Secret, DeskError> {
+        let tokens = self
+            .tokens(name)
+            .await?
+            .ok_or_else(|| not_signed_in(name))?;
+        check_usable(name, &tokens)?;
+        let now = now();
+        if !tokens.is_due(now) {
+            return Ok(tokens.access_token);
+        }
+        if tokens.refresh_token.is_none() && tokens.grant != Grant::ClientCredentials {
+            // Nothing to refresh with: still usable until it expires.
+            if tokens.is_expired(now) {
+                return Err(DeskError::SignInNeeded {
+                    name: name.to_owned(),
+                    reason: "the access token expired and there is no refresh token".into(),
+                });
+            }
+            return Ok(tokens.access_token);
+        }
+        match self.refresh(name, false).await {
+            Ok(tokens) => Ok(tokens.access_token),
+            // A due token that still works beats no token: a network hiccup or a 5xx must not
+            // break a script while the current token has time left.
+            Err(e) if e.is_transient() && !tokens.is_expired(now) => {
+                tracing::warn!(
+                    provider = name,
+                    "refresh failed, using the current token: {e}"
+                );
+                Ok(tokens.access_token)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Renews the token set: with the refresh token, or for client-credentials sets by asking
+    /// again. Single-flight across processes: under the provider's refresh lock the vault is
+    /// re-read, and when `force` is false and another process already renewed, its result is
+    /// used instead of spending the refresh token again. The rotated refresh token is in the
+    /// vault before this returns.
+    pub async fn refresh(&self, name: &str, force: bool) -> Result<TokenSet, DeskError> {
+        let lock_path = self.paths.locks_dir().join(format!("refresh-{name}.lock"));
+        let _lock = tokio::task::spawn_blocking(move || FileLock::exclusive(&lock_path))
+            .await
+            .map_err(|e| DeskError::Internal(e.to_string()))??;
+
+        let (_, client, recorder) = self.client(name).await?;
+        let tokens = self
+            .tokens(name)
+            .await?
+            .ok_or_else(|| not_signed_in(name))?;
+        check_usable(name, &tokens)?;
+        if !force && !tokens.is_due(now()) {
+            return Ok(tokens);
+        }
+        let http = self.http.recording(&recorder);
+        if tokens.grant == Grant::ClientCredentials && tokens.refresh_token.is_none() {
+            let result = async {
+                let response = client
+                    .client_credentials(&http, &tokens.requested_scope)
+                    .await?;
+                let fresh = TokenSet::from_response(
+                    response,
+                    &tokens.requested_scope,
+                    Grant::ClientCredentials,
+                    None,
+                    now(),
+                );
+                self.store_tokens(name, fresh.clone()).await?;
+                Ok(fresh)
+            }
+            .await;
+            self.save_trace(name, "client credentials", &recorder);
+            return result;
+        }
+        let refresh_token =
+            tokens
+                .refresh_token
+                .clone()
+                .ok_or_else(|| DeskError::SignInNeeded {
+                    name: name.to_owned(),
+                    reason: "the server gave no refresh token".into(),
+                })?;
+        let result = client.refresh(&http, &refresh_token).await;
+        self.save_trace(name, "refresh", &recorder);
+        match result {
+            Ok(response) => {
+                let key = name.to_owned();
+                let updated = self
+                    .with_vault(move |vault| {
+                        vault.update(|data| {
+                            let slot = data.provider_mut(&key);
+                            let mut tokens = slot.tokens.clone().unwrap_or(tokens);
+                            tokens.apply_refresh(response, now());
+                            slot.tokens = Some(tokens.clone());
+                            Ok::<_, VaultError>(tokens)
+                        })
+                    })
+                    .await?;
+                tracing::info!(provider = name, "refreshed");
+                Ok(updated)
+            }
+            Err(FlowError::Token(TokenError::OAuth(e))) if e.error == "invalid_grant" => {
+                let reason = format!("the refresh token was refused: {e}");
+                self.update_secrets(name, move |s| {
+                    if let Some(tokens) = s.tokens.as_mut() {
+                        tokens.status = TokenStatus::SignInNeeded { reason };
+                    }
+                })
+                .await?;
+                Err(DeskError::Refresh {
+                    source: FlowError::Token(TokenError::OAuth(e)),
+                })
+            }
+            Err(source) => Err(DeskError::Refresh { source }),
+        }
+    }
+
+    /// Forgets the tokens (the client secret stays). Returns whether there were any.
+    pub async fn logout(&self, name: &str) -> Result<bool, DeskError> {
+        self.provider(name)?;
+        let key = name.to_owned();
+        self.with_vault(move |vault| {
+            if !vault.exists() {
+                return Ok(false);
+            }
+            vault.update(|data| {
+                Ok::<_, VaultError>(
+                    data.providers
+                        .get_mut(&key)
+                        .and_then(|s| s.tokens.take())
+                        .is_some(),
+                )
+            })
+        })
+        .await
+    }
+
+    /// Revokes the refresh token, then the access token (RFC 7009 §2.1: revoking a refresh
+    /// token may take its access tokens with it), then forgets them. Returns what was revoked.
+    pub async fn revoke(&self, name: &str) -> Result<Vec<TokenKind>, DeskError> {
+        let (provider, client, recorder) = self.client(name).await?;
+        let endpoint = provider.endpoints.revocation.clone().ok_or_else(|| {
+            no_endpoint(
+                name,
+                "revocation endpoint",
+                " (add one with --revocation-url)",
+            )
+        })?;
+        let tokens = self
+            .tokens(name)
+            .await?
+            .ok_or_else(|| not_signed_in(name))?;
+        let http = self.http.recording(&recorder);
+        let result = async {
+            let mut revoked = Vec::new();
+            if let Some(refresh) = &tokens.refresh_token {
+                endpoints::revoke(&client, &http, &endpoint, refresh, TokenKind::Refresh).await?;
+                revoked.push(TokenKind::Refresh);
+            }
+            endpoints::revoke(
+                &client,
+                &http,
+                &endpoint,
+                &tokens.access_token,
+                TokenKind::Access,
+            )
+            .await?;
+            revoked.push(TokenKind::Access);
+            Ok::<_, FlowError>(revoked)
+        }
+        .await;
+        self.save_trace(name, "revocation", &recorder);
+        let revoked = result?;
+        self.logout(name).await?;
+        Ok(revoked)
+    }
+
+    /// Introspects the access or the refresh token (RFC 7662); the server's answer as is.
+    pub async fn introspect(
+        &self,
+        name: &str,
+        kind: TokenKind,
+    ) -> Result<Map<String, Value>, DeskError> {
+        let (provider, client, recorder) = self.client(name).await?;
+        let endpoint = provider.endpoints.introspection.clone().ok_or_else(|| {
+            no_endpoint(
+                name,
+                "introspection endpoint",
+                " (add one with --introspection-url)",
+            )
+        })?;
+        let tokens = self
+            .tokens(name)
+            .await?
+            .ok_or_else(|| not_signed_in(name))?;
+        let token = match kind {
+            TokenKind::Access => tokens.access_token.clone(),
+            TokenKind::Refresh => {
+                tokens
+                    .refresh_token
+                    .clone()
+                    .ok_or_else(|| DeskError::SignInNeeded {
+                        name: name.to_owned(),
+                        reason: "there is no refresh token to introspect".into(),
+                    })?
+            }
+        };
+        let result = endpoints::introspect(
+            &client,
+            &self.http.recording(&recorder),
+            &endpoint,
+            &token,
+            kind,
+        )
+        .await;
+        self.save_trace(name, "introspection", &recorder);
+        Ok(result?)
+    }
+
+    /// Calls userinfo with a fresh access token.
+    pub async fn userinfo(&self, name: &str) -> Result<UserInfo, DeskError> {
+        let provider = self.provider(name)?;
+        let endpoint = provider.endpoints.userinfo.clone().ok_or_else(|| {
+            no_endpoint(name, "userinfo endpoint", " (add one with --userinfo-url)")
+        })?;
+        let token = self.access_token(name).await?;
+        let recorder = crate::trace::Recorder::new();
+        recorder.secret(&token);
+        let result = endpoints::userinfo(&self.http.recording(&recorder), &endpoint, &token).await;
+        self.save_trace(name, "userinfo", &recorder);
+        Ok(result?)
+    }
+
+    /// Everything `show` displays, with signatures checked against the provider's JWKS
+    /// (cached; fetched again once when a token names an unknown key).
+    pub async fn report(&self, name: &str) -> Result<Report, DeskError> {
+        let provider = self.provider(name)?;
+        let secrets = self.secrets(name).await?;
+        let kids: Vec<Option<String>> = [
+            secrets.tokens.as_ref().and_then(|t| t.id_token.as_ref()),
+            secrets.tokens.as_ref().map(|t| &t.access_token),
+        ]
+        .into_iter()
+        .flatten()
+        .filter_map(|t| crate::jwt::decode(t.expose()).ok())
+        .filter(|jwt| {
+            jwt.alg()
+                .is_some_and(|a| !a.starts_with("HS") && a != "none")
+        })
+        .map(|jwt| {
+            jwt.header
+                .get("kid")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        })
+        .collect();
+        let keys = if kids.is_empty() {
+            None
+        } else {
+            self.keys_for(&provider, &kids).await
+        };
+        Ok(Report::build(
+            &provider,
+            secrets.tokens.as_ref(),
+            keys.as_ref(),
+            secrets.client_secret.as_ref(),
+            now(),
+        ))
+    }
+
+    /// The provider's JWKS holding every `kid` if it can be had: the cache, else a fetch.
+    async fn keys_for(
+        &self,
+        provider: &crate::provider::Provider,
+        kids: &[Option<String>],
+    ) -> Option<JwkSet> {
+        let url = provider.endpoints.jwks.as_ref()?;
+        let name = provider.name.as_str();
+        let cached = self.jwks.load(name);
+        if let Some(keys) = &cached
+            && kids.iter().all(|k| jwks::has_key(keys, k.as_deref()))
+        {
+            return cached;
+        }
+        match jwks::fetch(&self.http, url).await {
+            Ok(keys) => {
+                self.jwks.store(name, &keys);
+                Some(keys)
+            }
+            Err(e) => {
+                tracing::warn!("could not fetch the JWKS of {name}: {e}");
+                cached
+            }
+        }
+    }
+}
+
+fn not_signed_in(name: &str) -> DeskError {
+    DeskError::NotSignedIn {
+        name: name.to_owned(),
+    }
+}
+
+fn check_usable(name: &str, tokens: &TokenSet) -> Result<(), DeskError> {
+    match &tokens.status {
+        TokenStatus::SignInNeeded { reason } => Err(DeskError::SignInNeeded {
+            name: name.to_owned(),
+            reason: reason.clone(),
+        }),
+        TokenStatus::Active => Ok(()),
+    }
+}
