@@ -96,7 +96,7 @@ impl std::fmt::Debug for Redactor {
 }
 
 impl Redactor {
-    /// Remembers a secret (and its encoded forms) to mask.
+    /// Remembers a secret (and its encoded forms: form, percent, JSON-escaped) to mask.
     pub fn add(&mut self, secret: &crate::secret::Secret) {
         let raw = secret.expose();
         if raw.len() < 4 {
@@ -104,7 +104,11 @@ impl Redactor {
         }
         let form: String = url::form_urlencoded::byte_serialize(raw.as_bytes()).collect();
         let percent = form.replace('+', "%20");
-        for form in [raw.to_owned(), form, percent] {
+        // Inside a JSON body a secret with quotes or backslashes appears escaped.
+        let json = serde_json::to_string(raw)
+            .map(|j| j[1..j.len() - 1].to_owned())
+            .unwrap_or_default();
+        for form in [raw.to_owned(), form, percent, json] {
             if !self.secrets.iter().any(|s| **s == form) {
                 self.secrets.push(zeroize::Zeroizing::new(form));
             }

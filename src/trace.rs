@@ -199,3 +199,83 @@ pub fn to_har(trace: &Trace) -> Value {
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn exchange(secret: &str) -> Exchange {
+        let form: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
+        Exchange {
+            label: "token (refresh_token)".into(),
+            started_at_ms: 1,
+            duration_ms: 2,
+            method: "POST".into(),
+            url: format!("https://as.example/token?x={form}"),
+            request: Message {
+                headers: vec![
+                    ("authorization".into(), format!("Basic {secret}")),
+                    ("x-custom".into(), secret.to_owned()),
+                ],
+                body: Some(format!(
+                    "grant_type=refresh_token&refresh_token={form}&client_secret={form}&odd={form}"
+                )),
+            },
+            status: Some(200),
+            response: Some(Message {
+                headers: vec![("set-cookie".into(), format!("s={secret}"))],
+                body: Some(
+                    serde_json::json!({"access_token": secret, "unusual_field": secret})
+                        .to_string(),
+                ),
+            }),
+            error: Some(format!("failed near {secret}")),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        /// No secret given to a flow appears in its trace or HAR, wherever the server or the
+        /// request put it.
+        #[test]
+        fn no_secret_reaches_a_trace_or_har(secret in "[!-~]{6,40}") {
+            let recorder = Recorder::new();
+            recorder.secret(&Secret::new(secret.clone()));
+            recorder.record(exchange(&secret));
+            let trace = recorder.finish("p", "refresh");
+            let text = format!("{}{}", serde_json::to_string(&trace).unwrap(), to_har(&trace));
+            let form: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
+            // JSON escapes some characters: look for the escaped form too.
+            let escaped = serde_json::to_string(&secret).unwrap();
+            let escaped = escaped.trim_matches('"');
+            prop_assert!(!text.contains(&secret), "raw secret in the trace");
+            prop_assert!(!text.contains(&form), "form-encoded secret in the trace");
+            prop_assert!(!text.contains(escaped), "JSON-escaped secret in the trace");
+        }
+    }
+
+    #[test]
+    fn har_has_the_shape_devtools_import() {
+        let recorder = Recorder::new();
+        recorder.record(exchange("s3cr3t-value"));
+        let har = to_har(&recorder.finish("p", "refresh"));
+        assert_eq!(har["log"]["version"], "1.2");
+        let entry = &har["log"]["entries"][0];
+        assert_eq!(
+            entry["request"]["postData"]["text"]
+                .as_str()
+                .unwrap()
+                .split('&')
+                .next(),
+            Some("grant_type=refresh_token")
+        );
+        assert_eq!(entry["response"]["status"], 200);
+        assert!(
+            entry["startedDateTime"]
+                .as_str()
+                .unwrap()
+                .starts_with("1970-01-01T00:00:00.001")
+        );
+    }
+}

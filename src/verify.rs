@@ -432,4 +432,194 @@ mod tests {
             assert_eq!(result, CheckResult::Fail, "{name} should fail");
         }
     }
+
+    mod signed {
+        use super::*;
+        use aws_lc_rs::rand::SystemRandom;
+        use aws_lc_rs::signature::{Ed25519KeyPair, KeyPair};
+        use jsonwebtoken::{EncodingKey, Header};
+
+        fn b64(b: &[u8]) -> String {
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)
+        }
+
+        /// An Ed25519 key of the test's own, as a JWKS and a signer.
+        fn ed_key(kid: &str) -> (JwkSet, EncodingKey) {
+            let pkcs8 = Ed25519KeyPair::generate_pkcs8(&SystemRandom::new()).unwrap();
+            let pair = Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).unwrap();
+            let jwks = serde_json::from_value(json!({"keys": [{
+                "kty": "OKP", "crv": "Ed25519", "x": b64(pair.public_key().as_ref()), "kid": kid, "alg": "EdDSA"
+            }]}))
+            .unwrap();
+            (jwks, EncodingKey::from_ed_der(pkcs8.as_ref()))
+        }
+
+        fn sign(
+            alg: jsonwebtoken::Algorithm,
+            kid: Option<&str>,
+            claims: &Value,
+            key: &EncodingKey,
+        ) -> String {
+            let mut header = Header::new(alg);
+            header.kid = kid.map(str::to_owned);
+            jsonwebtoken::encode(&header, claims, key).unwrap()
+        }
+
+        fn run(
+            token: &str,
+            keys: Option<&JwkSet>,
+            secret: Option<&Secret>,
+            at: Option<&Secret>,
+        ) -> Vec<Check> {
+            let nonce = Secret::new("n-1");
+            let jwt = crate::jwt::decode(token).unwrap();
+            let mut e = expected(&nonce);
+            e.keys = keys;
+            e.client_secret = secret;
+            e.access_token = at;
+            check_id_token(token, &jwt, &e)
+        }
+
+        fn result(checks: &[Check], name: &str) -> CheckResult {
+            checks
+                .iter()
+                .find(|c| c.name == name)
+                .unwrap_or_else(|| panic!("no {name}"))
+                .result
+        }
+
+        fn good_claims(at_hash: Option<String>) -> Value {
+            let mut c = json!({"iss": "https://as.example", "aud": "app", "exp": 2000, "iat": 1000, "nonce": "n-1", "sub": "alice"});
+            if let Some(h) = at_hash {
+                c["at_hash"] = json!(h);
+            }
+            c
+        }
+
+        #[test]
+        fn an_eddsa_token_with_a_matching_at_hash_passes_every_check() {
+            let (jwks, key) = ed_key("k1");
+            let at = Secret::new("the-access-token");
+            let token = sign(
+                jsonwebtoken::Algorithm::EdDSA,
+                Some("k1"),
+                &good_claims(half_hash("EdDSA", at.expose())),
+                &key,
+            );
+            let checks = run(&token, Some(&jwks), None, Some(&at));
+            let names: Vec<&str> = checks.iter().map(|c| c.name.as_str()).collect();
+            assert_eq!(
+                names,
+                [
+                    "signature",
+                    "alg",
+                    "iss",
+                    "aud",
+                    "azp",
+                    "exp",
+                    "iat",
+                    "nbf",
+                    "nonce",
+                    "at_hash",
+                    "c_hash",
+                    "sub"
+                ]
+            );
+            assert!(
+                checks.iter().all(|c| c.result != CheckResult::Fail),
+                "{checks:?}"
+            );
+            assert_eq!(result(&checks, "signature"), CheckResult::Pass);
+            assert_eq!(result(&checks, "at_hash"), CheckResult::Pass);
+        }
+
+        #[test]
+        fn a_wrong_at_hash_fails() {
+            let (jwks, key) = ed_key("k1");
+            let token = sign(
+                jsonwebtoken::Algorithm::EdDSA,
+                Some("k1"),
+                &good_claims(half_hash("EdDSA", "another token")),
+                &key,
+            );
+            let checks = run(
+                &token,
+                Some(&jwks),
+                None,
+                Some(&Secret::new("the-access-token")),
+            );
+            assert_eq!(result(&checks, "at_hash"), CheckResult::Fail);
+        }
+
+        #[test]
+        fn a_signature_by_another_key_with_the_same_kid_fails() {
+            let (jwks, _) = ed_key("k1");
+            let (_, impostor) = ed_key("k1");
+            let token = sign(
+                jsonwebtoken::Algorithm::EdDSA,
+                Some("k1"),
+                &good_claims(None),
+                &impostor,
+            );
+            assert_eq!(
+                result(&run(&token, Some(&jwks), None, None), "signature"),
+                CheckResult::Fail
+            );
+        }
+
+        #[test]
+        fn an_unknown_kid_fails_and_no_jwks_skips() {
+            let (jwks, key) = ed_key("k1");
+            let token = sign(
+                jsonwebtoken::Algorithm::EdDSA,
+                Some("k2"),
+                &good_claims(None),
+                &key,
+            );
+            assert_eq!(
+                result(&run(&token, Some(&jwks), None, None), "signature"),
+                CheckResult::Fail
+            );
+            assert_eq!(
+                result(&run(&token, None, None, None), "signature"),
+                CheckResult::Skip
+            );
+        }
+
+        #[test]
+        fn hs256_is_keyed_with_the_client_secret() {
+            let secret = Secret::new("a-client-secret-of-32-bytes-long!");
+            let token = sign(
+                jsonwebtoken::Algorithm::HS256,
+                None,
+                &good_claims(None),
+                &EncodingKey::from_secret(secret.expose().as_bytes()),
+            );
+            assert_eq!(
+                result(&run(&token, None, Some(&secret), None), "signature"),
+                CheckResult::Pass
+            );
+            let wrong = Secret::new("another-secret-of-32-bytes-long!!");
+            assert_eq!(
+                result(&run(&token, None, Some(&wrong), None), "signature"),
+                CheckResult::Fail
+            );
+            assert_eq!(
+                result(&run(&token, None, None, None), "signature"),
+                CheckResult::Skip
+            );
+        }
+
+        #[test]
+        fn alg_none_fails_signature_and_alg() {
+            let token = format!(
+                "{}.{}.",
+                b64(br#"{"alg":"none"}"#),
+                b64(good_claims(None).to_string().as_bytes())
+            );
+            let checks = run(&token, None, None, None);
+            assert_eq!(result(&checks, "signature"), CheckResult::Fail);
+            assert_eq!(result(&checks, "alg"), CheckResult::Fail);
+        }
+    }
 }

@@ -162,7 +162,8 @@ impl Desk {
     }
 
     /// Revokes the refresh token, then the access token (RFC 7009 §2.1: revoking a refresh
-    /// token may take its access tokens with it), then forgets them. Returns what was revoked.
+    /// token may take its access tokens with it). The tokens are kept, marked "sign-in
+    /// needed", so `introspect` can show the server's view of them; `logout` forgets them.
     pub async fn revoke(&self, name: &str) -> Result<Vec<TokenKind>, DeskError> {
         let (provider, client, recorder) = self.client(name).await?;
         let endpoint = provider.endpoints.revocation.clone().ok_or_else(|| {
@@ -197,7 +198,14 @@ impl Desk {
         .await;
         self.save_trace(name, "revocation", &recorder);
         let revoked = result?;
-        self.logout(name).await?;
+        self.update_secrets(name, |s| {
+            if let Some(tokens) = s.tokens.as_mut() {
+                tokens.status = TokenStatus::SignInNeeded {
+                    reason: "the tokens were revoked".into(),
+                };
+            }
+        })
+        .await?;
         Ok(revoked)
     }
 

@@ -3,10 +3,14 @@
 //! Service for the vault.
 
 mod harness;
+mod keys;
 
 mod code_flow;
+mod device;
 mod discovery;
 mod errors;
+mod grants;
 mod keyring;
 mod providers;
 mod quirks;
+mod rotation;

@@ -6,10 +6,14 @@
 //   OP_PORT          port to bind (default 0: a random free port)
 //   OP_ACCESS_TTL    access token lifetime in seconds (default 60)
 //   OP_ROTATE        "0" turns refresh-token rotation off (default: every refresh rotates)
+//   OP_JWT_AT        "1" issues JWT access tokens (RFC 9068) for the resource https://api.example
 //
 // Besides the provider itself it serves `GET /_test/log`: the token-endpoint requests it saw
 // (grant type, how the client authenticated, which refresh token was presented, status), so
-// tests can assert what reached the server, e.g. "no Authorization header for a public client".
+// tests can assert what reached the server, e.g. "no Authorization header for a public client";
+// and `GET /_test/client-key`: the PEM private key of the `jwt-app` client (made at start-up,
+// so no key material lives in the repository).
+import crypto from 'node:crypto';
 import http from 'node:http';
 import Provider from 'oidc-provider';
 
@@ -17,6 +21,12 @@ const host = '127.0.0.1';
 const port = Number(process.env.OP_PORT || 0);
 const accessTtl = Number(process.env.OP_ACCESS_TTL || 60);
 const rotate = process.env.OP_ROTATE !== '0';
+const jwtAccessTokens = process.env.OP_JWT_AT === '1';
+
+// The private_key_jwt client's key pair.
+const clientKey = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const clientPrivatePem = clientKey.privateKey.export({ type: 'pkcs8', format: 'pem' });
+const clientJwk = { ...clientKey.publicKey.export({ format: 'jwk' }), kid: 'jwt-app-key', use: 'sig', alg: 'ES256' };
 
 // Test secrets only. The Basic client's secret has characters that RFC 6749 §2.3.1 makes the
 // client form-urlencode before base64, so a client that skips that step fails here.
@@ -58,6 +68,35 @@ export const clients = [
     grant_types: ['authorization_code', 'refresh_token'],
     response_types: ['code'],
   },
+  {
+    // A machine client: client credentials only.
+    client_id: 'cc-app',
+    client_secret: 'cc-secret-0123456789',
+    token_endpoint_auth_method: 'client_secret_basic',
+    redirect_uris: [],
+    grant_types: ['client_credentials'],
+    response_types: [],
+  },
+  {
+    // A TV-style public client: device flow.
+    client_id: 'device-app',
+    application_type: 'native',
+    token_endpoint_auth_method: 'none',
+    redirect_uris: [],
+    grant_types: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'],
+    response_types: [],
+  },
+  {
+    // A confidential client that signs a JWT with its private key (RFC 7523).
+    client_id: 'jwt-app',
+    application_type: 'native',
+    token_endpoint_auth_method: 'private_key_jwt',
+    token_endpoint_auth_signing_alg: 'ES256',
+    jwks: { keys: [clientJwk] },
+    redirect_uris: ['http://127.0.0.1/callback'],
+    grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
+    response_types: ['code'],
+  },
 ];
 
 const log = [];
@@ -79,6 +118,7 @@ server.listen(port, host, () => {
     cookies: { long: { sameSite: 'none' }, short: { sameSite: 'none' } },
     ttl: {
       AccessToken: accessTtl,
+      ClientCredentials: accessTtl,
       AuthorizationCode: 60,
       IdToken: 3600,
       RefreshToken: 24 * 3600,
@@ -92,6 +132,12 @@ server.listen(port, host, () => {
       deviceFlow: { enabled: true },
       introspection: { enabled: true },
       revocation: { enabled: true },
+      resourceIndicators: {
+        enabled: jwtAccessTokens,
+        defaultResource: () => 'https://api.example',
+        useGrantedResource: () => true,
+        getResourceServerInfo: () => ({ scope: 'api:read api:write', accessTokenFormat: 'jwt', audience: 'https://api.example' }),
+      },
     },
     scopes: ['openid', 'offline_access', 'profile', 'email', 'api:read', 'api:write'],
     claims: { profile: ['name', 'preferred_username'], email: ['email', 'email_verified'] },
@@ -120,6 +166,7 @@ server.listen(port, host, () => {
       basic,
       body_client_id: body.client_id ?? null,
       body_client_secret: body.client_secret !== undefined,
+      client_assertion_type: body.client_assertion_type ?? null,
       refresh_token: body.refresh_token ?? null,
       status: ctx.status,
     });
@@ -127,6 +174,11 @@ server.listen(port, host, () => {
 
   const callback = provider.callback();
   handler = (req, res) => {
+    if (req.url === '/_test/client-key') {
+      res.setHeader('content-type', 'application/x-pem-file');
+      res.end(clientPrivatePem);
+      return;
+    }
     if (req.url === '/_test/log') {
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify(log));

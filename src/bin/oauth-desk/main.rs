@@ -410,12 +410,11 @@ async fn device(
     eprintln!();
     // The code on stdout too, alone on its line, for scripts.
     println!("{}", auth.user_code);
-    if !no_browser {
-        if let Ok(url) = url::Url::parse(auth.open_uri()) {
-            if let Err(e) = oauth_desk::browser::open(&url) {
-                eprintln!("{e}");
-            }
-        }
+    if !no_browser
+        && let Ok(url) = url::Url::parse(auth.open_uri())
+        && let Err(e) = oauth_desk::browser::open(&url)
+    {
+        eprintln!("{e}");
     }
     let interactive = std::io::stderr().is_terminal();
     let cancelled = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));

@@ -7,7 +7,7 @@ use oauth_desk::flow::device::PollEvent;
 use oauth_desk::jwt::DecodedJwt;
 use oauth_desk::provider::Provider;
 use oauth_desk::report::{Report, Status};
-use oauth_desk::token::TokenSet;
+use oauth_desk::token::{Grant, TokenSet};
 use oauth_desk::trace::Trace;
 use oauth_desk::verify::CheckResult;
 use serde::Serialize;
@@ -133,10 +133,10 @@ pub fn signed_in(name: &str, tokens: &TokenSet, now: i64) -> String {
     let _ = writeln!(
         out,
         "  refresh token  {}",
-        if tokens.refresh_token.is_some() {
-            "yes"
-        } else {
-            "none (sign in again when the access token expires)"
+        match (&tokens.refresh_token, tokens.grant) {
+            (Some(_), _) => "yes",
+            (None, Grant::ClientCredentials) => "none (`token` asks for a new one when due)",
+            (None, _) => "none (sign in again when the access token expires)",
         }
     );
     if tokens.id_token.is_some() {
@@ -334,7 +334,7 @@ pub fn report(r: &Report) -> String {
                 CheckResult::Fail => "✗",
                 CheckResult::Skip => "–",
             };
-            let _ = writeln!(out, "  {mark} {:<6} {}", c.name, c.detail);
+            let _ = writeln!(out, "  {mark} {:<9} {}", c.name, c.detail);
         }
         if let Some(claims) = &id.claims {
             let _ = writeln!(out, "  claims");

@@ -1,0 +1,213 @@
+//! Device-flow polling faults, against a mock server (the test OP never sends `slow_down`),
+//! through the engine with one "second" shrunk to 20 ms.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use oauth_desk::flow::device::PollEvent;
+use oauth_desk::store::paths::Paths;
+use oauth_desk::store::vault::KeySource;
+use oauth_desk::{ClientSecrets, Desk, DeskError, ProviderSpec, Secret};
+use serde_json::{Value, json};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+const UNIT: Duration = Duration::from_millis(20);
+
+/// Answers with each response in turn, then repeats the last.
+struct Sequence {
+    responses: Vec<ResponseTemplate>,
+    next: AtomicUsize,
+}
+
+impl Respond for Sequence {
+    fn respond(&self, _: &Request) -> ResponseTemplate {
+        let i = self
+            .next
+            .fetch_add(1, Ordering::SeqCst)
+            .min(self.responses.len() - 1);
+        self.responses[i].clone()
+    }
+}
+
+fn error(code: &str) -> ResponseTemplate {
+    ResponseTemplate::new(400)
+        .set_body_json(json!({"error": code, "error_description": format!("{code} from the mock")}))
+}
+
+fn tokens() -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(
+        json!({"access_token": "device-at", "token_type": "Bearer", "expires_in": 600}),
+    )
+}
+
+struct Setup {
+    _dir: tempfile::TempDir,
+    desk: Desk,
+    server: MockServer,
+}
+
+async fn setup(device_response: Value, token_responses: Vec<ResponseTemplate>) -> Setup {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/device"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(device_response))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/token"))
+        .respond_with(Sequence {
+            responses: token_responses,
+            next: AtomicUsize::new(0),
+        })
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let desk = Desk::open(
+        Paths::in_dir(dir.path()),
+        KeySource::Passphrase(Secret::new("pw")),
+        oauth_desk::http::Http::new().unwrap(),
+    );
+    desk.add_provider(
+        ProviderSpec {
+            name: "tv".into(),
+            token_url: Some(format!("{}/token", server.uri())),
+            device_url: Some(format!("{}/device", server.uri())),
+            client_id: "tv-app".into(),
+            scope: Some("read".into()),
+            ..ProviderSpec::default()
+        },
+        ClientSecrets::default(),
+    )
+    .await
+    .unwrap();
+    Setup {
+        _dir: dir,
+        desk,
+        server,
+    }
+}
+
+async fn run(
+    setup: &Setup,
+) -> (
+    Result<oauth_desk::token::TokenSet, DeskError>,
+    Vec<PollEvent>,
+) {
+    let login = setup.desk.begin_device("tv", None).await.unwrap();
+    let events = Mutex::new(Vec::new());
+    let result = setup
+        .desk
+        .finish_device(login, UNIT, |e| events.lock().unwrap().push(e), || false)
+        .await;
+    (result, events.into_inner().unwrap())
+}
+
+async fn polls(server: &MockServer) -> usize {
+    server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .filter(|r| r.url.path() == "/token")
+        .count()
+}
+
+fn device(interval: Option<u64>, expires_in: u64) -> Value {
+    let mut v = json!({"device_code": "dc-123456", "user_code": "ABCD-EFGH", "verification_uri": "https://as.example/device", "expires_in": expires_in});
+    if let Some(i) = interval {
+        v["interval"] = json!(i);
+    }
+    v
+}
+
+#[tokio::test]
+async fn pending_and_slow_down_are_honoured() {
+    let s = setup(
+        device(Some(1), 600),
+        vec![
+            error("authorization_pending"),
+            error("slow_down"),
+            error("authorization_pending"),
+            tokens(),
+        ],
+    )
+    .await;
+    let (result, events) = run(&s).await;
+    assert_eq!(result.unwrap().access_token.expose(), "device-at");
+    assert_eq!(polls(&s.server).await, 4);
+    let intervals: Vec<Duration> = events
+        .iter()
+        .filter_map(|e| match e {
+            PollEvent::Waiting { interval, .. } => Some(*interval),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        intervals,
+        [UNIT, UNIT, UNIT * 6, UNIT * 6],
+        "slow_down adds 5 s to the interval for good (RFC 8628 §3.5)"
+    );
+    assert!(events.contains(&PollEvent::SlowDown { interval: UNIT * 6 }));
+    let tokens = s.desk.tokens("tv").await.unwrap().unwrap();
+    assert_eq!(tokens.grant, oauth_desk::token::Grant::DeviceCode);
+}
+
+#[tokio::test]
+async fn the_default_interval_is_five_seconds() {
+    let s = setup(device(None, 600), vec![tokens()]).await;
+    let (result, events) = run(&s).await;
+    result.unwrap();
+    assert!(
+        matches!(events[0], PollEvent::Waiting { interval, .. } if interval == UNIT * 5),
+        "{events:?}"
+    );
+}
+
+#[tokio::test]
+async fn access_denied_stops_with_the_servers_words() {
+    let s = setup(
+        device(Some(1), 600),
+        vec![error("authorization_pending"), error("access_denied")],
+    )
+    .await;
+    let (result, _) = run(&s).await;
+    let err = result.unwrap_err().to_string();
+    assert!(
+        err.contains("denied") && err.contains("access_denied from the mock"),
+        "{err}"
+    );
+    assert_eq!(polls(&s.server).await, 2, "no poll after a denial");
+}
+
+#[tokio::test]
+async fn expired_token_stops() {
+    let s = setup(device(Some(1), 600), vec![error("expired_token")]).await;
+    let (result, _) = run(&s).await;
+    assert!(result.unwrap_err().to_string().contains("expired"));
+}
+
+#[tokio::test]
+async fn polling_stops_when_the_code_runs_out() {
+    let s = setup(device(Some(1), 3), vec![error("authorization_pending")]).await;
+    let (result, _) = run(&s).await;
+    assert!(
+        result
+            .unwrap_err()
+            .to_string()
+            .contains("expired before the sign-in was approved")
+    );
+    assert!(polls(&s.server).await <= 3, "no poll past expires_in");
+}
+
+#[tokio::test]
+async fn a_server_error_while_polling_is_not_a_token() {
+    let s = setup(
+        device(Some(1), 600),
+        vec![ResponseTemplate::new(500).set_body_raw("<html>oops</html>", "text/html")],
+    )
+    .await;
+    let (result, _) = run(&s).await;
+    assert!(result.unwrap_err().to_string().contains("HTTP 500"));
+}
