@@ -258,3 +258,27 @@ fn secrets_never_appear_in_output_or_config() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_redirect_mismatch_names_the_redirect_uri_that_was_sent() {
+    let (run, _) = exchange_against(ResponseTemplate::new(400).set_body_json(serde_json::json!({
+        "error": "redirect_uri_mismatch", "error_description": "Bad Request"
+    })))
+    .await;
+    let run = run.fails(1, "redirect_uri_mismatch");
+    assert!(
+        run.stderr
+            .contains("The redirect URI sent was http://127.0.0.1:"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[tokio::test]
+async fn invalid_client_suggests_the_auth_method() {
+    let (run, _) = exchange_against(
+        ResponseTemplate::new(401).set_body_json(serde_json::json!({"error": "invalid_client"})),
+    )
+    .await;
+    run.fails(1, "--auth-method");
+}

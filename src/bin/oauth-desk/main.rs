@@ -417,22 +417,22 @@ async fn device(
         eprintln!("{e}");
     }
     let interactive = std::io::stderr().is_terminal();
-    let cancelled = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let flag = cancelled.clone();
-    tokio::spawn(async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            flag.store(true, std::sync::atomic::Ordering::Relaxed);
+    let polling = desk.finish_device(
+        login,
+        std::time::Duration::from_secs(1),
+        |event| render::poll_event(event, interactive),
+        || false,
+    );
+    // Ctrl-C ends the wait at once, not after the current interval.
+    let tokens = tokio::select! {
+        tokens = polling => tokens,
+        _ = tokio::signal::ctrl_c() => {
+            if interactive {
+                eprintln!();
+            }
+            return Err(failure("the device sign-in was cancelled"));
         }
-    });
-    let watch = cancelled.clone();
-    let tokens = desk
-        .finish_device(
-            login,
-            std::time::Duration::from_secs(1),
-            |event| render::poll_event(event, interactive),
-            move || watch.load(std::sync::atomic::Ordering::Relaxed),
-        )
-        .await;
+    };
     if interactive {
         eprintln!();
     }
