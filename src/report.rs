@@ -200,10 +200,23 @@ impl Report {
                 },
             });
         report.scopes = Some(tokens.scopes());
-        report.clock = tokens.server_clock_offset.map(|offset| ClockReport {
-            server_offset_secs: offset,
-            warning: crate::explain::clock_skew(offset),
-        });
+        // The server's clock, from its Date header, or else from the ID token's iat against
+        // the moment the token arrived.
+        let iat_offset = report
+            .id_token
+            .as_ref()
+            .and_then(|id| id.claims.as_ref())
+            .and_then(|c| c.get("iat"))
+            .and_then(jwt::numeric)
+            .filter(|_| tokens.refresh_count == 0)
+            .map(|iat| iat - tokens.obtained_at);
+        report.clock = tokens
+            .server_clock_offset
+            .or(iat_offset)
+            .map(|offset| ClockReport {
+                server_offset_secs: offset,
+                warning: crate::explain::clock_skew(offset),
+            });
         report.extra = tokens.extra.clone();
         report.secrets = Secrets {
             access: Some(tokens.access_token.clone()),

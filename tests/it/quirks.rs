@@ -274,3 +274,34 @@ async fn a_due_token_survives_a_failing_refresh_until_it_expires() {
     let (run, _) = cli(home, &["refresh", "q"]).await;
     run.fails(1, "HTTP 502");
 }
+
+#[tokio::test]
+async fn a_server_clock_far_off_is_reported() {
+    let server = MockServer::start().await;
+    let ahead = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(300);
+    let date = jiff::fmt::rfc2822::DateTimePrinter::new()
+        .timestamp_to_rfc9110_string(&ahead)
+        .unwrap();
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("date", date.as_str())
+                .set_body_json(json!({"access_token": "a", "expires_in": 600})),
+        )
+        .mount(&server)
+        .await;
+    let home = sign_in(&server, "read", &[]).await;
+    let (run, home) = cli(home, &["show", "q", "--json"]).await;
+    let clock = run.ok().json()["clock"].clone();
+    let offset = clock["server_offset_secs"].as_i64().unwrap();
+    assert!((295..=305).contains(&offset), "{clock}");
+    assert!(
+        clock["warning"].as_str().unwrap().contains("ahead of"),
+        "{clock}"
+    );
+    let (run, _) = cli(home, &["show", "q"]).await;
+    assert!(
+        run.ok().stdout.contains("⚠ The server's clock is"),
+        "the text view warns too"
+    );
+}
