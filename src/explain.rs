@@ -3,6 +3,14 @@
 
 use crate::desk::DeskError;
 
+/// The error in one sentence, with the advice when there is some.
+pub fn sentence(error: &DeskError) -> String {
+    match hint(error) {
+        Some(hint) => format!("{error}. {hint}"),
+        None => error.to_string(),
+    }
+}
+
 /// Advice for `error`, or `None` when there is nothing useful to add.
 pub fn hint(error: &DeskError) -> Option<String> {
     if let DeskError::CodeExchange {

@@ -2,6 +2,7 @@
 //! CLI (`src/bin/oauth-desk.rs`) and the desktop shell (`src-tauri/`) are thin layers over
 //! [`desk::Desk`].
 
+pub mod agent;
 pub mod browser;
 pub mod callback;
 pub mod desk;
@@ -10,6 +11,7 @@ pub mod flow;
 pub mod http;
 pub mod jwks;
 pub mod jwt;
+pub mod keeper;
 pub mod login;
 pub mod provider;
 pub mod redact;

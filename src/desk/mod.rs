@@ -7,6 +7,7 @@
 //! async runtime never stalls. Each user-level operation records its HTTP exchanges into a
 //! trace (redacted as recorded), saved as the provider's last trace.
 
+mod keep;
 mod signin;
 mod tokens;
 
@@ -137,6 +138,8 @@ pub struct ProviderSpec {
     pub params: Vec<String>,
     pub token_params: Vec<String>,
     pub callback_timeout_secs: Option<u64>,
+    /// Keep the keeper away from this provider.
+    pub no_auto_refresh: bool,
 }
 
 /// The client credentials given with `provider add`.

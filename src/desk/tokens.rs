@@ -11,6 +11,7 @@ use crate::flow::endpoints::{self, TokenKind, UserInfo};
 use crate::jwks;
 use crate::report::Report;
 use crate::secret::Secret;
+use crate::store::atomic::write_atomic;
 use crate::store::lock::FileLock;
 use crate::store::vault::VaultError;
 use crate::token::{Grant, TokenError, TokenSet, TokenStatus};
@@ -106,9 +107,15 @@ impl Desk {
                     name: name.to_owned(),
                     reason: "the server gave no refresh token".into(),
                 })?;
+        // Between the server rotating the refresh token and the vault holding the new one, a
+        // crash would lose it. The marker says a refresh was under way; the next refresh finds
+        // it and, if the old token is refused, says why.
+        let marker = self.inflight_marker(name);
+        let interrupted = marker.exists();
+        let _ = write_atomic(&marker, b"");
         let result = client.refresh(&http, &refresh_token).await;
         self.save_trace(name, "refresh", &recorder);
-        match result {
+        let outcome = match result {
             Ok(response) => {
                 let key = name.to_owned();
                 let updated = self
@@ -122,11 +129,17 @@ impl Desk {
                         })
                     })
                     .await?;
-                tracing::info!(provider = name, "refreshed");
+                tracing::debug!(provider = name, "refreshed");
                 Ok(updated)
             }
             Err(FlowError::Token(TokenError::OAuth(e))) if e.error == "invalid_grant" => {
-                let reason = format!("the refresh token was refused: {e}");
+                let reason = if interrupted {
+                    format!(
+                        "a previous refresh was interrupted after the server may have rotated the refresh token, and the old one was refused: {e}"
+                    )
+                } else {
+                    format!("the refresh token was refused: {e}")
+                };
                 self.update_secrets(name, move |s| {
                     if let Some(tokens) = s.tokens.as_mut() {
                         tokens.status = TokenStatus::SignInNeeded { reason };
@@ -138,7 +151,26 @@ impl Desk {
                 })
             }
             Err(source) => Err(DeskError::Refresh { source }),
+        };
+        // Done either way: the vault holds the new token, or the old one was not spent.
+        let _ = std::fs::remove_file(&marker);
+        outcome
+    }
+
+    fn inflight_marker(&self, name: &str) -> std::path::PathBuf {
+        self.paths
+            .locks_dir()
+            .join(format!("refresh-{name}.inflight"))
+    }
+
+    /// A refresh of `name` died after sending its request: nobody holds the refresh lock yet
+    /// the in-flight marker is there.
+    pub fn refresh_interrupted(&self, name: &str) -> bool {
+        if !self.inflight_marker(name).exists() {
+            return false;
         }
+        let lock = self.paths.locks_dir().join(format!("refresh-{name}.lock"));
+        matches!(FileLock::try_exclusive(&lock), Ok(Some(_)))
     }
 
     /// Forgets the tokens (the client secret stays). Returns whether there were any.
@@ -293,13 +325,19 @@ impl Desk {
         } else {
             self.keys_for(&provider, &kids).await
         };
-        Ok(Report::build(
+        let mut report = Report::build(
             &provider,
             secrets.tokens.as_ref(),
             keys.as_ref(),
             secrets.client_secret.as_ref(),
             now(),
-        ))
+        );
+        if report.status == crate::report::Status::SignedIn && self.refresh_interrupted(name) {
+            report.status_detail = Some(
+                "a refresh was interrupted after its request was sent: if the server rotated the refresh token, sign-in may be needed (the next refresh will tell)".into(),
+            );
+        }
+        Ok(report)
     }
 
     /// The provider's JWKS holding every `kid` if it can be had: the cache, else a fetch.

@@ -280,6 +280,13 @@ pub struct Provider {
     pub iss_parameter_supported: bool,
     #[serde(default = "default_timeout")]
     pub callback_timeout_secs: u64,
+    /// Whether the keeper renews this provider's tokens in the background.
+    #[serde(default = "yes")]
+    pub auto_refresh: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 fn default_timeout() -> u64 {

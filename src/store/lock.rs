@@ -47,6 +47,30 @@ impl FileLock {
         })
     }
 
+    /// Takes the lock only if nobody holds it.
+    pub fn try_exclusive(path: &Path) -> Result<Option<FileLock>, LockError> {
+        if let Some(dir) = path.parent() {
+            Paths::ensure_private_dir(dir)?;
+        }
+        let io = |source| LockError::Io {
+            path: path.display().to_string(),
+            source,
+        };
+        let mut options = OpenOptions::new();
+        options.read(true).write(true).create(true).truncate(false);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let file = options.open(path).map_err(io)?;
+        match file.try_lock() {
+            Ok(()) => Ok(Some(FileLock {
+                _file: file,
+                path: path.to_path_buf(),
+            })),
+            Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+            Err(std::fs::TryLockError::Error(e)) => Err(io(e)),
+        }
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }

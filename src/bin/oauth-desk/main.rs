@@ -11,7 +11,7 @@ use oauth_desk::desk::now;
 use oauth_desk::flow::endpoints::{TokenKind, UserInfo};
 use oauth_desk::login::{Capture, LoginOptions};
 use oauth_desk::provider::Param;
-use oauth_desk::{ClientSecrets, Desk, DeskError, ProviderSpec, Secret};
+use oauth_desk::{ClientSecrets, Desk, DeskError, ProviderSpec, Secret, agent};
 
 #[derive(Parser)]
 #[command(
@@ -91,6 +91,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Run the background refresh keeper (and the agent `token` asks first) in the foreground
+    Keeper,
     /// Decode a JWT given as an argument or on stdin
     Decode {
         /// The token, or - (the default) to read it from stdin
@@ -194,6 +196,9 @@ struct AddArgs {
     /// Seconds to wait for the sign-in response (default 300)
     #[arg(long, value_name = "SECS")]
     callback_timeout: Option<u64>,
+    /// Don't let the keeper refresh this provider in the background
+    #[arg(long)]
+    no_auto_refresh: bool,
 }
 
 #[derive(Args)]
@@ -251,7 +256,9 @@ fn failure(message: impl Into<String>) -> Failure {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_logging(cli.verbose);
+    // The keeper logs each refresh at info level; other commands stay quiet unless asked.
+    let keeper = matches!(cli.command, Command::Keeper);
+    init_logging(cli.verbose.max(u8::from(keeper)));
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -283,6 +290,7 @@ fn init_logging(verbose: u8) {
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_target(false)
         .init();
 }
@@ -296,10 +304,26 @@ async fn run(command: Command) -> Result<(), Failure> {
         Command::Provider(cmd) => provider(&desk, cmd).await,
         Command::Login(args) => login(&desk, args).await,
         Command::Token { name } => {
+            // A running keeper answers from its unlocked vault; else do it here.
+            let request = agent::Request::Token {
+                provider: name.clone(),
+            };
+            if let Some(answer) = agent::ask(desk.paths(), &request).await {
+                return match (answer.token, answer.error) {
+                    (Some(token), _) => {
+                        println!("{token}");
+                        Ok(())
+                    }
+                    (None, error) => Err(failure(
+                        error.unwrap_or_else(|| "the keeper gave no token".into()),
+                    )),
+                };
+            }
             let token = desk.access_token(&name).await?;
             println!("{}", token.expose());
             Ok(())
         }
+        Command::Keeper => keeper(desk).await,
         Command::Show { name, json, reveal } => {
             let mut report = desk.report(&name).await?;
             if reveal {
@@ -321,7 +345,9 @@ async fn run(command: Command) -> Result<(), Failure> {
             Ok(())
         }
         Command::Logout { name } => {
-            if desk.logout(&name).await? {
+            let had = desk.logout(&name).await?;
+            rearm(&desk).await;
+            if had {
                 println!("Signed out of {name}: its tokens are forgotten.");
             } else {
                 println!("{name} was not signed in.");
@@ -335,11 +361,13 @@ async fn run(command: Command) -> Result<(), Failure> {
         } => device(&desk, &name, no_browser, scope).await,
         Command::ClientCredentials { name, scope } => {
             let tokens = desk.client_credentials(&name, scope.as_deref()).await?;
+            rearm(&desk).await;
             print!("{}", render::signed_in(&name, &tokens, now()));
             Ok(())
         }
         Command::Revoke { name } => {
             let revoked = desk.revoke(&name).await?;
+            rearm(&desk).await;
             let what: Vec<&str> = revoked.iter().map(|k| k.hint()).collect();
             println!(
                 "Revoked {} of {name} and forgot its tokens.",
@@ -393,6 +421,51 @@ async fn run(command: Command) -> Result<(), Failure> {
     }
 }
 
+/// Runs the keeper and the agent socket until Ctrl-C or SIGTERM.
+async fn keeper(desk: Desk) -> Result<(), Failure> {
+    let desk = std::sync::Arc::new(desk);
+    let (handle, task) =
+        oauth_desk::keeper::spawn(desk.clone(), oauth_desk::keeper::KeeperClock::default());
+    let mut events = handle.subscribe();
+    let path = agent::socket_path(desk.paths());
+    let mut server = tokio::spawn(agent::serve(desk.clone(), handle.clone(), path.clone()));
+    eprintln!(
+        "Keeper running: tokens are refreshed before they expire; `oauth-desk token` asks it at {}. Ctrl-C stops it.",
+        path.display()
+    );
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .map_err(|e| failure(format!("could not watch SIGTERM: {e}")))?;
+    loop {
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => break,
+            _ = term.recv() => break,
+            served = &mut server => {
+                handle.stop();
+                return Err(match served {
+                    Ok(Err(e)) => failure(e.to_string()),
+                    _ => failure("the agent socket stopped"),
+                });
+            }
+            event = events.recv() => match event {
+                Ok(e) => render::keeper_event(&e),
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                Err(_) => break,
+            },
+        }
+    }
+    handle.stop();
+    server.abort();
+    let _ = std::fs::remove_file(&path);
+    let _ = task.await;
+    eprintln!("Keeper stopped.");
+    Ok(())
+}
+
+/// Tells a running keeper that tokens changed (best effort: there may be none).
+async fn rearm(desk: &Desk) {
+    let _ = agent::ask(desk.paths(), &agent::Request::Rearm).await;
+}
+
 async fn device(
     desk: &Desk,
     name: &str,
@@ -437,6 +510,7 @@ async fn device(
         eprintln!();
     }
     let tokens = tokens?;
+    rearm(desk).await;
     print!("{}", render::signed_in(name, &tokens, now()));
     Ok(())
 }
@@ -478,6 +552,7 @@ async fn provider(desk: &Desk, cmd: ProviderCommand) -> Result<(), Failure> {
                 params: args.params,
                 token_params: args.token_params,
                 callback_timeout_secs: args.callback_timeout,
+                no_auto_refresh: args.no_auto_refresh,
             };
             if spec.issuer.is_none() && spec.token_url.is_none() && spec.template.is_none() {
                 return Err(usage(
@@ -633,6 +708,7 @@ async fn login(desk: &Desk, args: LoginArgs) -> Result<(), Failure> {
         }
     };
     let tokens = desk.finish_login(authorized).await?;
+    rearm(desk).await;
     print!("{}", render::signed_in(&args.name, &tokens, now()));
     Ok(())
 }

@@ -15,10 +15,7 @@ use serde_json::{Map, Value};
 
 /// The error, plus the explainer's advice when the failure is a known one.
 pub fn error_sentence(e: &DeskError) -> String {
-    match oauth_desk::explain::hint(e) {
-        Some(hint) => format!("{e}. {hint}"),
-        None => e.to_string(),
-    }
+    oauth_desk::explain::sentence(e)
 }
 
 /// One line per device-flow wait; on a terminal it rewrites itself.
@@ -46,6 +43,43 @@ pub fn poll_event(event: PollEvent, interactive: bool) {
         eprint!("\r\x1b[2K{line}");
     } else if !matches!(event, PollEvent::Waiting { .. }) {
         eprintln!("{line}");
+    }
+}
+
+/// One log line per keeper event (tokens never appear in events).
+pub fn keeper_event(event: &oauth_desk::keeper::KeeperEvent) {
+    use oauth_desk::keeper::KeeperEvent::*;
+    let now = oauth_desk::desk::now();
+    match event {
+        Refreshed {
+            provider,
+            expires_at,
+        } => {
+            tracing::info!("{provider}: refreshed, {}", expiry_phrase(*expires_at, now))
+        }
+        RefreshFailed {
+            provider,
+            reason,
+            retry_in_secs,
+        } => {
+            tracing::warn!("{provider}: refresh failed ({reason}); retrying in {retry_in_secs} s")
+        }
+        ExpiringSoon {
+            provider,
+            expires_at,
+        } => {
+            tracing::warn!(
+                "{provider}: the access token {} before the next try",
+                expiry_phrase(Some(*expires_at), now)
+            )
+        }
+        Expired { provider } => tracing::warn!("{provider}: the access token expired"),
+        SignInNeeded { provider, reason } => {
+            tracing::warn!(
+                "{provider}: sign-in needed ({reason}): run `oauth-desk login {provider}`"
+            )
+        }
+        Stopped { provider, reason } => tracing::warn!("{provider}: refresh stopped: {reason}"),
     }
 }
 

@@ -23,6 +23,7 @@ fn provider(pkce: PkceMode, iss_supported: bool) -> Provider {
         token_params: vec![],
         iss_parameter_supported: iss_supported,
         callback_timeout_secs: 300,
+        auto_refresh: true,
     }
 }
 
