@@ -8,11 +8,13 @@ use super::*;
 
 const START: i64 = 1_000_000;
 
+type Outcome = Result<Option<Plan>, RenewError>;
+
 /// Renewals scripted per provider; records when each happened (seconds since start).
 #[derive(Default)]
 struct Fake {
     plans: Mutex<Vec<Plan>>,
-    script: Mutex<HashMap<String, VecDeque<Result<Option<Plan>, RenewError>>>>,
+    script: Mutex<HashMap<String, VecDeque<Outcome>>>,
     calls: Mutex<Vec<(String, i64)>>,
 }
 
@@ -25,7 +27,7 @@ impl Fake {
         }
     }
 
-    fn script(&self, provider: &str, results: Vec<Result<Option<Plan>, RenewError>>) {
+    fn script(&self, provider: &str, results: Vec<Outcome>) {
         self.script
             .lock()
             .unwrap()
@@ -54,7 +56,7 @@ impl Renewer for Fake {
         self.plans.lock().unwrap().clone()
     }
 
-    async fn renew(&self, provider: &str) -> Result<Option<Plan>, RenewError> {
+    async fn renew(&self, provider: &str) -> Outcome {
         let at = CLOCK_ORIGIN.with(|o| o.get()).map_or(0, elapsed_now);
         self.calls.lock().unwrap().push((provider.to_owned(), at));
         self.script
