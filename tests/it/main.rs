@@ -10,6 +10,7 @@ mod device;
 mod discovery;
 mod errors;
 mod grants;
+mod keeper;
 mod keyring;
 mod providers;
 mod quirks;
