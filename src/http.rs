@@ -4,6 +4,7 @@
 //! Token, revocation and introspection calls must never follow a redirect (a 3xx could carry
 //! credentials elsewhere), so no call follows one; a 3xx is reported like any other response.
 
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use reqwest::Method;
@@ -92,10 +93,11 @@ impl HttpResponse {
 }
 
 /// The process-wide client. Cheap to clone. A clone made with [`Http::recording`] writes every
-/// exchange into a flow's trace.
+/// exchange into a flow's trace. The underlying client (TLS roots and all) is built on first
+/// use: `oauth-desk token` answered by the agent never pays for it.
 #[derive(Debug, Clone)]
 pub struct Http {
-    client: reqwest::Client,
+    client: Arc<OnceLock<Result<reqwest::Client, String>>>,
     total_timeout: Duration,
     recorder: Option<Recorder>,
 }
@@ -113,18 +115,27 @@ impl Http {
 
     /// A client whose requests give up after `total` (connecting after at most 10 s).
     pub fn with_timeout(total: Duration) -> Result<Self, HttpError> {
-        let client = reqwest::Client::builder()
-            .user_agent(USER_AGENT)
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(CONNECT_TIMEOUT.min(total))
-            .timeout(total)
-            .build()
-            .map_err(|e| HttpError::Setup(e.to_string()))?;
         Ok(Http {
-            client,
+            client: Arc::new(OnceLock::new()),
             total_timeout: total,
             recorder: None,
         })
+    }
+
+    fn client(&self) -> Result<&reqwest::Client, HttpError> {
+        let total = self.total_timeout;
+        self.client
+            .get_or_init(|| {
+                reqwest::Client::builder()
+                    .user_agent(USER_AGENT)
+                    .redirect(reqwest::redirect::Policy::none())
+                    .connect_timeout(CONNECT_TIMEOUT.min(total))
+                    .timeout(total)
+                    .build()
+                    .map_err(|e| e.to_string())
+            })
+            .as_ref()
+            .map_err(|e| HttpError::Setup(e.clone()))
     }
 
     /// The same client, recording into `recorder`.
@@ -200,7 +211,7 @@ impl Http {
         let started_at_ms = crate::trace::now_ms();
         let shown = display_url(url);
         let timeout = self.total_timeout.as_secs();
-        let mut request = self.client.request(method.clone(), url.clone());
+        let mut request = self.client()?.request(method.clone(), url.clone());
         for (name, value) in headers {
             request = request.header(
                 *name,

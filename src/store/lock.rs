@@ -28,19 +28,8 @@ pub struct FileLock {
 impl FileLock {
     /// Blocks until the exclusive lock on `path` is held.
     pub fn exclusive(path: &Path) -> Result<FileLock, LockError> {
-        if let Some(dir) = path.parent() {
-            Paths::ensure_private_dir(dir)?;
-        }
-        let io = |source| LockError::Io {
-            path: path.display().to_string(),
-            source,
-        };
-        let mut options = OpenOptions::new();
-        options.read(true).write(true).create(true).truncate(false);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let file = options.open(path).map_err(io)?;
-        file.lock().map_err(io)?;
+        let file = open(path)?;
+        file.lock().map_err(|source| io_error(path, source))?;
         Ok(FileLock {
             _file: file,
             path: path.to_path_buf(),
@@ -49,30 +38,38 @@ impl FileLock {
 
     /// Takes the lock only if nobody holds it.
     pub fn try_exclusive(path: &Path) -> Result<Option<FileLock>, LockError> {
-        if let Some(dir) = path.parent() {
-            Paths::ensure_private_dir(dir)?;
-        }
-        let io = |source| LockError::Io {
-            path: path.display().to_string(),
-            source,
-        };
-        let mut options = OpenOptions::new();
-        options.read(true).write(true).create(true).truncate(false);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let file = options.open(path).map_err(io)?;
+        let file = open(path)?;
         match file.try_lock() {
             Ok(()) => Ok(Some(FileLock {
                 _file: file,
                 path: path.to_path_buf(),
             })),
             Err(std::fs::TryLockError::WouldBlock) => Ok(None),
-            Err(std::fs::TryLockError::Error(e)) => Err(io(e)),
+            Err(std::fs::TryLockError::Error(e)) => Err(io_error(path, e)),
         }
     }
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+}
+
+/// Opens (creating) a lock file, mode 0600, in a private directory.
+fn open(path: &Path) -> Result<File, LockError> {
+    if let Some(dir) = path.parent() {
+        Paths::ensure_private_dir(dir)?;
+    }
+    let mut options = OpenOptions::new();
+    options.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path).map_err(|source| io_error(path, source))
+}
+
+fn io_error(path: &Path, source: std::io::Error) -> LockError {
+    LockError::Io {
+        path: path.display().to_string(),
+        source,
     }
 }
 

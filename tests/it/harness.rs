@@ -306,3 +306,23 @@ pub fn add_op_provider(
     args.extend_from_slice(extra);
     home.run_with_stdin(&args, secret.unwrap_or("")).ok()
 }
+
+/// Adds provider `name` whose token endpoint is the mock server at `server` (its authorization
+/// endpoint is never visited), and signs in by hand with the code `c`.
+pub fn mock_provider_signed_in(home: &Home, name: &str, server: &str, extra: &[&str]) {
+    let token_url = format!("{server}/token");
+    let mut args = vec![
+        "provider",
+        "add",
+        name,
+        "--authorize-url",
+        "http://127.0.0.1:9/authorize",
+        "--token-url",
+        &token_url,
+        "--client-id",
+        "c",
+    ];
+    args.extend_from_slice(extra);
+    home.run(&args).ok();
+    login_by_hand(home, &[name], |state| format!("code=c&state={state}")).ok();
+}

@@ -10,7 +10,7 @@ use serde_json::Value;
 use wiremock::matchers::{body_string_contains, method};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
-use crate::harness::{Home, Op, Run, add_op_provider, finish, login_by_hand};
+use crate::harness::{Home, Op, Run, add_op_provider, finish, mock_provider_signed_in};
 
 /// `oauth-desk keeper` in the background; killed on drop.
 struct Keeper {
@@ -221,19 +221,7 @@ async fn the_keeper_retries_a_server_error_then_refreshes() {
     let uri = server.uri();
     let log = tokio::task::spawn_blocking(move || {
         let home = Home::new();
-        home.run(&[
-            "provider",
-            "add",
-            "m",
-            "--authorize-url",
-            "http://127.0.0.1:9/a",
-            "--token-url",
-            &format!("{uri}/token"),
-            "--client-id",
-            "c",
-        ])
-        .ok();
-        login_by_hand(&home, &["m"], |state| format!("code=c&state={state}")).ok();
+        mock_provider_signed_in(&home, "m", &uri, &[]);
         let keeper = Keeper::start(&home);
         let deadline = Instant::now() + Duration::from_secs(20);
         while !keeper.log().contains("m: refreshed") {
@@ -278,19 +266,7 @@ async fn killing_a_refresh_at_any_moment_leaves_a_usable_vault() {
     let uri = server.uri();
     tokio::task::spawn_blocking(move || {
         let home = Home::new();
-        home.run(&[
-            "provider",
-            "add",
-            "m",
-            "--authorize-url",
-            "http://127.0.0.1:9/a",
-            "--token-url",
-            &format!("{uri}/token"),
-            "--client-id",
-            "c",
-        ])
-        .ok();
-        login_by_hand(&home, &["m"], |state| format!("code=c&state={state}")).ok();
+        mock_provider_signed_in(&home, "m", &uri, &[]);
         let iterations = std::env::var("OAUTH_DESK_KILL_LOOP")
             .ok()
             .and_then(|n| n.parse().ok())
@@ -360,19 +336,7 @@ async fn a_refresh_killed_after_sending_is_reported_until_the_next_refresh() {
     let uri = server.uri();
     tokio::task::spawn_blocking(move || {
         let home = Home::new();
-        home.run(&[
-            "provider",
-            "add",
-            "m",
-            "--authorize-url",
-            "http://127.0.0.1:9/a",
-            "--token-url",
-            &format!("{uri}/token"),
-            "--client-id",
-            "c",
-        ])
-        .ok();
-        login_by_hand(&home, &["m"], |state| format!("code=c&state={state}")).ok();
+        mock_provider_signed_in(&home, "m", &uri, &[]);
         let mut child = home
             .command(&["refresh", "m"])
             .stdin(Stdio::null())

@@ -5,7 +5,7 @@ use serde_json::json;
 use wiremock::matchers::{body_string_contains, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::harness::{Home, login_by_hand};
+use crate::harness::{Home, mock_provider_signed_in};
 use crate::keys::{TestKey, jwks};
 
 fn id_token(key: &TestKey) -> String {
@@ -77,23 +77,13 @@ async fn a_rotated_key_is_fetched_once_and_an_unknown_one_fails() {
     let uri = server.uri();
     let home = tokio::task::spawn_blocking(move || {
         let home = Home::new();
-        home.run(&[
-            "provider",
-            "add",
+        let jwks_url = format!("{uri}/jwks");
+        mock_provider_signed_in(
+            &home,
             "rp",
-            "--authorize-url",
-            "http://127.0.0.1:9/authorize",
-            "--token-url",
-            &format!("{uri}/token"),
-            "--jwks-url",
-            &format!("{uri}/jwks"),
-            "--client-id",
-            "rp",
-            "--scope",
-            "openid",
-        ])
-        .ok();
-        login_by_hand(&home, &["rp"], |state| format!("code=c&state={state}")).ok();
+            &uri,
+            &["--jwks-url", &jwks_url, "--scope", "openid"],
+        );
         home
     })
     .await
@@ -175,23 +165,13 @@ async fn a_tampered_token_fails_its_signature() {
     let uri = server.uri();
     let home = tokio::task::spawn_blocking(move || {
         let home = Home::new();
-        home.run(&[
-            "provider",
-            "add",
+        let jwks_url = format!("{uri}/jwks");
+        mock_provider_signed_in(
+            &home,
             "rp",
-            "--authorize-url",
-            "http://127.0.0.1:9/authorize",
-            "--token-url",
-            &format!("{uri}/token"),
-            "--jwks-url",
-            &format!("{uri}/jwks"),
-            "--client-id",
-            "rp",
-            "--scope",
-            "openid",
-        ])
-        .ok();
-        login_by_hand(&home, &["rp"], |state| format!("code=c&state={state}")).ok();
+            &uri,
+            &["--jwks-url", &jwks_url, "--scope", "openid"],
+        );
         home
     })
     .await
