@@ -5,7 +5,8 @@
 //! The socket lives in the user's runtime dir (`$XDG_RUNTIME_DIR/oauth-desk/`, mode 0700 dir,
 //! 0600 socket), or in `OAUTH_DESK_HOME`; each connection's peer uid must be the owner's.
 //! Protocol: one JSON line each way: `{"op":"token","provider":"x"}` →
-//! `{"token":"…"}` or `{"error":"…"}`; `{"op":"rearm"}` → `{}`.
+//! `{"token":"…"}` or `{"error":"…"}`; `{"op":"refresh","provider":"x"}` likewise after a
+//! forced refresh; `{"op":"rearm"}` → `{}`.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -33,7 +34,13 @@ pub enum AgentError {
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Request {
-    Token { provider: String },
+    Token {
+        provider: String,
+    },
+    /// A forced refresh (`oauth-desk refresh`); answers with the new access token.
+    Refresh {
+        provider: String,
+    },
     Rearm,
 }
 
@@ -43,6 +50,9 @@ pub struct Response {
     pub token: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// With a refresh: when the new access token expires.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<i64>,
 }
 
 /// Where the agent of these paths listens.
@@ -111,11 +121,25 @@ async fn answer(stream: UnixStream, desk: &Desk, keeper: &KeeperHandle) -> std::
         Ok(Request::Token { provider }) => match desk.access_token(&provider).await {
             Ok(token) => Response {
                 token: Some(token.expose().to_owned()),
-                error: None,
+                ..Response::default()
             },
             Err(e) => Response {
-                token: None,
                 error: Some(crate::explain::sentence(&e)),
+                ..Response::default()
+            },
+        },
+        Ok(Request::Refresh { provider }) => match desk.refresh(&provider, true).await {
+            Ok(tokens) => {
+                keeper.rearm();
+                Response {
+                    token: Some(tokens.access_token.expose().to_owned()),
+                    expires_at: tokens.expires_at,
+                    ..Response::default()
+                }
+            }
+            Err(e) => Response {
+                error: Some(crate::explain::sentence(&e)),
+                ..Response::default()
             },
         },
         Ok(Request::Rearm) => {
@@ -123,8 +147,8 @@ async fn answer(stream: UnixStream, desk: &Desk, keeper: &KeeperHandle) -> std::
             Response::default()
         }
         Err(e) => Response {
-            token: None,
             error: Some(format!("bad request: {e}")),
+            ..Response::default()
         },
     };
     let mut out = serde_json::to_string(&response).unwrap_or_default();
@@ -148,6 +172,23 @@ impl<R: tokio::io::AsyncRead + Unpin> TakeLine for BufReader<R> {
         }
         Ok(n)
     }
+}
+
+/// [`ask`] without an async runtime, for the CLI's fast path: a cached token is printed before
+/// anything else (runtime, HTTP client, argument parser) is set up.
+pub fn ask_blocking(paths: &Paths, request: &Request) -> Option<Response> {
+    use std::io::{BufRead, Write};
+    let stream = std::os::unix::net::UnixStream::connect(socket_path(paths)).ok()?;
+    let timeout = Some(crate::http::TOTAL_TIMEOUT + Duration::from_secs(5));
+    stream.set_read_timeout(timeout).ok()?;
+    let mut line = serde_json::to_string(request).ok()?;
+    line.push('\n');
+    (&stream).write_all(line.as_bytes()).ok()?;
+    let mut answer = String::new();
+    std::io::BufReader::new(&stream)
+        .read_line(&mut answer)
+        .ok()?;
+    serde_json::from_str(&answer).ok()
 }
 
 /// Asks a running agent. `None` when no agent answers (then do the work locally).

@@ -255,6 +255,11 @@ fn failure(message: impl Into<String>) -> Failure {
 }
 
 fn main() -> ExitCode {
+    // Fast path: `oauth-desk token NAME` answered by a running keeper, before the argument
+    // parser, the async runtime and the HTTP client exist. Anything else takes the full path.
+    if let Some(code) = token_from_agent() {
+        return code;
+    }
     let cli = Cli::parse();
     // The keeper logs each refresh at info level; other commands stay quiet unless asked.
     let keeper = matches!(cli.command, Command::Keeper);
@@ -277,6 +282,32 @@ fn main() -> ExitCode {
             ExitCode::from(f.code)
         }
     }
+}
+
+fn token_from_agent() -> Option<ExitCode> {
+    let mut args = std::env::args_os().skip(1);
+    let (Some(command), Some(name), None) = (args.next(), args.next(), args.next()) else {
+        return None;
+    };
+    let name = name.into_string().ok()?;
+    if command != "token" || name.starts_with('-') {
+        return None;
+    }
+    let paths = oauth_desk::store::paths::Paths::from_env().ok()?;
+    let answer = agent::ask_blocking(&paths, &agent::Request::Token { provider: name })?;
+    Some(match (answer.token, answer.error) {
+        (Some(token), _) => {
+            println!("{token}");
+            ExitCode::SUCCESS
+        }
+        (None, error) => {
+            eprintln!(
+                "error: {}",
+                error.unwrap_or_else(|| "the keeper gave no token".into())
+            );
+            ExitCode::from(1)
+        }
+    })
 }
 
 fn init_logging(verbose: u8) {
@@ -337,10 +368,20 @@ async fn run(command: Command) -> Result<(), Failure> {
             Ok(())
         }
         Command::Refresh { name } => {
-            let tokens = desk.refresh(&name, true).await?;
+            // A running keeper refreshes from its unlocked vault; else do it here.
+            let request = agent::Request::Refresh {
+                provider: name.clone(),
+            };
+            let expires_at = match agent::ask(desk.paths(), &request).await {
+                Some(answer) => match answer.error {
+                    Some(error) => return Err(failure(error)),
+                    None => answer.expires_at,
+                },
+                None => desk.refresh(&name, true).await?.expires_at,
+            };
             println!(
                 "Refreshed {name}: {}.",
-                render::expiry_phrase(tokens.expires_at, now())
+                render::expiry_phrase(expires_at, now())
             );
             Ok(())
         }

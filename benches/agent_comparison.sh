@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# OAuth Desk's keeper/agent side by side with a real token agent, oidc-agent (Debian
+# oidc-agent-cli), and with plain curl, in one run against the test OP (rotating refresh tokens,
+# reuse detection on). Each tool holds its own grant (its own sign-in), so rotations never clash.
+#   cached token:   oauth-desk token  vs  oidc-token
+#   forced refresh: oauth-desk refresh  vs  oidc-token -f  vs  curl (a shell script that posts the
+#                   current refresh token and keeps the rotated one)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+for tool in hyperfine oidc-agent; do
+  command -v "$tool" >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+    "$( [ "$tool" = oidc-agent ] && echo oidc-agent-cli || echo hyperfine )" >/dev/null
+done
+bash .ci/setup --test >/dev/null
+cargo build --release --quiet --bin oauth-desk
+od="$PWD/target/release/oauth-desk"
+work=$(mktemp -d)
+export OAUTH_DESK_HOME="$work/od" OAUTH_DESK_PASSPHRASE=bench BROWSER="$PWD/tests/op/browser.js"
+OP_ACCESS_TTL=3600 node tests/op/server.js >"$work/op.out" 2>/dev/null &
+pids=($!)
+trap 'kill "${pids[@]}" 2>/dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 50); do [ -s "$work/op.out" ] && break; sleep 0.1; done
+issuer=$(sed -E 's/.*"issuer":"([^"]+)".*/\1/' "$work/op.out")
+secret=post-secret-0123456789
+
+# Three grants: one for each tool.
+for name in od seed-oidc-agent seed-curl; do
+  printf %s "$secret" | "$od" provider add "$name" --issuer "$issuer" --client-id post-app \
+    --client-secret-stdin --auth-method post --scope "openid offline_access" --param prompt=consent >/dev/null
+  "$od" login "$name" >/dev/null 2>&1
+done
+rt_agent=$("$od" show seed-oidc-agent --json --reveal | python3 -c 'import json,sys;print(json.load(sys.stdin)["refresh_token"]["value"])')
+rt_curl=$("$od" show seed-curl --json --reveal | python3 -c 'import json,sys;print(json.load(sys.stdin)["refresh_token"]["value"])')
+"$od" logout seed-oidc-agent >/dev/null; "$od" logout seed-curl >/dev/null
+
+"$od" keeper 2>/dev/null &
+pids+=($!)
+for _ in $(seq 50); do [ -S "$OAUTH_DESK_HOME/agent.sock" ] && break; sleep 0.1; done
+
+export HOME="$work/home"; mkdir -p "$HOME"
+eval "$(oidc-agent --no-autoload 2>/dev/null)"
+pids+=("$OIDCD_PID")
+oidc-gen oa --issuer="$issuer" --client-id=post-app --client-secret="$secret" --rt="$rt_agent" \
+  --scope="openid offline_access" --redirect-uri=http://localhost:4242/callback \
+  --pw-cmd="echo bench" --confirm-default >/dev/null 2>&1
+oidc-token oa >/dev/null
+
+printf %s "$rt_curl" >"$work/rt"
+cat >"$work/curl-refresh.sh" <<SH
+rt=\$(cat "$work/rt")
+body=\$(curl -s -X POST "$issuer/token" -d grant_type=refresh_token --data-urlencode "refresh_token=\$rt" \
+  -d client_id=post-app -d client_secret=$secret)
+printf %s "\$body" | sed -E 's/.*"refresh_token":"([^"]+)".*/\1/' >"$work/rt"
+SH
+
+hyperfine -N --warmup 5 --runs 100 --export-markdown "$work/cached.md" \
+  "$od token od" "oidc-token oa"
+hyperfine -N --warmup 2 --runs 30 --export-markdown "$work/refresh.md" \
+  "$od refresh od" "oidc-token -f oa" "bash $work/curl-refresh.sh"
+echo; cat "$work/cached.md"; echo; cat "$work/refresh.md"
+# Every refresh succeeded (rotation, reuse detection): count what the OP saw.
+curl -s "$issuer/_test/log" | python3 -c '
+import json, sys
+refreshes = [e for e in json.load(sys.stdin) if e["grant_type"] == "refresh_token"]
+failed = sum(e["status"] != 200 for e in refreshes)
+print("refreshes at the OP:", len(refreshes), "failed:", failed)'
