@@ -51,6 +51,7 @@ impl Renewer for Bench {
                 provider: name.clone(),
                 due_at: t.expires_at.unwrap() - t.refresh_margin().unwrap(),
                 expires_at: t.expires_at,
+                renewable: true,
             })
             .collect()
     }
@@ -89,6 +90,7 @@ impl Renewer for Bench {
             provider: name.to_owned(),
             due_at: set.expires_at.unwrap() - set.refresh_margin().unwrap(),
             expires_at: set.expires_at,
+            renewable: true,
         }))
     }
 }

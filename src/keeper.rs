@@ -23,9 +23,12 @@ use tokio::sync::{broadcast, mpsc};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
     pub provider: String,
-    /// Unix seconds at which to renew.
+    /// Unix seconds at which to renew (or, for a token that can't be renewed, to warn).
     pub due_at: i64,
     pub expires_at: Option<i64>,
+    /// False for tokens without a way to renew them (no refresh token): the keeper then only
+    /// announces "expiring soon" at `due_at` and "expired" at `expires_at`.
+    pub renewable: bool,
 }
 
 /// Why a renewal failed.
@@ -178,6 +181,8 @@ pub fn spawn<R: Renewer>(
 struct Entry {
     plan: Plan,
     attempts: u32,
+    /// A non-renewable token's "expiring soon" was announced; next comes "expired".
+    warned: bool,
 }
 
 async fn run<R: Renewer>(
@@ -213,6 +218,9 @@ async fn run<R: Renewer>(
                     stats.idle_wakeups += 1;
                 }
                 for name in due {
+                    if announce_only(&mut entries, &events, &name) {
+                        continue;
+                    }
                     stats.renewals += 1;
                     jitter += 1;
                     let result = renewer.renew(&name).await;
@@ -236,8 +244,48 @@ async fn load<R: Renewer>(renewer: &R) -> HashMap<String, Entry> {
         .plans()
         .await
         .into_iter()
-        .map(|plan| (plan.provider.clone(), Entry { plan, attempts: 0 }))
+        .map(|plan| {
+            (
+                plan.provider.clone(),
+                Entry {
+                    plan,
+                    attempts: 0,
+                    warned: false,
+                },
+            )
+        })
         .collect()
+}
+
+/// For a token that can't be renewed: announces "expiring soon", then "expired". Returns
+/// whether `name` was such a token.
+fn announce_only(
+    entries: &mut HashMap<String, Entry>,
+    events: &broadcast::Sender<KeeperEvent>,
+    name: &str,
+) -> bool {
+    let Some(entry) = entries.get_mut(name) else {
+        return false;
+    };
+    if entry.plan.renewable {
+        return false;
+    }
+    let provider = name.to_owned();
+    match (entry.warned, entry.plan.expires_at) {
+        (false, Some(expires_at)) => {
+            let _ = events.send(KeeperEvent::ExpiringSoon {
+                provider,
+                expires_at,
+            });
+            entry.warned = true;
+            entry.plan.due_at = expires_at;
+        }
+        _ => {
+            let _ = events.send(KeeperEvent::Expired { provider });
+            entries.remove(name);
+        }
+    }
+    true
 }
 
 fn handle_result(
@@ -259,7 +307,14 @@ fn handle_result(
             });
             match next {
                 Some(plan) => {
-                    entries.insert(name.to_owned(), Entry { plan, attempts: 0 });
+                    entries.insert(
+                        name.to_owned(),
+                        Entry {
+                            plan,
+                            attempts: 0,
+                            warned: false,
+                        },
+                    );
                 }
                 None => {
                     entries.remove(name);

@@ -323,13 +323,25 @@ impl TokenSet {
     /// Seconds before expiry at which a refresh is due: `min(max(30 s, 10 % of the lifetime),
     /// half the lifetime)` — the keeper's margin, capped for very short-lived tokens.
     pub fn refresh_margin(&self) -> Option<i64> {
+        self.refresh_margin_with(None)
+    }
+
+    /// The margin with a provider's own setting in place of `max(30 s, 10 %)`, still capped at
+    /// half the lifetime (a larger margin would renew a fresh token at once, forever).
+    pub fn refresh_margin_with(&self, configured: Option<u64>) -> Option<i64> {
         let lifetime = self.lifetime()?.max(0);
-        Some((lifetime / 10).max(30).min(lifetime / 2))
+        let wanted = configured.map_or((lifetime / 10).max(30), |m| m as i64);
+        Some(wanted.min(lifetime / 2))
     }
 
     /// Whether the access token should be renewed before use. Never due without a known expiry.
     pub fn is_due(&self, now: i64) -> bool {
-        match (self.expires_at, self.refresh_margin()) {
+        self.is_due_with(now, None)
+    }
+
+    /// [`TokenSet::is_due`] with a provider's own margin.
+    pub fn is_due_with(&self, now: i64, configured_margin: Option<u64>) -> bool {
+        match (self.expires_at, self.refresh_margin_with(configured_margin)) {
             (Some(at), Some(margin)) => at - now <= margin,
             _ => false,
         }

@@ -3,19 +3,25 @@
 
 use super::{Desk, DeskError};
 use crate::keeper::{Plan, RenewError, Renewer};
+use crate::provider::Provider;
 use crate::token::{Grant, TokenSet, TokenStatus};
 
-/// The keeper's plan for a token set: renew at the margin before expiry, when it can be renewed.
-pub fn plan_for(provider: &str, tokens: &TokenSet) -> Option<Plan> {
+/// The keeper's plan for a token set: at the margin before expiry, renew it — or, when it
+/// can't be renewed, announce that it is about to expire.
+pub fn plan_for(provider: &Provider, tokens: &TokenSet) -> Option<Plan> {
     if tokens.status != TokenStatus::Active {
         return None;
     }
     let renewable = tokens.refresh_token.is_some() || tokens.grant == Grant::ClientCredentials;
     let expires_at = tokens.expires_at?;
-    renewable.then(|| Plan {
-        provider: provider.to_owned(),
-        due_at: expires_at - tokens.refresh_margin().unwrap_or(0),
+    let margin = tokens
+        .refresh_margin_with(provider.refresh_margin_secs)
+        .unwrap_or(0);
+    Some(Plan {
+        provider: provider.name.to_string(),
+        due_at: expires_at - margin,
         expires_at: Some(expires_at),
+        renewable,
     })
 }
 
@@ -40,14 +46,17 @@ impl Renewer for Desk {
             .filter(|p| p.auto_refresh)
             .filter_map(|p| {
                 let tokens = data.provider(p.name.as_str())?.tokens.as_ref()?;
-                plan_for(p.name.as_str(), tokens)
+                plan_for(p, tokens)
             })
             .collect()
     }
 
     async fn renew(&self, provider: &str) -> Result<Option<Plan>, RenewError> {
         match self.refresh(provider, false).await {
-            Ok(tokens) => Ok(plan_for(provider, &tokens)),
+            Ok(tokens) => Ok(self
+                .provider(provider)
+                .ok()
+                .and_then(|p| plan_for(&p, &tokens))),
             Err(e) if e.is_transient() => Err(RenewError::Transient(e.to_string())),
             Err(e) => {
                 let sign_in_needed =

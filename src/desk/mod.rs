@@ -140,6 +140,8 @@ pub struct ProviderSpec {
     pub callback_timeout_secs: Option<u64>,
     /// Keep the keeper away from this provider.
     pub no_auto_refresh: bool,
+    /// Renew this long before expiry instead of the default margin.
+    pub refresh_margin_secs: Option<u64>,
 }
 
 /// The client credentials given with `provider add`.

@@ -31,7 +31,8 @@ impl Desk {
             .ok_or_else(|| not_signed_in(name))?;
         check_usable(name, &tokens)?;
         let now = now();
-        if !tokens.is_due(now) {
+        let margin = self.provider(name)?.refresh_margin_secs;
+        if !tokens.is_due_with(now, margin) {
             return Ok(tokens.access_token);
         }
         if tokens.refresh_token.is_none() && tokens.grant != Grant::ClientCredentials {
@@ -70,13 +71,13 @@ impl Desk {
             .await
             .map_err(|e| DeskError::Internal(e.to_string()))??;
 
-        let (_, client, recorder) = self.client(name).await?;
+        let (provider, client, recorder) = self.client(name).await?;
         let tokens = self
             .tokens(name)
             .await?
             .ok_or_else(|| not_signed_in(name))?;
         check_usable(name, &tokens)?;
-        if !force && !tokens.is_due(now()) {
+        if !force && !tokens.is_due_with(now(), provider.refresh_margin_secs) {
             return Ok(tokens);
         }
         let http = self.http.recording(&recorder);

@@ -24,6 +24,7 @@ impl Fake {
             provider: provider.into(),
             due_at: START + due_in,
             expires_at: expires_in.map(|e| START + e),
+            renewable: true,
         }
     }
 
@@ -225,6 +226,35 @@ async fn a_refused_grant_stops_renewals_and_says_sign_in_needed() {
         KeeperEvent::SignInNeeded {
             provider: "a".into(),
             reason: "invalid_grant".into()
+        }
+    );
+}
+
+#[tokio::test(start_paused = true, flavor = "current_thread")]
+async fn a_token_that_cannot_be_renewed_is_announced_not_renewed() {
+    start_clock();
+    let fake = Arc::new(Fake::default());
+    let mut plan = Fake::plan("a", 30, Some(60));
+    plan.renewable = false;
+    fake.plans.lock().unwrap().push(plan);
+    let (handle, task) = spawn(fake.clone(), clock(None));
+    let mut events = handle.subscribe();
+    tokio::time::sleep(Duration::from_secs(1000)).await;
+    handle.stop();
+    let stats = task.await.unwrap();
+    assert!(fake.calls().is_empty(), "nothing to renew with");
+    assert_eq!(stats.wakeups, 2);
+    assert_eq!(
+        events.recv().await.unwrap(),
+        KeeperEvent::ExpiringSoon {
+            provider: "a".into(),
+            expires_at: START + 60
+        }
+    );
+    assert_eq!(
+        events.recv().await.unwrap(),
+        KeeperEvent::Expired {
+            provider: "a".into()
         }
     );
 }

@@ -122,6 +122,7 @@ pub fn build(
             .callback_timeout_secs
             .unwrap_or(DEFAULT_CALLBACK_TIMEOUT_SECS),
         auto_refresh: !spec.no_auto_refresh,
+        refresh_margin_secs: spec.refresh_margin_secs,
     })
 }
 

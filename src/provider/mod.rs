@@ -283,6 +283,9 @@ pub struct Provider {
     /// Whether the keeper renews this provider's tokens in the background.
     #[serde(default = "yes")]
     pub auto_refresh: bool,
+    /// Renew this long before expiry instead of `max(30 s, 10 % of the lifetime)`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_margin_secs: Option<u64>,
 }
 
 fn yes() -> bool {

@@ -185,6 +185,19 @@ fn refresh_margin_follows_the_contract() {
 }
 
 #[test]
+fn a_configured_margin_replaces_the_default_but_stays_capped() {
+    let set = token_set(Some(3600));
+    assert_eq!(set.refresh_margin_with(Some(600)), Some(600));
+    assert_eq!(
+        set.refresh_margin_with(Some(5000)),
+        Some(1800),
+        "never more than half the lifetime"
+    );
+    assert!(set.is_due_with(1000 + 3600 - 600, Some(600)));
+    assert!(!set.is_due_with(1000 + 3600 - 601, Some(600)));
+}
+
+#[test]
 fn refresh_keeps_the_old_refresh_token_when_none_comes_back() {
     let mut set = token_set(Some(60));
     set.apply_refresh(

@@ -199,6 +199,10 @@ struct AddArgs {
     /// Don't let the keeper refresh this provider in the background
     #[arg(long)]
     no_auto_refresh: bool,
+    /// Refresh this many seconds before expiry (default: max(30 s, 10 % of the lifetime),
+    /// at most half the lifetime)
+    #[arg(long, value_name = "SECS")]
+    refresh_margin: Option<u64>,
 }
 
 #[derive(Args)]
@@ -594,6 +598,7 @@ async fn provider(desk: &Desk, cmd: ProviderCommand) -> Result<(), Failure> {
                 token_params: args.token_params,
                 callback_timeout_secs: args.callback_timeout,
                 no_auto_refresh: args.no_auto_refresh,
+                refresh_margin_secs: args.refresh_margin,
             };
             if spec.issuer.is_none() && spec.token_url.is_none() && spec.template.is_none() {
                 return Err(usage(

@@ -24,6 +24,7 @@ fn provider(pkce: PkceMode, iss_supported: bool) -> Provider {
         iss_parameter_supported: iss_supported,
         callback_timeout_secs: 300,
         auto_refresh: true,
+        refresh_margin_secs: None,
     }
 }
 
