@@ -25,13 +25,15 @@ impl Desk {
 
     /// A fresh access token: renewed first when due (see [`TokenSet::is_due`]).
     pub async fn access_token(&self, name: &str) -> Result<Secret, DeskError> {
+        // One config read and one vault read: this is the agent's hot path.
+        let margin = self.provider(name)?.refresh_margin_secs;
         let tokens = self
-            .tokens(name)
+            .secrets(name)
             .await?
+            .tokens
             .ok_or_else(|| not_signed_in(name))?;
         check_usable(name, &tokens)?;
         let now = now();
-        let margin = self.provider(name)?.refresh_margin_secs;
         if !tokens.is_due_with(now, margin) {
             return Ok(tokens.access_token);
         }
