@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::harness::{Home, Op, add_op_provider};
+use crate::harness::{Home, Op, add_op_provider, add_post_app};
 
 fn entries<'a>(log: &'a [serde_json::Value], grant: &str) -> Vec<&'a serde_json::Value> {
     log.iter().filter(|e| e["grant_type"] == grant).collect()
@@ -103,14 +103,7 @@ fn basic_client_sends_urlencoded_credentials() {
 fn post_client_sends_the_secret_in_the_body() {
     let op = Op::start();
     let home = Home::new();
-    add_op_provider(
-        &home,
-        &op,
-        "p",
-        "post-app",
-        Some("post-secret-0123456789"),
-        &["--auth-method", "post"],
-    );
+    add_post_app(&home, &op, "p", &[]);
     home.run(&["login", "p"]).ok();
     let log = op.token_log();
     let exchange = entries(&log, "authorization_code");

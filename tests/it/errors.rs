@@ -6,7 +6,7 @@ use std::time::Duration;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::harness::{Home, Op, Run, add_op_provider, login_by_hand};
+use crate::harness::{Home, Op, Run, add_op_provider, add_post_app, login_by_hand};
 
 #[test]
 fn unknown_provider_and_bad_arguments() {
@@ -224,14 +224,7 @@ fn secrets_never_appear_in_output_or_config() {
     let op = Op::start();
     let home = Home::new();
     let secret = "post-secret-0123456789";
-    add_op_provider(
-        &home,
-        &op,
-        "p",
-        "post-app",
-        Some(secret),
-        &["--auth-method", "post"],
-    );
+    add_post_app(&home, &op, "p", &[]);
     let mut seen = String::new();
     for args in [
         &["login", "p", "-vv"][..],

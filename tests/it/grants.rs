@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::harness::{Home, Op, add_op_provider};
+use crate::harness::{Home, Op, add_op_provider, add_post_app};
 
 fn check<'a>(checks: &'a Value, name: &str) -> &'a Value {
     checks
@@ -100,14 +100,7 @@ fn client_credentials_are_requested_again_when_due() {
 fn revoke_then_introspect_shows_inactive() {
     let op = Op::start();
     let home = Home::new();
-    add_op_provider(
-        &home,
-        &op,
-        "p",
-        "post-app",
-        Some("post-secret-0123456789"),
-        &["--auth-method", "post"],
-    );
+    add_post_app(&home, &op, "p", &[]);
     home.run(&["login", "p"]).ok();
     let active = home.run(&["introspect", "p"]).ok().json();
     assert_eq!(active["active"], true);
@@ -238,14 +231,7 @@ fn traces_and_har_never_hold_a_secret() {
     let op = Op::start();
     let home = Home::new();
     let secret = "post-secret-0123456789";
-    add_op_provider(
-        &home,
-        &op,
-        "p",
-        "post-app",
-        Some(secret),
-        &["--auth-method", "post"],
-    );
+    add_post_app(&home, &op, "p", &[]);
     home.run(&["login", "p"]).ok();
     let first = home.run(&["show", "p", "--json", "--reveal"]).ok().json();
     let login_trace = home.run(&["trace", "p", "--json"]).ok().json();

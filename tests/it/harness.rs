@@ -326,3 +326,13 @@ pub fn mock_provider_signed_in(home: &Home, name: &str, server: &str, extra: &[&
     home.run(&args).ok();
     login_by_hand(home, &[name], |state| format!("code=c&state={state}")).ok();
 }
+
+/// The test OP's `client_secret_post` client's secret.
+pub const POST_SECRET: &str = "post-secret-0123456789";
+
+/// Adds the test OP's confidential `post-app` client (secret in the body) as `name`.
+pub fn add_post_app(home: &Home, op: &Op, name: &str, extra: &[&str]) -> Run {
+    let mut args = vec!["--auth-method", "post"];
+    args.extend_from_slice(extra);
+    add_op_provider(home, op, name, "post-app", Some(POST_SECRET), &args)
+}

@@ -1,19 +1,12 @@
 //! Provider management: list, show, remove, export and import without secrets.
 
-use crate::harness::{Home, Op, add_op_provider};
+use crate::harness::{Home, Op, add_op_provider, add_post_app};
 
 #[test]
 fn export_import_round_trip_without_secrets() {
     let op = Op::start();
     let home = Home::new();
-    add_op_provider(
-        &home,
-        &op,
-        "p",
-        "post-app",
-        Some("post-secret-0123456789"),
-        &["--auth-method", "post", "--token-param", "audience=api"],
-    );
+    add_post_app(&home, &op, "p", &["--token-param", "audience=api"]);
     let exported = home.run(&["provider", "export", "p"]).ok().stdout;
     assert!(
         !exported.contains("post-secret"),
@@ -56,14 +49,7 @@ fn list_and_remove() {
     let home = Home::new();
     home.run(&["provider", "list"]).ok();
     add_op_provider(&home, &op, "a", "public-app", None, &[]);
-    add_op_provider(
-        &home,
-        &op,
-        "b",
-        "post-app",
-        Some("post-secret-0123456789"),
-        &["--auth-method", "post"],
-    );
+    add_post_app(&home, &op, "b", &[]);
     home.run(&["login", "b"]).ok();
     let names: Vec<String> = home
         .run(&["provider", "list", "--json"])
