@@ -71,7 +71,7 @@ enum Command {
         #[arg(long)]
         scope: Option<String>,
     },
-    /// Revoke the refresh and access tokens at the server (RFC 7009), then forget them
+    /// Revoke the refresh and access tokens at the server (RFC 7009); `logout` forgets them
     Revoke { name: String },
     /// Ask the server about the access token, or the refresh token (RFC 7662)
     Introspect {
@@ -207,6 +207,7 @@ struct AddArgs {
 
 #[derive(Args)]
 struct LoginArgs {
+    /// The provider to sign in to
     name: String,
     /// Print the URL instead of opening a browser
     #[arg(long)]
