@@ -113,6 +113,15 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        #[test]
+        fn decoding_never_panics(token in ".{0,300}", parts in proptest::collection::vec("[A-Za-z0-9_=-]{0,40}", 0..6)) {
+            let _ = decode(&token);
+            let _ = decode(&parts.join("."));
+        }
+    }
+
     #[test]
     fn numeric_dates_tolerate_strings_and_floats() {
         assert_eq!(numeric(&serde_json::json!(1.9e9)), Some(1_900_000_000));

@@ -187,6 +187,63 @@ fn from_document(expected: &str, response: &HttpResponse) -> Result<Discovered, 
 mod tests {
     use super::*;
 
+    fn response(body: Vec<u8>) -> HttpResponse {
+        HttpResponse {
+            url: Url::parse("https://as.example/.well-known/openid-configuration").unwrap(),
+            status: 200,
+            content_type: Some("application/json".into()),
+            date: None,
+            body,
+            elapsed: std::time::Duration::ZERO,
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1000))]
+        #[test]
+        fn reading_a_document_never_panics(body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300),
+                                           issuer in "[ -~]{0,40}", token in "[ -~]{0,40}") {
+            let _ = from_document("https://as.example", &response(body));
+            let doc = serde_json::json!({"issuer": issuer, "token_endpoint": token, "jwks_uri": token});
+            let _ = from_document("https://as.example", &response(doc.to_string().into_bytes()));
+        }
+    }
+
+    #[test]
+    fn a_document_must_name_the_expected_issuer_and_a_token_endpoint() {
+        let doc = |v: serde_json::Value| response(v.to_string().into_bytes());
+        let ok = from_document(
+            "https://as.example/",
+            &doc(serde_json::json!({
+                "issuer": "https://as.example", "token_endpoint": "https://as.example/token"
+            })),
+        );
+        assert_eq!(
+            ok.unwrap().issuer,
+            "https://as.example",
+            "kept as the document spells it"
+        );
+        assert!(matches!(
+            from_document(
+                "https://as.example",
+                &doc(serde_json::json!({"issuer": "https://as.example"}))
+            ),
+            Err(DiscoveryError::MissingField {
+                field: "token_endpoint",
+                ..
+            })
+        ));
+        assert!(matches!(
+            from_document(
+                "https://as.example",
+                &doc(
+                    serde_json::json!({"issuer": "https://as.example", "token_endpoint": "ftp://x"})
+                )
+            ),
+            Err(DiscoveryError::InvalidField { .. })
+        ));
+    }
+
     #[test]
     fn document_urls_follow_both_specs() {
         let [oidc, oauth] = document_urls(&Url::parse("https://as.example/tenant/1/").unwrap());

@@ -209,3 +209,29 @@ pub fn import_provider(
     }
     Ok(provider)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1000))]
+        #[test]
+        fn importing_never_panics(text in "[ -~\n]{0,400}") {
+            let _ = import_provider("fuzz.json", &text, None);
+        }
+    }
+
+    #[test]
+    fn an_export_never_claims_a_secret_and_imports_under_another_name() {
+        let text = r#"{"oauth_desk_export": 1, "provider": {"name": "a", "endpoints": {"token": "https://as.example/token"},
+            "client_id": "c", "auth_method": "client_secret_post", "has_client_secret": true,
+            "redirect_uri": "http://127.0.0.1/callback"}}"#;
+        let p = import_provider("x.json", text, Some("b".parse().unwrap())).unwrap();
+        assert_eq!(p.name.as_str(), "b");
+        assert!(!p.has_client_secret, "an import never comes with a secret");
+        assert!(!export_provider(&p).contains("has_client_secret\": true"));
+        let err = import_provider("x.json", &text.replace(": 1,", ": 9,"), None).unwrap_err();
+        assert!(err.to_string().contains("version 9"), "{err}");
+    }
+}

@@ -205,3 +205,20 @@ fn pasted_urls_are_trimmed() {
     assert!(parse_pasted_url("  'https://shop.example/?code=a'\n").is_ok());
     assert!(parse_pasted_url("not a url").is_err());
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+    /// Whatever arrives at the redirect URI, checking it never panics, and a code is only
+    /// accepted with this sign-in's state.
+    #[test]
+    fn callback_checking_never_panics_nor_accepts_a_foreign_state(query in "[ -~]{0,200}") {
+        let req = request(PkceMode::S256, false);
+        let mut url = req.redirect_uri.clone();
+        url.set_query(Some(&query));
+        if req.accept(&url).is_ok() {
+            let state = url.query_pairs().find(|(k, _)| k == "state").map(|(_, v)| v.into_owned());
+            proptest::prop_assert_eq!(state.as_deref(), Some(req.state.expose()));
+        }
+        let _ = parse_pasted_url(&query);
+    }
+}
