@@ -107,6 +107,9 @@ impl Config {
 pub struct ConfigStore {
     path: PathBuf,
     lock_path: PathBuf,
+    /// The last text read and what it parsed to: long-lived processes re-read the file on every
+    /// call (another process may have changed it) but parse it only when it changed.
+    cache: std::sync::Arc<std::sync::Mutex<Option<(String, Config)>>>,
 }
 
 impl ConfigStore {
@@ -114,6 +117,7 @@ impl ConfigStore {
         ConfigStore {
             path: paths.config_file(),
             lock_path: paths.locks_dir().join("config.lock"),
+            cache: Default::default(),
         }
     }
 
@@ -133,10 +137,20 @@ impl ConfigStore {
                 });
             }
         };
-        toml::from_str(&text).map_err(|e| ConfigError::Parse {
+        if let Ok(cache) = self.cache.lock()
+            && let Some((cached, config)) = cache.as_ref()
+            && *cached == text
+        {
+            return Ok(config.clone());
+        }
+        let config: Config = toml::from_str(&text).map_err(|e| ConfigError::Parse {
             path: self.path.display().to_string(),
             message: e.message().to_owned(),
-        })
+        })?;
+        if let Ok(mut cache) = self.cache.lock() {
+            *cache = Some((text, config.clone()));
+        }
+        Ok(config)
     }
 
     /// Read-modify-write under the config lock. Nothing is written when `change` fails.

@@ -206,6 +206,11 @@ pub struct Vault {
     lock_path: PathBuf,
     source: KeySource,
     unlocked: Option<(Header, Zeroizing<[u8; 32]>)>,
+    /// The last content read or written, with the exact file bytes it came from: a long-lived
+    /// process (the keeper's agent) skips decrypting a file that has not changed. Comparing
+    /// bytes, not timestamps or inodes, makes a stale answer impossible — a stale refresh
+    /// token would get the whole grant revoked by a server with reuse detection.
+    cache: Option<(Vec<u8>, VaultData)>,
 }
 
 impl std::fmt::Debug for Vault {
@@ -224,6 +229,7 @@ impl Vault {
             lock_path: paths.locks_dir().join("vault.lock"),
             source,
             unlocked: None,
+            cache: None,
         }
     }
 
@@ -240,10 +246,20 @@ impl Vault {
     pub fn read(&mut self) -> Result<VaultData, VaultError> {
         let bytes = match std::fs::read(&self.path) {
             Ok(bytes) => bytes,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(VaultData::default()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                self.cache = None;
+                return Ok(VaultData::default());
+            }
             Err(source) => return Err(self.io(source)),
         };
-        self.decrypt(&bytes)
+        if let Some((cached, data)) = &self.cache
+            && *cached == bytes
+        {
+            return Ok(data.clone());
+        }
+        let data = self.decrypt(&bytes)?;
+        self.cache = Some((bytes, data.clone()));
+        Ok(data)
     }
 
     /// Read-modify-write under the vault lock: reads the newest vault, applies `change`,
@@ -291,7 +307,10 @@ impl Vault {
         let mut file = aad;
         file.extend_from_slice(&nonce);
         file.extend_from_slice(&ciphertext);
-        write_atomic(&self.path, &file).map_err(|e| self.io(e))
+        self.cache = None;
+        write_atomic(&self.path, &file).map_err(|e| self.io(e))?;
+        self.cache = Some((file, data.clone()));
+        Ok(())
     }
 
     /// A new vault's header and key: random id, random key stored in the keyring, or a key
@@ -400,6 +419,7 @@ impl Vault {
             Err(e) => return Err(self.io(e)),
         }
         self.unlocked = None;
+        self.cache = None;
         Ok(())
     }
 

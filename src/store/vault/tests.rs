@@ -106,3 +106,47 @@ fn a_missing_vault_is_empty_and_touches_nothing() {
     assert!(vault.read().unwrap().providers.is_empty());
     assert!(!dir.path().join("vault.bin").exists());
 }
+
+#[test]
+fn a_cached_read_sees_every_change_made_by_another_process() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut mine = vault_with_secret(dir.path());
+    assert!(mine.read().unwrap().provider("p").is_some());
+    // "Another process": a second Vault on the same files.
+    let mut other = Vault::new(&Paths::in_dir(dir.path()), passphrase("correct horse"));
+    for i in 0..20 {
+        other
+            .update(|data| {
+                data.provider_mut("p").client_secret = Some(Secret::new(format!("secret-{i}")));
+                Ok::<_, VaultError>(())
+            })
+            .unwrap();
+        let seen = mine.read().unwrap();
+        assert_eq!(
+            seen.provider("p")
+                .unwrap()
+                .client_secret
+                .as_ref()
+                .unwrap()
+                .expose(),
+            format!("secret-{i}"),
+            "a replaced vault file is read again, never served from a stale cache"
+        );
+    }
+}
+
+#[test]
+fn a_tampered_file_is_not_served_from_the_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut vault = vault_with_secret(dir.path());
+    vault.read().unwrap();
+    let path = dir.path().join("vault.bin");
+    let mut bytes = std::fs::read(&path).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 1;
+    std::fs::write(&path, &bytes).unwrap();
+    assert!(
+        vault.read().is_err(),
+        "the cache is keyed to the file version it came from"
+    );
+}
