@@ -93,7 +93,7 @@ async fn form_encoded_response_with_string_expires_in() {
         .and(path("/token"))
         .and(header("authorization", "Basic Q0xJRU5UX0lEOkNMSUVOVF9TRUNSRVQ="))
         .respond_with(ResponseTemplate::new(200).set_body_raw(
-            "access_token=gho_16C7e42F292c6912E7710c838347Ae178B4a&scope=repo%2Cgist&token_type=bearer&expires_in=28800&refresh_token=ghr_x",
+            "access_token=gho_example0token0for0the0tests0only0000&scope=repo%2Cgist&token_type=bearer&expires_in=28800&refresh_token=ghr_x",
             "application/x-www-form-urlencoded",
         ))
         .expect(1)

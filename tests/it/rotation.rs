@@ -49,6 +49,23 @@ async fn signature(home: Home) -> (String, String, Home) {
     .unwrap()
 }
 
+/// The server now publishes `keys` and answers a refresh with `id_token`; refreshes `rp`.
+async fn refresh_with(
+    server: &MockServer,
+    keys: serde_json::Value,
+    id_token: String,
+    home: Home,
+) -> Home {
+    server.reset().await;
+    mount(server, keys, "grant_type=refresh_token", id_token).await;
+    tokio::task::spawn_blocking(move || {
+        home.run(&["refresh", "rp"]).ok();
+        home
+    })
+    .await
+    .unwrap()
+}
+
 async fn jwks_fetches(server: &MockServer) -> usize {
     server
         .received_requests()
@@ -101,20 +118,7 @@ async fn a_rotated_key_is_fetched_once_and_an_unknown_one_fails() {
     );
 
     // The server rotates to key b.
-    server.reset().await;
-    mount(
-        &server,
-        jwks(&[&a, &b]),
-        "grant_type=refresh_token",
-        id_token(&b),
-    )
-    .await;
-    let home = tokio::task::spawn_blocking(move || {
-        home.run(&["refresh", "rp"]).ok();
-        home
-    })
-    .await
-    .unwrap();
+    let home = refresh_with(&server, jwks(&[&a, &b]), id_token(&b), home).await;
     let (result, detail, home) = signature(home).await;
     assert_eq!(result, "pass", "{detail}");
     assert!(detail.contains("kid=b"), "{detail}");
@@ -125,20 +129,7 @@ async fn a_rotated_key_is_fetched_once_and_an_unknown_one_fails() {
     );
 
     // A token signed with a key the server never published fails, after one more fetch.
-    server.reset().await;
-    mount(
-        &server,
-        jwks(&[&a, &b]),
-        "grant_type=refresh_token",
-        id_token(&c),
-    )
-    .await;
-    let home = tokio::task::spawn_blocking(move || {
-        home.run(&["refresh", "rp"]).ok();
-        home
-    })
-    .await
-    .unwrap();
+    let home = refresh_with(&server, jwks(&[&a, &b]), id_token(&c), home).await;
     let (result, detail, _) = signature(home).await;
     assert_eq!(result, "fail");
     assert!(detail.contains("no key kid=c"), "{detail}");
