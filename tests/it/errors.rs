@@ -219,35 +219,82 @@ fn a_wrong_passphrase_is_reported() {
     home.run(&["token", "op"]).fails(1, "OAUTH_DESK_PASSPHRASE");
 }
 
+/// Every command that does not exist to print a secret, with known secrets in play: no
+/// secret in any output (all log levels), nor in any file OAuth Desk writes except the
+/// encrypted vault.
 #[test]
-fn secrets_never_appear_in_output_or_config() {
+fn secrets_never_appear_in_output_or_files() {
     let op = Op::start();
     let home = Home::new();
-    let secret = "post-secret-0123456789";
     add_post_app(&home, &op, "p", &[]);
     let mut seen = String::new();
-    for args in [
-        &["login", "p", "-vv"][..],
-        &["show", "p"],
-        &["show", "p", "--json"],
-        &["provider", "show", "p", "--json"],
-        &["provider", "export", "p"],
-        &["refresh", "p", "-vv"],
-    ] {
+    let mut secrets = vec![crate::harness::POST_SECRET.to_owned()];
+    let mut remember = |home: &Home, secrets: &mut Vec<String>| {
+        let revealed = home.run(&["show", "p", "--json", "--reveal"]).ok().json();
+        for token in ["access_token", "refresh_token", "id_token"] {
+            if let Some(v) = revealed[token]["value"].as_str() {
+                secrets.push(v.to_owned());
+            }
+        }
+    };
+    let har = home.path().join("p.har");
+    let har = har.to_str().unwrap();
+    let commands: Vec<Vec<&str>> = vec![
+        vec!["login", "p", "-vv"],
+        vec!["show", "p"],
+        vec!["show", "p", "--json"],
+        vec!["provider", "show", "p"],
+        vec!["provider", "show", "p", "--json"],
+        vec!["provider", "list", "--json"],
+        vec!["provider", "export", "p"],
+        vec!["refresh", "p", "-vv"],
+        vec!["introspect", "p", "-vv"],
+        vec!["introspect", "p", "--refresh"],
+        vec!["userinfo", "p", "-vv"],
+        vec!["trace", "p"],
+        vec!["trace", "p", "--json"],
+        vec!["trace", "p", "--har", har],
+        vec!["revoke", "p", "-vv"],
+        vec!["trace", "p"],
+    ];
+    for args in &commands {
         let run = home.run(args).ok();
         seen.push_str(&run.stdout);
         seen.push_str(&run.stderr);
+        if matches!(args[0], "login" | "refresh") {
+            remember(&home, &mut secrets);
+        }
     }
-    seen.push_str(&String::from_utf8_lossy(&home.read("config.toml")));
-    let revealed = home.run(&["show", "p", "--json", "--reveal"]).ok().json();
-    for value in [
-        secret,
-        revealed["access_token"]["value"].as_str().unwrap(),
-        revealed["refresh_token"]["value"].as_str().unwrap(),
-    ] {
+    // Every refresh token the server ever saw, too.
+    for entry in op.token_log() {
+        if let Some(rt) = entry["refresh_token"].as_str() {
+            secrets.push(rt.to_owned());
+        }
+    }
+    let mut files = 0;
+    let mut stack = vec![home.path().to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.file_name().is_some_and(|n| n != "vault.bin") {
+                files += 1;
+                seen.push_str(&String::from_utf8_lossy(
+                    &std::fs::read(&path).unwrap_or_default(),
+                ));
+            }
+        }
+    }
+    assert!(
+        files >= 4,
+        "config, trace, JWKS cache and HAR were all read ({files} files)"
+    );
+    assert!(secrets.len() >= 6);
+    for secret in &secrets {
         assert!(
-            !seen.contains(value),
-            "a secret leaked into output or config"
+            !seen.contains(secret.as_str()),
+            "a secret leaked into an output or a file"
         );
     }
 }
