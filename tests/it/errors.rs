@@ -229,7 +229,7 @@ fn secrets_never_appear_in_output_or_files() {
     add_post_app(&home, &op, "p", &[]);
     let mut seen = String::new();
     let mut secrets = vec![crate::harness::POST_SECRET.to_owned()];
-    let mut remember = |home: &Home, secrets: &mut Vec<String>| {
+    let remember = |home: &Home, secrets: &mut Vec<String>| {
         let revealed = home.run(&["show", "p", "--json", "--reveal"]).ok().json();
         for token in ["access_token", "refresh_token", "id_token"] {
             if let Some(v) = revealed[token]["value"].as_str() {
