@@ -152,6 +152,15 @@ pub struct ClientSecrets {
     pub private_key: Option<Secret>,
 }
 
+/// The provider, a client for it with its secrets, a recorder that knows those secrets, and
+/// the stored tokens, as read together.
+struct ClientContext {
+    provider: Provider,
+    client: Client,
+    recorder: Recorder,
+    tokens: Option<crate::token::TokenSet>,
+}
+
 pub struct Desk {
     paths: Paths,
     config: ConfigStore,
@@ -343,8 +352,8 @@ impl Desk {
 
     // ---- vault plumbing -------------------------------------------------------------------
 
-    /// The provider, a client for it with its secrets, and a recorder that knows the secrets.
-    async fn client(&self, name: &str) -> Result<(Provider, Client, Recorder), DeskError> {
+    /// Everything a flow needs, from one read of the config and one of the vault.
+    async fn client(&self, name: &str) -> Result<ClientContext, DeskError> {
         let provider = self.provider(name)?;
         let secrets = self.secrets(name).await?;
         let recorder = Recorder::new();
@@ -364,7 +373,12 @@ impl Desk {
             }
         }
         let client = Client::for_provider(&provider, secrets.client_secret, secrets.private_key)?;
-        Ok((provider, client, recorder))
+        Ok(ClientContext {
+            provider,
+            client,
+            recorder,
+            tokens: secrets.tokens,
+        })
     }
 
     async fn secrets(&self, name: &str) -> Result<ProviderSecrets, DeskError> {

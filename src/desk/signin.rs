@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
-use super::{Desk, DeskError, now};
+use super::{ClientContext, Desk, DeskError, now};
 use crate::flow::Client;
 use crate::flow::device::{self, DeviceAuthorization, PollEvent};
 use crate::login::{AuthorizedCode, LoginOptions, PendingLogin};
@@ -33,7 +33,9 @@ impl Desk {
         name: &str,
         options: &LoginOptions,
     ) -> Result<PendingLogin, DeskError> {
-        let (provider, _, recorder) = self.client(name).await?;
+        let ClientContext {
+            provider, recorder, ..
+        } = self.client(name).await?;
         if provider.token_endpoint().is_none() {
             return Err(no_endpoint(
                 name,
@@ -72,7 +74,7 @@ impl Desk {
         } = authorized;
         let name = provider.name.to_string();
         let result = async {
-            let (_, client, _) = self.client(&name).await?;
+            let client = self.client(&name).await?.client;
             let http = self.http.recording(&recorder);
             let response = client
                 .exchange_code(
@@ -114,7 +116,12 @@ impl Desk {
         name: &str,
         scope: Option<&str>,
     ) -> Result<DeviceLogin, DeskError> {
-        let (provider, client, recorder) = self.client(name).await?;
+        let ClientContext {
+            provider,
+            client,
+            recorder,
+            ..
+        } = self.client(name).await?;
         let endpoint = provider
             .endpoints
             .device_authorization
@@ -182,7 +189,12 @@ impl Desk {
         name: &str,
         scope: Option<&str>,
     ) -> Result<TokenSet, DeskError> {
-        let (provider, client, recorder) = self.client(name).await?;
+        let ClientContext {
+            provider,
+            client,
+            recorder,
+            ..
+        } = self.client(name).await?;
         let scope = scope.map_or_else(|| provider.scope.clone(), str::to_owned);
         let result = async {
             let response = client

@@ -5,7 +5,7 @@ use jsonwebtoken::jwk::JwkSet;
 use serde_json::{Map, Value};
 
 use super::signin::no_endpoint;
-use super::{Desk, DeskError, now};
+use super::{ClientContext, Desk, DeskError, now};
 use crate::flow::FlowError;
 use crate::flow::endpoints::{self, TokenKind, UserInfo};
 use crate::jwks;
@@ -72,12 +72,14 @@ impl Desk {
         let _lock = tokio::task::spawn_blocking(move || FileLock::exclusive(&lock_path))
             .await
             .map_err(|e| DeskError::Internal(e.to_string()))??;
-
-        let (provider, client, recorder) = self.client(name).await?;
-        let tokens = self
-            .tokens(name)
-            .await?
-            .ok_or_else(|| not_signed_in(name))?;
+        // Read under the lock: another process may have refreshed while we waited for it.
+        let ClientContext {
+            provider,
+            client,
+            recorder,
+            tokens,
+        } = self.client(name).await?;
+        let tokens = tokens.ok_or_else(|| not_signed_in(name))?;
         check_usable(name, &tokens)?;
         if !force && !tokens.is_due_with(now(), provider.refresh_margin_secs) {
             return Ok(tokens);
@@ -200,7 +202,12 @@ impl Desk {
     /// token may take its access tokens with it). The tokens are kept, marked "sign-in
     /// needed", so `introspect` can show the server's view of them; `logout` forgets them.
     pub async fn revoke(&self, name: &str) -> Result<Vec<TokenKind>, DeskError> {
-        let (provider, client, recorder) = self.client(name).await?;
+        let ClientContext {
+            provider,
+            client,
+            recorder,
+            tokens,
+        } = self.client(name).await?;
         let endpoint = provider.endpoints.revocation.clone().ok_or_else(|| {
             no_endpoint(
                 name,
@@ -208,10 +215,7 @@ impl Desk {
                 " (add one with --revocation-url)",
             )
         })?;
-        let tokens = self
-            .tokens(name)
-            .await?
-            .ok_or_else(|| not_signed_in(name))?;
+        let tokens = tokens.ok_or_else(|| not_signed_in(name))?;
         let http = self.http.recording(&recorder);
         let result = async {
             let mut revoked = Vec::new();
@@ -250,7 +254,12 @@ impl Desk {
         name: &str,
         kind: TokenKind,
     ) -> Result<Map<String, Value>, DeskError> {
-        let (provider, client, recorder) = self.client(name).await?;
+        let ClientContext {
+            provider,
+            client,
+            recorder,
+            tokens,
+        } = self.client(name).await?;
         let endpoint = provider.endpoints.introspection.clone().ok_or_else(|| {
             no_endpoint(
                 name,
@@ -258,10 +267,7 @@ impl Desk {
                 " (add one with --introspection-url)",
             )
         })?;
-        let tokens = self
-            .tokens(name)
-            .await?
-            .ok_or_else(|| not_signed_in(name))?;
+        let tokens = tokens.ok_or_else(|| not_signed_in(name))?;
         let token = match kind {
             TokenKind::Access => tokens.access_token.clone(),
             TokenKind::Refresh => {

@@ -240,7 +240,7 @@ impl From<DeskError> for Failure {
         };
         Failure {
             code,
-            message: render::error_sentence(&e),
+            message: oauth_desk::explain::sentence(&e),
         }
     }
 }

@@ -2,7 +2,6 @@
 
 use std::fmt::Write;
 
-use oauth_desk::DeskError;
 use oauth_desk::flow::device::PollEvent;
 use oauth_desk::jwt::DecodedJwt;
 use oauth_desk::provider::Provider;
@@ -12,11 +11,6 @@ use oauth_desk::trace::Trace;
 use oauth_desk::verify::CheckResult;
 use serde::Serialize;
 use serde_json::{Map, Value};
-
-/// The error, plus the explainer's advice when the failure is a known one.
-pub fn error_sentence(e: &DeskError) -> String {
-    oauth_desk::explain::sentence(e)
-}
 
 /// One line per device-flow wait; on a terminal it rewrites itself.
 pub fn poll_event(event: PollEvent, interactive: bool) {
