@@ -110,7 +110,13 @@ fn revoke_then_introspect_shows_inactive() {
         true
     );
 
-    home.run(&["revoke", "p"]).ok();
+    let run = home.run(&["revoke", "p"]).ok();
+    assert!(
+        run.stdout
+            .contains("Revoked the refresh_token and access_token of p"),
+        "{}",
+        run.stdout
+    );
     assert_eq!(
         home.run(&["introspect", "p"]).ok().json()["active"],
         false,

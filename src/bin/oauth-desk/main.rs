@@ -416,7 +416,7 @@ async fn run(command: Command) -> Result<(), Failure> {
             rearm(&desk).await;
             let what: Vec<&str> = revoked.iter().map(|k| k.hint()).collect();
             println!(
-                "Revoked {} of {name} and forgot its tokens.",
+                "Revoked the {} of {name}. `oauth-desk introspect {name}` shows the server's view; `oauth-desk logout {name}` forgets them.",
                 what.join(" and ")
             );
             Ok(())
