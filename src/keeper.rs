@@ -56,6 +56,7 @@ pub trait Renewer: Send + Sync + 'static {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum KeeperEvent {
     Refreshed {
         provider: String,

@@ -15,6 +15,7 @@ use jsonwebtoken::jwk::JwkSet;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Status {
     SignedIn,
     NotSignedIn,
@@ -23,6 +24,7 @@ pub enum Status {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Report {
     pub provider: String,
     pub status: Status,
@@ -59,6 +61,7 @@ struct Secrets {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ClockReport {
     /// Server clock minus local clock, seconds.
     pub server_offset_secs: i64,
@@ -67,6 +70,7 @@ pub struct ClockReport {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AccessTokenReport {
     /// `jwt` or `opaque`.
     pub format: &'static str,
@@ -89,15 +93,19 @@ pub struct AccessTokenReport {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RefreshTokenReport {
     pub present: bool,
     pub refresh_count: u32,
     pub rotations: u32,
+    /// The last refreshes, oldest first.
+    pub history: Vec<crate::token::RefreshRecord>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct IdTokenReport {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub header: Option<Map<String, Value>>,
@@ -161,6 +169,7 @@ impl Report {
             present: tokens.refresh_token.is_some(),
             refresh_count: tokens.refresh_count,
             rotations: tokens.rotations,
+            history: tokens.history.clone(),
             value: None,
         });
         report.id_token = tokens

@@ -255,6 +255,24 @@ pub struct TokenSet {
     /// The ID token's `c_hash` verdict, made at sign-in while the code was known.
     #[serde(default)]
     pub c_hash_check: Option<crate::verify::Check>,
+    /// The last refreshes, oldest first (at most [`HISTORY_LEN`]).
+    #[serde(default)]
+    pub history: Vec<RefreshRecord>,
+}
+
+/// How many refreshes a token set remembers.
+pub const HISTORY_LEN: usize = 20;
+
+/// One successful refresh, for the refresh history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct RefreshRecord {
+    /// Unix seconds.
+    pub at: i64,
+    /// Lifetime of the new access token, seconds, when the server said.
+    pub expires_in: Option<i64>,
+    /// The server sent a new refresh token.
+    pub rotated: bool,
 }
 
 impl TokenSet {
@@ -282,6 +300,7 @@ impl TokenSet {
             refresh_count: 0,
             rotations: 0,
             status: TokenStatus::Active,
+            history: Vec::new(),
         }
     }
 
@@ -292,6 +311,11 @@ impl TokenSet {
         self.token_type = response.token_type;
         self.expires_at = response.expires_in.map(|s| now + s);
         self.obtained_at = now;
+        let mut record = RefreshRecord {
+            at: now,
+            expires_in: response.expires_in,
+            rotated: false,
+        };
         if let Some(rotated) = response.refresh_token {
             if self
                 .refresh_token
@@ -299,6 +323,7 @@ impl TokenSet {
                 .is_none_or(|old| old.expose() != rotated.expose())
             {
                 self.rotations += 1;
+                record.rotated = true;
             }
             self.refresh_token = Some(rotated);
         }
@@ -314,6 +339,10 @@ impl TokenSet {
         }
         self.refresh_count += 1;
         self.status = TokenStatus::Active;
+        if self.history.len() >= HISTORY_LEN {
+            self.history.remove(0);
+        }
+        self.history.push(record);
     }
 
     pub fn lifetime(&self) -> Option<i64> {
@@ -361,6 +390,7 @@ impl TokenSet {
 
 /// Requested versus granted scopes, for QA of consent screens.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ScopeDiff {
     pub requested: Vec<String>,
     pub granted: Vec<String>,

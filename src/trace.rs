@@ -13,6 +13,7 @@ use crate::redact::{MASK, Redactor, is_secret_header};
 use crate::secret::Secret;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Message {
     pub headers: Vec<(String, String)>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20,6 +21,7 @@ pub struct Message {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Exchange {
     /// What this step was, e.g. "token (refresh_token)".
     pub label: String,
@@ -39,6 +41,7 @@ pub struct Exchange {
 
 /// A finished flow's trace, as stored.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Trace {
     pub provider: String,
     pub flow: String,

@@ -19,6 +19,7 @@ pub const DEFAULT_SKEW_SECS: i64 = 60;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum CheckResult {
     Pass,
     Fail,
@@ -26,6 +27,7 @@ pub enum CheckResult {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Check {
     pub name: String,
     pub result: CheckResult,

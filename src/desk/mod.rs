@@ -7,9 +7,12 @@
 //! async runtime never stalls. Each user-level operation records its HTTP exchanges into a
 //! trace (redacted as recorded), saved as the provider's last trace.
 
+mod edit;
 mod keep;
 mod signin;
 mod tokens;
+
+pub use edit::{SecretsEdit, spec_of};
 
 use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -116,8 +119,10 @@ pub fn now() -> i64 {
 }
 
 /// What `provider add` asks for; `None` fields take the template's or discovery's value or the
-/// default.
-#[derive(Debug, Clone, Default)]
+/// default. Also the desktop app's provider form (hence serialisable).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ProviderSpec {
     pub name: String,
     pub template: Option<String>,
@@ -142,6 +147,8 @@ pub struct ProviderSpec {
     pub no_auto_refresh: bool,
     /// Renew this long before expiry instead of the default margin.
     pub refresh_margin_secs: Option<u64>,
+    /// The desktop app signs in with the system browser rather than its login window.
+    pub system_browser: bool,
 }
 
 /// The client credentials given with `provider add`.
@@ -220,6 +227,7 @@ impl Desk {
         mut spec: ProviderSpec,
         secrets: ClientSecrets,
     ) -> Result<Provider, DeskError> {
+        edit::normalise(&mut spec);
         let name = spec.name.parse()?;
         if self.config.load()?.get(&spec.name).is_ok() {
             return Err(ConfigError::Exists(spec.name).into());

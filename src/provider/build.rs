@@ -123,6 +123,7 @@ pub fn build(
             .unwrap_or(DEFAULT_CALLBACK_TIMEOUT_SECS),
         auto_refresh: !spec.no_auto_refresh,
         refresh_margin_secs: spec.refresh_margin_secs,
+        system_browser: spec.system_browser,
     })
 }
 

@@ -286,6 +286,10 @@ pub struct Provider {
     /// Renew this long before expiry instead of `max(30 s, 10 % of the lifetime)`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh_margin_secs: Option<u64>,
+    /// The desktop app signs in with the system browser instead of its embedded window (for
+    /// servers that refuse embedded browsers, e.g. Google's `disallowed_useragent`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub system_browser: bool,
 }
 
 fn yes() -> bool {

@@ -257,3 +257,39 @@ proptest! {
         let _ = parse_token_response(&json(&serde_json::Value::Object(map).to_string()));
     }
 }
+
+#[test]
+fn refreshes_are_remembered_up_to_the_history_length() {
+    let response = |rt: Option<&str>| TokenResponse {
+        refresh_token: rt.map(Secret::new),
+        ..parse_token_response(&json(
+            r#"{"access_token":"a","token_type":"Bearer","expires_in":60}"#,
+        ))
+        .unwrap()
+    };
+    let mut set =
+        TokenSet::from_response(response(Some("r0")), "s", Grant::AuthorizationCode, None, 0);
+    set.apply_refresh(response(None), 100);
+    set.apply_refresh(response(Some("r1")), 200);
+    assert_eq!(
+        set.history,
+        vec![
+            RefreshRecord {
+                at: 100,
+                expires_in: Some(60),
+                rotated: false
+            },
+            RefreshRecord {
+                at: 200,
+                expires_in: Some(60),
+                rotated: true
+            },
+        ]
+    );
+    for i in 0..30 {
+        set.apply_refresh(response(None), 300 + i);
+    }
+    assert_eq!(set.history.len(), HISTORY_LEN);
+    assert_eq!(set.history.last().unwrap().at, 329);
+    assert_eq!(set.refresh_count, 32);
+}

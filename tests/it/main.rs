@@ -8,6 +8,7 @@ mod keys;
 mod code_flow;
 mod device;
 mod discovery;
+mod editing;
 mod errors;
 mod grants;
 mod keeper;

@@ -203,6 +203,10 @@ struct AddArgs {
     /// at most half the lifetime)
     #[arg(long, value_name = "SECS")]
     refresh_margin: Option<u64>,
+    /// In the desktop app, sign in with the system browser instead of the embedded login
+    /// window (for providers that refuse embedded browsers, e.g. Google)
+    #[arg(long)]
+    system_browser: bool,
 }
 
 #[derive(Args)]
@@ -600,6 +604,7 @@ async fn provider(desk: &Desk, cmd: ProviderCommand) -> Result<(), Failure> {
                 callback_timeout_secs: args.callback_timeout,
                 no_auto_refresh: args.no_auto_refresh,
                 refresh_margin_secs: args.refresh_margin,
+                system_browser: args.system_browser,
             };
             if spec.issuer.is_none() && spec.token_url.is_none() && spec.template.is_none() {
                 return Err(usage(

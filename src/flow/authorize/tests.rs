@@ -25,6 +25,7 @@ fn provider(pkce: PkceMode, iss_supported: bool) -> Provider {
         callback_timeout_secs: 300,
         auto_refresh: true,
         refresh_margin_secs: None,
+        system_browser: false,
     }
 }
 

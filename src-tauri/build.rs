@@ -1,0 +1,42 @@
+//! The app manifest names every command, so Tauri generates an `allow-<command>` permission
+//! for each and grants none by default: the main window's capability lists the ones it may
+//! call; the login window has no capability at all.
+
+const COMMANDS: &[&str] = &[
+    "list_providers",
+    "get_provider",
+    "list_templates",
+    "add_provider",
+    "update_provider",
+    "duplicate_provider",
+    "reorder_providers",
+    "remove_provider",
+    "export_provider",
+    "import_provider",
+    "sign_in",
+    "cancel_sign_in",
+    "submit_redirect_url",
+    "device_start",
+    "device_wait",
+    "device_cancel",
+    "client_credentials",
+    "refresh",
+    "revoke",
+    "sign_out",
+    "introspect",
+    "userinfo",
+    "reveal_token",
+    "copy_token",
+    "get_trace",
+    "export_har",
+    "get_settings",
+    "set_settings",
+];
+
+fn main() {
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("tauri build script");
+}

@@ -1,0 +1,83 @@
+//! The UI's TypeScript types, generated from the Rust types that cross the IPC boundary
+//! (`ui/src/lib/bindings.ts`). A test fails when the committed file is stale; regenerate with
+//! `UPDATE_BINDINGS=1 cargo test -p oauth-desk-app bindings`.
+
+#[cfg(test)]
+mod tests {
+    use oauth_desk::desk::ProviderSpec;
+    use oauth_desk::keeper::KeeperEvent;
+    use oauth_desk::report::{
+        AccessTokenReport, ClockReport, IdTokenReport, RefreshTokenReport, Report, Status,
+    };
+    use oauth_desk::token::{RefreshRecord, ScopeDiff};
+    use oauth_desk::trace::{Exchange, Message, Trace};
+    use oauth_desk::verify::{Check, CheckResult};
+    use ts_rs::{Config, TS};
+
+    use crate::error::CommandError;
+    use crate::views::{
+        CopyFormat, DeviceStart, Grants, ProviderView, Settings, ShellEvent, SignInState,
+        TemplateView, TokenKind,
+    };
+
+    const PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../ui/src/lib/bindings.ts");
+
+    fn generate() -> String {
+        // JSON numbers: the values (Unix seconds, byte counts) are far below 2^53.
+        let cfg = Config::new().with_large_int("number");
+        let decls = [
+            ProviderSpec::decl(&cfg),
+            ProviderView::decl(&cfg),
+            Grants::decl(&cfg),
+            TemplateView::decl(&cfg),
+            Report::decl(&cfg),
+            Status::decl(&cfg),
+            ClockReport::decl(&cfg),
+            AccessTokenReport::decl(&cfg),
+            RefreshTokenReport::decl(&cfg),
+            RefreshRecord::decl(&cfg),
+            IdTokenReport::decl(&cfg),
+            Check::decl(&cfg),
+            CheckResult::decl(&cfg),
+            ScopeDiff::decl(&cfg),
+            Trace::decl(&cfg),
+            Exchange::decl(&cfg),
+            Message::decl(&cfg),
+            KeeperEvent::decl(&cfg),
+            ShellEvent::decl(&cfg),
+            SignInState::decl(&cfg),
+            DeviceStart::decl(&cfg),
+            TokenKind::decl(&cfg),
+            CopyFormat::decl(&cfg),
+            Settings::decl(&cfg),
+            CommandError::decl(&cfg),
+        ];
+        let mut out = String::from(
+            "// Generated from the Rust types by src-tauri/src/bindings.rs: do not edit.\n\
+             // Regenerate: UPDATE_BINDINGS=1 cargo test -p oauth-desk-app bindings\n\n\
+             export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]?: JsonValue } | null;\n\n",
+        );
+        for decl in decls {
+            out.push_str("export ");
+            out.push_str(&decl);
+            out.push_str("\n\n");
+        }
+        out.truncate(out.trim_end().len());
+        out.push('\n');
+        out
+    }
+
+    #[test]
+    fn bindings_are_up_to_date() {
+        let fresh = generate();
+        if std::env::var_os("UPDATE_BINDINGS").is_some() {
+            std::fs::write(PATH, &fresh).expect("write bindings.ts");
+            return;
+        }
+        let committed = std::fs::read_to_string(PATH).unwrap_or_default();
+        assert!(
+            committed == fresh,
+            "ui/src/lib/bindings.ts is stale: run `UPDATE_BINDINGS=1 cargo test -p oauth-desk-app bindings` and commit it"
+        );
+    }
+}

@@ -1,0 +1,78 @@
+//! OAuth Desk, the desktop app: the Tauri shell around the `oauth-desk` engine.
+
+// No console window on Windows release builds.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod bindings;
+mod commands;
+mod error;
+mod keeper;
+mod login_window;
+mod state;
+mod tray;
+mod views;
+
+use std::sync::Arc;
+
+use oauth_desk::desk::Desk;
+use tauri::{Manager, WindowEvent};
+
+use crate::state::AppState;
+
+fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("OAUTH_DESK_LOG")
+                .unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let desk = match Desk::from_env() {
+        Ok(desk) => Arc::new(desk),
+        Err(e) => {
+            eprintln!("oauth-desk-app: {}", oauth_desk::explain::sentence(&e));
+            std::process::exit(1);
+        }
+    };
+
+    let app = tauri::Builder::default()
+        // First: a second launch only brings the running app's window forward.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            tray::show_main(app);
+        }))
+        .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_clipboard_manager::init())
+        .manage(AppState::new(desk.clone()))
+        .invoke_handler(commands::handler())
+        .on_window_event(|window, event| {
+            if window.label() == "main"
+                && let WindowEvent::CloseRequested { api, .. } = event
+            {
+                let app = window.app_handle();
+                let state = app.state::<AppState>();
+                let tray_alive = app.tray_by_id("main").is_some();
+                if state.settings().close_to_tray && tray_alive {
+                    api.prevent_close();
+                    let _ = window.hide();
+                } else {
+                    app.exit(0);
+                }
+            }
+        })
+        .setup(move |app| {
+            let handle = app.handle().clone();
+            if let Err(e) = tray::create(&handle) {
+                tracing::warn!("no tray icon: {e}");
+            }
+            keeper::start(&handle, desk.clone());
+            Ok(())
+        })
+        .build(tauri::generate_context!());
+    match app {
+        Ok(app) => app.run(|_, _| {}),
+        Err(e) => {
+            eprintln!("oauth-desk-app: could not start: {e}");
+            std::process::exit(1);
+        }
+    }
+}

@@ -1,0 +1,263 @@
+//! Changing configured providers after `add`: edit (with rename), duplicate, reorder. The same
+//! rules as `add` apply ([`crate::provider::build::build`]): a provider that could not be
+//! added can't be edited into existence either.
+
+use super::{Desk, DeskError, ProviderSpec};
+use crate::provider::discovery::discover;
+use crate::provider::{Provider, ProviderName};
+use crate::secret::Secret;
+use crate::store::config::ConfigError;
+use crate::trace::Recorder;
+
+/// The secrets side of an edit: `None` keeps what the vault holds.
+#[derive(Debug, Default)]
+pub struct SecretsEdit {
+    pub client_secret: Option<Secret>,
+    /// Forget the stored client secret (e.g. the client became public).
+    pub clear_client_secret: bool,
+    pub private_key: Option<Secret>,
+}
+
+/// What the provider form shows for an existing provider: every setting, spelled as `add`
+/// takes it, so saving it unchanged changes nothing.
+pub fn spec_of(provider: &Provider) -> ProviderSpec {
+    let url = |u: &Option<url::Url>| u.as_ref().map(|u| u.to_string());
+    let e = &provider.endpoints;
+    ProviderSpec {
+        name: provider.name.to_string(),
+        template: provider.template.clone(),
+        issuer: provider.issuer.clone(),
+        authorization_url: url(&e.authorization),
+        token_url: url(&e.token),
+        device_url: url(&e.device_authorization),
+        revocation_url: url(&e.revocation),
+        introspection_url: url(&e.introspection),
+        userinfo_url: url(&e.userinfo),
+        jwks_url: url(&e.jwks),
+        client_id: provider.client_id.clone(),
+        auth_method: Some(provider.auth_method.to_string()),
+        scope: Some(provider.scope.clone()),
+        redirect_uri: Some(provider.redirect_uri.to_string()),
+        pkce: Some(
+            match provider.pkce {
+                crate::provider::PkceMode::S256 => "s256",
+                crate::provider::PkceMode::Plain => "plain",
+                crate::provider::PkceMode::Off => "off",
+            }
+            .to_owned(),
+        ),
+        authorize_method: Some(
+            match provider.authorize_method {
+                crate::provider::AuthorizeMethod::Get => "get",
+                crate::provider::AuthorizeMethod::Post => "post",
+            }
+            .to_owned(),
+        ),
+        params: provider
+            .authorize_params
+            .iter()
+            .map(|p| format!("{}={}", p.0, p.1))
+            .collect(),
+        token_params: provider
+            .token_params
+            .iter()
+            .map(|p| format!("{}={}", p.0, p.1))
+            .collect(),
+        callback_timeout_secs: Some(provider.callback_timeout_secs),
+        no_auto_refresh: !provider.auto_refresh,
+        refresh_margin_secs: provider.refresh_margin_secs,
+        system_browser: provider.system_browser,
+    }
+}
+
+fn blank_to_none(value: &mut Option<String>) {
+    if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
+        *value = None;
+    }
+}
+
+/// A form leaves empty text fields as `""`: they mean "not set".
+pub(super) fn normalise(spec: &mut ProviderSpec) {
+    for field in [
+        &mut spec.template,
+        &mut spec.issuer,
+        &mut spec.authorization_url,
+        &mut spec.token_url,
+        &mut spec.device_url,
+        &mut spec.revocation_url,
+        &mut spec.introspection_url,
+        &mut spec.userinfo_url,
+        &mut spec.jwks_url,
+        &mut spec.auth_method,
+        &mut spec.redirect_uri,
+        &mut spec.pkce,
+        &mut spec.authorize_method,
+    ] {
+        blank_to_none(field);
+    }
+    spec.params.retain(|p| !p.trim().is_empty());
+    spec.token_params.retain(|p| !p.trim().is_empty());
+}
+
+impl Desk {
+    /// Replaces provider `name` with what `spec` describes, keeping its position, its tokens
+    /// and (unless `secrets` says otherwise) its client secret. A new issuer is discovered
+    /// again; explicit endpoints still win over discovered ones. A rename moves the vault
+    /// entry and the trace with it.
+    pub async fn update_provider(
+        &self,
+        name: &str,
+        mut spec: ProviderSpec,
+        secrets: SecretsEdit,
+    ) -> Result<Provider, DeskError> {
+        normalise(&mut spec);
+        let old = self.provider(name)?;
+        let new_name: ProviderName = spec.name.trim().parse()?;
+        let renamed = new_name.as_str() != name;
+        if renamed && self.config.load()?.get(new_name.as_str()).is_ok() {
+            return Err(ConfigError::Exists(new_name.to_string()).into());
+        }
+        let has_secret = !secrets.clear_client_secret
+            && (secrets.client_secret.is_some() || old.has_client_secret);
+        let has_key = secrets.private_key.is_some() || old.has_private_key;
+        let issuer_changed = spec.issuer.is_some() && spec.issuer != old.issuer;
+        let discovered = if issuer_changed {
+            let recorder = Recorder::new();
+            let issuer = spec.issuer.clone().unwrap_or_default();
+            let result = discover(&self.http.recording(&recorder), &issuer).await;
+            self.save_trace(name, "discovery", &recorder);
+            Some(result?)
+        } else {
+            None
+        };
+        let mut provider = crate::provider::build::build(
+            new_name.clone(),
+            &spec,
+            discovered.clone(),
+            has_secret,
+            has_key,
+        )?;
+        if discovered.is_none() && spec.issuer.is_some() {
+            provider.issuer = old.issuer.clone();
+            provider.iss_parameter_supported = old.iss_parameter_supported;
+        }
+        if let Some(key) = &secrets.private_key {
+            crate::flow::client_auth::signing_key(key)?;
+        }
+        let (old_key, new_key) = (name.to_owned(), new_name.to_string());
+        let secrets_touched = renamed
+            || secrets.client_secret.is_some()
+            || secrets.clear_client_secret
+            || secrets.private_key.is_some();
+        if secrets_touched {
+            self.with_vault(move |vault| {
+                vault.update(|data| {
+                    let mut entry = if old_key == new_key {
+                        data.provider(&old_key).cloned().unwrap_or_default()
+                    } else {
+                        data.providers.remove(&old_key).unwrap_or_default()
+                    };
+                    if secrets.clear_client_secret {
+                        entry.client_secret = None;
+                    }
+                    if let Some(s) = secrets.client_secret {
+                        entry.client_secret = Some(s);
+                    }
+                    if let Some(k) = secrets.private_key {
+                        entry.private_key = Some(k);
+                    }
+                    *data.provider_mut(&new_key) = entry;
+                    Ok::<_, crate::store::vault::VaultError>(())
+                })
+            })
+            .await?;
+        }
+        let saved = provider.clone();
+        self.config.update(|config| {
+            *config.get_mut(name)? = saved;
+            Ok::<_, ConfigError>(())
+        })?;
+        if renamed {
+            let _ = std::fs::rename(self.trace_path(name), self.trace_path(new_name.as_str()));
+            self.jwks.forget(name);
+        }
+        Ok(provider)
+    }
+
+    /// A copy of provider `name` under `new_name`, with its client secret and key but without
+    /// tokens (the copy signs in on its own), placed right after the original.
+    pub async fn duplicate_provider(
+        &self,
+        name: &str,
+        new_name: &str,
+    ) -> Result<Provider, DeskError> {
+        let source = self.provider(name)?;
+        let new_name: ProviderName = new_name.trim().parse()?;
+        if self.config.load()?.get(new_name.as_str()).is_ok() {
+            return Err(ConfigError::Exists(new_name.to_string()).into());
+        }
+        let secrets = self.secrets(name).await?;
+        if secrets.client_secret.is_some() || secrets.private_key.is_some() {
+            let key = new_name.to_string();
+            self.update_secrets(&key, move |s| {
+                s.client_secret = secrets.client_secret;
+                s.private_key = secrets.private_key;
+            })
+            .await?;
+        }
+        let mut copy = source;
+        copy.name = new_name;
+        let saved = copy.clone();
+        self.config.update(|config| {
+            let at = config
+                .providers
+                .iter()
+                .position(|p| p.name.as_str() == name)
+                .map_or(config.providers.len(), |i| i + 1);
+            if config.get(saved.name.as_str()).is_ok() {
+                return Err(ConfigError::Exists(saved.name.to_string()));
+            }
+            config.providers.insert(at, saved);
+            Ok(())
+        })?;
+        Ok(copy)
+    }
+
+    /// Puts the providers in the given order; names not listed keep their relative order
+    /// after the listed ones. Unknown names are an error (nothing is changed).
+    pub fn reorder_providers(&self, order: &[String]) -> Result<(), DeskError> {
+        self.config.update(|config| {
+            for name in order {
+                config.get(name)?;
+            }
+            let rank = |p: &Provider| {
+                order
+                    .iter()
+                    .position(|n| n == p.name.as_str())
+                    .unwrap_or(usize::MAX)
+            };
+            config.providers.sort_by_key(rank);
+            Ok::<_, ConfigError>(())
+        })?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blank_form_fields_mean_unset() {
+        let mut spec = ProviderSpec {
+            issuer: Some("  ".into()),
+            token_url: Some("https://as.example/token".into()),
+            params: vec!["".into(), "prompt=login".into()],
+            ..ProviderSpec::default()
+        };
+        normalise(&mut spec);
+        assert_eq!(spec.issuer, None);
+        assert_eq!(spec.token_url.as_deref(), Some("https://as.example/token"));
+        assert_eq!(spec.params, vec!["prompt=login".to_owned()]);
+    }
+}

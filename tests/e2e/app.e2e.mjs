@@ -1,0 +1,287 @@
+// End-to-end test of the real desktop app: tauri-driver + WebKitWebDriver drive the built
+// `oauth-desk-app` against the real test OP (oidc-provider), with a real Secret Service.
+// Run by tests/e2e/run.sh (Xvfb + D-Bus + gnome-keyring); see the README.
+//
+// The story of the issue's "done when": add the test OP by issuer, sign in through the
+// embedded window (the OP's login and consent forms), see the decoded tokens, watch a
+// 10-second token refresh by itself, copy the Authorization header and use it, sign out.
+// Then the non-loopback redirect URI, caught in the login window.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { createServer } from 'node:net';
+import { WebDriver, sleep } from './webdriver.mjs';
+
+const root = resolve(import.meta.dirname, '../..');
+const target = process.env.CARGO_TARGET_DIR ?? join(root, 'target');
+const app = join(target, 'debug/oauth-desk-app');
+const cli = join(target, 'debug/oauth-desk');
+const shots = process.env.E2E_SCREENSHOTS ?? null;
+const children = [];
+let failures = 0;
+
+function log(...args) {
+  console.log('[e2e]', ...args);
+}
+
+function freePort() {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => res(port));
+    });
+    s.on('error', rej);
+  });
+}
+
+function startOp() {
+  const op = spawn('node', [join(root, 'tests/op/server.js')], {
+    env: { ...process.env, OP_PORT: '0', OP_ACCESS_TTL: '10' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  children.push(op);
+  return new Promise((res, rej) => {
+    const lines = createInterface({ input: op.stdout });
+    lines.once('line', (line) => res(JSON.parse(line).issuer));
+    op.once('exit', (code) => rej(new Error(`the test OP exited (${code})`)));
+  });
+}
+
+async function startDriver(env) {
+  const port = await freePort();
+  const nativePort = await freePort();
+  const driver = spawn('tauri-driver', ['--port', String(port), '--native-port', String(nativePort)], {
+    // The app inherits tauri-driver's environment (via WebKitWebDriver).
+    env,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  children.push(driver);
+  for (let i = 0; i < 50; i++) {
+    try {
+      await fetch(`http://127.0.0.1:${port}/status`);
+      return `http://127.0.0.1:${port}`;
+    } catch {
+      await sleep(200);
+    }
+  }
+  throw new Error('tauri-driver did not start');
+}
+
+async function shot(wd, name) {
+  if (!shots) return;
+  mkdirSync(shots, { recursive: true });
+  writeFileSync(join(shots, `${name}.png`), Buffer.from(await wd.screenshot(), 'base64'));
+}
+
+let driver = null;
+
+async function step(name, body) {
+  const started = Date.now();
+  try {
+    await body();
+    log(`ok   ${name} (${Date.now() - started} ms)`);
+  } catch (e) {
+    failures++;
+    log(`FAIL ${name}: ${e.stack ?? e}`);
+    // What the window showed, for whoever reads the CI log.
+    const dir = join(target, 'e2e');
+    try {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'failure.png'), Buffer.from(await driver.screenshot(), 'base64'));
+      log(`screenshot: ${join(dir, 'failure.png')}`);
+    } catch {}
+    throw e;
+  }
+}
+
+/** Switches to the login window once it exists; returns the main window's handle. */
+async function toLoginWindow(wd, main) {
+  for (let i = 0; i < 80; i++) {
+    const other = (await wd.handles()).find((h) => h !== main);
+    if (other) {
+      await wd.switchTo(other);
+      return;
+    }
+    await sleep(250);
+  }
+  throw new Error('no login window opened');
+}
+
+/** The OP's devInteractions pages: login (any user), then consent. */
+/** The OP's devInteractions pages: login (unless the OP session is still signed in), then
+ * consent. Tests share WebKit's default context, so the OP's session cookie survives. */
+async function fillOpForms(wd, user) {
+  const first = await wd.waitFor('input[name=login], button[type=submit]');
+  if ((await wd.findAll('input[name=login]')).length) {
+    await wd.fill('input[name=login]', user);
+    await wd.fill('input[name=password]', 'any password');
+    await wd.clickCss('button[type=submit]');
+  } else {
+    void first;
+  }
+  await wd.waitFor('button[type=submit]', { text: 'Continue' });
+  await wd.clickCss('button[type=submit]', {});
+}
+
+async function backToMain(wd, main) {
+  // The app closes the login window once the redirect is captured.
+  for (let i = 0; i < 80; i++) {
+    const handles = await wd.handles();
+    if (handles.length === 1 && handles[0] === main) break;
+    await sleep(250);
+  }
+  await wd.switchTo(main);
+}
+
+function clipboard() {
+  return execFileSync('xclip', ['-o', '-selection', 'clipboard'], { encoding: 'utf8' });
+}
+
+async function main() {
+  const home = mkdtempSync(join(tmpdir(), 'oauth-desk-e2e-'));
+  const issuer = await startOp();
+  log('test OP at', issuer, '· home', home);
+  // The non-loopback provider is added with the CLI: both share the engine and the vault.
+  const env = { ...process.env, OAUTH_DESK_HOME: home };
+  execFileSync(cli, ['provider', 'add', 'shop', '--issuer', issuer, '--client-id', 'web-app', '--client-secret-stdin',
+    '--redirect-uri', 'https://shop.example/', '--scope', 'openid offline_access', '--param', 'prompt=consent'], { env, input: 'web-secret-0123456789' });
+
+  const wd = new WebDriver(await startDriver({ ...env, OAUTH_DESK_LOGIN_DEFAULT_CONTEXT: '1' }));
+  await wd.start(app);
+  driver = wd;
+  try {
+    const main = await wd.handle();
+
+    await step('the main window is titled OAuth Desk and lists the CLI-added provider', async () => {
+      const title = await wd.title();
+      if (title !== 'OAuth Desk') throw new Error(`title is ${title}`);
+      await wd.waitFor('[data-testid=provider-shop]');
+    });
+
+    await step('add the test OP by issuer (discovery), with inline validation first', async () => {
+      await wd.clickCss('[data-testid=add-provider]');
+      await wd.clickCss('[data-testid=template-oidc]');
+      await wd.fill('[data-testid=field-name]', 'op');
+      await wd.fill('[data-testid=field-issuer]', 'not a url');
+      await wd.fill('[data-testid=field-client_id]', '');
+      await wd.clickCss('[data-testid=save-provider]');
+      await wd.waitFor('[data-testid=form-invalid]');
+      await wd.waitFor('[data-testid=error-issuer]', { text: 'Not a URL' });
+      await wd.waitFor('[data-testid=error-client_id]', { text: 'required' });
+      await wd.fill('[data-testid=field-issuer]', issuer);
+      await wd.fill('[data-testid=field-client_id]', 'public-app');
+      await wd.fill('[data-testid=field-scope]', 'openid profile email offline_access');
+      // oidc-provider grants offline_access (a refresh token) only with prompt=consent.
+      await wd.clickCss('[data-testid=toggle-advanced]');
+      await wd.fill('[data-testid=field-params]', 'prompt=consent');
+      await shot(wd, 'add-provider');
+      await wd.clickCss('[data-testid=save-provider]');
+      await wd.waitFor('[data-testid=provider-title]', { text: 'op' });
+      await wd.waitFor('[data-testid=status-word]', { text: 'not signed in' });
+    });
+
+    await step('sign in through the embedded login window (loopback redirect)', async () => {
+      await wd.clickCss('[data-testid=sign-in]');
+      await toLoginWindow(wd, main);
+      // The provider's own page (the window's native title, "Sign in — <origin>", is unit-tested).
+      const url = await wd.url();
+      if (!url.startsWith(issuer)) throw new Error(`the login window shows ${url}`);
+      await fillOpForms(wd, 'alice');
+      await backToMain(wd, main);
+      await wd.waitFor('[data-testid=status-word]', { text: 'signed in', timeout: 30000 });
+    });
+
+    await step('the tokens are decoded with a live countdown', async () => {
+      await wd.waitFor('[data-testid=token-access]');
+      await wd.waitFor('[data-testid=token-id]', { text: 'checks passed' });
+      const c1 = await wd.text(await wd.find('[data-testid=countdown]'));
+      await sleep(1500);
+      const c2 = await wd.text(await wd.find('[data-testid=countdown]'));
+      if (c1 === c2) throw new Error(`the countdown did not move: ${c1} → ${c2}`);
+      const status = await wd.text(await wd.find('[data-testid=status-line]'));
+      if (!status.includes('alice')) throw new Error(`status line without the user: ${status}`);
+      await shot(wd, 'tokens');
+      await wd.clickCss('[data-testid=tab-claims]');
+      await wd.waitFor('[data-testid=claims-id]', { text: 'alice' });
+      await wd.clickCss('[data-testid=tab-validation]');
+      await wd.waitFor('[data-testid=checklist]', { text: 'nonce' });
+      await shot(wd, 'validation');
+      await wd.clickCss('[data-testid=tab-scopes]');
+      await wd.waitFor('[data-testid=scopes]', { text: 'offline_access' });
+      await wd.clickCss('[data-testid=tab-trace]');
+      await wd.waitFor('[data-testid=trace]', { text: '/token' });
+      await shot(wd, 'trace');
+      await wd.clickCss('[data-testid=tab-tokens]');
+    });
+
+    await step('the 10-second token is refreshed in the background', async () => {
+      await wd.waitFor('[data-testid=refresh-history] li', { timeout: 40000 });
+      await wd.waitFor('[data-testid=status-word]', { text: 'signed in' });
+    });
+
+    await step('copy the Authorization header, and it works at the userinfo endpoint', async () => {
+      await wd.clickCss('[data-testid=copy-menu-access]');
+      await wd.clickCss('[data-testid=copy-header]');
+      await wd.waitFor('[data-testid=toast]', { text: 'copied' });
+      const header = clipboard();
+      const m = /^Authorization: Bearer (\S+)$/.exec(header);
+      if (!m) throw new Error(`the clipboard holds ${header.slice(0, 30)}…`);
+      const res = await fetch(`${issuer}/me`, { headers: { authorization: header.slice('Authorization: '.length) } });
+      if (res.status !== 200) throw new Error(`userinfo answered ${res.status}`);
+      const claims = await res.json();
+      if (claims.sub !== 'alice') throw new Error(`userinfo sub ${claims.sub}`);
+    });
+
+    await step('the token is hidden until revealed', async () => {
+      const masked = await wd.text(await wd.find('[data-testid=token-value-access]'));
+      if (!/^•+$/.test(masked.trim())) throw new Error(`token shown before reveal: ${masked.slice(0, 12)}`);
+      await wd.clickCss('[data-testid=reveal-access]');
+      await wd.waitFor('[data-testid=token-value-access]', { text: (t) => t.length > 20 && !t.includes('•') });
+      await wd.clickCss('[data-testid=reveal-access]');
+    });
+
+    await step('sign out', async () => {
+      await wd.clickCss('[data-testid=sign-out]');
+      await wd.waitFor('[data-testid=status-word]', { text: 'not signed in' });
+      await wd.waitFor('[data-testid=no-tokens]');
+    });
+
+    await step('a non-loopback redirect URI is caught in the login window', async () => {
+      await wd.clickCss('[data-testid=provider-shop]');
+      await wd.waitFor('[data-testid=provider-title]', { text: 'shop' });
+      await wd.clickCss('[data-testid=sign-in]');
+      await toLoginWindow(wd, main);
+      await fillOpForms(wd, 'bob');
+      await backToMain(wd, main);
+      await wd.waitFor('[data-testid=status-word]', { text: 'signed in', timeout: 30000 });
+      await wd.waitFor('[data-testid=token-refresh]');
+    });
+
+    await step('cancelling a sign-in closes its window, with no error shown', async () => {
+      await wd.clickCss('[data-testid=provider-op]');
+      await wd.clickCss('[data-testid=sign-in]');
+      await toLoginWindow(wd, main);
+      await wd.switchTo(main);
+      await wd.clickCss('[data-testid=cancel-sign-in]');
+      await backToMain(wd, main);
+      await wd.waitFor('[data-testid=status-word]', { text: 'not signed in', timeout: 15000 });
+      const errors = await wd.findAll('[data-testid=error]');
+      if (errors.length) throw new Error(`a cancelled sign-in shows an error: ${await wd.text(errors[0])}`);
+    });
+  } finally {
+    await wd.quit();
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+main()
+  .catch((e) => {
+    if (!failures) console.error('[e2e] error:', e);
+    process.exitCode = 1;
+  })
+  .finally(() => {
+    for (const c of children) c.kill();
+  });

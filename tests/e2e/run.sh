@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Runs the desktop app's end-to-end test: a virtual display, a private D-Bus session with an
+# unlocked gnome-keyring (the vault key lives in a real Secret Service), tauri-driver.
+# Needs: cargo build --workspace (debug), npm ci in tests/op, tauri-driver on PATH.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+export PATH="$HOME/.cargo/bin:$PATH"
+exec xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash -c '
+  echo -n e2e | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+  node tests/e2e/app.e2e.mjs
+'

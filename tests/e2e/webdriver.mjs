@@ -1,0 +1,127 @@
+// A minimal W3C WebDriver client for tauri-driver: plain fetch, every call retried (tauri-driver
+// 2.1 drops about one request in five: "Remote end closed connection").
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+export class WebDriver {
+  constructor(base) {
+    this.base = base;
+    this.session = null;
+  }
+
+  async call(method, path, body) {
+    let last;
+    for (let attempt = 0; attempt < 4; attempt++) {
+      try {
+        const res = await fetch(`${this.base}${path}`, {
+          method,
+          headers: { 'content-type': 'application/json' },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        const json = await res.json();
+        if (!res.ok) {
+          const err = new Error(`${method} ${path}: ${json.value?.error}: ${json.value?.message}`);
+          err.webdriver = json.value?.error;
+          throw err;
+        }
+        return json.value;
+      } catch (e) {
+        last = e;
+        // A WebDriver error answer is final; a dropped connection is retried.
+        if (e.webdriver) throw e;
+        await sleep(300);
+      }
+    }
+    throw last;
+  }
+
+  s(path) {
+    return `/session/${this.session}${path}`;
+  }
+
+  async start(application) {
+    const value = await this.call('POST', '/session', {
+      capabilities: { alwaysMatch: { 'tauri:options': { application } } },
+    });
+    this.session = value.sessionId;
+  }
+
+  async quit() {
+    if (this.session) await this.call('DELETE', `/session/${this.session}`).catch(() => {});
+  }
+
+  handles() {
+    return this.call('GET', this.s('/window/handles'));
+  }
+  handle() {
+    return this.call('GET', this.s('/window'));
+  }
+  switchTo(handle) {
+    return this.call('POST', this.s('/window'), { handle });
+  }
+  title() {
+    return this.call('GET', this.s('/title'));
+  }
+  url() {
+    return this.call('GET', this.s('/url'));
+  }
+  script(script, args = []) {
+    return this.call('POST', this.s('/execute/sync'), { script, args });
+  }
+  screenshot() {
+    return this.call('GET', this.s('/screenshot'));
+  }
+
+  async find(css) {
+    const v = await this.call('POST', this.s('/element'), { using: 'css selector', value: css });
+    return Object.values(v)[0];
+  }
+
+  async findAll(css) {
+    const v = await this.call('POST', this.s('/elements'), { using: 'css selector', value: css });
+    return v.map((e) => Object.values(e)[0]);
+  }
+
+  /** Waits until `css` matches (and `predicate(text)` holds, when given). */
+  async waitFor(css, { timeout = 20000, text } = {}) {
+    const end = Date.now() + timeout;
+    let lastText = null;
+    while (Date.now() < end) {
+      try {
+        const el = await this.find(css);
+        if (!text) return el;
+        lastText = await this.text(el);
+        if (typeof text === 'string' ? lastText.includes(text) : text(lastText)) return el;
+      } catch (e) {
+        if (!e.webdriver) throw e;
+      }
+      await sleep(250);
+    }
+    throw new Error(`timed out waiting for ${css}${text ? ` with text ${text}` : ''} (last text: ${lastText})`);
+  }
+
+  text(el) {
+    return this.call('GET', this.s(`/element/${el}/text`));
+  }
+  click(el) {
+    return this.call('POST', this.s(`/element/${el}/click`), {});
+  }
+  async clear(el) {
+    return this.call('POST', this.s(`/element/${el}/clear`), {});
+  }
+  type(el, text) {
+    return this.call('POST', this.s(`/element/${el}/value`), { text });
+  }
+
+  async clickCss(css, opts) {
+    await this.click(await this.waitFor(css, opts));
+  }
+
+  async fill(css, value) {
+    const el = await this.waitFor(css);
+    await this.clear(el);
+    if (value !== '') await this.type(el, value);
+  }
+}
+
+export { sleep };

@@ -1,0 +1,250 @@
+//! Editing providers after `add` (the desktop app's provider form): rename with secrets and
+//! tokens moving along, clearing a secret, duplicate, reorder, and refused edits that change
+//! nothing.
+
+use oauth_desk::desk::{ClientSecrets, Desk, ProviderSpec, SecretsEdit, spec_of};
+use oauth_desk::secret::Secret;
+use oauth_desk::store::paths::Paths;
+use oauth_desk::store::vault::KeySource;
+use wiremock::matchers::{header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+fn desk(dir: &std::path::Path) -> Desk {
+    Desk::open(
+        Paths::in_dir(dir),
+        KeySource::Passphrase(Secret::new("pw")),
+        oauth_desk::http::Http::new().unwrap(),
+    )
+}
+
+fn spec(name: &str, server: &str) -> ProviderSpec {
+    ProviderSpec {
+        name: name.into(),
+        token_url: Some(format!("{server}/token")),
+        client_id: "svc".into(),
+        scope: Some("read".into()),
+        ..ProviderSpec::default()
+    }
+}
+
+/// A token endpoint that only answers the client `svc` with secret `s3cret` (Basic).
+async fn token_server() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/token"))
+        .and(header("authorization", "Basic c3ZjOnMzY3JldA=="))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "access_token": "at-1", "token_type": "Bearer", "expires_in": 3600
+        })))
+        .mount(&server)
+        .await;
+    server
+}
+
+fn names(desk: &Desk) -> Vec<String> {
+    desk.providers()
+        .unwrap()
+        .iter()
+        .map(|p| p.name.to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_rename_moves_the_secret_and_the_tokens_and_keeps_the_position() {
+    let server = token_server().await;
+    let dir = tempfile::tempdir().unwrap();
+    let desk = desk(dir.path());
+    for name in ["a", "svc", "z"] {
+        desk.add_provider(
+            spec(name, &server.uri()),
+            ClientSecrets {
+                client_secret: Some(Secret::new("s3cret")),
+                ..ClientSecrets::default()
+            },
+        )
+        .await
+        .unwrap();
+    }
+    desk.client_credentials("svc", None).await.unwrap();
+
+    let mut edited = spec_of(&desk.provider("svc").unwrap());
+    edited.name = "svc-renamed".into();
+    edited.scope = Some("read write".into());
+    let provider = desk
+        .update_provider("svc", edited, SecretsEdit::default())
+        .await
+        .unwrap();
+    assert_eq!(provider.scope, "read write");
+    assert!(provider.has_client_secret);
+    assert_eq!(names(&desk), ["a", "svc-renamed", "z"]);
+    assert!(desk.provider("svc").is_err());
+    let tokens = desk
+        .tokens("svc-renamed")
+        .await
+        .unwrap()
+        .expect("tokens moved");
+    assert_eq!(tokens.access_token.expose(), "at-1");
+    // The secret moved too: the server accepts the renamed provider's client.
+    desk.client_credentials("svc-renamed", None).await.unwrap();
+}
+
+#[tokio::test]
+async fn saving_the_form_unchanged_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let desk = desk(dir.path());
+    let mut s = spec("p", "https://as.example");
+    s.params = vec![
+        "prompt=consent".into(),
+        "resource=https://api.example".into(),
+    ];
+    s.token_params = vec!["audience=x".into()];
+    s.pkce = Some("plain".into());
+    s.authorize_method = Some("post".into());
+    s.redirect_uri = Some("http://127.0.0.1:8765/cb".into());
+    s.refresh_margin_secs = Some(90);
+    s.system_browser = true;
+    let before = desk
+        .add_provider(s, ClientSecrets::default())
+        .await
+        .unwrap();
+    let after = desk
+        .update_provider("p", spec_of(&before), SecretsEdit::default())
+        .await
+        .unwrap();
+    assert_eq!(before, after);
+    assert_eq!(desk.provider("p").unwrap(), before);
+}
+
+#[tokio::test]
+async fn a_secret_can_be_cleared_when_the_client_becomes_public() {
+    let dir = tempfile::tempdir().unwrap();
+    let desk = desk(dir.path());
+    desk.add_provider(
+        spec("p", "https://as.example"),
+        ClientSecrets {
+            client_secret: Some(Secret::new("s3cret")),
+            ..ClientSecrets::default()
+        },
+    )
+    .await
+    .unwrap();
+    let mut edited = spec_of(&desk.provider("p").unwrap());
+    // Keeping the secret with auth "none" is refused, as `add` refuses it.
+    edited.auth_method = Some("none".into());
+    let refused = desk
+        .update_provider("p", edited.clone(), SecretsEdit::default())
+        .await;
+    assert!(refused.is_err());
+    assert!(desk.provider("p").unwrap().has_client_secret);
+    let provider = desk
+        .update_provider(
+            "p",
+            edited,
+            SecretsEdit {
+                clear_client_secret: true,
+                ..SecretsEdit::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(!provider.has_client_secret);
+    assert_eq!(provider.auth_method.to_string(), "none");
+}
+
+#[tokio::test]
+async fn a_refused_edit_leaves_the_provider_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let desk = desk(dir.path());
+    let before = desk
+        .add_provider(spec("p", "https://as.example"), ClientSecrets::default())
+        .await
+        .unwrap();
+    for broken in [
+        ProviderSpec {
+            token_url: Some("not a url".into()),
+            ..spec_of(&before)
+        },
+        ProviderSpec {
+            client_id: " ".into(),
+            ..spec_of(&before)
+        },
+        ProviderSpec {
+            name: "bad name".into(),
+            ..spec_of(&before)
+        },
+        ProviderSpec {
+            params: vec!["state=mine".into()],
+            ..spec_of(&before)
+        },
+    ] {
+        assert!(
+            desk.update_provider("p", broken.clone(), SecretsEdit::default())
+                .await
+                .is_err(),
+            "{broken:?} was accepted"
+        );
+    }
+    assert_eq!(desk.provider("p").unwrap(), before);
+}
+
+#[tokio::test]
+async fn a_rename_onto_another_provider_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let desk = desk(dir.path());
+    for name in ["a", "b"] {
+        desk.add_provider(spec(name, "https://as.example"), ClientSecrets::default())
+            .await
+            .unwrap();
+    }
+    let mut edited = spec_of(&desk.provider("a").unwrap());
+    edited.name = "b".into();
+    let err = desk
+        .update_provider("a", edited, SecretsEdit::default())
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("already"), "{err}");
+    assert_eq!(names(&desk), ["a", "b"]);
+}
+
+#[tokio::test]
+async fn duplicate_copies_settings_and_secret_but_not_tokens() {
+    let server = token_server().await;
+    let dir = tempfile::tempdir().unwrap();
+    let desk = desk(dir.path());
+    for name in ["svc", "z"] {
+        desk.add_provider(
+            spec(name, &server.uri()),
+            ClientSecrets {
+                client_secret: Some(Secret::new("s3cret")),
+                ..ClientSecrets::default()
+            },
+        )
+        .await
+        .unwrap();
+    }
+    desk.client_credentials("svc", None).await.unwrap();
+    let copy = desk.duplicate_provider("svc", "svc-2").await.unwrap();
+    assert_eq!(names(&desk), ["svc", "svc-2", "z"]);
+    assert_eq!(copy.client_id, "svc");
+    assert!(desk.tokens("svc-2").await.unwrap().is_none());
+    desk.client_credentials("svc-2", None).await.unwrap();
+    assert!(desk.duplicate_provider("svc", "z").await.is_err());
+}
+
+#[tokio::test]
+async fn reorder_puts_the_named_first_and_refuses_unknown_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let desk = desk(dir.path());
+    for name in ["a", "b", "c", "d"] {
+        desk.add_provider(spec(name, "https://as.example"), ClientSecrets::default())
+            .await
+            .unwrap();
+    }
+    desk.reorder_providers(&["c".into(), "a".into()]).unwrap();
+    assert_eq!(names(&desk), ["c", "a", "b", "d"]);
+    assert!(
+        desk.reorder_providers(&["nope".into(), "b".into()])
+            .is_err()
+    );
+    assert_eq!(names(&desk), ["c", "a", "b", "d"]);
+}

@@ -1,0 +1,175 @@
+// Generated from the Rust types by src-tauri/src/bindings.rs: do not edit.
+// Regenerate: UPDATE_BINDINGS=1 cargo test -p oauth-desk-app bindings
+
+export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]?: JsonValue } | null;
+
+export type ProviderSpec = { name: string, template: string | null, issuer: string | null, authorization_url: string | null, token_url: string | null, device_url: string | null, revocation_url: string | null, introspection_url: string | null, userinfo_url: string | null, jwks_url: string | null, client_id: string, auth_method: string | null, scope: string | null, redirect_uri: string | null, pkce: string | null, authorize_method: string | null, params: Array<string>, token_params: Array<string>, callback_timeout_secs: number | null, 
+/**
+ * Keep the keeper away from this provider.
+ */
+no_auto_refresh: boolean, 
+/**
+ * Renew this long before expiry instead of the default margin.
+ */
+refresh_margin_secs: number | null, 
+/**
+ * The desktop app signs in with the system browser rather than its login window.
+ */
+system_browser: boolean, };
+
+export type ProviderView = { name: string, 
+/**
+ * The template's title ("Google"), or "OpenID Connect" / "OAuth 2.0".
+ */
+kind: string, spec: ProviderSpec, has_client_secret: boolean, has_private_key: boolean, 
+/**
+ * The redirect comes back to a loopback listener (else the login window intercepts it).
+ */
+loopback_redirect: boolean, grants: Grants, report: Report, };
+
+export type Grants = { authorization_code: boolean, device: boolean, client_credentials: boolean, revoke: boolean, introspect: boolean, userinfo: boolean, };
+
+export type TemplateView = { name: string, title: string, quirks: string, 
+/**
+ * The user must give the issuer (tenant or domain specific).
+ */
+needs_issuer: boolean, spec: ProviderSpec, };
+
+export type Report = { provider: string, status: Status, status_detail: string | null, issuer: string | null, client_id: string, access_token: AccessTokenReport | null, refresh_token: RefreshTokenReport | null, id_token: IdTokenReport | null, scopes: ScopeDiff | null, 
+/**
+ * Fields of the token response OAuth Desk has no name for, as the server sent them.
+ */
+extra: { [key in string]: JsonValue }, 
+/**
+ * Server clock versus this machine's, when the server sent a `Date`.
+ */
+clock: ClockReport | null, 
+/**
+ * When the report was made (Unix seconds), for `expires_in`.
+ */
+now: number, };
+
+export type Status = "signed_in" | "not_signed_in" | "sign_in_needed" | "error";
+
+export type ClockReport = { 
+/**
+ * Server clock minus local clock, seconds.
+ */
+server_offset_secs: number, warning: string | null, };
+
+export type AccessTokenReport = { 
+/**
+ * `jwt` or `opaque`.
+ */
+format: string, token_type: string, expires_at: number | null, 
+/**
+ * Seconds left (negative once expired); `null` when the expiry is unknown.
+ */
+expires_in: number | null, lifetime: number | null, obtained_at: number, expired: boolean, header: { [key in string]: JsonValue } | null, claims: { [key in string]: JsonValue } | null, 
+/**
+ * For a JWT access token (RFC 9068): its signature against the provider's JWKS.
+ */
+signature: Check | null, value: string | null, };
+
+export type RefreshTokenReport = { present: boolean, refresh_count: number, rotations: number, 
+/**
+ * The last refreshes, oldest first.
+ */
+history: Array<RefreshRecord>, value: string | null, };
+
+export type RefreshRecord = { 
+/**
+ * Unix seconds.
+ */
+at: number, 
+/**
+ * Lifetime of the new access token, seconds, when the server said.
+ */
+expires_in: number | null, 
+/**
+ * The server sent a new refresh token.
+ */
+rotated: boolean, };
+
+export type IdTokenReport = { header: { [key in string]: JsonValue } | null, claims: { [key in string]: JsonValue } | null, error: string | null, checks: Array<Check>, value: string | null, };
+
+export type Check = { name: string, result: CheckResult, detail: string, };
+
+export type CheckResult = "pass" | "fail" | "skip";
+
+export type ScopeDiff = { requested: Array<string>, granted: Array<string>, 
+/**
+ * Asked for, not given.
+ */
+not_granted: Array<string>, 
+/**
+ * Given without being asked for.
+ */
+extra_granted: Array<string>, 
+/**
+ * False when the server did not list scopes (then granted = requested).
+ */
+server_listed: boolean, };
+
+export type Trace = { provider: string, flow: string, started_at_ms: number, exchanges: Array<Exchange>, };
+
+export type Exchange = { 
+/**
+ * What this step was, e.g. "token (refresh_token)".
+ */
+label: string, 
+/**
+ * Unix milliseconds.
+ */
+started_at_ms: number, duration_ms: number, method: string, url: string, request: Message, status?: number | null, response?: Message | null, error?: string | null, };
+
+export type Message = { headers: Array<[string, string]>, body?: string | null, };
+
+export type KeeperEvent = { "kind": "refreshed", provider: string, expires_at: number | null, } | { "kind": "refresh_failed", provider: string, reason: string, retry_in_secs: number, } | { "kind": "expiring_soon", provider: string, expires_at: number, } | { "kind": "expired", provider: string, } | { "kind": "sign_in_needed", provider: string, reason: string, } | { "kind": "stopped", provider: string, reason: string, };
+
+export type ShellEvent = { "kind": "refreshing", provider: string, } | { "kind": "changed", provider: string | null, } | { "kind": "sign_in", provider: string, state: SignInState, message: string | null, } | { "kind": "clipboard_cleared" };
+
+export type SignInState = "waiting" | "embedded_refused" | "finished";
+
+export type DeviceStart = { user_code: string, verification_uri: string, verification_uri_complete: string | null, 
+/**
+ * Unix seconds when the code expires.
+ */
+expires_at: number, 
+/**
+ * The QR code of the page to open, as an SVG document.
+ */
+qr_svg: string, };
+
+export type TokenKind = "access" | "id" | "refresh";
+
+export type CopyFormat = "raw" | "header" | "curl" | "env";
+
+export type Settings = { 
+/**
+ * Clear the clipboard this long after a copy if it still holds the token; 0 = never.
+ */
+clipboard_clear_secs: number, 
+/**
+ * Closing the main window keeps the app running in the tray.
+ */
+close_to_tray: boolean, 
+/**
+ * Notify when a provider needs sign-in or a refresh fails.
+ */
+notifications: boolean, };
+
+export type CommandError = { 
+/**
+ * A stable tag the UI can branch on: `config`, `vault`, `provider`, `network`, `oauth`,
+ * `sign_in_needed`, `not_signed_in`, `cancelled`, `timeout`, `invalid`, `internal`.
+ */
+kind: string, 
+/**
+ * One sentence, with what to try next when there is something to try.
+ */
+message: string, 
+/**
+ * The server's `error` code, when the server answered with one.
+ */
+server_error: string | null, server_description: string | null, };

@@ -1,0 +1,95 @@
+// Typed calls into the shell. Every command returns its value or throws a CommandError
+// ({kind, message, server_error, server_description}); nothing here knows OAuth rules.
+import { invoke } from '@tauri-apps/api/core';
+import { listen, type UnlistenFn } from '@tauri-apps/api/event';
+import type {
+  CommandError,
+  CopyFormat,
+  DeviceStart,
+  JsonValue,
+  KeeperEvent,
+  ProviderSpec,
+  ProviderView,
+  Settings,
+  ShellEvent,
+  TemplateView,
+  TokenKind,
+  Trace,
+} from './bindings';
+
+export function isCommandError(e: unknown): e is CommandError {
+  return typeof e === 'object' && e !== null && 'kind' in e && 'message' in e;
+}
+
+/** Any thrown value as a CommandError, so the UI always has one sentence to show. */
+export function asCommandError(e: unknown): CommandError {
+  if (isCommandError(e)) return e;
+  return {
+    kind: 'internal',
+    message: e instanceof Error ? e.message : String(e),
+    server_error: null,
+    server_description: null,
+  };
+}
+
+export const api = {
+  listProviders: () => invoke<ProviderView[]>('list_providers'),
+  getProvider: (name: string) => invoke<ProviderView>('get_provider', { name }),
+  listTemplates: () => invoke<TemplateView[]>('list_templates'),
+  addProvider: (spec: ProviderSpec, clientSecret: string | null, privateKey: string | null) =>
+    invoke<ProviderView>('add_provider', { spec, clientSecret, privateKey }),
+  updateProvider: (
+    name: string,
+    spec: ProviderSpec,
+    clientSecret: string | null,
+    clearClientSecret: boolean,
+    privateKey: string | null,
+  ) =>
+    invoke<ProviderView>('update_provider', {
+      name,
+      spec,
+      clientSecret,
+      clearClientSecret,
+      privateKey,
+    }),
+  duplicateProvider: (name: string, newName: string) =>
+    invoke<ProviderView>('duplicate_provider', { name, newName }),
+  reorderProviders: (names: string[]) => invoke<void>('reorder_providers', { names }),
+  removeProvider: (name: string) => invoke<void>('remove_provider', { name }),
+  exportProvider: (name: string) => invoke<string>('export_provider', { name }),
+  importProvider: (text: string, rename: string | null) =>
+    invoke<ProviderView>('import_provider', { text, rename }),
+
+  signIn: (name: string, fresh: boolean, systemBrowser: boolean | null, scope: string | null) =>
+    invoke<ProviderView>('sign_in', { name, fresh, systemBrowser, scope }),
+  cancelSignIn: (name: string) => invoke<void>('cancel_sign_in', { name }),
+  submitRedirectUrl: (name: string, url: string) =>
+    invoke<void>('submit_redirect_url', { name, url }),
+  deviceStart: (name: string, scope: string | null) =>
+    invoke<DeviceStart>('device_start', { name, scope }),
+  deviceWait: (name: string) => invoke<ProviderView>('device_wait', { name }),
+  deviceCancel: (name: string) => invoke<void>('device_cancel', { name }),
+  clientCredentials: (name: string, scope: string | null) =>
+    invoke<ProviderView>('client_credentials', { name, scope }),
+
+  refresh: (name: string) => invoke<ProviderView>('refresh', { name }),
+  revoke: (name: string) => invoke<ProviderView>('revoke', { name }),
+  signOut: (name: string) => invoke<ProviderView>('sign_out', { name }),
+  introspect: (name: string, kind: TokenKind) => invoke<JsonValue>('introspect', { name, kind }),
+  userinfo: (name: string) => invoke<JsonValue>('userinfo', { name }),
+  revealToken: (name: string, kind: TokenKind) => invoke<string>('reveal_token', { name, kind }),
+  copyToken: (name: string, kind: TokenKind, format: CopyFormat) =>
+    invoke<void>('copy_token', { name, kind, format }),
+  getTrace: (name: string) => invoke<Trace | null>('get_trace', { name }),
+  exportHar: (name: string) => invoke<string>('export_har', { name }),
+  getSettings: () => invoke<Settings>('get_settings'),
+  setSettings: (settings: Settings) => invoke<Settings>('set_settings', { settings }),
+};
+
+export function onKeeperEvent(handler: (e: KeeperEvent) => void): Promise<UnlistenFn> {
+  return listen<KeeperEvent>('keeper', (event) => handler(event.payload));
+}
+
+export function onShellEvent(handler: (e: ShellEvent) => void): Promise<UnlistenFn> {
+  return listen<ShellEvent>('shell', (event) => handler(event.payload));
+}

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import type { ProviderSpec } from './bindings';
+import { hasErrors, urlError, validateSpec } from './validate';
+
+const base: ProviderSpec = {
+  name: 'op',
+  template: null,
+  issuer: 'https://op.example',
+  authorization_url: null,
+  token_url: null,
+  device_url: null,
+  revocation_url: null,
+  introspection_url: null,
+  userinfo_url: null,
+  jwks_url: null,
+  client_id: 'app',
+  auth_method: null,
+  scope: null,
+  redirect_uri: null,
+  pkce: null,
+  authorize_method: null,
+  params: [],
+  token_params: [],
+  callback_timeout_secs: null,
+  no_auto_refresh: false,
+  refresh_margin_secs: null,
+  system_browser: false,
+};
+
+describe('validateSpec', () => {
+  it('accepts a minimal discovery provider', () => {
+    expect(hasErrors(validateSpec(base))).toBe(false);
+  });
+  it('asks for a client id and a name', () => {
+    const e = validateSpec({ ...base, client_id: '  ', name: '' });
+    expect(e.client_id).toMatch(/required/);
+    expect(e.name).toMatch(/name/);
+  });
+  it('refuses names the CLI could not take', () => {
+    expect(validateSpec({ ...base, name: 'my op' }).name).toBeTruthy();
+    expect(validateSpec({ ...base, name: '..' }).name).toBeTruthy();
+    expect(validateSpec({ ...base, name: 'a.b-c_d' }).name).toBeUndefined();
+  });
+  it('flags bad URLs where they are typed', () => {
+    const e = validateSpec({ ...base, issuer: 'op.example', token_url: 'ftp://x/token' });
+    expect(e.issuer).toMatch(/Not a URL/);
+    expect(e.token_url).toMatch(/http or https/);
+  });
+  it('wants https except on loopback', () => {
+    expect(validateSpec({ ...base, issuer: 'http://op.example' }).issuer).toMatch(/https/);
+    expect(validateSpec({ ...base, issuer: 'http://127.0.0.1:3000' }).issuer).toBeUndefined();
+  });
+  it('needs an issuer or a token URL', () => {
+    expect(validateSpec({ ...base, issuer: null }).token_url).toMatch(/issuer.*token URL/);
+    expect(validateSpec({ ...base, issuer: null, token_url: 'https://op.example/token' }).token_url).toBeUndefined();
+  });
+  it('checks extra parameters are key=value', () => {
+    expect(validateSpec({ ...base, params: ['prompt=login', 'oops'] }).params).toMatch(/oops/);
+  });
+  it('needs a secret for the secret methods', () => {
+    const spec = { ...base, auth_method: 'client_secret_basic' };
+    expect(validateSpec(spec, { needsSecret: true, hasSecret: false }).auth_method).toBeTruthy();
+    expect(validateSpec(spec, { needsSecret: true, hasSecret: true }).auth_method).toBeUndefined();
+  });
+});
+
+describe('urlError', () => {
+  it('ignores empty fields and refuses fragments', () => {
+    expect(urlError('')).toBeNull();
+    expect(urlError('https://a.example/cb#x')).toMatch(/fragment/);
+  });
+});

@@ -1,0 +1,68 @@
+// Inline checks of the provider form, as the user types: the engine checks everything again
+// when saving (and is the authority); these only catch the obvious early.
+import type { ProviderSpec } from './bindings';
+
+export type FieldErrors = Partial<Record<keyof ProviderSpec | 'form', string>>;
+
+const NAME = /^[A-Za-z0-9._-]{1,64}$/;
+
+export function urlError(value: string | null | undefined, opts: { https?: boolean } = {}): string | null {
+  const v = (value ?? '').trim();
+  if (!v) return null;
+  let u: URL;
+  try {
+    u = new URL(v);
+  } catch {
+    return 'Not a URL (it needs a scheme, like https://…)';
+  }
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') return 'Use an http or https URL';
+  if (u.hash) return 'A URL here cannot have a #fragment';
+  if (opts.https && u.protocol === 'http:' && !isLoopback(u.hostname))
+    return 'Use https (http only for 127.0.0.1 or localhost)';
+  return null;
+}
+
+export function isLoopback(host: string): boolean {
+  return host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
+}
+
+export function validateSpec(spec: ProviderSpec, opts: { needsSecret?: boolean; hasSecret?: boolean } = {}): FieldErrors {
+  const errors: FieldErrors = {};
+  if (!spec.name.trim()) errors.name = 'Give the provider a name';
+  else if (!NAME.test(spec.name.trim()) || spec.name.trim() === '.' || spec.name.trim() === '..')
+    errors.name = 'Letters, digits, dot, dash and underscore only (it is also a CLI argument)';
+  if (!spec.client_id.trim()) errors.client_id = 'The client ID is required';
+  const urls: Array<keyof ProviderSpec> = [
+    'issuer',
+    'authorization_url',
+    'token_url',
+    'device_url',
+    'revocation_url',
+    'introspection_url',
+    'userinfo_url',
+    'jwks_url',
+  ];
+  for (const field of urls) {
+    const e = urlError(spec[field] as string | null, { https: true });
+    if (e) errors[field] = e;
+  }
+  if (!spec.issuer?.trim() && !spec.token_url?.trim())
+    errors.token_url = errors.token_url ?? 'Give an issuer (discovery) or a token URL';
+  const redirect = urlError(spec.redirect_uri, {});
+  if (redirect) errors.redirect_uri = redirect;
+  for (const [field, list] of [
+    ['params', spec.params],
+    ['token_params', spec.token_params],
+  ] as const) {
+    const bad = list.find((p) => p.trim() && !/^[^=]+=/.test(p.trim()));
+    if (bad) errors[field] = `"${bad}" is not key=value`;
+  }
+  const method = spec.auth_method ?? '';
+  if (opts.needsSecret && (method === 'client_secret_basic' || method === 'client_secret_post' || method === 'basic' || method === 'post') && !opts.hasSecret)
+    errors.auth_method = 'This method needs a client secret';
+  return errors;
+}
+
+export function hasErrors(errors: FieldErrors): boolean {
+  return Object.values(errors).some(Boolean);
+}
