@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createServer } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
 import { WebDriver, sleep } from './webdriver.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -48,6 +49,31 @@ function startOp() {
     lines.once('line', (line) => res(JSON.parse(line).issuer));
     op.once('exit', (code) => rej(new Error(`the test OP exited (${code})`)));
   });
+}
+
+/** A page that tries the app's IPC from inside the login window, and shows what it got. */
+function startHostilePage() {
+  const html = `<!doctype html><title>probe</title><p id=result>pending</p><script>(() => {
+    const show = (t) => { document.getElementById('result').textContent = t; };
+    const ipc = window.__TAURI_INTERNALS__;
+    try {
+      if (window.__TAURI__) show('LEAK: window.__TAURI__ exists');
+      else if (!ipc || typeof ipc.invoke !== 'function') show('no IPC');
+      else {
+        // The IPC bridge may be injected everywhere; what matters is that it answers nothing.
+        // An app command, and the clipboard (where copied tokens are).
+        const probes = [['list_providers', {}], ['plugin:clipboard-manager|read_text', {}]];
+        setTimeout(() => show('no answer from the app'), 3000);
+        Promise.allSettled(probes.map(([cmd, args]) => ipc.invoke(cmd, args))).then((results) => {
+          const leaked = results.find((r) => r.status === 'fulfilled');
+          show(leaked ? 'LEAK: ' + JSON.stringify(leaked.value).slice(0, 80)
+            : 'denied: ' + results.map((r) => String(r.reason).split('\\n')[0]).join(' | '));
+        });
+      }
+    } catch (e) { show('error: ' + e); }
+  })();  </script>`;
+  const server = createHttpServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(html));
+  return new Promise((res) => server.listen(0, '127.0.0.1', () => res({ server, url: `http://127.0.0.1:${server.address().port}` })));
 }
 
 async function startDriver(env) {
@@ -149,6 +175,10 @@ async function main() {
   execFileSync(cli, ['provider', 'add', 'shop', '--issuer', issuer, '--client-id', 'web-app', '--client-secret-stdin',
     '--redirect-uri', 'https://shop.example/', '--scope', 'openid offline_access', '--param', 'prompt=consent'], { env, input: 'web-secret-0123456789' });
 
+  const hostile = await startHostilePage();
+  execFileSync(cli, ['provider', 'add', 'probe', '--authorize-url', `${hostile.url}/authorize`, '--token-url', `${hostile.url}/token`,
+    '--client-id', 'probe'], { env });
+
   const wd = new WebDriver(await startDriver({ ...env, OAUTH_DESK_LOGIN_DEFAULT_CONTEXT: '1' }));
   await wd.start(app);
   driver = wd;
@@ -203,7 +233,6 @@ async function main() {
       if (c1 === c2) throw new Error(`the countdown did not move: ${c1} → ${c2}`);
       const status = await wd.text(await wd.find('[data-testid=status-line]'));
       if (!status.includes('alice')) throw new Error(`status line without the user: ${status}`);
-      await shot(wd, 'tokens');
       await wd.clickCss('[data-testid=tab-claims]');
       await wd.waitFor('[data-testid=claims-id]', { text: 'alice' });
       await wd.clickCss('[data-testid=tab-validation]');
@@ -220,6 +249,7 @@ async function main() {
     await step('the 10-second token is refreshed in the background', async () => {
       await wd.waitFor('[data-testid=refresh-history] li', { timeout: 40000 });
       await wd.waitFor('[data-testid=status-word]', { text: 'signed in' });
+      await shot(wd, 'tokens');
     });
 
     await step('copy the Authorization header, and it works at the userinfo endpoint', async () => {
@@ -271,7 +301,21 @@ async function main() {
       const errors = await wd.findAll('[data-testid=error]');
       if (errors.length) throw new Error(`a cancelled sign-in shows an error: ${await wd.text(errors[0])}`);
     });
+
+    await step('the login window has no IPC: a page in it gets nothing from the app', async () => {
+      await wd.clickCss('[data-testid=provider-probe]');
+      await wd.clickCss('[data-testid=sign-in]');
+      await toLoginWindow(wd, main);
+      const result = await wd.waitFor('#result', { text: (t) => t !== 'pending' });
+      const text = await wd.text(result);
+      log(`login window IPC probe: ${text}`);
+      if (!/^(denied|no IPC|no answer)/.test(text)) throw new Error(text);
+      await wd.switchTo(main);
+      await wd.clickCss('[data-testid=cancel-sign-in]');
+      await backToMain(wd, main);
+    });
   } finally {
+    hostile.server.close();
     await wd.quit();
     rmSync(home, { recursive: true, force: true });
   }

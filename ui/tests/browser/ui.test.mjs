@@ -1,0 +1,206 @@
+// Browser tests of the built UI (ui/dist) in Debian's Chromium, driven by Playwright, with the
+// Tauri shell replaced by mock-ipc.js: provider form validation, token view, countdown, copy,
+// error states, events, small windows. The real shell is covered by tests/e2e.
+import { after, before, beforeEach, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { extname, join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+import { notSignedIn, signedIn } from './fixtures.js';
+
+const dist = resolve(import.meta.dirname, '../../dist');
+const mockScript = await readFile(join(import.meta.dirname, 'mock-ipc.js'), 'utf8');
+const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml' };
+let server;
+let base;
+let browser;
+let page;
+
+before(async () => {
+  server = createServer(async (req, res) => {
+    const path = new URL(req.url, 'http://x').pathname;
+    try {
+      const body = await readFile(join(dist, path === '/' ? 'index.html' : path));
+      res.writeHead(200, { 'content-type': types[extname(path)] ?? 'text/html' }).end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${server.address().port}/`;
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+/** Opens the UI with `handlers` answering the shell's commands. */
+async function open(handlers, viewport = { width: 1280, height: 800 }) {
+  page = await browser.newPage({ viewport });
+  await page.addInitScript(mockScript);
+  await page.addInitScript(`window.__fixtures = ${JSON.stringify(handlers.fixtures ?? {})};`);
+  await page.addInitScript(handlers.script);
+  await page.goto(base);
+  return page;
+}
+
+const calls = (cmd) => page.evaluate((c) => window.__mock.calls.filter((x) => x.cmd === c).map((x) => x.args), cmd);
+
+beforeEach(async () => {
+  await page?.close();
+});
+
+describe('empty state', () => {
+  test('says what to do first', async () => {
+    await open({ script: `window.__mock.handlers.list_providers = () => []; window.__mock.handlers.list_templates = () => [];` });
+    await page.getByTestId('empty-state').waitFor();
+    assert.match(await page.getByTestId('empty-state').innerText(), /Add your first provider/);
+  });
+});
+
+describe('provider form', () => {
+  test('validates inline before saving and sends nothing invalid', async () => {
+    await open({ script: `window.__mock.handlers.list_providers = () => []; window.__mock.handlers.list_templates = () => [];
+      window.__mock.handlers.add_provider = ({ spec }) => ({ ...window.__fixtures.view, name: spec.name });`,
+      fixtures: { view: notSignedIn('new-op') } });
+    await page.getByTestId('add-provider').click();
+    await page.getByTestId('template-oidc').click();
+    await page.getByTestId('field-name').fill('bad name');
+    await page.getByTestId('field-issuer').fill('op.example');
+    await page.getByTestId('field-issuer').blur();
+    await page.getByTestId('save-provider').click();
+    assert.match(await page.getByTestId('error-name').innerText(), /Letters, digits/);
+    assert.match(await page.getByTestId('error-issuer').innerText(), /Not a URL/);
+    assert.match(await page.getByTestId('error-client_id').innerText(), /required/);
+    assert.equal((await calls('add_provider')).length, 0);
+
+    await page.getByTestId('field-name').fill('new-op');
+    await page.getByTestId('field-issuer').fill('https://op.example');
+    await page.getByTestId('field-client_id').fill('app');
+    await page.getByTestId('field-client_secret').fill('s3cret');
+    await page.getByTestId('save-provider').click();
+    await page.getByTestId('provider-title').filter({ hasText: 'new-op' }).waitFor();
+    const [args] = await calls('add_provider');
+    assert.equal(args.spec.issuer, 'https://op.example');
+    assert.equal(args.spec.client_id, 'app');
+    assert.equal(args.clientSecret, 's3cret');
+  });
+
+  test("shows the engine's refusal where the form is", async () => {
+    await open({ script: `window.__mock.handlers.list_providers = () => []; window.__mock.handlers.list_templates = () => [];
+      window.__mock.handlers.add_provider = () => { throw { kind: 'network', message: 'discovery failed: connection refused at https://op.example', server_error: null, server_description: null }; };` });
+    await page.getByTestId('add-provider').click();
+    await page.getByTestId('template-oidc').click();
+    await page.getByTestId('field-issuer').fill('https://op.example');
+    await page.getByTestId('field-client_id').fill('app');
+    await page.getByTestId('save-provider').click();
+    assert.match(await page.getByTestId('error').innerText(), /discovery failed/);
+    await page.getByTestId('provider-form').waitFor();
+  });
+});
+
+describe('token view', () => {
+  const script = `window.__mock.handlers.list_providers = () => [window.__fixtures.op];
+    window.__mock.handlers.get_provider = () => window.__fixtures.op;
+    window.__mock.handlers.get_trace = () => null;
+    window.__mock.handlers.copy_token = () => null;
+    window.__mock.handlers.reveal_token = () => 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2ln';`;
+
+  test('counts down once a second, hides the token until revealed, copies without revealing', async () => {
+    await open({ script, fixtures: { op: signedIn('op') } });
+    const countdown = page.getByTestId('countdown');
+    const first = await countdown.innerText();
+    assert.match(first, /^[34]:\d\d$/);
+    await page.waitForFunction((f) => document.querySelector('[data-testid=countdown]').innerText !== f, first, { timeout: 3000 });
+    assert.match(await page.getByTestId('sidebar-state-op').innerText(), /^[34]:\d\d$/);
+
+    assert.match(await page.getByTestId('token-value-access').innerText(), /^•+$/);
+    await page.getByTestId('copy-menu-access').click();
+    await page.getByTestId('copy-header').click();
+    await page.getByTestId('toast').filter({ hasText: 'Authorization header copied' }).waitFor();
+    assert.deepEqual(await calls('copy_token'), [{ name: 'op', kind: 'access', format: 'header' }]);
+    assert.equal((await calls('reveal_token')).length, 0);
+
+    await page.getByTestId('reveal-access').click();
+    await page.locator('.jwt-part-1').filter({ hasText: 'eyJzdWIiOiJhbGljZSJ9' }).waitFor();
+    await page.getByTestId('reveal-access').click();
+    assert.match(await page.getByTestId('token-value-access').innerText(), /^•+$/);
+  });
+
+  test('keyboard: H copies the header, Ctrl+K opens the palette', async () => {
+    await open({ script, fixtures: { op: signedIn('op') } });
+    await page.getByTestId('countdown').waitFor();
+    await page.keyboard.press('h');
+    await page.getByTestId('toast').waitFor();
+    assert.equal((await calls('copy_token'))[0].format, 'header');
+    await page.keyboard.press('Control+k');
+    await page.getByTestId('palette').waitFor();
+    await page.keyboard.type('curl');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => window.__mock.calls.some((c) => c.cmd === 'copy_token' && c.args.format === 'curl'));
+  });
+
+  test('claims, checklist and scopes read as the UI sketch says', async () => {
+    await open({ script, fixtures: { op: signedIn('op') } });
+    await page.getByTestId('tab-claims').click();
+    const claims = await page.getByTestId('claims-id').innerText();
+    assert.match(claims, /sub\s+alice/);
+    assert.match(claims, /custom_claim\s+\{"a":1\}/);
+    assert.match(claims, /exp\s+\d+ · \d{4}-\d\d-\d\d \d\d:\d\d:\d\d · in \d+ min/);
+    await page.getByTestId('tab-validation').click();
+    const checks = await page.getByTestId('checklist').innerText();
+    assert.match(checks, /✓\s+signature/);
+    assert.match(checks, /✗\s+aud/);
+    assert.match(checks, /–\s+at_hash/);
+    await page.getByTestId('tab-scopes').click();
+    const scopes = await page.getByTestId('scopes').innerText();
+    assert.match(scopes, /api:write\s+✗ missing/);
+    assert.match(scopes, /email\s+\+ extra/);
+  });
+
+  test('a refused refresh shows the sentence and the server error where it happened', async () => {
+    await open({ script: script + `window.__mock.handlers.refresh = () => { throw { kind: 'sign_in_needed', message: 'op needs a new sign-in (the server refused the refresh token).', server_error: 'invalid_grant', server_description: 'grant request is invalid' }; };`,
+      fixtures: { op: signedIn('op') } });
+    await page.getByTestId('refresh').click();
+    const error = await page.getByTestId('error').innerText();
+    assert.match(error, /needs a new sign-in/);
+    assert.match(error, /invalid_grant: grant request is invalid/);
+    assert.match(await page.getByTestId('sidebar-state-op').innerText(), /sign-in needed/);
+  });
+
+  test('keeper and shell events update the status without a reload', async () => {
+    await open({ script, fixtures: { op: signedIn('op') } });
+    await page.getByTestId('countdown').waitFor();
+    await page.evaluate(() => window.__mock.emit('shell', { kind: 'refreshing', provider: 'op' }));
+    await page.getByTestId('status-word').filter({ hasText: 'refreshing' }).waitFor();
+    await page.evaluate(() => window.__mock.emit('keeper', { kind: 'sign_in_needed', provider: 'op', reason: 'refresh token expired' }));
+    await page.getByTestId('status-word').filter({ hasText: 'sign-in needed' }).waitFor();
+    assert.match(await page.getByTestId('error').innerText(), /refresh token expired/);
+  });
+
+  test('an expired token says so, without a layout jump while it counts down', async () => {
+    await open({ script, fixtures: { op: signedIn('op', { left: 2 }) } });
+    const box = await page.getByTestId('token-access').boundingBox();
+    await page.getByTestId('status-word').filter({ hasText: 'expired' }).waitFor({ timeout: 5000 });
+    assert.deepEqual(await page.getByTestId('token-access').boundingBox(), box);
+  });
+});
+
+describe('small windows', () => {
+  for (const viewport of [{ width: 800, height: 600 }, { width: 1280, height: 800 }]) {
+    test(`nothing overflows sideways at ${viewport.width}×${viewport.height}`, async () => {
+      await open({ script: `window.__mock.handlers.list_providers = () => [window.__fixtures.op, window.__fixtures.b];
+        window.__mock.handlers.get_trace = () => null;`, fixtures: { op: signedIn('op'), b: notSignedIn('a-provider-with-a-long-name') } }, viewport);
+      await page.getByTestId('countdown').waitFor();
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `the page is ${overflow}px wider than the window`);
+      await page.getByTestId('refresh').waitFor({ state: 'visible' });
+    });
+  }
+});
