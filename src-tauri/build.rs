@@ -18,6 +18,7 @@ const COMMANDS: &[&str] = &[
     "submit_redirect_url",
     "device_start",
     "device_wait",
+    "device_open_page",
     "device_cancel",
     "client_credentials",
     "refresh",

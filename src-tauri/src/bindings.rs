@@ -81,3 +81,39 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod capability {
+    /// The build script's app manifest (one permission per command) and the main window's
+    /// capability name the same commands: a command added to one and not the other would be
+    /// either unreachable or granted without being declared.
+    #[test]
+    fn the_main_window_is_granted_exactly_the_declared_commands() {
+        let dir = env!("CARGO_MANIFEST_DIR");
+        let build = std::fs::read_to_string(format!("{dir}/build.rs")).unwrap();
+        let list = &build[build.find("COMMANDS").unwrap()..build.find("];").unwrap()];
+        let mut declared: Vec<String> = list
+            .split('"')
+            .skip(1)
+            .step_by(2)
+            .map(|c| format!("allow-{}", c.replace('_', "-")))
+            .collect();
+        let capability: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(format!("{dir}/capabilities/main-window.json")).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(capability["windows"], serde_json::json!(["main"]));
+        let mut granted: Vec<String> = capability["permissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|p| p.as_str())
+            .filter(|p| !p.starts_with("core:"))
+            .map(str::to_owned)
+            .collect();
+        declared.sort();
+        granted.sort();
+        assert_eq!(declared, granted);
+        assert!(declared.len() > 20, "parsed {declared:?}");
+    }
+}

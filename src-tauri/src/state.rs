@@ -43,6 +43,8 @@ pub struct DeviceSlot {
     pub cancel: Arc<AtomicBool>,
     /// Taken by `device_wait` (it polls once).
     pub login: Option<DeviceLogin>,
+    /// The verification page, with the user code when the server gave a complete URI.
+    pub page: String,
 }
 
 pub struct AppState {

@@ -175,11 +175,15 @@ async function main() {
   execFileSync(cli, ['provider', 'add', 'shop', '--issuer', issuer, '--client-id', 'web-app', '--client-secret-stdin',
     '--redirect-uri', 'https://shop.example/', '--scope', 'openid offline_access', '--param', 'prompt=consent'], { env, input: 'web-secret-0123456789' });
 
+  execFileSync(cli, ['provider', 'add', 'tv', '--issuer', issuer, '--client-id', 'device-app',
+    '--scope', 'openid offline_access profile'], { env });
   const hostile = await startHostilePage();
   execFileSync(cli, ['provider', 'add', 'probe', '--authorize-url', `${hostile.url}/authorize`, '--token-url', `${hostile.url}/token`,
     '--client-id', 'probe'], { env });
 
-  const wd = new WebDriver(await startDriver({ ...env, OAUTH_DESK_LOGIN_DEFAULT_CONTEXT: '1' }));
+  // $BROWSER plays the person on the device flow's verification page (as in the CLI tests).
+  const browser = `node ${join(root, 'tests/op/browser.js')}`;
+  const wd = new WebDriver(await startDriver({ ...env, BROWSER: browser, OAUTH_DESK_LOGIN_DEFAULT_CONTEXT: '1' }));
   await wd.start(app);
   driver = wd;
   try {
@@ -300,6 +304,22 @@ async function main() {
       await wd.waitFor('[data-testid=status-word]', { text: 'not signed in', timeout: 15000 });
       const errors = await wd.findAll('[data-testid=error]');
       if (errors.length) throw new Error(`a cancelled sign-in shows an error: ${await wd.text(errors[0])}`);
+    });
+
+    await step('device sign-in: a big user code, a QR code, approval elsewhere', async () => {
+      await wd.clickCss('[data-testid=provider-tv]');
+      await wd.clickCss('[data-testid=device-sign-in]');
+      const code = await wd.text(await wd.waitFor('[data-testid=user-code]'));
+      if (!/^[A-Z0-9-]{8,}$/.test(code)) throw new Error(`user code ${code}`);
+      await wd.waitFor('[data-testid=device-dialog] .qr svg');
+      await shot(wd, 'device');
+      await wd.clickCss('[data-testid=open-verification-page]');
+      await wd.waitFor('[data-testid=status-word]', { text: 'signed in', timeout: 30000 });
+      for (let i = 0; (await wd.findAll('[data-testid=device-dialog]')).length; i++) {
+        if (i > 40) throw new Error('the dialog stayed open');
+        await sleep(250);
+      }
+      await wd.waitFor('[data-testid=token-refresh]');
     });
 
     await step('the login window has no IPC: a page in it gets nothing from the app', async () => {

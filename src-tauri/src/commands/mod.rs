@@ -56,6 +56,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         signin::submit_redirect_url,
         signin::device_start,
         signin::device_wait,
+        signin::device_open_page,
         signin::device_cancel,
         signin::client_credentials,
         tokens::refresh,

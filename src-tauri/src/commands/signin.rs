@@ -208,6 +208,7 @@ pub async fn device_start(
         DeviceSlot {
             id,
             cancel: Arc::new(AtomicBool::new(false)),
+            page: login.authorization.open_uri().to_owned(),
             login: Some(login),
         },
     );
@@ -252,6 +253,25 @@ pub async fn device_wait(
     state.rearm();
     changed(&app, Some(&name));
     view(&state.desk, &name).await
+}
+
+/// Opens the device sign-in's verification page in the browser (`$BROWSER` first, as the CLI).
+#[tauri::command]
+pub fn device_open_page(state: State<'_, AppState>, name: String) -> CommandResult<()> {
+    let page = state
+        .devices
+        .lock()
+        .expect("devices")
+        .get(&name)
+        .map(|slot| slot.page.clone())
+        .ok_or_else(|| CommandError::new("invalid", "start the device sign-in first"))?;
+    let url = url::Url::parse(&page).map_err(|e| {
+        CommandError::new(
+            "provider",
+            format!("the server's verification URI {page} is not a URL: {e}"),
+        )
+    })?;
+    oauth_desk::browser::open(&url).map_err(|e| CommandError::new("browser", e.to_string()))
 }
 
 #[tauri::command]

@@ -68,6 +68,7 @@ export const api = {
   deviceStart: (name: string, scope: string | null) =>
     invoke<DeviceStart>('device_start', { name, scope }),
   deviceWait: (name: string) => invoke<ProviderView>('device_wait', { name }),
+  deviceOpenPage: (name: string) => invoke<void>('device_open_page', { name }),
   deviceCancel: (name: string) => invoke<void>('device_cancel', { name }),
   clientCredentials: (name: string, scope: string | null) =>
     invoke<ProviderView>('client_credentials', { name, scope }),
