@@ -267,6 +267,7 @@ async function main() {
       if (res.status !== 200) throw new Error(`userinfo answered ${res.status}`);
       const claims = await res.json();
       if (claims.sub !== 'alice') throw new Error(`userinfo sub ${claims.sub}`);
+      await wd.waitGone('[data-testid=toast]', { timeout: 6000 });
     });
 
     await step('the token is hidden until revealed', async () => {

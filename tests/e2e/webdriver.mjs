@@ -100,6 +100,16 @@ export class WebDriver {
     throw new Error(`timed out waiting for ${css}${text ? ` with text ${text}` : ''} (last text: ${lastText})`);
   }
 
+  /** Waits until nothing matches `css`. */
+  async waitGone(css, { timeout = 20000 } = {}) {
+    const end = Date.now() + timeout;
+    while (Date.now() < end) {
+      if ((await this.findAll(css)).length === 0) return;
+      await sleep(250);
+    }
+    throw new Error(`timed out waiting for ${css} to go away`);
+  }
+
   text(el) {
     return this.call('GET', this.s(`/element/${el}/text`));
   }

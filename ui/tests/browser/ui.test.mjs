@@ -125,6 +125,7 @@ describe('token view', () => {
     await page.getByTestId('copy-header').click();
     await page.getByTestId('toast').filter({ hasText: 'Authorization header copied' }).waitFor();
     assert.deepEqual(await calls('copy_token'), [{ name: 'op', kind: 'access', format: 'header' }]);
+    await page.getByTestId('toast').waitFor({ state: 'detached', timeout: 4000 });
     assert.equal((await calls('reveal_token')).length, 0);
 
     await page.getByTestId('reveal-access').click();
@@ -189,6 +190,55 @@ describe('token view', () => {
     const box = await page.getByTestId('token-access').boundingBox();
     await page.getByTestId('status-word').filter({ hasText: 'expired' }).waitFor({ timeout: 5000 });
     assert.deepEqual(await page.getByTestId('token-access').boundingBox(), box);
+  });
+});
+
+describe('providers', () => {
+  const script = `window.__mock.handlers.list_providers = () => window.__fixtures.list;
+    window.__mock.handlers.get_trace = () => null;
+    window.__mock.handlers.remove_provider = () => null;
+    window.__mock.handlers.get_settings = () => ({ clipboard_clear_secs: 60, close_to_tray: true, notifications: true });
+    window.__mock.handlers.set_settings = ({ settings }) => settings;
+    window.__mock.handlers.import_provider = ({ rename }) => ({ ...window.__fixtures.list[0], name: rename });
+    window.__mock.handlers.reorder_providers = () => null;`;
+
+  test('delete asks first, and only then deletes', async () => {
+    await open({ script, fixtures: { list: [notSignedIn('a'), notSignedIn('b')] } });
+    await page.getByTestId('provider-menu').click();
+    await page.getByTestId('delete-provider').click();
+    assert.equal((await calls('remove_provider')).length, 0);
+    await page.getByTestId('confirm-delete').click();
+    await page.getByTestId('provider-title').filter({ hasText: 'b' }).waitFor();
+    assert.deepEqual(await calls('remove_provider'), [{ name: 'a' }]);
+  });
+
+  test('Alt+Down moves a provider and saves the order', async () => {
+    await open({ script, fixtures: { list: [notSignedIn('a'), notSignedIn('b'), notSignedIn('c')] } });
+    await page.getByTestId('provider-a').focus();
+    await page.keyboard.press('Alt+ArrowDown');
+    await page.waitForFunction(() => window.__mock.calls.some((c) => c.cmd === 'reorder_providers'));
+    assert.deepEqual((await calls('reorder_providers'))[0].names, ['b', 'a', 'c']);
+    const order = await page.locator('[data-testid=provider-list] .provider-name').allInnerTexts();
+    assert.deepEqual(order, ['b', 'a', 'c']);
+  });
+
+  test('import takes pasted TOML under a new name', async () => {
+    await open({ script, fixtures: { list: [notSignedIn('a')] } });
+    await page.getByRole('button', { name: 'Import' }).click();
+    await page.locator('textarea').fill('name = "x"');
+    await page.getByLabel('Import under another name').fill('copy');
+    await page.getByRole('button', { name: 'Import', exact: true }).last().click();
+    await page.getByTestId('provider-title').filter({ hasText: 'copy' }).waitFor();
+    assert.deepEqual(await calls('import_provider'), [{ text: 'name = "x"', rename: 'copy' }]);
+  });
+
+  test('settings: the clipboard delay is saved', async () => {
+    await open({ script, fixtures: { list: [notSignedIn('a')] } });
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByLabel('Clear the clipboard after').fill('15');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByTestId('toast').filter({ hasText: 'Settings saved' }).waitFor();
+    assert.equal((await calls('set_settings'))[0].settings.clipboard_clear_secs, 15);
   });
 });
 
