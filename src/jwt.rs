@@ -114,7 +114,7 @@ mod tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(crate::fuzz_cases(2000)))]
         #[test]
         fn decoding_never_panics(token in ".{0,300}", parts in proptest::collection::vec("[A-Za-z0-9_=-]{0,40}", 0..6)) {
             let _ = decode(&token);

@@ -25,3 +25,13 @@ pub mod verify;
 pub use desk::{ClientSecrets, Desk, DeskError, ProviderSpec};
 pub use login::{Capture, LoginOptions, PendingLogin};
 pub use secret::Secret;
+
+/// How many cases each property test runs: its CI default, or `OAUTH_DESK_FUZZ_CASES` for the
+/// long runs of `benches/fuzz.sh` (a million per property).
+#[cfg(test)]
+pub(crate) fn fuzz_cases(ci_default: u32) -> u32 {
+    std::env::var("OAUTH_DESK_FUZZ_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(ci_default)
+}

@@ -284,6 +284,7 @@ mod tests {
     }
 
     proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(crate::fuzz_cases(256)))]
         #[test]
         fn no_known_secret_survives_the_redactor(secret in "[ -~]{4,40}", before in "[ -~]{0,30}", after in "[ -~]{0,30}") {
             let mut r = Redactor::default();

@@ -238,7 +238,7 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(300))]
+        #![proptest_config(ProptestConfig::with_cases(crate::fuzz_cases(300)))]
         /// No secret given to a flow appears in its trace or HAR, wherever the server or the
         /// request put it.
         #[test]

@@ -19,6 +19,17 @@ use tauri::{Manager, WindowEvent};
 
 use crate::state::AppState;
 
+/// With `OAUTH_DESK_STARTUP_PROBE=1`, prints when start-up milestones happen (Unix ms) for the
+/// launch-time benchmark (benches/app.sh); silent otherwise.
+pub fn startup_probe(milestone: &str) {
+    if std::env::var_os("OAUTH_DESK_STARTUP_PROBE").is_some() {
+        let ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis());
+        eprintln!("startup: {milestone} at {ms}");
+    }
+}
+
 fn main() {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -44,6 +55,13 @@ fn main() {
         .plugin(tauri_plugin_clipboard_manager::init())
         .manage(AppState::new(desk.clone()))
         .invoke_handler(commands::handler())
+        .on_page_load(|webview, payload| {
+            if webview.label() == "main"
+                && payload.event() == tauri::webview::PageLoadEvent::Finished
+            {
+                startup_probe("page loaded");
+            }
+        })
         .on_window_event(|window, event| {
             if window.label() == "main"
                 && let WindowEvent::CloseRequested { api, .. } = event

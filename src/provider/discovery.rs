@@ -199,7 +199,7 @@ mod tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1000))]
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(crate::fuzz_cases(1000)))]
         #[test]
         fn reading_a_document_never_panics(body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300),
                                            issuer in "[ -~]{0,40}", token in "[ -~]{0,40}") {

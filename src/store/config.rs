@@ -229,7 +229,7 @@ mod tests {
     use super::*;
 
     proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1000))]
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(crate::fuzz_cases(1000)))]
         #[test]
         fn importing_never_panics(text in "[ -~\n]{0,400}") {
             let _ = import_provider("fuzz.json", &text, None);

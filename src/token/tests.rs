@@ -236,7 +236,7 @@ fn scope_diff_separates_missing_and_extra() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(2000))]
+    #![proptest_config(ProptestConfig::with_cases(crate::fuzz_cases(2000)))]
     #[test]
     fn the_parser_never_panics(body in any::<Vec<u8>>(), status in 100u16..600, ct in prop::option::of("[a-z/+-]{0,30}")) {
         let mut r = response(status, ct.as_deref(), "");

@@ -170,6 +170,26 @@ async fn an_html_page_is_not_mistaken_for_tokens() {
 }
 
 #[tokio::test]
+async fn a_redirecting_token_endpoint_is_not_followed() {
+    // RFC 9700 §4.11: following it would replay the code and the client's credentials to
+    // wherever the redirect points.
+    let elsewhere = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "access_token": "stolen", "token_type": "Bearer"
+        })))
+        .expect(0)
+        .mount(&elsewhere)
+        .await;
+    let (run, _) = exchange_against(
+        ResponseTemplate::new(307).insert_header("location", format!("{}/token", elsewhere.uri())),
+    )
+    .await;
+    run.fails(1, "HTTP 307");
+    elsewhere.verify().await;
+}
+
+#[tokio::test]
 async fn a_malformed_json_body_is_an_error() {
     let (run, _) = exchange_against(
         ResponseTemplate::new(200).set_body_raw("{\"access_token\": ", "application/json"),

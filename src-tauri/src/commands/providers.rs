@@ -22,6 +22,8 @@ pub async fn list_providers(state: State<'_, AppState>) -> CommandResult<Vec<Pro
     for provider in desk.providers()? {
         views.push(view(desk, provider.name.as_str()).await?);
     }
+    static FIRST: std::sync::Once = std::sync::Once::new();
+    FIRST.call_once(|| crate::startup_probe("providers listed"));
     Ok(views)
 }
 

@@ -208,7 +208,7 @@ fn pasted_urls_are_trimmed() {
 }
 
 proptest::proptest! {
-    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(crate::fuzz_cases(2000)))]
     /// Whatever arrives at the redirect URI, checking it never panics, and a code is only
     /// accepted with this sign-in's state.
     #[test]

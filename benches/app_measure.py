@@ -1,0 +1,104 @@
+"""Measures the app and the bare window (see benches/app.sh, which sets up the display and
+the keyring). Memory: PSS (shared pages split between processes, so libraries count once) and
+RSS, summed over the process and its descendants (WebKitWebProcess, WebKitNetworkProcess)."""
+
+import json
+import os
+import re
+import statistics
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RELEASE = ROOT / "target" / "release"
+RUNS = int(os.environ.get("RUNS", "5"))
+SETTLE = 10.0
+
+
+def descendants(pid):
+    out = [pid]
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return out
+    for child in children:
+        out += descendants(int(child))
+    return out
+
+
+def memory_kib(pid):
+    pss = rss = 0
+    for p in descendants(pid):
+        try:
+            text = Path(f"/proc/{p}/smaps_rollup").read_text()
+        except OSError:
+            continue
+        pss += int(re.search(r"^Pss:\s+(\d+)", text, re.M).group(1))
+        rss += int(re.search(r"^Rss:\s+(\d+)", text, re.M).group(1))
+    return pss, rss, len(descendants(pid))
+
+
+def run_once(binary, env):
+    log = tempfile.TemporaryFile()
+    start = time.time()
+    proc = subprocess.Popen([str(binary)], env=env, stderr=log, stdout=subprocess.DEVNULL)
+    time.sleep(SETTLE)
+    pss, rss, processes = memory_kib(proc.pid)
+    proc.terminate()
+    try:
+        proc.wait(5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.seek(0)
+    text = log.read().decode(errors="replace")
+    marks = {m: int(ms) / 1000 - start for m, ms in re.findall(r"startup: (.+?) at (\d+)", text)}
+    return {"pss": pss, "rss": rss, "processes": processes, **marks}
+
+
+def start_op(home):
+    out = open(home / "op.out", "w")
+    op = subprocess.Popen(["node", str(ROOT / "tests/op/server.js")],
+                          env={**os.environ, "OP_ACCESS_TTL": "3600"}, stdout=out, stderr=subprocess.DEVNULL)
+    for _ in range(100):
+        text = (home / "op.out").read_text()
+        if text:
+            return op, json.loads(text.splitlines()[0])["issuer"]
+        time.sleep(0.1)
+    raise SystemExit("the test OP did not start")
+
+
+def main():
+    home = Path(tempfile.mkdtemp(prefix="oauth-desk-bench-"))
+    op, issuer = start_op(home)
+    env = {**os.environ, "OAUTH_DESK_HOME": str(home), "OAUTH_DESK_STARTUP_PROBE": "1",
+           "BROWSER": f"node {ROOT / 'tests/op/browser.js'}"}
+    cli = RELEASE / "oauth-desk"
+    try:
+        for name, client, secret in [("public", "public-app", None), ("basic", "basic-app", "basic secret:with/special+chars%"),
+                                     ("post", "post-app", "post-secret-0123456789")]:
+            args = [str(cli), "provider", "add", name, "--issuer", issuer, "--client-id", client,
+                    "--scope", "openid offline_access profile", "--param", "prompt=consent"]
+            if secret:
+                args.append("--client-secret-stdin")
+            subprocess.run(args, env=env, input=(secret or "").encode(), check=True, capture_output=True)
+            subprocess.run([str(cli), "login", name], env=env, check=True, capture_output=True)
+        results = {}
+        for label, binary in [("bare Tauri 2 window", RELEASE / "examples" / "bare_window"), ("OAuth Desk, 3 providers signed in", RELEASE / "oauth-desk-app")]:
+            results[label] = [run_once(binary, env) for _ in range(RUNS)]
+    finally:
+        op.terminate()
+    med = lambda rs, k: statistics.median(r[k] for r in rs if k in r) if any(k in r for r in rs) else None
+    bare, app = results.values()
+    print(f"| {RUNS} runs, medians | PSS (MiB) | RSS (MiB) | processes | page loaded (ms) | providers listed (ms) |")
+    print("|---|---|---|---|---|---|")
+    for label, rs in results.items():
+        listed = med(rs, "providers listed")
+        print(f"| {label} | {med(rs, 'pss') / 1024:.0f} | {med(rs, 'rss') / 1024:.0f} | {med(rs, 'processes'):.0f} "
+              f"| {med(rs, 'page loaded') * 1000:.0f} | {'' if listed is None else f'{listed * 1000:.0f}'} |")
+    print(f"| ratio app / bare | {med(app, 'pss') / med(bare, 'pss'):.2f} | {med(app, 'rss') / med(bare, 'rss'):.2f} | "
+          f"| {med(app, 'page loaded') / med(bare, 'page loaded'):.2f} | |")
+
+
+main()

@@ -1,0 +1,34 @@
+//! A bare Tauri 2 window (about:blank, no plugins, no engine), built from the same Tauri as the
+//! app: the baseline the app's memory and launch time are compared with (benches/app.sh).
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use tauri::webview::PageLoadEvent;
+use tauri::{WebviewUrl, WebviewWindowBuilder};
+
+fn main() {
+    let mut context = tauri::generate_context!();
+    context.config_mut().app.windows.clear();
+    tauri::Builder::default()
+        .on_page_load(|_, payload| {
+            if payload.event() == PageLoadEvent::Finished {
+                let ms = SystemTime::now()
+                    .duration_since(UNIX_EPOCH)
+                    .map_or(0, |d| d.as_millis());
+                eprintln!("startup: page loaded at {ms}");
+            }
+        })
+        .setup(|app| {
+            WebviewWindowBuilder::new(
+                app,
+                "main",
+                WebviewUrl::External("about:blank".parse().expect("a URL")),
+            )
+            .title("bare")
+            .inner_size(1280.0, 800.0)
+            .build()?;
+            Ok(())
+        })
+        .run(context)
+        .expect("the bare window runs");
+}

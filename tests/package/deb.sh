@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Builds the .deb with the Tauri CLI, installs it with dpkg, and checks what a user gets: the
+# app and the `oauth-desk` CLI on PATH, the desktop entry and its icons, the version from
+# Cargo.toml, and the installed app opening its window under Xvfb (screenshot kept in
+# target/package/). Then removes the package (dpkg through sudo when not root).
+# PROFILE=debug (default, reuses the test build) or release (what ships).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+export PATH="$HOME/.cargo/bin:$PATH"
+profile=${PROFILE:-debug}
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo=sudo
+say() { printf '==> %s\n' "$*" >&2; }
+fail() { printf 'FAIL: %s\n' "$*" >&2; exit 1; }
+
+tauri() { node ui/scripts/tauri.cjs "$@"; }
+version=$(sed -nE 's/^version = "([^"]+)"/\1/p' Cargo.toml | head -1)
+say "building the .deb ($profile)"
+rm -rf "target/$profile/bundle/deb"
+if [ "$profile" = release ]; then
+  cargo build --locked --release -p oauth-desk
+  flag=""
+else
+  cargo build --locked -p oauth-desk
+  flag="--debug"
+fi
+tauri build $flag --bundles deb --ci \
+  --config "{\"bundle\":{\"linux\":{\"deb\":{\"files\":{\"/usr/bin/oauth-desk\":\"../target/$profile/oauth-desk\"}}}}}" >&2
+deb=$(ls -t target/"$profile"/bundle/deb/*.deb | head -1)
+[ -f "$deb" ] || fail "no .deb was made"
+say "checking $deb ($(du -h "$deb" | cut -f1))"
+
+[ "$(dpkg-deb -f "$deb" Version)" = "$version" ] || fail "package version $(dpkg-deb -f "$deb" Version), Cargo.toml says $version"
+pkg=$(dpkg-deb -f "$deb" Package)
+[ -n "$pkg" ] || fail "the package has no name"
+files=$(dpkg-deb -c "$deb" | awk '{ $1=$2=$3=$4=$5=""; sub(/^ +/, ""); sub(/^\.?\//, ""); print }')
+for f in usr/bin/oauth-desk-app usr/bin/oauth-desk usr/share/applications/oauth-desk.desktop \
+    usr/share/icons/hicolor/32x32/apps/oauth-desk-app.png usr/share/icons/hicolor/128x128/apps/oauth-desk-app.png; do
+  grep -qx "$f" <<<"$files" || fail "the package lacks /$f"
+done
+[ "$(grep -c '^usr/bin/.' <<<"$files")" -eq 2 ] || fail "unexpected programs in /usr/bin: $(grep '^usr/bin/.' <<<"$files" | tr '\n' ' ')"
+
+$sudo dpkg -i "$deb" >/dev/null || { $sudo apt-get install -f -y -qq >/dev/null; $sudo dpkg -i "$deb" >/dev/null; }
+trap '$sudo dpkg -r "$pkg" >/dev/null 2>&1 || true' EXIT
+[ "$(command -v oauth-desk)" = /usr/bin/oauth-desk ] || fail "oauth-desk is not on PATH after install"
+oauth-desk --version | grep -qF "$version" || fail "oauth-desk --version: $(oauth-desk --version)"
+desktop=/usr/share/applications/oauth-desk.desktop
+grep -qx "Exec=oauth-desk-app" "$desktop" || fail "desktop entry Exec: $(grep ^Exec "$desktop")"
+grep -qx "Icon=oauth-desk-app" "$desktop" || fail "desktop entry Icon: $(grep ^Icon "$desktop")"
+grep -qx "Name=OAuth Desk" "$desktop" || fail "desktop entry Name: $(grep ^Name "$desktop")"
+file -b /usr/share/icons/hicolor/128x128/apps/oauth-desk-app.png | grep -q "128 x 128, 8-bit/color RGBA" \
+  || fail "the 128 px icon is $(file -b /usr/share/icons/hicolor/128x128/apps/oauth-desk-app.png)"
+
+say "starting the installed app under Xvfb"
+mkdir -p target/package
+home=$(mktemp -d)
+OAUTH_DESK_HOME=$home xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash -c '
+  echo -n pkg | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+  /usr/bin/oauth-desk-app >/dev/null 2>&1 &
+  app=$!
+  for _ in $(seq 60); do xwininfo -root -tree 2>/dev/null | grep -q "\"OAuth Desk\"" && break; sleep 0.5; done
+  sleep 3
+  xwininfo -root -tree | grep -q "\"OAuth Desk\"" || { echo "FAIL: no OAuth Desk window" >&2; exit 1; }
+  import -window root target/package/installed-app.png
+  kill $app
+'
+rm -rf "$home"
+# The screenshot is the app, not a blank screen: the empty state's text is there in colour.
+colours=$(convert target/package/installed-app.png -format %k info:)
+[ "$colours" -gt 20 ] || fail "the screenshot has $colours colours: a blank window?"
+say "ok: $pkg $version installs, its CLI is on PATH, the app opens (target/package/installed-app.png)"
