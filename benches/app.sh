@@ -8,7 +8,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash .ci/setup --test >/dev/null
 cargo build --release --locked --quiet -p oauth-desk -p oauth-desk-app --bins --example bare_window
-exec xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash -c '
-  echo -n bench | gnome-keyring-daemon --unlock --components=secrets >/dev/null
-  python3 benches/app_measure.py
-'
+exec xvfb-run -a -s "-screen 0 1280x800x24" bash tests/keyring-session.sh python3 benches/app_measure.py

@@ -30,14 +30,18 @@ def descendants(pid):
 
 def memory_kib(pid):
     pss = rss = 0
+    by_process = {}
     for p in descendants(pid):
         try:
             text = Path(f"/proc/{p}/smaps_rollup").read_text()
+            name = Path(f"/proc/{p}/comm").read_text().strip()
         except OSError:
             continue
-        pss += int(re.search(r"^Pss:\s+(\d+)", text, re.M).group(1))
+        one = int(re.search(r"^Pss:\s+(\d+)", text, re.M).group(1))
+        pss += one
         rss += int(re.search(r"^Rss:\s+(\d+)", text, re.M).group(1))
-    return pss, rss, len(descendants(pid))
+        by_process[name] = by_process.get(name, 0) + one
+    return pss, rss, len(descendants(pid)), by_process
 
 
 def run_once(binary, env):
@@ -45,7 +49,7 @@ def run_once(binary, env):
     start = time.time()
     proc = subprocess.Popen([str(binary)], env=env, stderr=log, stdout=subprocess.DEVNULL)
     time.sleep(SETTLE)
-    pss, rss, processes = memory_kib(proc.pid)
+    pss, rss, processes, by_process = memory_kib(proc.pid)
     proc.terminate()
     try:
         proc.wait(5)
@@ -54,7 +58,7 @@ def run_once(binary, env):
     log.seek(0)
     text = log.read().decode(errors="replace")
     marks = {m: int(ms) / 1000 - start for m, ms in re.findall(r"startup: (.+?) at (\d+)", text)}
-    return {"pss": pss, "rss": rss, "processes": processes, **marks}
+    return {"pss": pss, "rss": rss, "processes": processes, "by_process": by_process, **marks}
 
 
 def start_op(home):
@@ -97,6 +101,10 @@ def main():
         listed = med(rs, "providers listed")
         print(f"| {label} | {med(rs, 'pss') / 1024:.0f} | {med(rs, 'rss') / 1024:.0f} | {med(rs, 'processes'):.0f} "
               f"| {med(rs, 'page loaded') * 1000:.0f} | {'' if listed is None else f'{listed * 1000:.0f}'} |")
+    for label, rs in results.items():
+        names = sorted({n for r in rs for n in r["by_process"]})
+        parts = ", ".join(f"{n} {statistics.median(r['by_process'].get(n, 0) for r in rs) / 1024:.0f}" for n in names)
+        print(f"| PSS by process, {label} | {parts} | | | | |")
     print(f"| ratio app / bare | {med(app, 'pss') / med(bare, 'pss'):.2f} | {med(app, 'rss') / med(bare, 'rss'):.2f} | "
           f"| {med(app, 'page loaded') / med(bare, 'page loaded'):.2f} | |")
 

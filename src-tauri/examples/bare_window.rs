@@ -1,8 +1,10 @@
-//! A bare Tauri 2 window (about:blank, no plugins, no engine), built from the same Tauri as the
-//! app: the baseline the app's memory and launch time are compared with (benches/app.sh).
+//! A bare Tauri 2 window (a one-line page from a custom scheme, no plugins, no engine, no IPC
+//! commands), built from the same Tauri as the app: the baseline the app's memory and launch
+//! time are compared with (benches/app.sh).
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use tauri::http::Response;
 use tauri::webview::PageLoadEvent;
 use tauri::{WebviewUrl, WebviewWindowBuilder};
 
@@ -10,6 +12,12 @@ fn main() {
     let mut context = tauri::generate_context!();
     context.config_mut().app.windows.clear();
     tauri::Builder::default()
+        .register_uri_scheme_protocol("bare", |_, _| {
+            Response::builder()
+                .header("content-type", "text/html")
+                .body(b"<!doctype html><title>bare</title><p>bare</p>".to_vec())
+                .expect("a response")
+        })
         .on_page_load(|_, payload| {
             if payload.event() == PageLoadEvent::Finished {
                 let ms = SystemTime::now()
@@ -22,7 +30,7 @@ fn main() {
             WebviewWindowBuilder::new(
                 app,
                 "main",
-                WebviewUrl::External("about:blank".parse().expect("a URL")),
+                WebviewUrl::CustomProtocol("bare://localhost/".parse().expect("a URL")),
             )
             .title("bare")
             .inner_size(1280.0, 800.0)

@@ -5,7 +5,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export PATH="$HOME/.cargo/bin:$PATH"
-exec xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash -c '
-  echo -n e2e | gnome-keyring-daemon --unlock --components=secrets >/dev/null
-  node tests/e2e/app.e2e.mjs
-'
+exec xvfb-run -a -s "-screen 0 1280x800x24" bash tests/keyring-session.sh node tests/e2e/app.e2e.mjs

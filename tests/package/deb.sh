@@ -54,8 +54,7 @@ file -b /usr/share/icons/hicolor/128x128/apps/oauth-desk-app.png | grep -q "128 
 say "starting the installed app under Xvfb"
 mkdir -p target/package
 home=$(mktemp -d)
-OAUTH_DESK_HOME=$home xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash -c '
-  echo -n pkg | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+OAUTH_DESK_HOME=$home xvfb-run -a -s "-screen 0 1280x800x24" bash tests/keyring-session.sh bash -c '
   /usr/bin/oauth-desk-app >/dev/null 2>&1 &
   app=$!
   for _ in $(seq 60); do xwininfo -root -tree 2>/dev/null | grep -q "\"OAuth Desk\"" && break; sleep 0.5; done
