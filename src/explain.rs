@@ -86,6 +86,13 @@ pub fn oauth_hint(error: &str, description: Option<&str>, during_refresh: bool) 
     Some(text.to_owned())
 }
 
+/// Whether a page the login window navigated to is a provider refusing embedded browsers
+/// (Google's `disallowed_useragent` error page and its kin).
+pub fn refuses_embedded_browser(url: &url::Url) -> bool {
+    let text = url.as_str();
+    text.contains("disallowed_useragent") || text.contains("embedded_browser")
+}
+
 /// A sentence about a large clock difference, if there is one.
 pub fn clock_skew(offset_secs: i64) -> Option<String> {
     (offset_secs.abs() > 30).then(|| {
@@ -100,6 +107,15 @@ pub fn clock_skew(offset_secs: i64) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn embedded_browser_refusals_are_recognised() {
+        let refuses = |u: &str| refuses_embedded_browser(&u.parse().unwrap());
+        assert!(refuses(
+            "https://accounts.google.com/signin/oauth/error?authError=disallowed_useragent"
+        ));
+        assert!(!refuses("https://accounts.google.com/o/oauth2/auth"));
+    }
 
     #[test]
     fn known_errors_get_advice() {

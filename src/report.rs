@@ -23,6 +23,20 @@ pub enum Status {
     Error,
 }
 
+impl Status {
+    /// Where a token set stands, with the reason when a sign-in is needed: the cheap part of a
+    /// report (no decoding, no signature checks), for glances such as the tray's.
+    pub fn of(tokens: Option<&TokenSet>) -> (Status, Option<String>) {
+        match tokens.map(|t| &t.status) {
+            None => (Status::NotSignedIn, None),
+            Some(TokenStatus::Active) => (Status::SignedIn, None),
+            Some(TokenStatus::SignInNeeded { reason }) => {
+                (Status::SignInNeeded, Some(reason.clone()))
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Report {
@@ -144,10 +158,7 @@ impl Report {
         let Some(tokens) = tokens else {
             return report;
         };
-        (report.status, report.status_detail) = match &tokens.status {
-            TokenStatus::Active => (Status::SignedIn, None),
-            TokenStatus::SignInNeeded { reason } => (Status::SignInNeeded, Some(reason.clone())),
-        };
+        (report.status, report.status_detail) = Status::of(Some(tokens));
         let decoded = jwt::decode(tokens.access_token.expose()).ok();
         let signature = decoded
             .as_ref()

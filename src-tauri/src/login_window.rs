@@ -6,6 +6,8 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use oauth_desk::explain::refuses_embedded_browser;
+use oauth_desk::flow::authorize::is_redirect_to;
 use tauri::{AppHandle, Manager, WebviewUrl, WebviewWindowBuilder, WindowEvent};
 use tokio::sync::mpsc;
 use url::Url;
@@ -31,20 +33,6 @@ pub struct LoginWindow<'a> {
     pub cancel: Arc<AtomicBool>,
     /// Called when the page tells us it refuses embedded browsers.
     pub on_refused: Box<dyn Fn() + Send + Sync>,
-}
-
-/// Same scheme, host, port and path: the authorization response to capture.
-pub fn is_redirect(url: &Url, redirect_uri: &Url) -> bool {
-    url.scheme() == redirect_uri.scheme()
-        && url.host_str() == redirect_uri.host_str()
-        && url.port_or_known_default() == redirect_uri.port_or_known_default()
-        && url.path() == redirect_uri.path()
-}
-
-/// Google and others show an error page instead of the login form in embedded browsers.
-pub fn refuses_embedded(url: &Url) -> bool {
-    let text = url.as_str();
-    text.contains("disallowed_useragent") || text.contains("embedded_browser")
 }
 
 /// "Sign in — accounts.example.com": the user sees whose page they type into.
@@ -80,11 +68,11 @@ pub fn open(app: &AppHandle, window: LoginWindow<'_>) -> tauri::Result<()> {
         .inner_size(520.0, 720.0)
         .focused(true)
         .on_navigation(move |url| {
-            if intercept && is_redirect(url, &redirect_uri) {
+            if intercept && is_redirect_to(url, &redirect_uri) {
                 let _ = nav_redirect.send(RedirectMsg::Url(url.to_string()));
                 return false;
             }
-            if refuses_embedded(url) {
+            if refuses_embedded_browser(url) {
                 on_refused();
             }
             if !matches!(url.scheme(), "http" | "https" | "about" | "data") {
@@ -124,31 +112,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_redirect_is_matched_on_origin_and_path_only() {
-        let r: Url = "https://shop.example/cb".parse().unwrap();
-        assert!(is_redirect(
-            &"https://shop.example/cb?code=1&state=2".parse().unwrap(),
-            &r
-        ));
-        assert!(is_redirect(
-            &"https://shop.example:443/cb#x".parse().unwrap(),
-            &r
-        ));
-        assert!(!is_redirect(
-            &"https://shop.example/cb2?code=1".parse().unwrap(),
-            &r
-        ));
-        assert!(!is_redirect(
-            &"http://shop.example/cb?code=1".parse().unwrap(),
-            &r
-        ));
-        assert!(!is_redirect(
-            &"https://evil.example/cb?code=1".parse().unwrap(),
-            &r
-        ));
-    }
-
-    #[test]
     fn the_title_names_the_origin() {
         assert_eq!(
             title_for(&"https://accounts.example.com/login?x=1".parse().unwrap()),
@@ -158,17 +121,5 @@ mod tests {
             title_for(&"http://127.0.0.1:3000/auth".parse().unwrap()),
             "Sign in — http://127.0.0.1:3000"
         );
-    }
-
-    #[test]
-    fn embedded_refusals_are_recognised() {
-        assert!(refuses_embedded(
-            &"https://accounts.google.com/signin/oauth/error?authError=disallowed_useragent"
-                .parse()
-                .unwrap()
-        ));
-        assert!(!refuses_embedded(
-            &"https://accounts.google.com/o/oauth2/auth".parse().unwrap()
-        ));
     }
 }

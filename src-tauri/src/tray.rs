@@ -1,7 +1,8 @@
 //! The tray icon: each provider's state and a "copy access token" per provider; "Show" and
 //! "Quit". Rebuilt whenever something changes (a flow, a keeper event).
 
-use oauth_desk::report::{Report, Status};
+use oauth_desk::report::Status;
+use oauth_desk::token::TokenSet;
 use tauri::menu::{Menu, MenuBuilder, MenuItem, PredefinedMenuItem};
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Manager, Wry};
@@ -12,13 +13,11 @@ use crate::views::{CopyFormat, TokenKind};
 const TRAY_ID: &str = "main";
 
 /// "● signed in · expires 14:32" — glyph and words, never colour alone.
-pub fn status_line(report: &Report) -> String {
-    match report.status {
+pub fn status_line(tokens: Option<&TokenSet>) -> String {
+    match Status::of(tokens).0 {
         Status::SignedIn => {
-            let expiry = report
-                .access_token
-                .as_ref()
-                .and_then(|a| a.expires_at)
+            let expiry = tokens
+                .and_then(|t| t.expires_at)
                 .and_then(|at| jiff::Timestamp::from_second(at).ok())
                 .map(|at| {
                     let local = at.to_zoned(jiff::tz::TimeZone::system());
@@ -48,8 +47,9 @@ async fn build_menu(app: &AppHandle) -> tauri::Result<Menu<Wry>> {
     }
     for provider in providers {
         let name = provider.name.to_string();
-        let line = match state.desk.report(&name).await {
-            Ok(report) => status_line(&report),
+        // The vault's token set only: the tray needs no decoding or signature checks.
+        let line = match state.desk.tokens(&name).await {
+            Ok(tokens) => status_line(tokens.as_ref()),
             Err(_) => "✕ error".into(),
         };
         let signed_in = line.starts_with('●');

@@ -52,6 +52,15 @@ pub enum AuthorizationError {
     NoEndpoint,
 }
 
+/// Whether `url` is a navigation to `redirect_uri`: same scheme, host, port and path (the
+/// query and fragment carry the response). How a login window spots the response to capture.
+pub fn is_redirect_to(url: &Url, redirect_uri: &Url) -> bool {
+    url.scheme() == redirect_uri.scheme()
+        && url.host_str() == redirect_uri.host_str()
+        && url.port_or_known_default() == redirect_uri.port_or_known_default()
+        && url.path() == redirect_uri.path()
+}
+
 /// One sign-in in progress.
 #[derive(Debug)]
 pub struct AuthorizationRequest {
@@ -165,11 +174,7 @@ impl AuthorizationRequest {
 
     /// Checks an authorization response that arrived at `url` and returns the code.
     pub fn accept(&self, url: &Url) -> Result<Secret, AuthorizationError> {
-        let same_endpoint = url.scheme() == self.redirect_uri.scheme()
-            && url.host_str() == self.redirect_uri.host_str()
-            && url.port_or_known_default() == self.redirect_uri.port_or_known_default()
-            && url.path() == self.redirect_uri.path();
-        if !same_endpoint {
+        if !is_redirect_to(url, &self.redirect_uri) {
             return Err(AuthorizationError::WrongRedirect {
                 expected: self.redirect_uri.to_string(),
                 got: crate::http::display_url(url),

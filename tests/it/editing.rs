@@ -27,6 +27,14 @@ fn spec(name: &str, server: &str) -> ProviderSpec {
     }
 }
 
+/// The client secret `token_server` expects.
+fn with_secret() -> ClientSecrets {
+    ClientSecrets {
+        client_secret: Some(Secret::new("s3cret")),
+        ..ClientSecrets::default()
+    }
+}
+
 /// A token endpoint that only answers the client `svc` with secret `s3cret` (Basic).
 async fn token_server() -> MockServer {
     let server = MockServer::start().await;
@@ -55,15 +63,9 @@ async fn a_rename_moves_the_secret_and_the_tokens_and_keeps_the_position() {
     let dir = tempfile::tempdir().unwrap();
     let desk = desk(dir.path());
     for name in ["a", "svc", "z"] {
-        desk.add_provider(
-            spec(name, &server.uri()),
-            ClientSecrets {
-                client_secret: Some(Secret::new("s3cret")),
-                ..ClientSecrets::default()
-            },
-        )
-        .await
-        .unwrap();
+        desk.add_provider(spec(name, &server.uri()), with_secret())
+            .await
+            .unwrap();
     }
     desk.client_credentials("svc", None).await.unwrap();
 
@@ -119,15 +121,9 @@ async fn saving_the_form_unchanged_changes_nothing() {
 async fn a_secret_can_be_cleared_when_the_client_becomes_public() {
     let dir = tempfile::tempdir().unwrap();
     let desk = desk(dir.path());
-    desk.add_provider(
-        spec("p", "https://as.example"),
-        ClientSecrets {
-            client_secret: Some(Secret::new("s3cret")),
-            ..ClientSecrets::default()
-        },
-    )
-    .await
-    .unwrap();
+    desk.add_provider(spec("p", "https://as.example"), with_secret())
+        .await
+        .unwrap();
     let mut edited = spec_of(&desk.provider("p").unwrap());
     // Keeping the secret with auth "none" is refused, as `add` refuses it.
     edited.auth_method = Some("none".into());
@@ -212,15 +208,9 @@ async fn duplicate_copies_settings_and_secret_but_not_tokens() {
     let dir = tempfile::tempdir().unwrap();
     let desk = desk(dir.path());
     for name in ["svc", "z"] {
-        desk.add_provider(
-            spec(name, &server.uri()),
-            ClientSecrets {
-                client_secret: Some(Secret::new("s3cret")),
-                ..ClientSecrets::default()
-            },
-        )
-        .await
-        .unwrap();
+        desk.add_provider(spec(name, &server.uri()), with_secret())
+            .await
+            .unwrap();
     }
     desk.client_credentials("svc", None).await.unwrap();
     let copy = desk.duplicate_provider("svc", "svc-2").await.unwrap();

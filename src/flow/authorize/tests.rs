@@ -223,3 +223,14 @@ proptest::proptest! {
         let _ = parse_pasted_url(&query);
     }
 }
+
+#[test]
+fn a_redirect_is_matched_on_origin_and_path_only() {
+    let r: Url = "https://shop.example/cb".parse().unwrap();
+    let is = |u: &str| is_redirect_to(&u.parse().unwrap(), &r);
+    assert!(is("https://shop.example/cb?code=1&state=2"));
+    assert!(is("https://shop.example:443/cb#x"));
+    assert!(!is("https://shop.example/cb2?code=1"));
+    assert!(!is("http://shop.example/cb?code=1"));
+    assert!(!is("https://evil.example/cb?code=1"));
+}

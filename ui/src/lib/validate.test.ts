@@ -1,31 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ProviderSpec } from './bindings';
 import { hasErrors, urlError, validateSpec } from './validate';
+import { emptySpec } from './spec';
 
-const base: ProviderSpec = {
-  name: 'op',
-  template: null,
-  issuer: 'https://op.example',
-  authorization_url: null,
-  token_url: null,
-  device_url: null,
-  revocation_url: null,
-  introspection_url: null,
-  userinfo_url: null,
-  jwks_url: null,
-  client_id: 'app',
-  auth_method: null,
-  scope: null,
-  redirect_uri: null,
-  pkce: null,
-  authorize_method: null,
-  params: [],
-  token_params: [],
-  callback_timeout_secs: null,
-  no_auto_refresh: false,
-  refresh_margin_secs: null,
-  system_browser: false,
-};
+const base: ProviderSpec = { ...emptySpec(), name: 'op', issuer: 'https://op.example', client_id: 'app' };
 
 describe('validateSpec', () => {
   it('accepts a minimal discovery provider', () => {
