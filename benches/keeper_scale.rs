@@ -57,7 +57,7 @@ impl Renewer for Bench {
     }
 
     async fn renew(&self, name: &str) -> Result<Option<Plan>, RenewError> {
-        let now = oauth_desk::desk::now();
+        let now = oauth_desk::now();
         let refresh_token = {
             let sets = self.sets.lock().unwrap();
             let set = &sets[name];
@@ -85,7 +85,7 @@ impl Renewer for Bench {
         };
         let mut sets = self.sets.lock().unwrap();
         let set = sets.get_mut(name).unwrap();
-        set.apply_refresh(response, oauth_desk::desk::now());
+        set.apply_refresh(response, oauth_desk::now());
         Ok(Some(Plan {
             provider: name.to_owned(),
             due_at: set.expires_at.unwrap() - set.refresh_margin().unwrap(),
@@ -144,7 +144,7 @@ async fn main() {
         token_endpoint,
         token_params: vec![],
     };
-    let now = oauth_desk::desk::now();
+    let now = oauth_desk::now();
     let mut sets = HashMap::new();
     for p in 0..PROVIDERS {
         for s in 0..SETS_PER_PROVIDER {

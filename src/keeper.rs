@@ -54,7 +54,7 @@ pub trait Renewer: Send + Sync + 'static {
     ) -> impl Future<Output = Result<Option<Plan>, RenewError>> + Send;
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum KeeperEvent {
@@ -84,6 +84,20 @@ pub enum KeeperEvent {
         provider: String,
         reason: String,
     },
+}
+
+impl KeeperEvent {
+    /// The provider the event is about.
+    pub fn provider(&self) -> &str {
+        match self {
+            KeeperEvent::Refreshed { provider, .. }
+            | KeeperEvent::RefreshFailed { provider, .. }
+            | KeeperEvent::ExpiringSoon { provider, .. }
+            | KeeperEvent::Expired { provider }
+            | KeeperEvent::SignInNeeded { provider, .. }
+            | KeeperEvent::Stopped { provider, .. } => provider,
+        }
+    }
 }
 
 /// Backoff: 5 s, doubling, capped at 5 minutes, ±20 % jitter so many clients don't retry in step.
@@ -148,7 +162,7 @@ pub struct KeeperClock {
 impl Default for KeeperClock {
     fn default() -> Self {
         KeeperClock {
-            now: Arc::new(crate::desk::now),
+            now: Arc::new(crate::clock::now),
             max_sleep: Some(Duration::from_secs(600)),
         }
     }
@@ -204,7 +218,7 @@ async fn run<R: Renewer>(
         });
         tokio::select! {
             command = commands.recv() => match command {
-                Some(Command::Rearm) => entries = load(&*renewer).await,
+                Some(Command::Rearm) => entries = reload(entries, load(&*renewer).await),
                 Some(Command::Stop) | None => return stats,
             },
             () = sleep_for(sleep) => {
@@ -256,6 +270,21 @@ async fn load<R: Renewer>(renewer: &R) -> HashMap<String, Entry> {
             )
         })
         .collect()
+}
+
+/// The new plans, except that a provider in backoff whose tokens did not change (same expiry)
+/// keeps its retry schedule: a re-arm for some other reason must not turn a backoff into an
+/// immediate retry.
+fn reload(old: HashMap<String, Entry>, mut new: HashMap<String, Entry>) -> HashMap<String, Entry> {
+    for (name, entry) in old {
+        if entry.attempts > 0
+            && let Some(fresh) = new.get(&name)
+            && fresh.plan.expires_at == entry.plan.expires_at
+        {
+            new.insert(name, entry);
+        }
+    }
+    new
 }
 
 /// For a token that can't be renewed: announces "expiring soon", then "expired". Returns

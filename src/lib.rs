@@ -1,30 +1,51 @@
-//! OAuth Desk's engine: providers, flows, token parsing, validation, storage. GUI-free: the
-//! CLI (`src/bin/oauth-desk.rs`) and the desktop shell (`src-tauri/`) are thin layers over
-//! [`desk::Desk`].
+//! OAuth Desk's engine: providers, flows, token parsing, validation, storage, the keeper.
+//! GUI-free. The front ends — the CLI (`src/bin/oauth-desk/`) and the desktop shell
+//! (`src-tauri/`) — go through one door, [`Desk`], and the view types it returns; the
+//! mechanics (flows, the loopback listener, HTTP, storage, verification) stay private.
+//! `docs/architecture.md` draws the door.
 
-pub mod agent;
-pub mod browser;
-pub mod callback;
+// The door and what it shows.
 pub mod desk;
-pub mod explain;
-pub mod flow;
-pub mod http;
-pub mod jwks;
 pub mod jwt;
 pub mod keeper;
-pub mod login;
 pub mod provider;
-pub mod redact;
 pub mod report;
 pub mod secret;
-pub mod store;
 pub mod token;
 pub mod trace;
-pub mod verify;
 
-pub use desk::{ClientSecrets, Desk, DeskError, ProviderSpec};
-pub use login::{Capture, LoginOptions, PendingLogin};
+// Mechanics, private to the engine (benchmarks reach some with the `internals` feature).
+mod browser;
+mod callback;
+mod clock;
+#[cfg(feature = "internals")]
+pub mod flow;
+#[cfg(not(feature = "internals"))]
+mod flow;
+#[cfg(feature = "internals")]
+pub mod http;
+#[cfg(not(feature = "internals"))]
+mod http;
+mod jwks;
+mod login;
+mod redact;
+mod store;
+mod verify;
+
+pub use clock::now;
+pub use desk::{
+    Advice, Capture, Change, ClientSecrets, DeskError, DeviceCode, DeviceHost, ErrorKind,
+    Explained, FreshToken, Grants, KeeperService, Navigation, ProviderView, SecretsEdit, SessionId,
+    SignInHost, SignInPage, SignInRequest, SignInState, TemplateView, TokenFormat, format_token,
+    open_in_browser,
+};
+pub use desk::{Desk, quick_token};
+pub use flow::device::PollEvent;
+pub use flow::endpoints::UserInfo;
+pub use provider::{AuthMethod, AuthorizeMethod, Endpoint, PkceMode, ProviderSpec};
 pub use secret::Secret;
+pub use token::{TokenKind, TokenSet};
+pub use verify::{Check, CheckResult};
 
 /// How many cases each property test runs: its CI default, or `OAUTH_DESK_FUZZ_CASES` for the
 /// long runs of `benches/fuzz.sh` (a million per property).

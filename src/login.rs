@@ -134,7 +134,7 @@ impl PendingLogin {
         if let Some(pkce) = &request.pkce {
             recorder.secret(&pkce.verifier);
         }
-        let method = match provider.authorize_method {
+        let method = match request.method {
             AuthorizeMethod::Get => "GET",
             AuthorizeMethod::Post => "POST",
         };

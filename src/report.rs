@@ -60,6 +60,13 @@ pub struct Report {
     /// Server clock versus this machine's, when the server sent a `Date`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub clock: Option<ClockReport>,
+    /// The last background renewal failed while the tokens stayed usable: why, and when the
+    /// next attempt is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_refresh_error: Option<crate::token::RefreshFailure>,
+    /// Endpoints that travel in plain http off loopback (the provider allowed them): a warning.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub insecure_transport: Vec<String>,
     /// When the report was made (Unix seconds), for `expires_in`.
     pub now: i64,
     #[serde(skip)]
@@ -152,6 +159,8 @@ impl Report {
             scopes: None,
             extra: Map::new(),
             clock: None,
+            last_refresh_error: None,
+            insecure_transport: provider.insecure_endpoints(),
             now,
             secrets: Secrets::default(),
         };
@@ -159,6 +168,7 @@ impl Report {
             return report;
         };
         (report.status, report.status_detail) = Status::of(Some(tokens));
+        report.last_refresh_error = tokens.last_refresh_error.clone();
         let decoded = jwt::decode(tokens.access_token.expose()).ok();
         let signature = decoded
             .as_ref()
@@ -235,7 +245,7 @@ impl Report {
             .or(iat_offset)
             .map(|offset| ClockReport {
                 server_offset_secs: offset,
-                warning: crate::explain::clock_skew(offset),
+                warning: crate::desk::advice::clock_skew(offset),
             });
         report.extra = tokens.extra.clone();
         report.secrets = Secrets {

@@ -258,6 +258,51 @@ pub struct TokenSet {
     /// The last refreshes, oldest first (at most [`HISTORY_LEN`]).
     #[serde(default)]
     pub history: Vec<RefreshRecord>,
+    /// The last renewal failed (and the access token may still work): why, and when the keeper
+    /// tries again. Cleared by the next successful renewal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_refresh_error: Option<RefreshFailure>,
+}
+
+/// A renewal that failed while the tokens stayed usable.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct RefreshFailure {
+    pub message: String,
+    /// Unix seconds.
+    pub failed_at: i64,
+    /// Unix seconds of the keeper's next attempt, when one is scheduled.
+    pub next_attempt_at: Option<i64>,
+}
+
+/// Which of a provider's tokens an action is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum TokenKind {
+    Access,
+    Refresh,
+    Id,
+}
+
+impl TokenKind {
+    /// The `token_type_hint` of revocation and introspection (RFC 7009 §2.1, RFC 7662 §2.1);
+    /// none for ID tokens, which those endpoints are not for.
+    pub fn hint(self) -> Option<&'static str> {
+        match self {
+            TokenKind::Access => Some("access_token"),
+            TokenKind::Refresh => Some("refresh_token"),
+            TokenKind::Id => None,
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            TokenKind::Access => "access token",
+            TokenKind::Refresh => "refresh token",
+            TokenKind::Id => "ID token",
+        }
+    }
 }
 
 /// How many refreshes a token set remembers.
@@ -301,6 +346,7 @@ impl TokenSet {
             rotations: 0,
             status: TokenStatus::Active,
             history: Vec::new(),
+            last_refresh_error: None,
         }
     }
 
@@ -311,6 +357,7 @@ impl TokenSet {
         self.token_type = response.token_type;
         self.expires_at = response.expires_in.map(|s| now + s);
         self.obtained_at = now;
+        self.last_refresh_error = None;
         let mut record = RefreshRecord {
             at: now,
             expires_in: response.expires_in,

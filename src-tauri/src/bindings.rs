@@ -4,21 +4,21 @@
 
 #[cfg(test)]
 mod tests {
-    use oauth_desk::desk::ProviderSpec;
     use oauth_desk::keeper::KeeperEvent;
     use oauth_desk::report::{
         AccessTokenReport, ClockReport, IdTokenReport, RefreshTokenReport, Report, Status,
     };
-    use oauth_desk::token::{RefreshRecord, ScopeDiff};
+    use oauth_desk::token::{RefreshFailure, RefreshRecord, ScopeDiff};
     use oauth_desk::trace::{Exchange, Message, Trace};
-    use oauth_desk::verify::{Check, CheckResult};
+    use oauth_desk::{
+        Advice, AuthMethod, AuthorizeMethod, Change, Check, CheckResult, DeviceCode, Endpoint,
+        ErrorKind, Grants, PkceMode, ProviderSpec, ProviderView, SignInState, TemplateView,
+        TokenFormat, TokenKind,
+    };
     use ts_rs::{Config, TS};
 
     use crate::error::CommandError;
-    use crate::views::{
-        CopyFormat, DeviceStart, Grants, ProviderView, Settings, ShellEvent, SignInState,
-        TemplateView, TokenKind,
-    };
+    use crate::views::{DeviceStart, Settings, ShellEvent};
 
     const PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../ui/src/lib/bindings.ts");
 
@@ -27,6 +27,9 @@ mod tests {
         let cfg = Config::new().with_large_int("number");
         let decls = [
             ProviderSpec::decl(&cfg),
+            AuthMethod::decl(&cfg),
+            PkceMode::decl(&cfg),
+            AuthorizeMethod::decl(&cfg),
             ProviderView::decl(&cfg),
             Grants::decl(&cfg),
             TemplateView::decl(&cfg),
@@ -36,6 +39,7 @@ mod tests {
             AccessTokenReport::decl(&cfg),
             RefreshTokenReport::decl(&cfg),
             RefreshRecord::decl(&cfg),
+            RefreshFailure::decl(&cfg),
             IdTokenReport::decl(&cfg),
             Check::decl(&cfg),
             CheckResult::decl(&cfg),
@@ -43,14 +47,19 @@ mod tests {
             Trace::decl(&cfg),
             Exchange::decl(&cfg),
             Message::decl(&cfg),
+            Change::decl(&cfg),
             KeeperEvent::decl(&cfg),
-            ShellEvent::decl(&cfg),
             SignInState::decl(&cfg),
+            DeviceCode::decl(&cfg),
             DeviceStart::decl(&cfg),
+            ShellEvent::decl(&cfg),
             TokenKind::decl(&cfg),
-            CopyFormat::decl(&cfg),
+            TokenFormat::decl(&cfg),
             Settings::decl(&cfg),
             CommandError::decl(&cfg),
+            ErrorKind::decl(&cfg),
+            Advice::decl(&cfg),
+            Endpoint::decl(&cfg),
         ];
         let mut out = String::from(
             "// Generated from the Rust types by src-tauri/src/bindings.rs: do not edit.\n\

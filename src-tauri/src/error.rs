@@ -1,73 +1,130 @@
-//! The one error type the UI sees: `{kind, message}` plus the server's own words when there
-//! are some. Every engine error becomes one clear sentence here, at the edge, with the same
-//! explanations the CLI prints.
+//! The one error type the UI sees: the engine's explanation — a stable `kind`, one sentence,
+//! the typed advice, the server's own words — with the advice worded for the app: settings and
+//! buttons, never a CLI flag.
 
-use oauth_desk::desk::DeskError;
-use oauth_desk::explain;
+use oauth_desk::{Advice, DeskError, Endpoint, ErrorKind, Explained};
 use serde::Serialize;
 use ts_rs::TS;
 
 #[derive(Debug, Clone, Serialize, TS, thiserror::Error)]
 #[error("{message}")]
 pub struct CommandError {
-    /// A stable tag the UI can branch on: `config`, `vault`, `provider`, `network`, `oauth`,
-    /// `sign_in_needed`, `not_signed_in`, `cancelled`, `timeout`, `invalid`, `internal`.
-    pub kind: String,
-    /// One sentence, with what to try next when there is something to try.
+    /// A stable tag the UI can branch on.
+    pub kind: ErrorKind,
+    /// One sentence, with what to do next in the app's words when something would help.
     pub message: String,
+    /// What would fix it, as data: the UI offers a button for some (sign in again).
+    pub advice: Option<Advice>,
     /// The server's `error` code, when the server answered with one.
     pub server_error: Option<String>,
     pub server_description: Option<String>,
 }
 
 impl CommandError {
-    pub fn new(kind: &str, message: impl Into<String>) -> CommandError {
-        CommandError {
-            kind: kind.to_owned(),
-            message: message.into(),
-            server_error: None,
-            server_description: None,
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> CommandError {
+        Explained::new(kind, message).into()
+    }
+}
+
+/// What to do, for a desktop user.
+pub fn advice_words(advice: &Advice) -> String {
+    match advice {
+        Advice::SignIn => "Sign in again.".into(),
+        Advice::SignInInteractively => {
+            "Sign in again without prompt=none in the extra parameters.".into()
+        }
+        Advice::AddEndpoint { endpoint } => {
+            let field = match endpoint {
+                Endpoint::Authorization => "Authorization URL",
+                Endpoint::Token => "Token URL",
+                Endpoint::DeviceAuthorization => "Device authorization URL",
+                Endpoint::Revocation => "Revocation URL",
+                Endpoint::Introspection => "Introspection URL",
+                Endpoint::Userinfo => "Userinfo URL",
+            };
+            format!("Fill in the {field} in the provider's settings (Edit), or use an issuer whose discovery lists it.")
+        }
+        Advice::GiveIssuerOrTokenUrl => "Fill in the Issuer, or the Token URL.".into(),
+        Advice::GiveIssuer => "Fill in the Issuer.".into(),
+        Advice::SetClientSecret => {
+            "Enter the client secret in the provider's settings (Edit).".into()
+        }
+        Advice::SetPrivateKey => {
+            "Paste the client's private key (PEM) in the provider's settings (Edit).".into()
+        }
+        Advice::ChooseSecretAuthMethod => {
+            "Choose client authentication Basic or Post, or leave the secret empty.".into()
+        }
+        Advice::ListTemplates => "Pick one of the templates in the list.".into(),
+        Advice::AddProvider => "Add a provider first.".into(),
+        Advice::RemoveReservedParam { param } => {
+            format!("Remove {param} from the extra parameters: OAuth Desk sets it itself.")
+        }
+        Advice::ChangePkce => "Change PKCE in the provider's settings (Edit).".into(),
+        Advice::CheckClientCredentials => {
+            "Check the client ID, the client secret and the client authentication method in the provider's settings (Edit).".into()
+        }
+        Advice::RegisterRedirectUri { .. } => {
+            "Register it at the server, or set a registered Redirect URI with a fixed port in the provider's settings (Edit).".into()
+        }
+        Advice::FewerScopes => "Ask for fewer scopes.".into(),
+        Advice::UseSystemBrowser => {
+            "Sign in with the system browser (it can be made the default in the provider's settings).".into()
+        }
+        Advice::WaitLonger => {
+            "Try again; to wait longer, start the app with OAUTH_DESK_HTTP_TIMEOUT set (seconds).".into()
+        }
+        Advice::UseHttps => {
+            "Use https, or tick \"Allow insecure http\" in the provider's settings.".into()
         }
     }
 }
 
-fn kind_of(error: &DeskError) -> &'static str {
-    use oauth_desk::callback::CallbackError;
-    use oauth_desk::login::LoginError;
-    match error {
-        DeskError::Config(_) => "config",
-        DeskError::Vault(_) | DeskError::Lock(_) | DeskError::Paths(_) => "vault",
-        DeskError::Provider(_)
-        | DeskError::NoEndpoint { .. }
-        | DeskError::PrivateKeyFile { .. } => "provider",
-        DeskError::NotSignedIn { .. } => "not_signed_in",
-        DeskError::SignInNeeded { .. } => "sign_in_needed",
-        DeskError::Login(LoginError::Callback(CallbackError::Timeout(_))) => "timeout",
-        DeskError::Login(LoginError::Callback(CallbackError::Cancelled)) => "cancelled",
-        _ if error.oauth_error().is_some() => "oauth",
-        _ if error.is_transient() => "network",
-        DeskError::Discovery(_) | DeskError::Http(_) => "network",
-        DeskError::Internal(_) => "internal",
-        _ => "invalid",
+impl From<Explained> for CommandError {
+    fn from(e: Explained) -> CommandError {
+        let message = match &e.advice {
+            Some(advice) => format!("{}. {}", e.message, advice_words(advice)),
+            None => e.message.clone(),
+        };
+        CommandError {
+            kind: e.kind,
+            message,
+            advice: e.advice,
+            server_error: e.server_error,
+            server_description: e.server_description,
+        }
     }
 }
 
 impl From<DeskError> for CommandError {
     fn from(error: DeskError) -> CommandError {
-        let oauth = error.oauth_error().cloned();
-        CommandError {
-            kind: kind_of(&error).to_owned(),
-            message: explain::sentence(&error),
-            server_error: oauth.as_ref().map(|e| e.error.clone()),
-            server_description: oauth.and_then(|e| e.error_description),
-        }
-    }
-}
-
-impl From<oauth_desk::login::LoginError> for CommandError {
-    fn from(error: oauth_desk::login::LoginError) -> CommandError {
-        DeskError::from(error).into()
+        Explained::from(&error).into()
     }
 }
 
 pub type CommandResult<T> = Result<T, CommandError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_app_words_every_advice_without_cli_words() {
+        for advice in oauth_desk::desk::advice::every_advice() {
+            let text = advice_words(&advice);
+            assert!(
+                !text.contains("--") && !text.contains("oauth-desk"),
+                "a desktop user must not be told a CLI flag or command: {text}"
+            );
+            assert!(text.ends_with('.'), "one sentence: {text}");
+        }
+    }
+
+    #[test]
+    fn an_engine_error_reaches_the_ui_typed_and_worded_for_it() {
+        let e: CommandError = DeskError::NotSignedIn { name: "op".into() }.into();
+        assert_eq!(e.kind, ErrorKind::NotSignedIn);
+        assert_eq!(e.advice, Some(Advice::SignIn));
+        assert_eq!(e.message, "op is not signed in. Sign in again.");
+    }
+}

@@ -6,7 +6,7 @@
 mod bindings;
 mod commands;
 mod error;
-mod keeper;
+mod events;
 mod login_window;
 mod state;
 mod tray;
@@ -14,7 +14,7 @@ mod views;
 
 use std::sync::Arc;
 
-use oauth_desk::desk::Desk;
+use oauth_desk::Desk;
 use tauri::{Manager, WindowEvent};
 
 use crate::state::AppState;
@@ -41,7 +41,7 @@ fn main() {
     let desk = match Desk::from_env() {
         Ok(desk) => Arc::new(desk),
         Err(e) => {
-            eprintln!("oauth-desk-app: {}", oauth_desk::explain::sentence(&e));
+            eprintln!("oauth-desk-app: {}", error::CommandError::from(e));
             std::process::exit(1);
         }
     };
@@ -82,7 +82,7 @@ fn main() {
             if let Err(e) = tray::create(&handle) {
                 tracing::warn!("no tray icon: {e}");
             }
-            keeper::start(&handle, desk.clone());
+            events::start(&handle, desk.clone());
             Ok(())
         })
         .build(tauri::generate_context!());

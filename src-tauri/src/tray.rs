@@ -2,13 +2,12 @@
 //! "Quit". Rebuilt whenever something changes (a flow, a keeper event).
 
 use oauth_desk::report::Status;
-use oauth_desk::token::TokenSet;
+use oauth_desk::{TokenFormat, TokenKind, TokenSet};
 use tauri::menu::{Menu, MenuBuilder, MenuItem, PredefinedMenuItem};
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Manager, Wry};
 
 use crate::state::AppState;
-use crate::views::{CopyFormat, TokenKind};
 
 const TRAY_ID: &str = "main";
 
@@ -107,7 +106,7 @@ pub fn create(app: &AppHandle) -> tauri::Result<()> {
                                 state,
                                 name.clone(),
                                 TokenKind::Access,
-                                CopyFormat::Raw,
+                                TokenFormat::Raw,
                             )
                             .await
                             {

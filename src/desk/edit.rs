@@ -2,9 +2,10 @@
 //! rules as `add` apply ([`crate::provider::build::build`]): a provider that could not be
 //! added can't be edited into existence either.
 
-use super::{Desk, DeskError, ProviderSpec};
+use super::{Desk, DeskError};
 use crate::provider::discovery::discover;
-use crate::provider::{Provider, ProviderName};
+use crate::provider::{Provider, ProviderName, ProviderSpec};
+
 use crate::secret::Secret;
 use crate::store::config::ConfigError;
 use crate::trace::Recorder;
@@ -16,58 +17,6 @@ pub struct SecretsEdit {
     /// Forget the stored client secret (e.g. the client became public).
     pub clear_client_secret: bool,
     pub private_key: Option<Secret>,
-}
-
-/// What the provider form shows for an existing provider: every setting, spelled as `add`
-/// takes it, so saving it unchanged changes nothing.
-pub fn spec_of(provider: &Provider) -> ProviderSpec {
-    let url = |u: &Option<url::Url>| u.as_ref().map(|u| u.to_string());
-    let e = &provider.endpoints;
-    ProviderSpec {
-        name: provider.name.to_string(),
-        template: provider.template.clone(),
-        issuer: provider.issuer.clone(),
-        authorization_url: url(&e.authorization),
-        token_url: url(&e.token),
-        device_url: url(&e.device_authorization),
-        revocation_url: url(&e.revocation),
-        introspection_url: url(&e.introspection),
-        userinfo_url: url(&e.userinfo),
-        jwks_url: url(&e.jwks),
-        client_id: provider.client_id.clone(),
-        auth_method: Some(provider.auth_method.to_string()),
-        scope: Some(provider.scope.clone()),
-        redirect_uri: Some(provider.redirect_uri.to_string()),
-        pkce: Some(
-            match provider.pkce {
-                crate::provider::PkceMode::S256 => "s256",
-                crate::provider::PkceMode::Plain => "plain",
-                crate::provider::PkceMode::Off => "off",
-            }
-            .to_owned(),
-        ),
-        authorize_method: Some(
-            match provider.authorize_method {
-                crate::provider::AuthorizeMethod::Get => "get",
-                crate::provider::AuthorizeMethod::Post => "post",
-            }
-            .to_owned(),
-        ),
-        params: provider
-            .authorize_params
-            .iter()
-            .map(|p| format!("{}={}", p.0, p.1))
-            .collect(),
-        token_params: provider
-            .token_params
-            .iter()
-            .map(|p| format!("{}={}", p.0, p.1))
-            .collect(),
-        callback_timeout_secs: Some(provider.callback_timeout_secs),
-        no_auto_refresh: !provider.auto_refresh,
-        refresh_margin_secs: provider.refresh_margin_secs,
-        system_browser: provider.system_browser,
-    }
 }
 
 fn blank_to_none(value: &mut Option<String>) {
@@ -88,10 +37,7 @@ pub(super) fn normalise(spec: &mut ProviderSpec) {
         &mut spec.introspection_url,
         &mut spec.userinfo_url,
         &mut spec.jwks_url,
-        &mut spec.auth_method,
         &mut spec.redirect_uri,
-        &mut spec.pkce,
-        &mut spec.authorize_method,
     ] {
         blank_to_none(field);
     }
@@ -124,7 +70,7 @@ impl Desk {
         let discovered = if issuer_changed {
             let recorder = Recorder::new();
             let issuer = spec.issuer.clone().unwrap_or_default();
-            let result = discover(&self.http.recording(&recorder), &issuer).await;
+            let result = discover(&self.http.recording(&recorder), &issuer, spec.allow_http).await;
             self.save_trace(name, "discovery", &recorder);
             Some(result?)
         } else {
@@ -179,8 +125,13 @@ impl Desk {
         })?;
         if renamed {
             let _ = std::fs::rename(self.trace_path(name), self.trace_path(new_name.as_str()));
+            let _ = std::fs::rename(
+                self.browser_profile_dir(name),
+                self.browser_profile_dir(new_name.as_str()),
+            );
             self.jwks.forget(name);
         }
+        self.providers_changed(Some(&provider)).await;
         Ok(provider)
     }
 
@@ -220,12 +171,13 @@ impl Desk {
             config.providers.insert(at, saved);
             Ok(())
         })?;
+        self.providers_changed(Some(&copy)).await;
         Ok(copy)
     }
 
     /// Puts the providers in the given order; names not listed keep their relative order
     /// after the listed ones. Unknown names are an error (nothing is changed).
-    pub fn reorder_providers(&self, order: &[String]) -> Result<(), DeskError> {
+    pub async fn reorder_providers(&self, order: &[String]) -> Result<(), DeskError> {
         self.config.update(|config| {
             for name in order {
                 config.get(name)?;
@@ -239,6 +191,7 @@ impl Desk {
             config.providers.sort_by_key(rank);
             Ok::<_, ConfigError>(())
         })?;
+        self.providers_changed(None).await;
         Ok(())
     }
 }

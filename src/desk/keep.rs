@@ -1,14 +1,24 @@
-//! The `Desk` as the keeper's [`Renewer`]: plans come from the vault's token sets, renewals are
-//! [`Desk::refresh`] (single-flight across processes, rotated token persisted first).
+//! The keeper at work: the `Desk` as its [`Renewer`] (plans come from the vault's token sets,
+//! renewals are [`Desk::refresh`], single-flight across processes, rotated token persisted
+//! first), and [`Desk::start_keeper`], which wires it to the change stream and the agent.
 
+use std::sync::Arc;
+
+use tokio::sync::broadcast;
+
+use super::agent::{self, AgentError};
+use super::changes::Change;
 use super::{Desk, DeskError};
-use crate::keeper::{Plan, RenewError, Renewer};
+use crate::clock::now;
+use crate::keeper::{
+    KeeperClock, KeeperEvent, KeeperHandle, KeeperStats, Plan, RenewError, Renewer,
+};
 use crate::provider::Provider;
 use crate::token::{Grant, TokenSet, TokenStatus};
 
 /// The keeper's plan for a token set: at the margin before expiry, renew it — or, when it
 /// can't be renewed, announce that it is about to expire.
-pub fn plan_for(provider: &Provider, tokens: &TokenSet) -> Option<Plan> {
+pub(crate) fn plan_for(provider: &Provider, tokens: &TokenSet) -> Option<Plan> {
     if tokens.status != TokenStatus::Active {
         return None;
     }
@@ -70,5 +80,93 @@ impl Renewer for Desk {
                 })
             }
         }
+    }
+}
+
+/// The keeper at work in this process: renewing tokens, re-arming from the change stream,
+/// publishing its events there, and serving the agent socket.
+pub struct KeeperService {
+    handle: KeeperHandle,
+    keeper: tokio::task::JoinHandle<KeeperStats>,
+    listeners: Vec<tokio::task::JoinHandle<()>>,
+    agent: tokio::task::JoinHandle<Result<(), AgentError>>,
+    socket: std::path::PathBuf,
+}
+
+impl Desk {
+    /// Starts the background keeper on the current runtime: it renews every provider's tokens
+    /// before they expire, re-plans whenever the change stream says tokens or providers changed
+    /// (here or, through the agent socket, in another process), and publishes what it does as
+    /// [`Change::Keeper`]. It also serves the agent socket, so other processes' `token` asks it.
+    pub fn start_keeper(self: &Arc<Self>) -> KeeperService {
+        let (handle, keeper) = crate::keeper::spawn(self.clone(), KeeperClock::default());
+        let mut changes = self.subscribe();
+        let rearm = handle.clone();
+        let replan = tokio::spawn(async move {
+            loop {
+                match changes.recv().await {
+                    Ok(change) if change.moves_schedule() => rearm.rearm(),
+                    Ok(_) => {}
+                    Err(broadcast::error::RecvError::Lagged(_)) => rearm.rearm(),
+                    Err(broadcast::error::RecvError::Closed) => break,
+                }
+            }
+        });
+        let mut events = handle.subscribe();
+        let desk = self.clone();
+        let forward = tokio::spawn(async move {
+            loop {
+                let event = match events.recv().await {
+                    Ok(event) => event,
+                    Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                    Err(broadcast::error::RecvError::Closed) => break,
+                };
+                if let KeeperEvent::RefreshFailed {
+                    provider,
+                    retry_in_secs,
+                    ..
+                } = &event
+                {
+                    // Noted before it is announced, so readers of the event see the schedule.
+                    let at = now() + i64::try_from(*retry_in_secs).unwrap_or(i64::MAX / 2);
+                    desk.note_next_attempt(provider, at).await;
+                }
+                desk.publish_local(Change::Keeper { event });
+            }
+        });
+        let agent = tokio::spawn(agent::serve(self.clone()));
+        KeeperService {
+            handle,
+            keeper,
+            listeners: vec![replan, forward],
+            agent,
+            socket: self.paths.agent_socket.clone(),
+        }
+    }
+}
+
+impl KeeperService {
+    /// Waits until the agent socket stops serving (another keeper holds it, or it failed) and
+    /// says why. The keeper itself goes on.
+    pub async fn agent_stopped(&mut self) -> DeskError {
+        match (&mut self.agent).await {
+            Ok(Err(e)) => DeskError::Agent(e),
+            Ok(Ok(())) => DeskError::Internal("the agent socket stopped".into()),
+            Err(e) => DeskError::Internal(format!("the agent socket stopped: {e}")),
+        }
+    }
+
+    /// Stops the keeper and the agent socket (removing it).
+    pub async fn stop(self) -> KeeperStats {
+        self.handle.stop();
+        let serving = !self.agent.is_finished();
+        self.agent.abort();
+        if serving {
+            let _ = std::fs::remove_file(&self.socket);
+        }
+        for listener in &self.listeners {
+            listener.abort();
+        }
+        self.keeper.await.unwrap_or_default()
     }
 }

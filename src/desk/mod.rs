@@ -1,30 +1,46 @@
 //! `Desk`: the engine's front door. One value per process that owns the paths, the config
-//! store, the vault, the JWKS cache and the HTTP client, and offers what a user does: add a
-//! provider, sign in, get a fresh token, refresh, revoke, inspect. The CLI and the desktop
-//! shell call only this.
+//! store, the vault, the JWKS cache, the HTTP client and the sign-ins in progress, and offers
+//! what a person does — add a provider, sign in, get a fresh token, refresh, revoke, inspect —
+//! each as one call. The CLI and the desktop shell call only this; what differs between them
+//! comes in as a small host trait ([`SignInHost`], [`DeviceHost`]), and what changed goes out on
+//! the change stream ([`Desk::subscribe`]).
 //!
 //! Blocking work (keyring over D-Bus, file locks, Argon2id) runs on `spawn_blocking`, so the
 //! async runtime never stalls. Each user-level operation records its HTTP exchanges into a
 //! trace (redacted as recorded), saved as the provider's last trace.
 
+pub mod advice;
+mod agent;
+mod changes;
+mod copy;
 mod edit;
 mod keep;
+mod session;
 mod signin;
 mod tokens;
+mod view;
 
-pub use edit::{SecretsEdit, spec_of};
+pub use advice::{Advice, ErrorKind, Explained};
+pub use agent::{AgentError, FreshToken};
+pub use changes::{Change, SignInState};
+pub use copy::{TokenFormat, format_token};
+pub use edit::SecretsEdit;
+pub use keep::KeeperService;
+pub use session::{Capture, DeviceCode, DeviceHost, Navigation, SessionId, SignInHost, SignInPage};
+pub use signin::SignInRequest;
+pub use view::{Grants, ProviderView, TemplateView};
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{SystemTime, UNIX_EPOCH};
 
-pub use signin::DeviceLogin;
+use tokio::sync::broadcast;
 
 use crate::flow::{Client, FlowError};
 use crate::http::{Http, HttpError};
 use crate::jwks::JwksCache;
 use crate::login::LoginError;
 use crate::provider::discovery::{DiscoveryError, discover};
-use crate::provider::{Provider, ProviderError, templates};
+use crate::provider::{Endpoint, Provider, ProviderError, ProviderSpec, templates};
 use crate::secret::Secret;
 use crate::store::atomic::write_atomic;
 use crate::store::config::{ConfigError, ConfigStore, export_provider, import_provider};
@@ -67,18 +83,25 @@ pub enum DeskError {
     Lock(#[from] LockError),
     #[error(transparent)]
     Paths(#[from] PathsError),
-    #[error("{name} is not signed in: run `oauth-desk login {name}`")]
+    #[error("{name} is not signed in")]
     NotSignedIn { name: String },
-    #[error("{name} needs a new sign-in ({reason}): run `oauth-desk login {name}`")]
+    #[error("{name} needs a new sign-in ({reason})")]
     SignInNeeded { name: String, reason: String },
-    #[error("the provider {name} has no {endpoint} configured{hint}")]
-    NoEndpoint {
-        name: String,
-        endpoint: &'static str,
-        hint: &'static str,
-    },
+    #[error("the provider {name} has no {endpoint} configured")]
+    NoEndpoint { name: String, endpoint: Endpoint },
+    #[error("{0}")]
+    NotSupported(String),
+    #[error("could not show the sign-in page: {0}")]
+    Browser(String),
+    #[error("no sign-in to {name} is in progress")]
+    NoSession { name: String },
+    #[error(transparent)]
+    Agent(#[from] AgentError),
     #[error("could not read the private key file {path}: {reason}")]
     PrivateKeyFile { path: String, reason: String },
+    /// A failure another process (the running keeper) already explained.
+    #[error("{0}")]
+    Explained(Explained),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -111,46 +134,6 @@ impl DeskError {
     }
 }
 
-pub fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-}
-
-/// What `provider add` asks for; `None` fields take the template's or discovery's value or the
-/// default. Also the desktop app's provider form (hence serialisable).
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct ProviderSpec {
-    pub name: String,
-    pub template: Option<String>,
-    pub issuer: Option<String>,
-    pub authorization_url: Option<String>,
-    pub token_url: Option<String>,
-    pub device_url: Option<String>,
-    pub revocation_url: Option<String>,
-    pub introspection_url: Option<String>,
-    pub userinfo_url: Option<String>,
-    pub jwks_url: Option<String>,
-    pub client_id: String,
-    pub auth_method: Option<String>,
-    pub scope: Option<String>,
-    pub redirect_uri: Option<String>,
-    pub pkce: Option<String>,
-    pub authorize_method: Option<String>,
-    pub params: Vec<String>,
-    pub token_params: Vec<String>,
-    pub callback_timeout_secs: Option<u64>,
-    /// Keep the keeper away from this provider.
-    pub no_auto_refresh: bool,
-    /// Renew this long before expiry instead of the default margin.
-    pub refresh_margin_secs: Option<u64>,
-    /// The desktop app signs in with the system browser rather than its login window.
-    pub system_browser: bool,
-}
-
 /// The client credentials given with `provider add`.
 #[derive(Debug, Clone, Default)]
 pub struct ClientSecrets {
@@ -168,23 +151,64 @@ struct ClientContext {
     tokens: Option<crate::token::TokenSet>,
 }
 
+/// Opens `url` in the person's browser: the command in `$BROWSER` when set (the URL its one
+/// argument, as xdg-open does), else the system's.
+pub fn open_in_browser(url: &str) -> Result<(), DeskError> {
+    let url =
+        url::Url::parse(url).map_err(|e| DeskError::Browser(format!("{url} is not a URL: {e}")))?;
+    crate::browser::open(&url).map_err(|e| DeskError::Browser(e.to_string()))
+}
+
+/// The CLI's fast path: `oauth-desk token NAME` answered by a running keeper before anything
+/// else (async runtime, HTTP client, argument parser) is set up. `None` when no keeper answers
+/// (then take the full path).
+pub fn quick_token(name: &str, format: TokenFormat) -> Option<Result<Secret, Explained>> {
+    let paths = Paths::from_env().ok()?;
+    let request = agent::Request::Token {
+        provider: name.to_owned(),
+    };
+    let answer = agent::ask_blocking(&paths.agent_socket, &request)?;
+    Some(
+        answer
+            .into_result()
+            .map(|fresh| format_token(name, crate::token::TokenKind::Access, &fresh, format)),
+    )
+}
+
 pub struct Desk {
     paths: Paths,
     config: ConfigStore,
     vault: Arc<Mutex<Vault>>,
     jwks: JwksCache,
     http: Http,
+    sessions: session::Sessions,
+    changes: broadcast::Sender<Change>,
+    /// This process serves the agent socket (then it is the one others tell of changes).
+    serving_agent: AtomicBool,
 }
 
 impl Desk {
-    pub fn open(paths: Paths, key_source: KeySource, http: Http) -> Desk {
+    fn open(paths: Paths, key_source: KeySource, http: Http) -> Desk {
         Desk {
             config: ConfigStore::new(&paths),
             vault: Arc::new(Mutex::new(Vault::new(&paths, key_source))),
             jwks: JwksCache::new(&paths),
             http,
             paths,
+            sessions: session::Sessions::default(),
+            changes: broadcast::channel(256).0,
+            serving_agent: AtomicBool::new(false),
         }
+    }
+
+    /// A desk whose files all live in `dir` (tests, portable setups), its vault sealed with
+    /// `passphrase` instead of a keyring key.
+    pub fn in_dir(dir: &std::path::Path, passphrase: Secret) -> Result<Desk, DeskError> {
+        Ok(Desk::open(
+            Paths::in_dir(dir),
+            KeySource::Passphrase(passphrase),
+            Http::new()?,
+        ))
     }
 
     /// From the environment: `OAUTH_DESK_HOME`, `OAUTH_DESK_PASSPHRASE`, and
@@ -202,12 +226,157 @@ impl Desk {
         ))
     }
 
-    pub fn paths(&self) -> &Paths {
-        &self.paths
+    // ---- the change stream ----------------------------------------------------------------
+
+    /// What changes from now on: providers, tokens, sign-ins, the keeper's work.
+    pub fn subscribe(&self) -> broadcast::Receiver<Change> {
+        self.changes.subscribe()
     }
 
-    pub fn http(&self) -> &Http {
-        &self.http
+    /// Tells this process's listeners.
+    fn publish_local(&self, change: Change) {
+        let _ = self.changes.send(change);
+    }
+
+    /// Tells this process's listeners and, for a change that moves the keeper's schedule, the
+    /// keeper of another process through its agent socket (best effort: there may be none).
+    async fn publish(&self, change: Change) {
+        if change.moves_schedule() && !self.serving_agent.load(Ordering::SeqCst) {
+            let request = agent::Request::Changed {
+                provider: match &change {
+                    Change::Tokens { provider } => Some(provider.clone()),
+                    _ => None,
+                },
+            };
+            let _ = agent::ask(&self.paths.agent_socket, &request).await;
+        }
+        self.publish_local(change);
+    }
+
+    // ---- sign-ins in progress ---------------------------------------------------------------
+
+    /// Cancels the sign-in (code or device flow) of `name` in progress; whether there was one.
+    pub fn cancel_sign_in(&self, name: &str) -> bool {
+        self.sessions.cancel_provider(name)
+    }
+
+    /// Cancels sign-in `session` if it still runs (its login window was closed).
+    pub fn cancel_session(&self, session: SessionId) {
+        self.sessions.cancel_session(session);
+    }
+
+    /// Hands the final redirect URL, pasted by the person, to the waiting sign-in of `name`.
+    pub fn deliver_redirect(&self, name: &str, url: String) -> Result<(), DeskError> {
+        if self.sessions.deliver(name, url) {
+            Ok(())
+        } else {
+            Err(DeskError::NoSession {
+                name: name.to_owned(),
+            })
+        }
+    }
+
+    /// What a login window of `session` does with a navigation to `url`: the redirect with the
+    /// response is captured (handed to the sign-in, not loaded), odd schemes are blocked, and a
+    /// provider refusing embedded browsers is announced on the change stream.
+    pub fn login_navigation(&self, session: SessionId, url: &url::Url) -> Navigation {
+        let (verdict, provider) = self.sessions.navigation(session, url);
+        if verdict == Navigation::Refused
+            && let Some(provider) = provider
+        {
+            self.publish_local(Change::SignIn {
+                provider,
+                state: SignInState::EmbeddedRefused,
+                message: Some(
+                    "This provider refuses sign-in in an embedded window: sign in with the system browser instead."
+                        .into(),
+                ),
+            });
+        }
+        verdict
+    }
+
+    /// Opens the verification page of the device sign-in of `name` in progress.
+    pub fn open_device_page(&self, name: &str) -> Result<(), DeskError> {
+        let page = self
+            .sessions
+            .device_page(name)
+            .ok_or_else(|| DeskError::NoSession {
+                name: name.to_owned(),
+            })?;
+        open_in_browser(&page)
+    }
+
+    /// Where the login window of `name` keeps its cookies: one private (0700) browser profile
+    /// per provider, moved with a rename and removed with the provider.
+    pub fn browser_profile(&self, name: &str) -> Result<std::path::PathBuf, DeskError> {
+        self.provider(name)?;
+        let dir = self.browser_profile_dir(name);
+        Paths::ensure_private_dir(&dir)?;
+        Ok(dir)
+    }
+
+    fn browser_profile_dir(&self, name: &str) -> std::path::PathBuf {
+        self.paths.data_dir.join("profiles").join(name)
+    }
+
+    /// Where a running keeper of this desk answers.
+    pub fn agent_socket(&self) -> &std::path::Path {
+        &self.paths.agent_socket
+    }
+
+    /// A front end's own preferences (`key` names them, e.g. "app-settings"), as it saved
+    /// them; `None` when there are none yet or they can't be read.
+    pub fn front_end_settings<T: serde::de::DeserializeOwned>(&self, key: &str) -> Option<T> {
+        let bytes = std::fs::read(self.front_end_settings_path(key)).ok()?;
+        serde_json::from_slice(&bytes).ok()
+    }
+
+    /// Saves a front end's preferences, atomically, beside the engine's config.
+    pub fn save_front_end_settings<T: serde::Serialize>(
+        &self,
+        key: &str,
+        value: &T,
+    ) -> Result<(), DeskError> {
+        let path = self.front_end_settings_path(key);
+        Paths::ensure_private_dir(&self.paths.config_dir)?;
+        let bytes =
+            serde_json::to_vec_pretty(value).map_err(|e| DeskError::Internal(e.to_string()))?;
+        write_atomic(&path, &bytes)
+            .map_err(|e| DeskError::Internal(format!("could not write {}: {e}", path.display())))
+    }
+
+    fn front_end_settings_path(&self, key: &str) -> std::path::PathBuf {
+        self.paths.config_dir.join(format!("{key}.json"))
+    }
+
+    // ---- fresh tokens -----------------------------------------------------------------------
+
+    /// A fresh access token: from the running keeper when there is one (its vault is already
+    /// unlocked), else renewed here when due.
+    pub async fn fresh_token(&self, name: &str) -> Result<FreshToken, DeskError> {
+        if !self.serving_agent.load(Ordering::SeqCst) {
+            let request = agent::Request::Token {
+                provider: name.to_owned(),
+            };
+            if let Some(answer) = agent::ask(&self.paths.agent_socket, &request).await {
+                return answer.into_result().map_err(DeskError::Explained);
+            }
+        }
+        self.fresh_token_here(name).await
+    }
+
+    /// Renews the tokens now, even if not due: by the running keeper when there is one.
+    pub async fn refresh_now(&self, name: &str) -> Result<FreshToken, DeskError> {
+        if !self.serving_agent.load(Ordering::SeqCst) {
+            let request = agent::Request::Refresh {
+                provider: name.to_owned(),
+            };
+            if let Some(answer) = agent::ask(&self.paths.agent_socket, &request).await {
+                return answer.into_result().map_err(DeskError::Explained);
+            }
+        }
+        Ok(self.refresh(name, true).await?.into())
     }
 
     // ---- providers ----------------------------------------------------------------------
@@ -247,7 +416,8 @@ impl Desk {
         let recorder = Recorder::new();
         let discovered = match &spec.issuer {
             Some(issuer) => {
-                let result = discover(&self.http.recording(&recorder), issuer).await;
+                let result =
+                    discover(&self.http.recording(&recorder), issuer, spec.allow_http).await;
                 self.save_trace(&spec.name, "discovery", &recorder);
                 Some(result?)
             }
@@ -272,7 +442,15 @@ impl Desk {
         }
         let saved = provider.clone();
         self.config.update(move |config| config.add(saved))?;
+        self.providers_changed(Some(&provider)).await;
         Ok(provider)
+    }
+
+    async fn providers_changed(&self, provider: Option<&Provider>) {
+        self.publish(Change::Providers {
+            provider: provider.map(|p| p.name.to_string()),
+        })
+        .await;
     }
 
     /// Removes a provider with its secrets, cached keys and trace (secrets first: a failure
@@ -293,6 +471,8 @@ impl Desk {
         self.config.update(|config| config.remove(name).map(drop))?;
         self.jwks.forget(name);
         let _ = std::fs::remove_file(self.trace_path(name));
+        let _ = std::fs::remove_dir_all(self.browser_profile_dir(name));
+        self.providers_changed(None).await;
         Ok(())
     }
 
@@ -304,6 +484,7 @@ impl Desk {
             config.get_mut(name)?.has_client_secret = true;
             Ok::<_, ConfigError>(())
         })?;
+        self.providers_changed(Some(&self.provider(name)?)).await;
         Ok(())
     }
 
@@ -311,16 +492,18 @@ impl Desk {
         Ok(export_provider(&self.provider(name)?))
     }
 
-    pub fn import_provider(
+    pub async fn import_provider(
         &self,
         source: &str,
         text: &str,
         rename: Option<&str>,
     ) -> Result<Provider, DeskError> {
+        let rename = rename.map(str::trim).filter(|r| !r.is_empty());
         let rename = rename.map(str::parse).transpose()?;
         let provider = import_provider(source, text, rename)?;
         let saved = provider.clone();
         self.config.update(move |config| config.add(saved))?;
+        self.providers_changed(Some(&provider)).await;
         Ok(provider)
     }
 

@@ -1,71 +1,132 @@
-//! Getting tokens: the authorization-code flow (begin, wait or paste, finish), the device
-//! authorization grant and the client credentials grant. Each stores the new token set,
-//! replacing the previous one, and saves the flow's trace whatever the outcome.
+//! Getting tokens, each one call: the authorization-code flow (page shown by the front end's
+//! [`SignInHost`], response from the loopback listener, an intercepted or a pasted redirect),
+//! the device authorization grant (code shown by the [`DeviceHost`]) and the client credentials
+//! grant. Each stores the new token set, replacing the previous one, saves the flow's trace
+//! whatever the outcome, and publishes the change.
 
-use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
-use super::{ClientContext, Desk, DeskError, now};
-use crate::flow::Client;
-use crate::flow::device::{self, DeviceAuthorization, PollEvent};
-use crate::login::{AuthorizedCode, LoginOptions, PendingLogin};
-use crate::provider::Provider;
+use tokio::sync::mpsc;
+
+use super::advice::Endpoint;
+use super::changes::{Change, SignInState};
+use super::session::{Capture, DeviceCode, DeviceHost, SignInHost, SignInPage, Ticket};
+use super::{ClientContext, Desk, DeskError};
+use crate::callback::CallbackError;
+use crate::clock::now;
+use crate::flow::device;
+use crate::login::{self, AuthorizedCode, LoginError, LoginOptions, PendingLogin};
+use crate::provider::Param;
 use crate::token::{Grant, TokenResponse, TokenSet};
-use crate::trace::Recorder;
 use crate::verify::check_half_hash;
 
-/// A device sign-in between the device code and the approval.
-#[derive(Debug)]
-pub struct DeviceLogin {
-    pub provider: Provider,
-    pub authorization: DeviceAuthorization,
-    pub scope: String,
-    client: Client,
-    recorder: Recorder,
+/// What one code-flow sign-in asks for, beyond the provider's settings.
+#[derive(Debug, Clone, Default)]
+pub struct SignInRequest {
+    /// Replaces the provider's scopes for this sign-in (sent exactly as written).
+    pub scope: Option<String>,
+    /// Extra authorization parameters for this sign-in, `key=value`.
+    pub params: Vec<String>,
+    /// Sign in as someone else: an empty browser session and `prompt=login` (unless `params`
+    /// sets its own `prompt`).
+    pub fresh: bool,
+    /// Overrides the provider's callback timeout.
+    pub timeout: Option<Duration>,
+    /// Overrides the provider's system-browser setting for this sign-in.
+    pub system_browser: Option<bool>,
 }
 
 impl Desk {
-    /// Starts a sign-in: binds the loopback listener (when the redirect URI is loopback) and
-    /// builds the authorization request. Open [`PendingLogin::open_url`] in a browser next.
-    pub async fn begin_login(
+    /// Signs in with the authorization-code flow (PKCE, state, nonce): shows the page through
+    /// `host`, waits for the response (loopback listener, intercepted or pasted redirect,
+    /// cancellable with [`Desk::cancel_sign_in`]), exchanges the code and stores the tokens.
+    pub async fn sign_in(
         &self,
         name: &str,
-        options: &LoginOptions,
-    ) -> Result<PendingLogin, DeskError> {
+        request: SignInRequest,
+        host: &impl SignInHost,
+    ) -> Result<TokenSet, DeskError> {
         let ClientContext {
             provider, recorder, ..
         } = self.client(name).await?;
         if provider.token_endpoint().is_none() {
-            return Err(no_endpoint(
-                name,
-                "token endpoint",
-                " (add one with --token-url or --issuer)",
-            ));
+            return Err(no_endpoint(name, Endpoint::Token));
         }
-        Ok(PendingLogin::start(provider, options, recorder)?)
+        let options = login_options(&request)?;
+        let system_browser = request.system_browser.unwrap_or(provider.system_browser);
+        let pending = PendingLogin::start(provider, &options, recorder)?;
+        let capture = match pending.capture() {
+            login::Capture::Loopback => Capture::Loopback,
+            login::Capture::Paste => Capture::Redirect,
+        };
+        let (tx, rx) = mpsc::unbounded_channel();
+        let redirect = (capture == Capture::Redirect).then(|| (pending.redirect_uri().clone(), tx));
+        let ticket = self.sessions.register(name, redirect, None);
+        let page = SignInPage {
+            session: ticket.id,
+            provider: name.to_owned(),
+            url: pending.open_url().clone(),
+            redirect_uri: pending.redirect_uri().clone(),
+            capture,
+            fresh: request.fresh,
+            system_browser,
+            timeout: pending.timeout(),
+        };
+        let recorder = pending.recorder.clone();
+        let result = async {
+            host.open(&page).map_err(DeskError::Browser)?;
+            self.publish_sign_in(name, SignInState::Waiting);
+            let authorized = self.await_code(pending, &ticket, rx, host).await;
+            host.finished(&page);
+            self.finish_login(authorized?).await
+        }
+        .await;
+        drop(ticket);
+        if result.is_err() {
+            self.save_trace(name, "authorization code", &recorder);
+        }
+        self.publish_sign_in(name, SignInState::Finished);
+        let tokens = result?;
+        self.publish(Change::Tokens {
+            provider: name.to_owned(),
+        })
+        .await;
+        Ok(tokens)
     }
 
-    /// Waits on the loopback listener without blocking the runtime.
-    pub async fn wait_for_code(
+    /// The authorization response: from the loopback listener, or the redirect handed over by
+    /// the front end (intercepted or pasted); the timeout and cancellation apply to both.
+    async fn await_code(
         &self,
         pending: PendingLogin,
-        cancel: Option<Arc<AtomicBool>>,
+        ticket: &Ticket<'_>,
+        mut delivered: mpsc::UnboundedReceiver<String>,
+        host: &impl SignInHost,
     ) -> Result<AuthorizedCode, DeskError> {
-        let name = pending.provider.name.to_string();
-        let recorder = pending.recorder.clone();
-        let result = tokio::task::spawn_blocking(move || pending.wait(cancel))
-            .await
-            .map_err(|e| DeskError::Internal(e.to_string()))?
-            .map_err(DeskError::from);
-        if result.is_err() {
-            self.save_trace(&name, "authorization code", &recorder);
+        if pending.capture() == login::Capture::Loopback {
+            let cancel = ticket.cancel.clone();
+            return tokio::task::spawn_blocking(move || pending.wait(Some(cancel)))
+                .await
+                .map_err(|e| DeskError::Internal(e.to_string()))?
+                .map_err(DeskError::from);
         }
-        result
+        let timeout = pending.timeout();
+        let url = tokio::select! {
+            url = delivered.recv() => url,
+            url = host.pasted_redirect() => url,
+            () = ticket.wake.notified() => None,
+            () = tokio::time::sleep(timeout) => {
+                return Err(LoginError::Callback(CallbackError::Timeout(timeout.as_secs())).into());
+            }
+        };
+        match url {
+            Some(url) if !ticket.cancelled() => Ok(pending.accept_url(&url)?),
+            _ => Err(LoginError::Callback(CallbackError::Cancelled).into()),
+        }
     }
 
     /// Exchanges the code and stores the new token set (replacing any previous one).
-    pub async fn finish_login(&self, authorized: AuthorizedCode) -> Result<TokenSet, DeskError> {
+    async fn finish_login(&self, authorized: AuthorizedCode) -> Result<TokenSet, DeskError> {
         let AuthorizedCode {
             provider,
             request,
@@ -110,12 +171,16 @@ impl Desk {
         result
     }
 
-    /// Requests a device code (RFC 8628 §3.1); show its user code, then [`Desk::finish_device`].
-    pub async fn begin_device(
+    /// Signs in with the device authorization grant (RFC 8628): shows the code through `host`,
+    /// polls until the person approves (honouring `interval`, `slow_down`, expiry), stores the
+    /// tokens. Cancellable with [`Desk::cancel_sign_in`]. `unit` is one second except in tests.
+    pub async fn device_sign_in(
         &self,
         name: &str,
         scope: Option<&str>,
-    ) -> Result<DeviceLogin, DeskError> {
+        host: &impl DeviceHost,
+        unit: Duration,
+    ) -> Result<TokenSet, DeskError> {
         let ClientContext {
             provider,
             client,
@@ -126,61 +191,46 @@ impl Desk {
             .endpoints
             .device_authorization
             .clone()
-            .ok_or_else(|| {
-                no_endpoint(
-                    name,
-                    "device authorization endpoint",
-                    " (add one with --device-url)",
-                )
-            })?;
-        let scope = scope.map_or_else(|| provider.scope.clone(), str::to_owned);
-        let result =
-            device::authorize(&client, &self.http.recording(&recorder), &endpoint, &scope).await;
-        match result {
-            Ok(authorization) => {
-                recorder.secret(&authorization.device_code);
-                Ok(DeviceLogin {
-                    provider,
-                    authorization,
-                    scope,
-                    client,
-                    recorder,
-                })
-            }
-            Err(e) => {
-                self.save_trace(name, "device authorization", &recorder);
-                Err(e.into())
-            }
-        }
-    }
-
-    /// Polls until the user approves (RFC 8628 §3.4–3.5) and stores the tokens. `unit` is one
-    /// second except in tests.
-    pub async fn finish_device(
-        &self,
-        login: DeviceLogin,
-        unit: Duration,
-        on_event: impl FnMut(PollEvent),
-        cancelled: impl Fn() -> bool,
-    ) -> Result<TokenSet, DeskError> {
-        let DeviceLogin {
-            provider,
-            authorization,
-            scope,
-            client,
-            recorder,
-        } = login;
-        let name = provider.name.to_string();
+            .ok_or_else(|| no_endpoint(name, Endpoint::DeviceAuthorization))?;
+        let scope = chosen_scope(scope, &provider.scope);
         let http = self.http.recording(&recorder);
         let result = async {
-            let response =
-                device::poll(&client, &http, &authorization, unit, on_event, cancelled).await?;
-            self.store_new(&name, response, &scope, Grant::DeviceCode)
+            let authorization = device::authorize(&client, &http, &endpoint, &scope).await?;
+            recorder.secret(&authorization.device_code);
+            let code = DeviceCode {
+                provider: name.to_owned(),
+                user_code: authorization.user_code.clone(),
+                verification_uri: authorization.verification_uri.clone(),
+                verification_uri_complete: authorization.verification_uri_complete.clone(),
+                open_uri: authorization.open_uri().to_owned(),
+                expires_at: now() + authorization.expires_in as i64,
+            };
+            let ticket = self
+                .sessions
+                .register(name, None, Some(code.open_uri.clone()));
+            host.show_code(&code);
+            let cancel = ticket.cancel.clone();
+            let polling = device::poll(
+                &client,
+                &http,
+                &authorization,
+                unit,
+                |event| host.progress(event),
+                move || cancel.load(std::sync::atomic::Ordering::SeqCst),
+            );
+            // Cancelling ends the wait at once, not after the current interval.
+            let response = tokio::select! {
+                response = polling => response?,
+                () = ticket.wake.notified() => {
+                    return Err(LoginError::Callback(CallbackError::Cancelled).into());
+                }
+            };
+            self.store_new(name, response, &scope, Grant::DeviceCode)
                 .await
         }
         .await;
-        self.save_trace(&name, "device authorization", &recorder);
-        result
+        self.save_trace(name, "device authorization", &recorder);
+        self.published(name, result).await
     }
 
     /// The client credentials grant (RFC 6749 §4.4): tokens for the client itself.
@@ -195,21 +245,31 @@ impl Desk {
             recorder,
             ..
         } = self.client(name).await?;
-        let scope = scope.map_or_else(|| provider.scope.clone(), str::to_owned);
+        let scope = chosen_scope(scope, &provider.scope);
         let result = async {
             let response = client
                 .client_credentials(&self.http.recording(&recorder), &scope)
                 .await?;
-            self.store_new(
-                &provider.name.to_string(),
-                response,
-                &scope,
-                Grant::ClientCredentials,
-            )
-            .await
+            self.store_new(name, response, &scope, Grant::ClientCredentials)
+                .await
         }
         .await;
         self.save_trace(name, "client credentials", &recorder);
+        self.published(name, result).await
+    }
+
+    /// Publishes a tokens change when `result` stored new tokens.
+    pub(super) async fn published<T>(
+        &self,
+        name: &str,
+        result: Result<T, DeskError>,
+    ) -> Result<T, DeskError> {
+        if result.is_ok() {
+            self.publish(Change::Tokens {
+                provider: name.to_owned(),
+            })
+            .await;
+        }
         result
     }
 
@@ -229,12 +289,75 @@ impl Desk {
         self.update_secrets(name, move |s| s.tokens = Some(tokens))
             .await
     }
+
+    fn publish_sign_in(&self, name: &str, state: SignInState) {
+        self.publish_local(Change::SignIn {
+            provider: name.to_owned(),
+            state,
+            message: None,
+        });
+    }
 }
 
-pub(super) fn no_endpoint(name: &str, endpoint: &'static str, hint: &'static str) -> DeskError {
+/// The sign-in's options: its parameters parsed, `prompt=login` for a fresh session unless
+/// the person set a `prompt` of their own.
+fn login_options(request: &SignInRequest) -> Result<LoginOptions, DeskError> {
+    let mut params: Vec<Param> = request
+        .params
+        .iter()
+        .map(|p| p.parse())
+        .collect::<Result<_, _>>()?;
+    if request.fresh && !params.iter().any(|Param(k, _)| k == "prompt") {
+        params.push(Param("prompt".into(), "login".into()));
+    }
+    Ok(LoginOptions {
+        scope: request.scope.clone().filter(|s| !s.trim().is_empty()),
+        params,
+        timeout: request.timeout,
+    })
+}
+
+/// The scopes of one sign-in: as given, or the provider's when none (or a blank) is given.
+fn chosen_scope(scope: Option<&str>, provider_scope: &str) -> String {
+    scope
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or(provider_scope)
+        .to_owned()
+}
+
+pub(super) fn no_endpoint(name: &str, endpoint: Endpoint) -> DeskError {
     DeskError::NoEndpoint {
         name: name.to_owned(),
         endpoint,
-        hint,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fresh_sign_in_asks_for_a_login_unless_a_prompt_is_given() {
+        let fresh = SignInRequest {
+            fresh: true,
+            ..SignInRequest::default()
+        };
+        let params = login_options(&fresh).unwrap().params;
+        assert_eq!(params, [Param("prompt".into(), "login".into())]);
+        let own = SignInRequest {
+            fresh: true,
+            params: vec!["prompt=consent".into()],
+            ..SignInRequest::default()
+        };
+        assert_eq!(
+            login_options(&own).unwrap().params,
+            [Param("prompt".into(), "consent".into())],
+            "the person's own prompt replaces prompt=login"
+        );
+        let blank_scope = SignInRequest {
+            scope: Some("  ".into()),
+            ..SignInRequest::default()
+        };
+        assert_eq!(login_options(&blank_scope).unwrap().scope, None);
     }
 }

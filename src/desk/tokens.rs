@@ -4,17 +4,30 @@
 use jsonwebtoken::jwk::JwkSet;
 use serde_json::{Map, Value};
 
+use super::agent::FreshToken;
+use super::changes::Change;
 use super::signin::no_endpoint;
-use super::{ClientContext, Desk, DeskError, now};
+use super::{ClientContext, Desk, DeskError};
+use crate::clock::now;
 use crate::flow::FlowError;
-use crate::flow::endpoints::{self, TokenKind, UserInfo};
+use crate::flow::endpoints::{self, UserInfo};
 use crate::jwks;
+use crate::provider::Endpoint;
 use crate::report::Report;
-use crate::secret::Secret;
 use crate::store::atomic::write_atomic;
 use crate::store::lock::FileLock;
 use crate::store::vault::VaultError;
-use crate::token::{Grant, TokenError, TokenSet, TokenStatus};
+use crate::token::{Grant, RefreshFailure, TokenError, TokenKind, TokenSet, TokenStatus};
+use crate::trace::Recorder;
+
+/// What every call around stored tokens starts from: the client, the endpoint the call needs,
+/// the tokens.
+struct TokenCall {
+    client: crate::flow::Client,
+    recorder: Recorder,
+    endpoint: url::Url,
+    tokens: TokenSet,
+}
 
 impl Desk {
     /// The current token set, if any, without renewing it.
@@ -23,8 +36,8 @@ impl Desk {
         Ok(self.secrets(name).await?.tokens)
     }
 
-    /// A fresh access token: renewed first when due (see [`TokenSet::is_due`]).
-    pub async fn access_token(&self, name: &str) -> Result<Secret, DeskError> {
+    /// A fresh access token, renewed here first when due (see [`TokenSet::is_due`]).
+    pub(super) async fn fresh_token_here(&self, name: &str) -> Result<FreshToken, DeskError> {
         // One config read and one vault read: this is the agent's hot path.
         let margin = self.provider(name)?.refresh_margin_secs;
         let tokens = self
@@ -35,7 +48,7 @@ impl Desk {
         check_usable(name, &tokens)?;
         let now = now();
         if !tokens.is_due_with(now, margin) {
-            return Ok(tokens.access_token);
+            return Ok(tokens.into());
         }
         if tokens.refresh_token.is_none() && tokens.grant != Grant::ClientCredentials {
             // Nothing to refresh with: still usable until it expires.
@@ -45,10 +58,10 @@ impl Desk {
                     reason: "the access token expired and there is no refresh token".into(),
                 });
             }
-            return Ok(tokens.access_token);
+            return Ok(tokens.into());
         }
         match self.refresh(name, false).await {
-            Ok(tokens) => Ok(tokens.access_token),
+            Ok(tokens) => Ok(tokens.into()),
             // A due token that still works beats no token: a network hiccup or a 5xx must not
             // break a script while the current token has time left.
             Err(e) if e.is_transient() && !tokens.is_expired(now) => {
@@ -56,7 +69,7 @@ impl Desk {
                     provider = name,
                     "refresh failed, using the current token: {e}"
                 );
-                Ok(tokens.access_token)
+                Ok(tokens.into())
             }
             Err(e) => Err(e),
         }
@@ -85,6 +98,9 @@ impl Desk {
             return Ok(tokens);
         }
         let http = self.http.recording(&recorder);
+        self.publish_local(Change::Refreshing {
+            provider: name.to_owned(),
+        });
         if tokens.grant == Grant::ClientCredentials && tokens.refresh_token.is_none() {
             let result = async {
                 let response = client
@@ -102,7 +118,10 @@ impl Desk {
             }
             .await;
             self.save_trace(name, "client credentials", &recorder);
-            return result;
+            if let Err(e) = &result {
+                self.note_refresh_failure(name, e).await;
+            }
+            return self.published(name, result).await;
         }
         let refresh_token =
             tokens
@@ -155,11 +174,68 @@ impl Desk {
                     source: FlowError::Token(TokenError::OAuth(e)),
                 })
             }
-            Err(source) => Err(DeskError::Refresh { source }),
+            Err(source) => {
+                let e = DeskError::Refresh { source };
+                self.note_refresh_failure(name, &e).await;
+                Err(e)
+            }
         };
         // Done either way: the vault holds the new token, or the old one was not spent.
         let _ = std::fs::remove_file(&marker);
+        // A refused refresh token changed the status too ("sign-in needed").
+        if outcome.is_ok() || self.is_sign_in_needed(name).await {
+            self.publish(Change::Tokens {
+                provider: name.to_owned(),
+            })
+            .await;
+        }
         outcome
+    }
+
+    async fn is_sign_in_needed(&self, name: &str) -> bool {
+        self.secrets(name)
+            .await
+            .ok()
+            .and_then(|s| s.tokens)
+            .is_some_and(|t| matches!(t.status, TokenStatus::SignInNeeded { .. }))
+    }
+
+    /// Keeps why a renewal failed with the tokens (they may well still work), so every front
+    /// end can tell "signed in, but the last refresh failed" from "signed out".
+    async fn note_refresh_failure(&self, name: &str, error: &DeskError) {
+        let failure = RefreshFailure {
+            message: super::advice::Explained::from(error).message,
+            failed_at: now(),
+            next_attempt_at: None,
+        };
+        let noted = self
+            .update_secrets(name, move |s| {
+                if let Some(tokens) = s.tokens.as_mut() {
+                    tokens.last_refresh_error = Some(failure);
+                }
+            })
+            .await;
+        if let Err(e) = noted {
+            tracing::warn!("could not note the failed refresh of {name}: {e}");
+        }
+    }
+
+    /// The keeper scheduled its next attempt at a failed renewal: remember when.
+    pub(super) async fn note_next_attempt(&self, name: &str, at: i64) {
+        let _ = self
+            .update_secrets(name, move |s| {
+                if let Some(failure) = s
+                    .tokens
+                    .as_mut()
+                    .and_then(|t| t.last_refresh_error.as_mut())
+                {
+                    failure.next_attempt_at = Some(at);
+                }
+            })
+            .await;
+        self.publish_local(Change::Tokens {
+            provider: name.to_owned(),
+        });
     }
 
     fn inflight_marker(&self, name: &str) -> std::path::PathBuf {
@@ -182,94 +258,106 @@ impl Desk {
     pub async fn logout(&self, name: &str) -> Result<bool, DeskError> {
         self.provider(name)?;
         let key = name.to_owned();
-        self.with_vault(move |vault| {
-            if !vault.exists() {
-                return Ok(false);
-            }
-            vault.update(|data| {
-                Ok::<_, VaultError>(
-                    data.providers
-                        .get_mut(&key)
-                        .and_then(|s| s.tokens.take())
-                        .is_some(),
-                )
+        let result = self
+            .with_vault(move |vault| {
+                if !vault.exists() {
+                    return Ok(false);
+                }
+                vault.update(|data| {
+                    Ok::<_, VaultError>(
+                        data.providers
+                            .get_mut(&key)
+                            .and_then(|s| s.tokens.take())
+                            .is_some(),
+                    )
+                })
             })
+            .await;
+        self.published(name, result).await
+    }
+
+    /// The shared opening of revoke and introspect: the endpoint they need and the tokens.
+    async fn token_call(&self, name: &str, endpoint: Endpoint) -> Result<TokenCall, DeskError> {
+        let ClientContext {
+            provider,
+            client,
+            recorder,
+            tokens,
+        } = self.client(name).await?;
+        let endpoint = provider
+            .endpoints
+            .get(endpoint)
+            .cloned()
+            .ok_or_else(|| no_endpoint(name, endpoint))?;
+        let tokens = tokens.ok_or_else(|| not_signed_in(name))?;
+        Ok(TokenCall {
+            client,
+            recorder,
+            endpoint,
+            tokens,
         })
-        .await
     }
 
     /// Revokes the refresh token, then the access token (RFC 7009 §2.1: revoking a refresh
     /// token may take its access tokens with it). The tokens are kept, marked "sign-in
     /// needed", so `introspect` can show the server's view of them; `logout` forgets them.
     pub async fn revoke(&self, name: &str) -> Result<Vec<TokenKind>, DeskError> {
-        let ClientContext {
-            provider,
+        let TokenCall {
             client,
             recorder,
+            endpoint,
             tokens,
-        } = self.client(name).await?;
-        let endpoint = provider.endpoints.revocation.clone().ok_or_else(|| {
-            no_endpoint(
-                name,
-                "revocation endpoint",
-                " (add one with --revocation-url)",
-            )
-        })?;
-        let tokens = tokens.ok_or_else(|| not_signed_in(name))?;
+        } = self.token_call(name, Endpoint::Revocation).await?;
         let http = self.http.recording(&recorder);
         let result = async {
             let mut revoked = Vec::new();
-            if let Some(refresh) = &tokens.refresh_token {
-                endpoints::revoke(&client, &http, &endpoint, refresh, TokenKind::Refresh).await?;
-                revoked.push(TokenKind::Refresh);
+            let pairs = [
+                (TokenKind::Refresh, tokens.refresh_token.as_ref()),
+                (TokenKind::Access, Some(&tokens.access_token)),
+            ];
+            for (kind, token) in pairs {
+                if let (Some(token), Some(hint)) = (token, kind.hint()) {
+                    endpoints::revoke(&client, &http, &endpoint, token, hint).await?;
+                    revoked.push(kind);
+                }
             }
-            endpoints::revoke(
-                &client,
-                &http,
-                &endpoint,
-                &tokens.access_token,
-                TokenKind::Access,
-            )
-            .await?;
-            revoked.push(TokenKind::Access);
             Ok::<_, FlowError>(revoked)
         }
         .await;
         self.save_trace(name, "revocation", &recorder);
         let revoked = result?;
-        self.update_secrets(name, |s| {
-            if let Some(tokens) = s.tokens.as_mut() {
-                tokens.status = TokenStatus::SignInNeeded {
-                    reason: "the tokens were revoked".into(),
-                };
-            }
-        })
-        .await?;
+        let marked = self
+            .update_secrets(name, |s| {
+                if let Some(tokens) = s.tokens.as_mut() {
+                    tokens.status = TokenStatus::SignInNeeded {
+                        reason: "the tokens were revoked".into(),
+                    };
+                }
+            })
+            .await;
+        self.published(name, marked).await?;
         Ok(revoked)
     }
 
-    /// Introspects the access or the refresh token (RFC 7662); the server's answer as is.
+    /// Introspects one of the tokens (RFC 7662); the server's answer as is. ID tokens are not
+    /// for introspection (they are checked here, against the JWKS: see the report's checks).
     pub async fn introspect(
         &self,
         name: &str,
         kind: TokenKind,
     ) -> Result<Map<String, Value>, DeskError> {
-        let ClientContext {
-            provider,
+        let Some(hint) = kind.hint() else {
+            return Err(DeskError::NotSupported(
+                "ID tokens are not introspected: RFC 7662 is for access and refresh tokens, and an ID token is checked here against the provider's keys (see its checks)".into(),
+            ));
+        };
+        let TokenCall {
             client,
             recorder,
+            endpoint,
             tokens,
-        } = self.client(name).await?;
-        let endpoint = provider.endpoints.introspection.clone().ok_or_else(|| {
-            no_endpoint(
-                name,
-                "introspection endpoint",
-                " (add one with --introspection-url)",
-            )
-        })?;
-        let tokens = tokens.ok_or_else(|| not_signed_in(name))?;
+        } = self.token_call(name, Endpoint::Introspection).await?;
         let token = match kind {
-            TokenKind::Access => tokens.access_token.clone(),
             TokenKind::Refresh => {
                 tokens
                     .refresh_token
@@ -279,27 +367,24 @@ impl Desk {
                         reason: "there is no refresh token to introspect".into(),
                     })?
             }
+            _ => tokens.access_token.clone(),
         };
-        let result = endpoints::introspect(
-            &client,
-            &self.http.recording(&recorder),
-            &endpoint,
-            &token,
-            kind,
-        )
-        .await;
+        let http = self.http.recording(&recorder);
+        let result = endpoints::introspect(&client, &http, &endpoint, &token, hint).await;
         self.save_trace(name, "introspection", &recorder);
         Ok(result?)
     }
 
     /// Calls userinfo with a fresh access token.
     pub async fn userinfo(&self, name: &str) -> Result<UserInfo, DeskError> {
-        let provider = self.provider(name)?;
-        let endpoint = provider.endpoints.userinfo.clone().ok_or_else(|| {
-            no_endpoint(name, "userinfo endpoint", " (add one with --userinfo-url)")
-        })?;
-        let token = self.access_token(name).await?;
-        let recorder = crate::trace::Recorder::new();
+        let endpoint = self
+            .provider(name)?
+            .endpoints
+            .get(Endpoint::Userinfo)
+            .cloned()
+            .ok_or_else(|| no_endpoint(name, Endpoint::Userinfo))?;
+        let token = self.fresh_token(name).await?.token;
+        let recorder = Recorder::new();
         recorder.secret(&token);
         let result = endpoints::userinfo(&self.http.recording(&recorder), &endpoint, &token).await;
         self.save_trace(name, "userinfo", &recorder);

@@ -46,7 +46,7 @@ pub enum AuthorizationError {
     WrongRedirect { expected: String, got: String },
     #[error("{0:?} is not a URL")]
     InvalidUrl(String),
-    #[error("{0} is set by OAuth Desk itself; use its own option instead of --param")]
+    #[error("{0} is set by OAuth Desk itself, not as an extra parameter")]
     ReservedParam(String),
     #[error("the provider has no authorization endpoint configured")]
     NoEndpoint,
@@ -143,11 +143,6 @@ impl AuthorizationRequest {
         let mut url = self.endpoint.clone();
         url.query_pairs_mut().extend_pairs(&self.params);
         url
-    }
-
-    /// The parameters, in order (for the POST form and for display).
-    pub fn params(&self) -> &[(String, String)] {
-        &self.params
     }
 
     /// A page that POSTs the request to the authorization endpoint by itself (for servers

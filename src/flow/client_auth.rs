@@ -114,7 +114,7 @@ pub fn client_assertion(
     audience: &Url,
     pem: &Secret,
 ) -> Result<Secret, FlowError> {
-    let now = crate::desk::now();
+    let now = crate::clock::now();
     let claims = AssertionClaims {
         iss: client_id,
         sub: client_id,

@@ -9,22 +9,6 @@ use crate::http::{Form, Http};
 use crate::secret::Secret;
 use crate::token::{OAuthError, TokenError, body_fields, not_oauth};
 
-/// Which token a call is about (`token_type_hint`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TokenKind {
-    Access,
-    Refresh,
-}
-
-impl TokenKind {
-    pub fn hint(self) -> &'static str {
-        match self {
-            TokenKind::Access => "access_token",
-            TokenKind::Refresh => "refresh_token",
-        }
-    }
-}
-
 fn oauth_or_unexpected(response: &crate::http::HttpResponse) -> FlowError {
     match body_fields(response).and_then(|f| OAuthError::from_fields(&f, Some(response.status))) {
         Some(e) => TokenError::OAuth(e).into(),
@@ -38,12 +22,12 @@ pub async fn revoke(
     http: &Http,
     endpoint: &Url,
     token: &Secret,
-    kind: TokenKind,
+    hint: &str,
 ) -> Result<(), FlowError> {
     let mut form = Form::new();
     form.add("token", token.clone())
-        .add("token_type_hint", kind.hint());
-    let label = format!("revocation ({})", kind.hint());
+        .add("token_type_hint", hint);
+    let label = format!("revocation ({hint})");
     let response = client
         .authenticated_post(http, &label, endpoint, form)
         .await?;
@@ -60,12 +44,12 @@ pub async fn introspect(
     http: &Http,
     endpoint: &Url,
     token: &Secret,
-    kind: TokenKind,
+    hint: &str,
 ) -> Result<Map<String, Value>, FlowError> {
     let mut form = Form::new();
     form.add("token", token.clone())
-        .add("token_type_hint", kind.hint());
-    let label = format!("introspection ({})", kind.hint());
+        .add("token_type_hint", hint);
+    let label = format!("introspection ({hint})");
     let response = client
         .authenticated_post(http, &label, endpoint, form)
         .await?;

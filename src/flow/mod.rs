@@ -11,7 +11,7 @@ pub mod pkce;
 
 use url::Url;
 
-pub use client_auth::{Credentials, basic_authorization};
+pub use client_auth::Credentials;
 
 use crate::http::{Form, Http, HttpError, HttpResponse};
 use crate::provider::{AuthMethod, Param, Provider};
@@ -27,16 +27,14 @@ pub enum FlowError {
     #[error("the provider has no {0} configured")]
     MissingEndpoint(&'static str),
     #[error(
-        "client authentication {method} needs a client secret, and none is stored for this provider (set one with `provider add ... --client-secret-stdin`)"
+        "client authentication {method} needs a client secret, and none is stored for this provider"
     )]
     MissingSecret { method: AuthMethod },
     #[error(transparent)]
     Authorization(#[from] authorize::AuthorizationError),
     #[error("could not draw random numbers from the operating system: {0}")]
     Random(#[from] getrandom::Error),
-    #[error(
-        "private_key_jwt needs the client's private key, and none is stored for this provider (add it with `provider add ... --private-key-file PEM`)"
-    )]
+    #[error("private_key_jwt needs the client's private key, and none is stored for this provider")]
     MissingPrivateKey,
     #[error("the client's private key can't sign: {0}")]
     BadPrivateKey(String),
@@ -82,10 +80,6 @@ impl Client {
                 .ok_or(FlowError::MissingEndpoint("token endpoint"))?,
             token_params: provider.token_params.clone(),
         })
-    }
-
-    pub fn client_id(&self) -> &str {
-        &self.credentials.client_id
     }
 
     /// Sends a token request: `form` plus client authentication plus the provider's extra

@@ -269,3 +269,39 @@ fn backoff_doubles_up_to_the_cap_with_bounded_jitter() {
     }
     assert_ne!(backoff(3, 1), backoff(3, 2), "jitter spreads retries");
 }
+
+#[tokio::test(start_paused = true, flavor = "current_thread")]
+async fn a_rearm_keeps_a_backoff_of_unchanged_tokens() {
+    start_clock();
+    let fake = Arc::new(Fake::default());
+    fake.plans
+        .lock()
+        .unwrap()
+        .push(Fake::plan("a", 100, Some(1000)));
+    fake.script(
+        "a",
+        vec![
+            Err(RenewError::Transient("down".into())),
+            Ok(Some(Fake::plan("a", 900, Some(1000)))),
+        ],
+    );
+    let (handle, task) = spawn(fake.clone(), clock(None));
+    tokio::time::sleep(Duration::from_secs(101)).await;
+    // Something else changed (another provider signed in): the schedule is reloaded.
+    handle.rearm();
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(
+        fake.calls().len(),
+        1,
+        "a re-arm must not turn the backoff into an immediate retry"
+    );
+    tokio::time::sleep(Duration::from_secs(20)).await;
+    handle.stop();
+    task.await.unwrap();
+    let calls = fake.calls();
+    assert_eq!(calls.len(), 2, "the retry still comes, after its backoff");
+    assert!(
+        (104..=106).contains(&calls[1].1),
+        "retried 5 s ± 20 % after the failure, not at the re-arm: {calls:?}"
+    );
+}

@@ -5,10 +5,9 @@
 use super::discovery::Discovered;
 use super::{
     AuthMethod, DEFAULT_CALLBACK_TIMEOUT_SECS, DEFAULT_REDIRECT_URI, Endpoints, Param, Provider,
-    ProviderError, ProviderName, parse_endpoint, parse_redirect_uri,
+    ProviderError, ProviderName, ProviderSpec, parse_endpoint, parse_redirect_uri, transport,
 };
-use crate::desk::ProviderSpec;
-use crate::flow::authorize::{AuthorizationError, RESERVED_PARAMS};
+use crate::flow::authorize::RESERVED_PARAMS;
 
 pub fn build(
     name: ProviderName,
@@ -42,8 +41,24 @@ pub fn build(
     if endpoints.token.is_none() {
         return Err(ProviderError::MissingTokenEndpoint);
     }
-    let auth_method = match &spec.auth_method {
-        Some(m) => m.parse()?,
+    for (field, url) in [
+        ("authorization endpoint", &endpoints.authorization),
+        ("token endpoint", &endpoints.token),
+        (
+            "device authorization endpoint",
+            &endpoints.device_authorization,
+        ),
+        ("revocation endpoint", &endpoints.revocation),
+        ("introspection endpoint", &endpoints.introspection),
+        ("userinfo endpoint", &endpoints.userinfo),
+        ("JWKS URL", &endpoints.jwks),
+    ] {
+        if let Some(url) = url {
+            transport::check(field, url, spec.allow_http)?;
+        }
+    }
+    let auth_method = match spec.auth_method {
+        Some(m) => m,
         None if !has_secret => AuthMethod::None,
         // RFC 6749 §2.3.1: servers must support Basic; prefer it unless discovery says otherwise.
         None => match &discovered {
@@ -80,9 +95,7 @@ pub fn build(
         .iter()
         .find(|Param(k, _)| RESERVED_PARAMS.contains(&k.as_str()))
     {
-        return Err(ProviderError::InvalidParam(
-            AuthorizationError::ReservedParam(k.clone()).to_string(),
-        ));
+        return Err(ProviderError::ReservedParam(k.clone()));
     }
     let default_scope = match &discovered {
         Some(d) if d.document_url.path().ends_with("openid-configuration") => "openid".to_owned(),
@@ -98,21 +111,11 @@ pub fn build(
         has_private_key,
         template: spec.template.clone(),
         scope: spec.scope.clone().unwrap_or(default_scope),
-        pkce: spec
-            .pkce
-            .as_deref()
-            .map(str::parse)
-            .transpose()?
-            .unwrap_or_default(),
+        pkce: spec.pkce.unwrap_or_default(),
         redirect_uri: parse_redirect_uri(
             spec.redirect_uri.as_deref().unwrap_or(DEFAULT_REDIRECT_URI),
         )?,
-        authorize_method: spec
-            .authorize_method
-            .as_deref()
-            .map(str::parse)
-            .transpose()?
-            .unwrap_or_default(),
+        authorize_method: spec.authorize_method.unwrap_or_default(),
         authorize_params,
         token_params: params(&spec.token_params)?,
         iss_parameter_supported: discovered
@@ -124,6 +127,7 @@ pub fn build(
         auto_refresh: !spec.no_auto_refresh,
         refresh_margin_secs: spec.refresh_margin_secs,
         system_browser: spec.system_browser,
+        allow_http: spec.allow_http,
     })
 }
 
@@ -158,12 +162,12 @@ mod tests {
     #[test]
     fn contradictions_are_refused() {
         let mut s = spec();
-        s.auth_method = Some("post".into());
+        s.auth_method = Some(AuthMethod::ClientSecretPost);
         assert_eq!(
             build("p".parse().unwrap(), &s, None, false, false),
             Err(ProviderError::SecretRequired(AuthMethod::ClientSecretPost))
         );
-        s.auth_method = Some("none".into());
+        s.auth_method = Some(AuthMethod::None);
         assert_eq!(
             build("p".parse().unwrap(), &s, None, true, false),
             Err(ProviderError::SecretUnused)
@@ -180,6 +184,18 @@ mod tests {
             build("p".parse().unwrap(), &s, None, false, false).is_err(),
             "state is never user-set"
         );
+        let mut s = spec();
+        s.token_url = Some("http://as.example/token".into());
+        assert!(
+            matches!(
+                build("p".parse().unwrap(), &s, None, false, false),
+                Err(ProviderError::InsecureTransport { .. })
+            ),
+            "plain http off loopback is refused"
+        );
+        s.allow_http = true;
+        let p = build("p".parse().unwrap(), &s, None, false, false).unwrap();
+        assert_eq!(p.insecure_endpoints(), ["http://as.example/token"]);
         let mut s = spec();
         s.client_id = " ".into();
         assert_eq!(

@@ -1,5 +1,9 @@
-//! Server metadata discovery: OpenID Connect Discovery 1.0 first, then RFC 8414 OAuth 2.0
-//! Authorization Server Metadata.
+//! Server metadata discovery: OpenID Connect Discovery 1.0 and RFC 8414 OAuth 2.0
+//! Authorization Server Metadata, read both and merged. Real servers list some endpoints in
+//! only one of them (django-oauth-toolkit: revocation and introspection only in RFC 8414's), so
+//! the OpenID document comes first and the RFC 8414 one fills its gaps. The RFC 8414 document
+//! is looked for with the issuer's path inserted after the well-known segment (§3.1) and, as
+//! many servers serve it, appended after the issuer's path.
 //!
 //! The `issuer` in the document must be the issuer the user asked for (OIDC Discovery §4.3,
 //! RFC 8414 §3.3): a mismatch is an error, not a warning, since it is how mix-up attacks and
@@ -8,7 +12,7 @@
 use serde::Deserialize;
 use url::Url;
 
-use super::{Endpoints, parse_endpoint};
+use super::{Endpoints, parse_endpoint, transport};
 use crate::http::{Http, HttpError, HttpResponse};
 use crate::redact;
 
@@ -16,6 +20,8 @@ use crate::redact;
 pub enum DiscoveryError {
     #[error("invalid issuer {0:?}: it must be an http(s) URL without query or fragment")]
     InvalidIssuer(String),
+    #[error(transparent)]
+    Insecure(#[from] super::ProviderError),
     #[error(transparent)]
     Http(#[from] HttpError),
     #[error("no discovery document for {issuer}: {tried}")]
@@ -81,15 +87,22 @@ struct Metadata {
     scopes_supported: Vec<String>,
 }
 
-/// The two places a document may live, in the order they are tried.
-pub fn document_urls(issuer: &Url) -> [Url; 2] {
+/// Where the documents may live: the OpenID one, then the RFC 8414 ones in the order tried.
+pub fn document_urls(issuer: &Url) -> (Url, Vec<Url>) {
     let path = issuer.path().trim_end_matches('/');
-    let mut oidc = issuer.clone();
-    oidc.set_path(&format!("{path}/.well-known/openid-configuration"));
-    // RFC 8414 §3.1: the well-known segment goes between host and path.
-    let mut oauth = issuer.clone();
-    oauth.set_path(&format!("/.well-known/oauth-authorization-server{path}"));
-    [oidc, oauth]
+    let at = |p: String| {
+        let mut url = issuer.clone();
+        url.set_path(&p);
+        url
+    };
+    let oidc = at(format!("{path}/.well-known/openid-configuration"));
+    // RFC 8414 §3.1: the well-known segment goes between host and path; servers with a path
+    // in their issuer often append it instead, as OpenID discovery does.
+    let mut oauth = vec![at(format!("/.well-known/oauth-authorization-server{path}"))];
+    if !path.is_empty() {
+        oauth.push(at(format!("{path}/.well-known/oauth-authorization-server")));
+    }
+    (oidc, oauth)
 }
 
 pub fn parse_issuer(issuer: &str) -> Result<Url, DiscoveryError> {
@@ -101,24 +114,119 @@ pub fn parse_issuer(issuer: &str) -> Result<Url, DiscoveryError> {
     Ok(url)
 }
 
-/// Fetches and checks the metadata of `issuer`.
-pub async fn discover(http: &Http, issuer: &str) -> Result<Discovered, DiscoveryError> {
+/// Fetches, checks and merges the metadata documents of `issuer`. A plain-http issuer off
+/// loopback is refused unless `allow_http`.
+pub async fn discover(
+    http: &Http,
+    issuer: &str,
+    allow_http: bool,
+) -> Result<Discovered, DiscoveryError> {
     let issuer_url = parse_issuer(issuer)?;
+    transport::check("issuer", &issuer_url, allow_http)?;
+    let (oidc_url, oauth_urls) = document_urls(&issuer_url);
     let mut tried = Vec::new();
-    for url in document_urls(&issuer_url) {
-        let response = http.get_json("discovery", &url).await?;
-        if response.is_success() {
-            return from_document(issuer, &response);
+    let oidc = fetch_document(http, issuer, &oidc_url, &mut tried).await?;
+    let mut oauth = None;
+    for url in &oauth_urls {
+        oauth = fetch_document(http, issuer, url, &mut tried).await?;
+        if oauth.is_some() {
+            break;
         }
-        tried.push(format!("{url} answered HTTP {}", response.status));
     }
-    Err(DiscoveryError::NotFound {
-        issuer: issuer.to_owned(),
-        tried: tried.join("; "),
-    })
+    let merged = match (oidc, oauth) {
+        (Some(first), Some(second)) => first.merge(second),
+        (Some(one), None) | (None, Some(one)) => one,
+        (None, None) => {
+            return Err(DiscoveryError::NotFound {
+                issuer: issuer.to_owned(),
+                tried: tried.join("; "),
+            });
+        }
+    };
+    if merged.endpoints.token.is_none() {
+        return Err(DiscoveryError::MissingField {
+            url: merged.document_url.to_string(),
+            field: "token_endpoint",
+        });
+    }
+    Ok(merged)
 }
 
+/// One document, if the server has it there. A missing one (non-2xx) is noted in `tried`; one
+/// that is there but unusable is an error — except that a second document answered with
+/// something that is not JSON (an HTML page for any path, as some servers do) is only noted.
+async fn fetch_document(
+    http: &Http,
+    issuer: &str,
+    url: &Url,
+    tried: &mut Vec<String>,
+) -> Result<Option<Discovered>, DiscoveryError> {
+    let response = http.get_json("discovery", url).await?;
+    if !response.is_success() {
+        tried.push(format!("{url} answered HTTP {}", response.status));
+        return Ok(None);
+    }
+    match read_document(issuer, &response) {
+        Ok(found) => Ok(Some(found)),
+        Err(DiscoveryError::NotJson { .. }) if !url.path().ends_with("openid-configuration") => {
+            tried.push(format!("{url} is not JSON"));
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+impl Discovered {
+    /// This document's values, with `other`'s where this one says nothing.
+    fn merge(mut self, other: Discovered) -> Discovered {
+        let (e, o) = (&mut self.endpoints, other.endpoints);
+        for (slot, value) in [
+            (&mut e.authorization, o.authorization),
+            (&mut e.token, o.token),
+            (&mut e.device_authorization, o.device_authorization),
+            (&mut e.revocation, o.revocation),
+            (&mut e.introspection, o.introspection),
+            (&mut e.userinfo, o.userinfo),
+            (&mut e.jwks, o.jwks),
+        ] {
+            if slot.is_none() {
+                *slot = value;
+            }
+        }
+        self.iss_parameter_supported |= other.iss_parameter_supported;
+        for (mine, theirs) in [
+            (
+                &mut self.code_challenge_methods,
+                other.code_challenge_methods,
+            ),
+            (
+                &mut self.token_endpoint_auth_methods,
+                other.token_endpoint_auth_methods,
+            ),
+            (&mut self.scopes_supported, other.scopes_supported),
+        ] {
+            if mine.is_empty() {
+                *mine = theirs;
+            }
+        }
+        self
+    }
+}
+
+/// One document checked (and, for the single-document case, required to name a token endpoint).
+#[cfg(test)]
 fn from_document(expected: &str, response: &HttpResponse) -> Result<Discovered, DiscoveryError> {
+    let found = read_document(expected, response)?;
+    if found.endpoints.token.is_none() {
+        return Err(DiscoveryError::MissingField {
+            url: response.url.to_string(),
+            field: "token_endpoint",
+        });
+    }
+    Ok(found)
+}
+
+fn read_document(expected: &str, response: &HttpResponse) -> Result<Discovered, DiscoveryError> {
     let url = response.url.to_string();
     let metadata: Metadata =
         serde_json::from_slice(&response.body).map_err(|_| DiscoveryError::NotJson {
@@ -165,12 +273,6 @@ fn from_document(expected: &str, response: &HttpResponse) -> Result<Discovered, 
         userinfo: endpoint("userinfo_endpoint", &metadata.userinfo_endpoint)?,
         jwks: endpoint("jwks_uri", &metadata.jwks_uri)?,
     };
-    if endpoints.token.is_none() {
-        return Err(DiscoveryError::MissingField {
-            url,
-            field: "token_endpoint",
-        });
-    }
     parse_issuer(&found)?;
     Ok(Discovered {
         issuer: found,
@@ -246,23 +348,28 @@ mod tests {
 
     #[test]
     fn document_urls_follow_both_specs() {
-        let [oidc, oauth] = document_urls(&Url::parse("https://as.example/tenant/1/").unwrap());
+        let (oidc, oauth) = document_urls(&Url::parse("https://as.example/tenant/1/").unwrap());
         assert_eq!(
             oidc.as_str(),
             "https://as.example/tenant/1/.well-known/openid-configuration"
         );
+        let oauth: Vec<&str> = oauth.iter().map(Url::as_str).collect();
         assert_eq!(
-            oauth.as_str(),
-            "https://as.example/.well-known/oauth-authorization-server/tenant/1"
+            oauth,
+            [
+                "https://as.example/.well-known/oauth-authorization-server/tenant/1",
+                "https://as.example/tenant/1/.well-known/oauth-authorization-server"
+            ],
+            "RFC 8414 §3.1 inserts the path; appending it is what servers also do"
         );
-        let [oidc, oauth] = document_urls(&Url::parse("https://as.example").unwrap());
+        let (oidc, oauth) = document_urls(&Url::parse("https://as.example").unwrap());
         assert_eq!(
             oidc.as_str(),
             "https://as.example/.well-known/openid-configuration"
         );
         assert_eq!(
-            oauth.as_str(),
-            "https://as.example/.well-known/oauth-authorization-server"
+            oauth,
+            [Url::parse("https://as.example/.well-known/oauth-authorization-server").unwrap()]
         );
     }
 }

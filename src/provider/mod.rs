@@ -4,7 +4,11 @@
 
 pub mod build;
 pub mod discovery;
+mod spec;
 pub mod templates;
+pub mod transport;
+
+pub use spec::ProviderSpec;
 
 use std::fmt;
 use std::str::FromStr;
@@ -34,25 +38,27 @@ pub enum ProviderError {
     InvalidParam(String),
     #[error("the client id is empty")]
     EmptyClientId,
-    #[error("no token endpoint: give --issuer (discovery) or --token-url")]
+    #[error("no token endpoint is known: the provider needs an issuer (discovery) or a token URL")]
     MissingTokenEndpoint,
-    #[error("client authentication {0} needs a client secret: pass it with --client-secret-stdin")]
+    #[error("client authentication {0} needs a client secret")]
     SecretRequired(AuthMethod),
-    #[error(
-        "client authentication private_key_jwt needs the client's private key: pass it with --private-key-file PEM"
-    )]
+    #[error("client authentication private_key_jwt needs the client's private key")]
     PrivateKeyRequired,
-    #[error("unknown template {0:?}: see `oauth-desk provider templates`")]
+    #[error("unknown template {0:?}")]
     UnknownTemplate(String),
-    #[error("the {title} template needs --issuer: {quirks}")]
+    #[error("the {title} template needs an issuer: {quirks}")]
     TemplateNeedsIssuer {
         title: &'static str,
         quirks: &'static str,
     },
-    #[error(
-        "a client secret was given but the client auth method is none, which never sends it: choose --auth-method post or basic"
-    )]
+    #[error("a client secret was given but the client auth method is none, which never sends it")]
     SecretUnused,
+    #[error(
+        "the {field} {url} is plain http to a host that is not this machine: tokens and secrets would cross the network unencrypted; use https"
+    )]
+    InsecureTransport { field: &'static str, url: String },
+    #[error("{0} is set by OAuth Desk itself, not as an extra parameter")]
+    ReservedParam(String),
     #[error("unknown {what} {value:?}: expected one of {expected}")]
     UnknownChoice {
         what: &'static str,
@@ -108,9 +114,11 @@ impl fmt::Display for ProviderName {
     }
 }
 
-/// How the client authenticates at the token endpoint (RFC 6749 §2.3, OIDC Core §9).
+/// How the client authenticates at the token endpoint (RFC 6749 §2.3, OIDC Core §9). The CLI
+/// also takes the short spellings (`post`, `basic`, `jwt`: see `FromStr`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum AuthMethod {
     /// A public client: `client_id` in the body, no Authorization header at all.
     None,
@@ -162,11 +170,22 @@ impl fmt::Display for AuthMethod {
 /// PKCE (RFC 7636). S256 unless a server can't do it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum PkceMode {
     #[default]
     S256,
     Plain,
     Off,
+}
+
+impl fmt::Display for PkceMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            PkceMode::S256 => "s256",
+            PkceMode::Plain => "plain",
+            PkceMode::Off => "off",
+        })
+    }
 }
 
 impl FromStr for PkceMode {
@@ -189,10 +208,20 @@ impl FromStr for PkceMode {
 /// (OIDC Core §3.1.2.1 allows both; traQ documents both).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum AuthorizeMethod {
     #[default]
     Get,
     Post,
+}
+
+impl fmt::Display for AuthorizeMethod {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            AuthorizeMethod::Get => "get",
+            AuthorizeMethod::Post => "post",
+        })
+    }
 }
 
 impl FromStr for AuthorizeMethod {
@@ -245,6 +274,51 @@ pub struct Endpoints {
 
 /// A configured provider. Contains no secret: whether a client secret exists is a flag, the
 /// secret itself is in the vault.
+/// One of a provider's endpoints, by role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum Endpoint {
+    Authorization,
+    Token,
+    DeviceAuthorization,
+    Revocation,
+    Introspection,
+    Userinfo,
+}
+
+impl Endpoint {
+    pub fn title(self) -> &'static str {
+        match self {
+            Endpoint::Authorization => "authorization endpoint",
+            Endpoint::Token => "token endpoint",
+            Endpoint::DeviceAuthorization => "device authorization endpoint",
+            Endpoint::Revocation => "revocation endpoint",
+            Endpoint::Introspection => "introspection endpoint",
+            Endpoint::Userinfo => "userinfo endpoint",
+        }
+    }
+}
+
+impl fmt::Display for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.title())
+    }
+}
+
+impl Endpoints {
+    pub fn get(&self, endpoint: Endpoint) -> Option<&Url> {
+        match endpoint {
+            Endpoint::Authorization => self.authorization.as_ref(),
+            Endpoint::Token => self.token.as_ref(),
+            Endpoint::DeviceAuthorization => self.device_authorization.as_ref(),
+            Endpoint::Revocation => self.revocation.as_ref(),
+            Endpoint::Introspection => self.introspection.as_ref(),
+            Endpoint::Userinfo => self.userinfo.as_ref(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Provider {
     pub name: ProviderName,
@@ -290,6 +364,9 @@ pub struct Provider {
     /// servers that refuse embedded browsers, e.g. Google's `disallowed_useragent`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub system_browser: bool,
+    /// Plain-http endpoints off loopback were accepted for this provider: shown as a warning.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub allow_http: bool,
 }
 
 fn yes() -> bool {
@@ -323,6 +400,28 @@ impl Provider {
     /// The scopes of `scope` as a list, whether the user separated them by spaces or commas.
     pub fn scopes(&self) -> Vec<String> {
         split_scopes(&self.scope)
+    }
+
+    /// The provider's endpoints (and issuer) that travel unencrypted: plain http off loopback.
+    /// Empty unless `allow_http` let them in.
+    pub fn insecure_endpoints(&self) -> Vec<String> {
+        let e = &self.endpoints;
+        let issuer = self.issuer.as_deref().and_then(|i| Url::parse(i).ok());
+        [
+            &issuer,
+            &e.authorization,
+            &e.token,
+            &e.device_authorization,
+            &e.revocation,
+            &e.introspection,
+            &e.userinfo,
+            &e.jwks,
+        ]
+        .into_iter()
+        .flatten()
+        .filter(|u| transport::is_insecure(u))
+        .map(Url::to_string)
+        .collect()
     }
 }
 

@@ -2,7 +2,7 @@
 //! the quirks each server is known for, so `provider add NAME --template google --client-id ID`
 //! is enough. A template only fills what the user did not give.
 
-use crate::desk::ProviderSpec;
+use super::{AuthMethod, ProviderSpec};
 
 #[derive(Debug, Clone, Copy)]
 pub struct Template {
@@ -16,7 +16,7 @@ pub struct Template {
     pub endpoints: Option<[Option<&'static str>; 5]>,
     pub scope: &'static str,
     /// `post` or `basic` when the server wants one; `None` keeps the default.
-    pub auth_method: Option<&'static str>,
+    pub auth_method: Option<AuthMethod>,
     pub params: &'static [&'static str],
     /// Whether the user must give `--issuer` (tenant or domain specific).
     pub needs_issuer: bool,
@@ -30,7 +30,7 @@ pub const TEMPLATES: &[Template] = &[
         issuer: Some("https://accounts.google.com"),
         endpoints: None,
         scope: "openid email profile",
-        auth_method: Some("post"),
+        auth_method: Some(AuthMethod::ClientSecretPost),
         params: &["access_type=offline", "prompt=consent"],
         needs_issuer: false,
         quirks: "Refresh tokens only with access_type=offline and prompt=consent (set by the template). \
@@ -45,7 +45,7 @@ pub const TEMPLATES: &[Template] = &[
         auth_method: None,
         params: &[],
         needs_issuer: true,
-        quirks: "Give --issuer https://login.microsoftonline.com/<tenant id>/v2.0 (the 'common' issuer \
+        quirks: "Give the issuer https://login.microsoftonline.com/<tenant id>/v2.0 (the 'common' issuer \
                  is a template whose documents name each tenant). Refresh tokens need offline_access; \
                  a scope of another resource (api://…/.default) yields that resource's access token.",
     },
@@ -61,7 +61,7 @@ pub const TEMPLATES: &[Template] = &[
             None,
         ]),
         scope: "read:user",
-        auth_method: Some("post"),
+        auth_method: Some(AuthMethod::ClientSecretPost),
         params: &[],
         needs_issuer: false,
         quirks: "No OpenID Connect: no discovery, no ID token. The token endpoint answers form-encoded \
@@ -77,7 +77,7 @@ pub const TEMPLATES: &[Template] = &[
         auth_method: None,
         params: &[],
         needs_issuer: false,
-        quirks: "Self-managed instances: give --issuer https://gitlab.example. Refresh tokens rotate.",
+        quirks: "Self-managed instances: give the issuer https://gitlab.example. Refresh tokens rotate.",
     },
     Template {
         name: "okta",
@@ -88,7 +88,7 @@ pub const TEMPLATES: &[Template] = &[
         auth_method: None,
         params: &[],
         needs_issuer: true,
-        quirks: "Give --issuer https://<org>.okta.com/oauth2/default (a custom authorization server) \
+        quirks: "Give the issuer https://<org>.okta.com/oauth2/default (a custom authorization server) \
                  or https://<org>.okta.com (the org server, whose access tokens only Okta's APIs accept).",
     },
     Template {
@@ -97,11 +97,11 @@ pub const TEMPLATES: &[Template] = &[
         issuer: None,
         endpoints: None,
         scope: "openid profile email offline_access",
-        auth_method: Some("post"),
+        auth_method: Some(AuthMethod::ClientSecretPost),
         params: &[],
         needs_issuer: true,
-        quirks: "Give --issuer https://<tenant>.auth0.com/ (with the trailing slash Auth0 uses). \
-                 Without an audience parameter (--param audience=https://api) the access token is \
+        quirks: "Give the issuer https://<tenant>.auth0.com/ (with the trailing slash Auth0 uses). \
+                 Without an audience parameter (audience=https://api among the extra parameters) the access token is \
                  opaque and only good for userinfo.",
     },
     Template {
@@ -113,7 +113,7 @@ pub const TEMPLATES: &[Template] = &[
         auth_method: None,
         params: &[],
         needs_issuer: true,
-        quirks: "Give --issuer https://<host>/realms/<realm>. offline_access gives offline tokens that \
+        quirks: "Give the issuer https://<host>/realms/<realm>. offline_access gives offline tokens that \
                  survive SSO session ends.",
     },
     Template {
@@ -122,7 +122,7 @@ pub const TEMPLATES: &[Template] = &[
         issuer: Some("https://appleid.apple.com"),
         endpoints: None,
         scope: "openid email name",
-        auth_method: Some("post"),
+        auth_method: Some(AuthMethod::ClientSecretPost),
         params: &["response_mode=form_post"],
         needs_issuer: false,
         quirks: "Requesting name or email forces response_mode=form_post: the response is POSTed to the \
@@ -135,7 +135,7 @@ pub const TEMPLATES: &[Template] = &[
         issuer: Some("https://slack.com"),
         endpoints: None,
         scope: "openid profile email",
-        auth_method: Some("post"),
+        auth_method: Some(AuthMethod::ClientSecretPost),
         params: &[],
         needs_issuer: false,
         quirks: "Redirect URIs must be https; register a non-loopback URI and paste the final URL. \
@@ -150,7 +150,7 @@ pub const TEMPLATES: &[Template] = &[
         auth_method: None,
         params: &[],
         needs_issuer: false,
-        quirks: "Sandboxes: --issuer https://test.salesforce.com. Refresh tokens need the refresh_token \
+        quirks: "Sandboxes: the issuer is https://test.salesforce.com. Refresh tokens need the refresh_token \
                  scope; access tokens carry no expires_in (OAuth Desk shows the expiry as unknown).",
     },
 ];
@@ -183,7 +183,7 @@ pub fn apply(template: &Template, spec: &mut ProviderSpec) {
         spec.scope = Some(template.scope.to_owned());
     }
     if spec.auth_method.is_none() {
-        spec.auth_method = template.auth_method.map(str::to_owned);
+        spec.auth_method = template.auth_method;
     }
     for param in template.params {
         let key = param.split('=').next().unwrap_or_default();

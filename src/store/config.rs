@@ -3,7 +3,7 @@
 //!
 //! Also the export format: one provider as JSON, shareable, without secrets.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
@@ -77,7 +77,7 @@ impl Config {
         ConfigError::UnknownProvider {
             name: name.to_owned(),
             hint: if names.is_empty() {
-                " (no providers are configured yet: add one with `oauth-desk provider add`)".into()
+                " (no providers are configured yet)".into()
             } else {
                 format!(" (configured: {})", names.join(", "))
             },
@@ -119,10 +119,6 @@ impl ConfigStore {
             lock_path: paths.locks_dir().join("config.lock"),
             cache: Default::default(),
         }
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
     }
 
     /// Reads the config; a missing file is an empty config.

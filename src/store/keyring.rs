@@ -74,10 +74,3 @@ pub fn load_master_key(user: &str) -> Result<Zeroizing<[u8; 32]>, KeyringError> 
 pub fn store_master_key(user: &str, key: &[u8; 32]) -> Result<(), KeyringError> {
     entry(user)?.set_secret(key).map_err(|e| classify(e, user))
 }
-
-pub fn delete_master_key(user: &str) -> Result<(), KeyringError> {
-    match entry(user)?.delete_credential() {
-        Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
-        Err(e) => Err(classify(e, user)),
-    }
-}

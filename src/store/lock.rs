@@ -4,7 +4,7 @@
 //! a process dies, so a killed process never leaves a stale lock).
 
 use std::fs::{File, OpenOptions};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::paths::{Paths, PathsError};
 
@@ -22,7 +22,6 @@ pub enum LockError {
 #[derive(Debug)]
 pub struct FileLock {
     _file: File,
-    path: PathBuf,
 }
 
 impl FileLock {
@@ -30,27 +29,17 @@ impl FileLock {
     pub fn exclusive(path: &Path) -> Result<FileLock, LockError> {
         let file = open(path)?;
         file.lock().map_err(|source| io_error(path, source))?;
-        Ok(FileLock {
-            _file: file,
-            path: path.to_path_buf(),
-        })
+        Ok(FileLock { _file: file })
     }
 
     /// Takes the lock only if nobody holds it.
     pub fn try_exclusive(path: &Path) -> Result<Option<FileLock>, LockError> {
         let file = open(path)?;
         match file.try_lock() {
-            Ok(()) => Ok(Some(FileLock {
-                _file: file,
-                path: path.to_path_buf(),
-            })),
+            Ok(()) => Ok(Some(FileLock { _file: file })),
             Err(std::fs::TryLockError::WouldBlock) => Ok(None),
             Err(std::fs::TryLockError::Error(e)) => Err(io_error(path, e)),
         }
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
     }
 }
 

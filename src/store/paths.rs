@@ -21,6 +21,9 @@ pub enum PathsError {
 pub struct Paths {
     pub config_dir: PathBuf,
     pub data_dir: PathBuf,
+    /// Where a running keeper answers (the agent socket): the user's runtime dir for the
+    /// platform's directories, inside the home for `OAUTH_DESK_HOME` or a given dir.
+    pub agent_socket: PathBuf,
 }
 
 impl Paths {
@@ -30,9 +33,15 @@ impl Paths {
         }
         let dirs =
             directories::ProjectDirs::from("", "", "oauth-desk").ok_or(PathsError::NoHome)?;
+        let data_dir = dirs.data_dir().to_path_buf();
+        let agent_socket = match std::env::var_os("XDG_RUNTIME_DIR") {
+            Some(run) if !run.is_empty() => Path::new(&run).join("oauth-desk").join("agent.sock"),
+            _ => data_dir.join("agent.sock"),
+        };
         Ok(Paths {
             config_dir: dirs.config_dir().to_path_buf(),
-            data_dir: dirs.data_dir().to_path_buf(),
+            data_dir,
+            agent_socket,
         })
     }
 
@@ -40,6 +49,7 @@ impl Paths {
         Paths {
             config_dir: dir.to_path_buf(),
             data_dir: dir.to_path_buf(),
+            agent_socket: dir.join("agent.sock"),
         }
     }
 

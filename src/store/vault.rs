@@ -233,10 +233,6 @@ impl Vault {
         }
     }
 
-    pub fn path(&self) -> &std::path::Path {
-        &self.path
-    }
-
     pub fn exists(&self) -> bool {
         self.path.exists()
     }
@@ -402,25 +398,6 @@ impl Vault {
             // A keyring vault is opened with the keyring even if a passphrase is set.
             _ => Ok(keyring::load_master_key(&header.keyring_entry())?),
         }
-    }
-
-    /// Deletes the vault file and, for a keyring vault, its master key.
-    pub fn destroy(&mut self) -> Result<(), VaultError> {
-        let _lock = FileLock::exclusive(&self.lock_path)?;
-        if let Ok(bytes) = std::fs::read(&self.path)
-            && let Ok((header, _)) = Header::decode(&bytes)
-            && header.kind == KIND_KEYRING
-        {
-            keyring::delete_master_key(&header.keyring_entry())?;
-        }
-        match std::fs::remove_file(&self.path) {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(self.io(e)),
-        }
-        self.unlocked = None;
-        self.cache = None;
-        Ok(())
     }
 
     fn io(&self, source: std::io::Error) -> VaultError {

@@ -5,10 +5,9 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use oauth_desk::flow::device::PollEvent;
-use oauth_desk::store::paths::Paths;
-use oauth_desk::store::vault::KeySource;
-use oauth_desk::{ClientSecrets, Desk, DeskError, ProviderSpec, Secret};
+use oauth_desk::{
+    ClientSecrets, Desk, DeskError, DeviceCode, DeviceHost, PollEvent, ProviderSpec, Secret,
+};
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
@@ -64,11 +63,7 @@ async fn setup(device_response: Value, token_responses: Vec<ResponseTemplate>) -
         .mount(&server)
         .await;
     let dir = tempfile::tempdir().unwrap();
-    let desk = Desk::open(
-        Paths::in_dir(dir.path()),
-        KeySource::Passphrase(Secret::new("pw")),
-        oauth_desk::http::Http::new().unwrap(),
-    );
+    let desk = Desk::in_dir(dir.path(), Secret::new("pw")).unwrap();
     desk.add_provider(
         ProviderSpec {
             name: "tv".into(),
@@ -89,19 +84,29 @@ async fn setup(device_response: Value, token_responses: Vec<ResponseTemplate>) -
     }
 }
 
-async fn run(
-    setup: &Setup,
-) -> (
-    Result<oauth_desk::token::TokenSet, DeskError>,
-    Vec<PollEvent>,
-) {
-    let login = setup.desk.begin_device("tv", None).await.unwrap();
-    let events = Mutex::new(Vec::new());
-    let result = setup
-        .desk
-        .finish_device(login, UNIT, |e| events.lock().unwrap().push(e), || false)
-        .await;
-    (result, events.into_inner().unwrap())
+/// A front end that records what it was asked to show.
+#[derive(Default)]
+struct Recorder {
+    codes: Mutex<Vec<DeviceCode>>,
+    events: Mutex<Vec<PollEvent>>,
+}
+
+impl DeviceHost for Recorder {
+    fn show_code(&self, code: &DeviceCode) {
+        self.codes.lock().unwrap().push(code.clone());
+    }
+    fn progress(&self, event: PollEvent) {
+        self.events.lock().unwrap().push(event);
+    }
+}
+
+async fn run(setup: &Setup) -> (Result<oauth_desk::TokenSet, DeskError>, Vec<PollEvent>) {
+    let host = Recorder::default();
+    let result = setup.desk.device_sign_in("tv", None, &host, UNIT).await;
+    let codes = host.codes.into_inner().unwrap();
+    assert_eq!(codes.len(), 1, "the code is shown once, before polling");
+    assert_eq!(codes[0].user_code, "ABCD-EFGH");
+    (result, host.events.into_inner().unwrap())
 }
 
 async fn polls(server: &MockServer) -> usize {
@@ -210,4 +215,27 @@ async fn a_server_error_while_polling_is_not_a_token() {
     .await;
     let (result, _) = run(&s).await;
     assert!(result.unwrap_err().to_string().contains("HTTP 500"));
+}
+
+#[tokio::test]
+async fn a_device_sign_in_is_cancelled_at_once_and_stores_nothing() {
+    let s = setup(device(Some(5), 600), vec![error("authorization_pending")]).await;
+    let host = Recorder::default();
+    let started = std::time::Instant::now();
+    let (result, cancelled) = tokio::join!(s.desk.device_sign_in("tv", None, &host, UNIT), async {
+        tokio::time::sleep(UNIT * 2).await;
+        s.desk.cancel_sign_in("tv")
+    });
+    assert!(cancelled, "the sign-in was registered in the engine");
+    let err = result.unwrap_err();
+    assert!(err.to_string().contains("cancelled"), "{err}");
+    assert!(
+        started.elapsed() < UNIT * 5 * 3,
+        "cancelling ends the wait without sitting out the interval"
+    );
+    assert!(s.desk.tokens("tv").await.unwrap().is_none());
+    assert!(
+        !s.desk.cancel_sign_in("tv"),
+        "a finished sign-in leaves nothing registered"
+    );
 }

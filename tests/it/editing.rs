@@ -2,19 +2,12 @@
 //! tokens moving along, clearing a secret, duplicate, reorder, and refused edits that change
 //! nothing.
 
-use oauth_desk::desk::{ClientSecrets, Desk, ProviderSpec, SecretsEdit, spec_of};
-use oauth_desk::secret::Secret;
-use oauth_desk::store::paths::Paths;
-use oauth_desk::store::vault::KeySource;
+use oauth_desk::{ClientSecrets, Desk, ProviderSpec, Secret, SecretsEdit};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn desk(dir: &std::path::Path) -> Desk {
-    Desk::open(
-        Paths::in_dir(dir),
-        KeySource::Passphrase(Secret::new("pw")),
-        oauth_desk::http::Http::new().unwrap(),
-    )
+    Desk::in_dir(dir, Secret::new("pw")).unwrap()
 }
 
 fn spec(name: &str, server: &str) -> ProviderSpec {
@@ -69,7 +62,7 @@ async fn a_rename_moves_the_secret_and_the_tokens_and_keeps_the_position() {
     }
     desk.client_credentials("svc", None).await.unwrap();
 
-    let mut edited = spec_of(&desk.provider("svc").unwrap());
+    let mut edited = ProviderSpec::of(&desk.provider("svc").unwrap());
     edited.name = "svc-renamed".into();
     edited.scope = Some("read write".into());
     let provider = desk
@@ -100,8 +93,8 @@ async fn saving_the_form_unchanged_changes_nothing() {
         "resource=https://api.example".into(),
     ];
     s.token_params = vec!["audience=x".into()];
-    s.pkce = Some("plain".into());
-    s.authorize_method = Some("post".into());
+    s.pkce = Some(oauth_desk::PkceMode::Plain);
+    s.authorize_method = Some(oauth_desk::AuthorizeMethod::Post);
     s.redirect_uri = Some("http://127.0.0.1:8765/cb".into());
     s.refresh_margin_secs = Some(90);
     s.system_browser = true;
@@ -110,7 +103,7 @@ async fn saving_the_form_unchanged_changes_nothing() {
         .await
         .unwrap();
     let after = desk
-        .update_provider("p", spec_of(&before), SecretsEdit::default())
+        .update_provider("p", ProviderSpec::of(&before), SecretsEdit::default())
         .await
         .unwrap();
     assert_eq!(before, after);
@@ -124,9 +117,9 @@ async fn a_secret_can_be_cleared_when_the_client_becomes_public() {
     desk.add_provider(spec("p", "https://as.example"), with_secret())
         .await
         .unwrap();
-    let mut edited = spec_of(&desk.provider("p").unwrap());
+    let mut edited = ProviderSpec::of(&desk.provider("p").unwrap());
     // Keeping the secret with auth "none" is refused, as `add` refuses it.
-    edited.auth_method = Some("none".into());
+    edited.auth_method = Some(oauth_desk::AuthMethod::None);
     let refused = desk
         .update_provider("p", edited.clone(), SecretsEdit::default())
         .await;
@@ -158,19 +151,19 @@ async fn a_refused_edit_leaves_the_provider_as_it_was() {
     for broken in [
         ProviderSpec {
             token_url: Some("not a url".into()),
-            ..spec_of(&before)
+            ..ProviderSpec::of(&before)
         },
         ProviderSpec {
             client_id: " ".into(),
-            ..spec_of(&before)
+            ..ProviderSpec::of(&before)
         },
         ProviderSpec {
             name: "bad name".into(),
-            ..spec_of(&before)
+            ..ProviderSpec::of(&before)
         },
         ProviderSpec {
             params: vec!["state=mine".into()],
-            ..spec_of(&before)
+            ..ProviderSpec::of(&before)
         },
     ] {
         assert!(
@@ -192,7 +185,7 @@ async fn a_rename_onto_another_provider_is_refused() {
             .await
             .unwrap();
     }
-    let mut edited = spec_of(&desk.provider("a").unwrap());
+    let mut edited = ProviderSpec::of(&desk.provider("a").unwrap());
     edited.name = "b".into();
     let err = desk
         .update_provider("a", edited, SecretsEdit::default())
@@ -230,10 +223,13 @@ async fn reorder_puts_the_named_first_and_refuses_unknown_names() {
             .await
             .unwrap();
     }
-    desk.reorder_providers(&["c".into(), "a".into()]).unwrap();
+    desk.reorder_providers(&["c".into(), "a".into()])
+        .await
+        .unwrap();
     assert_eq!(names(&desk), ["c", "a", "b", "d"]);
     assert!(
         desk.reorder_providers(&["nope".into(), "b".into()])
+            .await
             .is_err()
     );
     assert_eq!(names(&desk), ["c", "a", "b", "d"]);

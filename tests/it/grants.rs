@@ -113,7 +113,7 @@ fn revoke_then_introspect_shows_inactive() {
     let run = home.run(&["revoke", "p"]).ok();
     assert!(
         run.stdout
-            .contains("Revoked the refresh_token and access_token of p"),
+            .contains("Revoked the refresh token and access token of p"),
         "{}",
         run.stdout
     );

@@ -191,7 +191,7 @@ async fn a_refused_refresh_marks_the_provider_sign_in_needed() {
         .await;
     let home = sign_in(&server, "read", &[]).await;
     let (run, home) = cli(home, &["refresh", "q"]).await;
-    run.fails(1, "invalid_grant").fails(1, "sign in again");
+    run.fails(1, "invalid_grant").fails(1, "Sign in again");
     let (run, home) = cli(home, &["show", "q", "--json"]).await;
     let show = run.ok().json();
     assert_eq!(show["status"], "sign_in_needed");

@@ -9,7 +9,7 @@ use crate::harness::{Home, mock_provider_signed_in};
 use crate::keys::{TestKey, jwks};
 
 fn id_token(key: &TestKey) -> String {
-    let now = oauth_desk::desk::now();
+    let now = oauth_desk::now();
     key.sign(&json!({"iss": "https://as.example", "sub": "alice", "aud": "rp", "iat": now, "exp": now + 600}))
 }
 
@@ -143,7 +143,7 @@ async fn a_tampered_token_fails_its_signature() {
     let genuine = id_token(&a);
     let (head, rest) = genuine.split_once('.').unwrap();
     let (_, sig) = rest.split_once('.').unwrap();
-    let now = oauth_desk::desk::now();
+    let now = oauth_desk::now();
     let forged_claims = base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD,
         json!({"iss": "https://as.example", "sub": "mallory", "aud": "rp", "iat": now, "exp": now + 600}).to_string());
     mount(

@@ -1,41 +1,18 @@
-//! The IPC commands of the main window. Each is an engine call plus a conversion; the rules
-//! (what a valid provider is, how a token is refreshed, what is secret) stay in the engine.
+//! The IPC commands of the main window. Each parses, makes one engine call, converts; the
+//! rules (what a valid provider is, how a token is refreshed, what is secret, what changed)
+//! stay in the engine, which announces every change on its stream (forwarded by `events`).
 
 pub mod providers;
 pub mod signin;
 pub mod tokens;
 
-use oauth_desk::desk::Desk;
-use tauri::{AppHandle, Emitter};
+use oauth_desk::{Desk, ProviderView};
 
 use crate::error::CommandResult;
-use crate::views::{ProviderView, ShellEvent};
 
-/// The UI's event channel for everything but the keeper's own events.
-pub const SHELL_EVENT: &str = "shell";
-/// The keeper's events, as the engine makes them.
-pub const KEEPER_EVENT: &str = "keeper";
-
+/// The provider as the UI shows it, after an action.
 pub async fn view(desk: &Desk, name: &str) -> CommandResult<ProviderView> {
-    let provider = desk.provider(name)?;
-    let report = desk.report(name).await?;
-    Ok(ProviderView::new(&provider, report))
-}
-
-pub fn emit(app: &AppHandle, event: ShellEvent) {
-    if let Err(e) = app.emit_to("main", SHELL_EVENT, event) {
-        tracing::debug!("could not tell the UI: {e}");
-    }
-}
-
-pub fn changed(app: &AppHandle, provider: Option<&str>) {
-    emit(
-        app,
-        ShellEvent::Changed {
-            provider: provider.map(str::to_owned),
-        },
-    );
-    crate::tray::refresh(app);
+    Ok(desk.provider_view(name).await?)
 }
 
 /// Every command the UI may call (the main window's capability grants exactly these).
@@ -54,10 +31,8 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         signin::sign_in,
         signin::cancel_sign_in,
         signin::submit_redirect_url,
-        signin::device_start,
-        signin::device_wait,
+        signin::device_sign_in,
         signin::device_open_page,
-        signin::device_cancel,
         signin::client_credentials,
         tokens::refresh,
         tokens::revoke,

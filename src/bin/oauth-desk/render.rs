@@ -2,13 +2,12 @@
 
 use std::fmt::Write;
 
-use oauth_desk::flow::device::PollEvent;
 use oauth_desk::jwt::DecodedJwt;
 use oauth_desk::provider::Provider;
 use oauth_desk::report::{Report, Status};
-use oauth_desk::token::{Grant, TokenSet};
+use oauth_desk::token::Grant;
 use oauth_desk::trace::Trace;
-use oauth_desk::verify::CheckResult;
+use oauth_desk::{CheckResult, PollEvent, TokenSet};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -43,7 +42,7 @@ pub fn poll_event(event: PollEvent, interactive: bool) {
 /// One log line per keeper event (tokens never appear in events).
 pub fn keeper_event(event: &oauth_desk::keeper::KeeperEvent) {
     use oauth_desk::keeper::KeeperEvent::*;
-    let now = oauth_desk::desk::now();
+    let now = oauth_desk::now();
     match event {
         Refreshed {
             provider,
@@ -228,6 +227,12 @@ pub fn provider(p: &Provider) -> String {
     };
     line("authorize params", params(&p.authorize_params));
     line("token params", params(&p.token_params));
+    for url in p.insecure_endpoints() {
+        line(
+            "⚠ insecure",
+            format!("{url} is plain http (allowed with --allow-http)"),
+        );
+    }
     out
 }
 
@@ -281,6 +286,20 @@ pub fn report(r: &Report) -> String {
     }
     if let Some(issuer) = &r.issuer {
         let _ = writeln!(out, "  issuer {issuer} · client {}", r.client_id);
+    }
+    for url in &r.insecure_transport {
+        let _ = writeln!(
+            out,
+            "  ⚠ insecure transport: {url} is plain http (allowed with --allow-http)"
+        );
+    }
+    if let Some(failure) = &r.last_refresh_error {
+        let retry = match failure.next_attempt_at {
+            Some(at) if at > r.now => format!(", retrying in {}", duration(at - r.now)),
+            Some(_) => ", retrying now".into(),
+            None => String::new(),
+        };
+        let _ = writeln!(out, "  ⚠ last refresh failed: {}{retry}", failure.message);
     }
     if r.status == Status::NotSignedIn {
         let _ = writeln!(out, "  Sign in with `oauth-desk login {}`.", r.provider);

@@ -26,6 +26,7 @@ fn provider(pkce: PkceMode, iss_supported: bool) -> Provider {
         auto_refresh: true,
         refresh_margin_secs: None,
         system_browser: false,
+        allow_http: false,
     }
 }
 

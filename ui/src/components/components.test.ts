@@ -14,14 +14,14 @@ const report = (extra: Partial<Report>): Report =>
 describe('ErrorBox', () => {
   it("shows the sentence and the server's own error", () => {
     const { container } = render(ErrorBox, {
-      error: { kind: 'oauth', message: 'The code exchange failed.', server_error: 'invalid_grant', server_description: 'code expired' },
+      error: { kind: 'oauth', message: 'The code exchange failed.', advice: null, server_error: 'invalid_grant', server_description: 'code expired' },
     });
     expect(container.textContent).toContain('The code exchange failed.');
     expect(container.textContent).toContain('invalid_grant: code expired');
   });
   it('has no server line when the server said nothing', () => {
     const { container } = render(ErrorBox, {
-      error: { kind: 'network', message: 'connection refused', server_error: null, server_description: null },
+      error: { kind: 'network', message: 'connection refused', advice: null, server_error: null, server_description: null },
     });
     expect(container.querySelector('.error-server')).toBeNull();
   });

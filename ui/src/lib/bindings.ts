@@ -3,7 +3,7 @@
 
 export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]?: JsonValue } | null;
 
-export type ProviderSpec = { name: string, template: string | null, issuer: string | null, authorization_url: string | null, token_url: string | null, device_url: string | null, revocation_url: string | null, introspection_url: string | null, userinfo_url: string | null, jwks_url: string | null, client_id: string, auth_method: string | null, scope: string | null, redirect_uri: string | null, pkce: string | null, authorize_method: string | null, params: Array<string>, token_params: Array<string>, callback_timeout_secs: number | null, 
+export type ProviderSpec = { name: string, template: string | null, issuer: string | null, authorization_url: string | null, token_url: string | null, device_url: string | null, revocation_url: string | null, introspection_url: string | null, userinfo_url: string | null, jwks_url: string | null, client_id: string, auth_method: AuthMethod | null, scope: string | null, redirect_uri: string | null, pkce: PkceMode | null, authorize_method: AuthorizeMethod | null, params: Array<string>, token_params: Array<string>, callback_timeout_secs: number | null, 
 /**
  * Keep the keeper away from this provider.
  */
@@ -15,7 +15,18 @@ refresh_margin_secs: number | null,
 /**
  * The desktop app signs in with the system browser rather than its login window.
  */
-system_browser: boolean, };
+system_browser: boolean, 
+/**
+ * Accept plain-http endpoints on hosts that are not loopback (insecure: shown as a warning
+ * wherever the provider is).
+ */
+allow_http: boolean, };
+
+export type AuthMethod = "none" | "client_secret_post" | "client_secret_basic" | "private_key_jwt";
+
+export type PkceMode = "s256" | "plain" | "off";
+
+export type AuthorizeMethod = "get" | "post";
 
 export type ProviderView = { name: string, 
 /**
@@ -23,7 +34,8 @@ export type ProviderView = { name: string,
  */
 kind: string, spec: ProviderSpec, has_client_secret: boolean, has_private_key: boolean, 
 /**
- * The redirect comes back to a loopback listener (else the login window intercepts it).
+ * The redirect comes back to a loopback listener (else a login window intercepts it, or
+ * the person pastes it).
  */
 loopback_redirect: boolean, grants: Grants, report: Report, };
 
@@ -31,7 +43,7 @@ export type Grants = { authorization_code: boolean, device: boolean, client_cred
 
 export type TemplateView = { name: string, title: string, quirks: string, 
 /**
- * The user must give the issuer (tenant or domain specific).
+ * The person must give the issuer (tenant or domain specific).
  */
 needs_issuer: boolean, spec: ProviderSpec, };
 
@@ -44,6 +56,15 @@ extra: { [key in string]: JsonValue },
  * Server clock versus this machine's, when the server sent a `Date`.
  */
 clock: ClockReport | null, 
+/**
+ * The last background renewal failed while the tokens stayed usable: why, and when the
+ * next attempt is.
+ */
+last_refresh_error: RefreshFailure | null, 
+/**
+ * Endpoints that travel in plain http off loopback (the provider allowed them): a warning.
+ */
+insecure_transport: Array<string>, 
 /**
  * When the report was made (Unix seconds), for `expires_in`.
  */
@@ -91,6 +112,16 @@ expires_in: number | null,
  */
 rotated: boolean, };
 
+export type RefreshFailure = { message: string, 
+/**
+ * Unix seconds.
+ */
+failed_at: number, 
+/**
+ * Unix seconds of the keeper's next attempt, when one is scheduled.
+ */
+next_attempt_at: number | null, };
+
 export type IdTokenReport = { header: { [key in string]: JsonValue } | null, claims: { [key in string]: JsonValue } | null, error: string | null, checks: Array<Check>, value: string | null, };
 
 export type Check = { name: string, result: CheckResult, detail: string, };
@@ -125,25 +156,33 @@ started_at_ms: number, duration_ms: number, method: string, url: string, request
 
 export type Message = { headers: Array<[string, string]>, body?: string | null, };
 
-export type KeeperEvent = { "kind": "refreshed", provider: string, expires_at: number | null, } | { "kind": "refresh_failed", provider: string, reason: string, retry_in_secs: number, } | { "kind": "expiring_soon", provider: string, expires_at: number, } | { "kind": "expired", provider: string, } | { "kind": "sign_in_needed", provider: string, reason: string, } | { "kind": "stopped", provider: string, reason: string, };
+export type Change = { "kind": "providers", provider: string | null, } | { "kind": "tokens", provider: string, } | { "kind": "refreshing", provider: string, } | { "kind": "sign_in", provider: string, state: SignInState, message: string | null, } | { "kind": "keeper", event: KeeperEvent, };
 
-export type ShellEvent = { "kind": "refreshing", provider: string, } | { "kind": "changed", provider: string | null, } | { "kind": "sign_in", provider: string, state: SignInState, message: string | null, } | { "kind": "clipboard_cleared" };
+export type KeeperEvent = { "kind": "refreshed", provider: string, expires_at: number | null, } | { "kind": "refresh_failed", provider: string, reason: string, retry_in_secs: number, } | { "kind": "expiring_soon", provider: string, expires_at: number, } | { "kind": "expired", provider: string, } | { "kind": "sign_in_needed", provider: string, reason: string, } | { "kind": "stopped", provider: string, reason: string, };
 
 export type SignInState = "waiting" | "embedded_refused" | "finished";
 
-export type DeviceStart = { user_code: string, verification_uri: string, verification_uri_complete: string | null, 
+export type DeviceCode = { provider: string, user_code: string, verification_uri: string, verification_uri_complete: string | null, 
+/**
+ * The page to open: the complete URI when there is one.
+ */
+open_uri: string, 
 /**
  * Unix seconds when the code expires.
  */
-expires_at: number, 
+expires_at: number, };
+
+export type DeviceStart = { code: DeviceCode, 
 /**
  * The QR code of the page to open, as an SVG document.
  */
 qr_svg: string, };
 
-export type TokenKind = "access" | "id" | "refresh";
+export type ShellEvent = { "kind": "device_code", start: DeviceStart, } | { "kind": "clipboard_cleared" };
 
-export type CopyFormat = "raw" | "header" | "curl" | "env";
+export type TokenKind = "access" | "refresh" | "id";
+
+export type TokenFormat = "raw" | "header" | "json" | "env" | "curl";
 
 export type Settings = { 
 /**
@@ -161,15 +200,24 @@ notifications: boolean, };
 
 export type CommandError = { 
 /**
- * A stable tag the UI can branch on: `config`, `vault`, `provider`, `network`, `oauth`,
- * `sign_in_needed`, `not_signed_in`, `cancelled`, `timeout`, `invalid`, `internal`.
+ * A stable tag the UI can branch on.
  */
-kind: string, 
+kind: ErrorKind, 
 /**
- * One sentence, with what to try next when there is something to try.
+ * One sentence, with what to do next in the app's words when something would help.
  */
 message: string, 
+/**
+ * What would fix it, as data: the UI offers a button for some (sign in again).
+ */
+advice: Advice | null, 
 /**
  * The server's `error` code, when the server answered with one.
  */
 server_error: string | null, server_description: string | null, };
+
+export type ErrorKind = "config" | "vault" | "provider" | "network" | "oauth" | "sign_in_needed" | "not_signed_in" | "cancelled" | "timeout" | "invalid" | "not_supported" | "browser" | "io" | "internal";
+
+export type Advice = { "kind": "sign_in" } | { "kind": "sign_in_interactively" } | { "kind": "add_endpoint", endpoint: Endpoint, } | { "kind": "give_issuer_or_token_url" } | { "kind": "give_issuer" } | { "kind": "set_client_secret" } | { "kind": "set_private_key" } | { "kind": "choose_secret_auth_method" } | { "kind": "list_templates" } | { "kind": "add_provider" } | { "kind": "remove_reserved_param", param: string, } | { "kind": "change_pkce" } | { "kind": "check_client_credentials" } | { "kind": "register_redirect_uri", sent: string, } | { "kind": "fewer_scopes" } | { "kind": "use_system_browser" } | { "kind": "wait_longer" } | { "kind": "use_https" };
+
+export type Endpoint = "authorization" | "token" | "device_authorization" | "revocation" | "introspection" | "userinfo";

@@ -1,8 +1,14 @@
 // The UI's state: the providers as the shell reports them, what is in progress per provider,
 // and the last error per provider. Every change goes through the shell; this only remembers
 // what it answered.
-import type { CommandError, KeeperEvent, ProviderView, ShellEvent } from './bindings';
+import type { Change, CommandError, DeviceStart, KeeperEvent, ProviderView, ShellEvent } from './bindings';
 import { api, asCommandError } from './ipc';
+import { countdown } from './time';
+
+/** "40 s", or "4:10" past two minutes. */
+function waitText(seconds: number): string {
+  return seconds < 120 ? `${Math.ceil(seconds)} s` : countdown(seconds);
+}
 
 export type UiStatus =
   | 'signed_in'
@@ -36,6 +42,8 @@ export class DeskStore {
   errors = $state<Record<string, CommandError | null>>({});
   /** Notices about a sign-in (e.g. the provider refuses embedded browsers). */
   notices = $state<Record<string, string | null>>({});
+  /** The device code of a device sign-in in progress, per provider. */
+  deviceCodes = $state<Record<string, DeviceStart | null>>({});
   /** An error that belongs to no provider (loading the list). */
   globalError = $state<CommandError | null>(null);
   /** A short confirmation ("Copied"), cleared after a few seconds. */
@@ -52,12 +60,13 @@ export class DeskStore {
     const busy = this.busy[p.name];
     if (busy === 'refreshing') return 'refreshing';
     if (busy === 'signing in') return 'signing_in';
-    if (this.errors[p.name]?.kind === 'sign_in_needed') return 'sign_in_needed';
     switch (p.report.status) {
       case 'signed_in': {
         const at = p.report.access_token?.expires_at;
         if (at != null && at <= now) return 'expired';
-        return this.errors[p.name] ? 'error' : 'signed_in';
+        // A failed action or background refresh does not sign anyone out: the token still
+        // works, and the failure is shown beside it (see refreshProblem).
+        return 'signed_in';
       }
       case 'sign_in_needed':
         return 'sign_in_needed';
@@ -66,6 +75,16 @@ export class DeskStore {
       default:
         return this.errors[p.name] ? 'error' : 'not_signed_in';
     }
+  }
+
+  /** "last refresh failed: … · retrying in 40 s", while a token that still works waits. */
+  refreshProblem(p: ProviderView, now: number): string | null {
+    const failure = p.report.last_refresh_error;
+    if (!failure) return null;
+    const next = failure.next_attempt_at;
+    const retry =
+      next == null ? '' : next > now ? ` · retrying in ${waitText(next - now)}` : ' · retrying now';
+    return `last refresh failed: ${failure.message}${retry}`;
   }
 
   flash(text: string): void {
@@ -126,56 +145,42 @@ export class DeskStore {
     }
   }
 
+  /** What the engine changed: re-read what it concerns. The report is the truth: a failed
+   *  background refresh shows there (`last_refresh_error`), next to a token that still works. */
+  onChange(change: Change): void {
+    switch (change.kind) {
+      case 'refreshing':
+        this.busy[change.provider] = 'refreshing';
+        break;
+      case 'providers':
+        if (change.provider && this.providers.some((p) => p.name === change.provider))
+          void this.reload(change.provider);
+        else void this.load();
+        break;
+      case 'tokens':
+        void this.reload(change.provider);
+        break;
+      case 'sign_in':
+        if (change.state === 'embedded_refused') this.notices[change.provider] = change.message;
+        if (change.state === 'waiting') this.notices[change.provider] = null;
+        break;
+      case 'keeper':
+        this.onKeeper(change.event);
+        break;
+    }
+  }
+
   onKeeper(event: KeeperEvent): void {
     const name = event.provider;
     if (this.busy[name] === 'refreshing') delete this.busy[name];
-    switch (event.kind) {
-      case 'refreshed':
-        this.errors[name] = null;
-        break;
-      case 'refresh_failed':
-        this.errors[name] = {
-          kind: 'network',
-          message: `Background refresh failed: ${event.reason}. Retrying in ${event.retry_in_secs} s.`,
-          server_error: null,
-          server_description: null,
-        };
-        break;
-      case 'sign_in_needed':
-        this.errors[name] = {
-          kind: 'sign_in_needed',
-          message: `Sign-in needed: ${event.reason}.`,
-          server_error: null,
-          server_description: null,
-        };
-        break;
-      case 'stopped':
-        this.errors[name] = {
-          kind: 'config',
-          message: `Background refresh stopped: ${event.reason}.`,
-          server_error: null,
-          server_description: null,
-        };
-        break;
-      default:
-        break;
-    }
+    if (event.kind === 'refreshed') this.errors[name] = null;
     void this.reload(name);
   }
 
   onShell(event: ShellEvent): void {
     switch (event.kind) {
-      case 'refreshing':
-        this.busy[event.provider] = 'refreshing';
-        break;
-      case 'changed':
-        if (event.provider && this.providers.some((p) => p.name === event.provider))
-          void this.reload(event.provider);
-        else void this.load();
-        break;
-      case 'sign_in':
-        if (event.state === 'embedded_refused') this.notices[event.provider] = event.message;
-        if (event.state === 'waiting') this.notices[event.provider] = null;
+      case 'device_code':
+        this.deviceCodes[event.start.code.provider] = event.start;
         break;
       case 'clipboard_cleared':
         this.flash('Clipboard cleared');

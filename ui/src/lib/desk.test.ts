@@ -15,18 +15,30 @@ describe('DeskStore.status', () => {
     d.busy.op = 'refreshing';
     expect(d.status(view('signed_in', 200), 100)).toBe('refreshing');
     delete d.busy.op;
-    d.errors.op = { kind: 'network', message: 'x', server_error: null, server_description: null };
-    expect(d.status(view('signed_in', 200), 100)).toBe('error');
-    d.errors.op = { kind: 'sign_in_needed', message: 'x', server_error: null, server_description: null };
-    expect(d.status(view('signed_in', 200), 100)).toBe('sign_in_needed');
+    d.errors.op = { kind: 'network', message: 'x', advice: null, server_error: null, server_description: null };
+    expect(d.status(view('signed_in', 200), 100)).toBe('signed_in');
+  });
+
+  it('tells the truth: a failed refresh beside a token that still works', () => {
+    const d = new DeskStore();
+    const p = view('signed_in', 500);
+    expect(d.refreshProblem(p, 100)).toBeNull();
+    (p.report as { last_refresh_error: unknown }).last_refresh_error = {
+      message: 'could not reach the server',
+      failed_at: 90,
+      next_attempt_at: 140,
+    };
+    expect(d.status(p, 100)).toBe('signed_in');
+    expect(d.refreshProblem(p, 100)).toBe('last refresh failed: could not reach the server · retrying in 40 s');
+    expect(d.refreshProblem(p, 150)).toBe('last refresh failed: could not reach the server · retrying now');
   });
 
   it('keeps a failed action’s error on its provider, and ignores a cancelled sign-in', async () => {
     const d = new DeskStore();
-    await d.run('op', 'refreshing', () => Promise.reject({ kind: 'oauth', message: 'refused', server_error: 'invalid_grant', server_description: null }));
+    await d.run('op', 'refreshing', () => Promise.reject({ kind: 'oauth', message: 'refused', advice: null, server_error: 'invalid_grant', server_description: null }));
     expect(d.errors.op?.server_error).toBe('invalid_grant');
     expect(d.busy.op).toBeUndefined();
-    await d.run('op', 'signing in', () => Promise.reject({ kind: 'cancelled', message: 'the sign-in was cancelled', server_error: null, server_description: null }));
+    await d.run('op', 'signing in', () => Promise.reject({ kind: 'cancelled', message: 'the sign-in was cancelled', advice: null, server_error: null, server_description: null }));
     expect(d.errors.op).toBeNull();
   });
 });

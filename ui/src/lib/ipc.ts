@@ -3,16 +3,15 @@
 import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type {
+  Change,
   CommandError,
-  CopyFormat,
-  DeviceStart,
   JsonValue,
-  KeeperEvent,
   ProviderSpec,
   ProviderView,
   Settings,
   ShellEvent,
   TemplateView,
+  TokenFormat,
   TokenKind,
   Trace,
 } from './bindings';
@@ -27,6 +26,7 @@ export function asCommandError(e: unknown): CommandError {
   return {
     kind: 'internal',
     message: e instanceof Error ? e.message : String(e),
+    advice: null,
     server_error: null,
     server_description: null,
   };
@@ -65,11 +65,10 @@ export const api = {
   cancelSignIn: (name: string) => invoke<void>('cancel_sign_in', { name }),
   submitRedirectUrl: (name: string, url: string) =>
     invoke<void>('submit_redirect_url', { name, url }),
-  deviceStart: (name: string, scope: string | null) =>
-    invoke<DeviceStart>('device_start', { name, scope }),
-  deviceWait: (name: string) => invoke<ProviderView>('device_wait', { name }),
+  /** Resolves when approved; the code to show arrives meanwhile as a `device_code` shell event. */
+  deviceSignIn: (name: string, scope: string | null) =>
+    invoke<ProviderView>('device_sign_in', { name, scope }),
   deviceOpenPage: (name: string) => invoke<void>('device_open_page', { name }),
-  deviceCancel: (name: string) => invoke<void>('device_cancel', { name }),
   clientCredentials: (name: string, scope: string | null) =>
     invoke<ProviderView>('client_credentials', { name, scope }),
 
@@ -79,7 +78,7 @@ export const api = {
   introspect: (name: string, kind: TokenKind) => invoke<JsonValue>('introspect', { name, kind }),
   userinfo: (name: string) => invoke<JsonValue>('userinfo', { name }),
   revealToken: (name: string, kind: TokenKind) => invoke<string>('reveal_token', { name, kind }),
-  copyToken: (name: string, kind: TokenKind, format: CopyFormat) =>
+  copyToken: (name: string, kind: TokenKind, format: TokenFormat) =>
     invoke<void>('copy_token', { name, kind, format }),
   getTrace: (name: string) => invoke<Trace | null>('get_trace', { name }),
   exportHar: (name: string) => invoke<string>('export_har', { name }),
@@ -87,8 +86,9 @@ export const api = {
   setSettings: (settings: Settings) => invoke<Settings>('set_settings', { settings }),
 };
 
-export function onKeeperEvent(handler: (e: KeeperEvent) => void): Promise<UnlistenFn> {
-  return listen<KeeperEvent>('keeper', (event) => handler(event.payload));
+/** What the engine changed: providers, tokens, sign-ins, the keeper's work. */
+export function onDeskChange(handler: (e: Change) => void): Promise<UnlistenFn> {
+  return listen<Change>('desk', (event) => handler(event.payload));
 }
 
 export function onShellEvent(handler: (e: ShellEvent) => void): Promise<UnlistenFn> {

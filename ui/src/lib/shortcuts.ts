@@ -1,6 +1,7 @@
 // Single-key shortcuts on the selected provider (when no text field has focus):
 // C copy token, H copy Authorization header, R refresh, S sign in, arrows move between
 // providers.
+import type { TokenFormat, TokenKind } from './bindings';
 import type { DeskStore } from './desk.svelte';
 import { api } from './ipc';
 
@@ -14,7 +15,7 @@ export type Action = {
 
 const signedIn = (d: DeskStore) => d.current?.report.access_token != null;
 
-export async function copy(desk: DeskStore, format: 'raw' | 'header' | 'curl' | 'env', kind: 'access' | 'id' | 'refresh' = 'access') {
+export async function copy(desk: DeskStore, format: TokenFormat, kind: TokenKind = 'access') {
   const p = desk.current;
   if (!p) return;
   await desk.run(p.name, 'copying', () => api.copyToken(p.name, kind, format));
@@ -24,8 +25,9 @@ export async function copy(desk: DeskStore, format: 'raw' | 'header' | 'curl' | 
 export const ACTIONS: Action[] = [
   { id: 'copy', label: 'Copy access token', key: 'c', run: (d) => copy(d, 'raw'), enabled: signedIn },
   { id: 'header', label: 'Copy Authorization header', key: 'h', run: (d) => copy(d, 'header'), enabled: signedIn },
-  { id: 'curl', label: 'Copy curl command', run: (d) => copy(d, 'curl'), enabled: signedIn },
+  { id: 'curl', label: "Copy as curl -H '…'", run: (d) => copy(d, 'curl'), enabled: signedIn },
   { id: 'env', label: 'Copy as export VAR=…', run: (d) => copy(d, 'env'), enabled: signedIn },
+  { id: 'json', label: 'Copy as JSON', run: (d) => copy(d, 'json'), enabled: signedIn },
   {
     id: 'refresh',
     label: 'Refresh now',

@@ -25,5 +25,6 @@ export function emptySpec(): ProviderSpec {
     no_auto_refresh: false,
     refresh_margin_secs: null,
     system_browser: false,
+    allow_http: false,
   };
 }

@@ -36,7 +36,7 @@ describe('validateSpec', () => {
     expect(validateSpec({ ...base, params: ['prompt=login', 'oops'] }).params).toMatch(/oops/);
   });
   it('needs a secret for the secret methods', () => {
-    const spec = { ...base, auth_method: 'client_secret_basic' };
+    const spec = { ...base, auth_method: 'client_secret_basic' as const };
     expect(validateSpec(spec, { needsSecret: true, hasSecret: false }).auth_method).toBeTruthy();
     expect(validateSpec(spec, { needsSecret: true, hasSecret: true }).auth_method).toBeUndefined();
   });

@@ -1,10 +1,13 @@
 // Inline checks of the provider form, as the user types: the engine checks everything again
 // when saving (and is the authority); these only catch the obvious early.
-import type { ProviderSpec } from './bindings';
+import type { AuthMethod, ProviderSpec } from './bindings';
 
 export type FieldErrors = Partial<Record<keyof ProviderSpec | 'form', string>>;
 
 const NAME = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** The client authentications that send a client secret (the engine's `AuthMethod` values). */
+export const SECRET_METHODS: readonly AuthMethod[] = ['client_secret_basic', 'client_secret_post'];
 
 export function urlError(value: string | null | undefined, opts: { https?: boolean } = {}): string | null {
   const v = (value ?? '').trim();
@@ -18,12 +21,13 @@ export function urlError(value: string | null | undefined, opts: { https?: boole
   if (u.protocol !== 'https:' && u.protocol !== 'http:') return 'Use an http or https URL';
   if (u.hash) return 'A URL here cannot have a #fragment';
   if (opts.https && u.protocol === 'http:' && !isLoopback(u.hostname))
-    return 'Use https (http only for 127.0.0.1 or localhost)';
+    return 'Use https (http only on this machine, or tick "Allow insecure http")';
   return null;
 }
 
+/** 127.0.0.0/8, [::1] and localhost: where plain http stays on this machine (RFC 8252). */
 export function isLoopback(host: string): boolean {
-  return host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) || host === 'localhost' || host === '[::1]';
 }
 
 export function validateSpec(spec: ProviderSpec, opts: { needsSecret?: boolean; hasSecret?: boolean } = {}): FieldErrors {
@@ -43,7 +47,7 @@ export function validateSpec(spec: ProviderSpec, opts: { needsSecret?: boolean; 
     'jwks_url',
   ];
   for (const field of urls) {
-    const e = urlError(spec[field] as string | null, { https: true });
+    const e = urlError(spec[field] as string | null, { https: !spec.allow_http });
     if (e) errors[field] = e;
   }
   if (!spec.issuer?.trim() && !spec.token_url?.trim())
@@ -57,8 +61,7 @@ export function validateSpec(spec: ProviderSpec, opts: { needsSecret?: boolean; 
     const bad = list.find((p) => p.trim() && !/^[^=]+=/.test(p.trim()));
     if (bad) errors[field] = `"${bad}" is not key=value`;
   }
-  const method = spec.auth_method ?? '';
-  if (opts.needsSecret && (method === 'client_secret_basic' || method === 'client_secret_post' || method === 'basic' || method === 'post') && !opts.hasSecret)
+  if (opts.needsSecret && spec.auth_method && SECRET_METHODS.includes(spec.auth_method) && !opts.hasSecret)
     errors.auth_method = 'This method needs a client secret';
   return errors;
 }

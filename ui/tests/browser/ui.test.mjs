@@ -166,7 +166,11 @@ describe('token view', () => {
   });
 
   test('a refused refresh shows the sentence and the server error where it happened', async () => {
-    await open({ script: script + `window.__mock.handlers.refresh = () => { throw { kind: 'sign_in_needed', message: 'op needs a new sign-in (the server refused the refresh token).', server_error: 'invalid_grant', server_description: 'grant request is invalid' }; };`,
+    // As the engine does: the refused refresh token marks the tokens, announces the change, fails.
+    await open({ script: script + `window.__mock.handlers.refresh = () => {
+        window.__fixtures.op = { ...window.__fixtures.op, report: { ...window.__fixtures.op.report, status: 'sign_in_needed', status_detail: 'the refresh token was refused' } };
+        window.__mock.emit('desk', { kind: 'tokens', provider: 'op' });
+        throw { kind: 'sign_in_needed', message: 'op needs a new sign-in (the server refused the refresh token). Sign in again.', advice: { kind: 'sign_in' }, server_error: 'invalid_grant', server_description: 'grant request is invalid' }; };`,
       fixtures: { op: signedIn('op') } });
     await page.getByTestId('refresh').click();
     const error = await page.getByTestId('error').innerText();
@@ -175,14 +179,35 @@ describe('token view', () => {
     assert.match(await page.getByTestId('sidebar-state-op').innerText(), /sign-in needed/);
   });
 
-  test('keeper and shell events update the status without a reload', async () => {
+  test('the engine\'s changes update the status without a reload', async () => {
     await open({ script, fixtures: { op: signedIn('op') } });
     await page.getByTestId('countdown').waitFor();
-    await page.evaluate(() => window.__mock.emit('shell', { kind: 'refreshing', provider: 'op' }));
+    await page.evaluate(() => window.__mock.emit('desk', { kind: 'refreshing', provider: 'op' }));
     await page.getByTestId('status-word').filter({ hasText: 'refreshing' }).waitFor();
-    await page.evaluate(() => window.__mock.emit('keeper', { kind: 'sign_in_needed', provider: 'op', reason: 'refresh token expired' }));
+    await page.evaluate(() => {
+      const op = window.__fixtures.op;
+      window.__fixtures.op = { ...op, report: { ...op.report, status: 'sign_in_needed', status_detail: 'refresh token expired' } };
+      window.__mock.emit('desk', { kind: 'keeper', event: { kind: 'sign_in_needed', provider: 'op', reason: 'refresh token expired' } });
+    });
     await page.getByTestId('status-word').filter({ hasText: 'sign-in needed' }).waitFor();
-    assert.match(await page.getByTestId('error').innerText(), /refresh token expired/);
+    assert.match(await page.getByTestId('status-line').innerText(), /refresh token expired/);
+  });
+
+  test('a failing background refresh leaves a working token signed in, counting down, with the retry', async () => {
+    await open({ script, fixtures: { op: signedIn('op') } });
+    await page.getByTestId('countdown').waitFor();
+    await page.evaluate(() => {
+      const op = window.__fixtures.op;
+      const now = Math.floor(Date.now() / 1000);
+      window.__fixtures.op = { ...op, report: { ...op.report, last_refresh_error: { message: 'could not reach the server', failed_at: now, next_attempt_at: now + 40 } } };
+      window.__mock.emit('desk', { kind: 'keeper', event: { kind: 'refresh_failed', provider: 'op', reason: 'could not reach the server', retry_in_secs: 40 } });
+    });
+    const problem = await page.getByTestId('refresh-problem');
+    await problem.waitFor();
+    assert.match(await problem.innerText(), /last refresh failed: could not reach the server · retrying in (39|40) s/);
+    assert.match(await page.getByTestId('status-word').innerText(), /signed in/);
+    await page.getByTestId('expires-in').waitFor();
+    await page.getByTestId('sidebar-refresh-problem-op').waitFor();
   });
 
   test('an expired token says so, without a layout jump while it counts down', async () => {

@@ -1,0 +1,275 @@
+//! The command line: every command and flag, as clap reads them. The handlers are in
+//! `cmd/`, one module per group.
+
+use clap::{Args, Parser, Subcommand};
+use oauth_desk::{AuthMethod, AuthorizeMethod, PkceMode, TokenFormat};
+
+fn parse_format(s: &str) -> Result<TokenFormat, String> {
+    s.parse()
+}
+
+/// A setting's value as the engine reads it (short spellings included).
+fn parse_choice<T: std::str::FromStr<Err = oauth_desk::provider::ProviderError>>(
+    s: &str,
+) -> Result<T, String> {
+    s.parse()
+        .map_err(|e: oauth_desk::provider::ProviderError| e.to_string())
+}
+
+#[derive(Parser)]
+#[command(
+    name = "oauth-desk",
+    version,
+    about = "OAuth 2.0 / OpenID Connect token manager: sign in, inspect and refresh tokens",
+    long_about = "OAuth 2.0 / OpenID Connect token manager: sign in, inspect and refresh tokens.\n\n\
+        Files live in the platform config and data directories, or in $OAUTH_DESK_HOME. \
+        Secrets are kept in a vault encrypted with a key from the OS keyring \
+        (or from $OAUTH_DESK_PASSPHRASE when set).",
+    after_help = "Quick start:\n  oauth-desk provider add myidp --issuer https://idp.example --client-id my-app\n  oauth-desk login myidp\n  oauth-desk token myidp"
+)]
+pub(crate) struct Cli {
+    /// More log output on stderr (-v info, -vv debug). Tokens are never logged.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum Command {
+    /// Add, list, show, remove, export and import providers
+    #[command(subcommand)]
+    Provider(ProviderCommand),
+    /// Sign in with the authorization-code flow (PKCE) in a browser
+    Login(LoginArgs),
+    /// Print a fresh access token, refreshing it first when it is about to expire
+    Token {
+        name: String,
+        /// raw (the token), header (Authorization: …), json, env (export NAME_ACCESS_TOKEN=…)
+        /// or curl (-H 'Authorization: …')
+        #[arg(long, default_value = "raw", value_parser = parse_format)]
+        format: TokenFormat,
+    },
+    /// Show the decoded tokens, expiry, scopes and ID-token checks
+    Show {
+        name: String,
+        /// Machine-readable output (stable format, documented in the README)
+        #[arg(long)]
+        json: bool,
+        /// Include the token values
+        #[arg(long)]
+        reveal: bool,
+    },
+    /// Refresh the tokens now, even if not due
+    Refresh { name: String },
+    /// Forget the tokens of a provider (the provider and its client secret stay)
+    Logout { name: String },
+    /// Sign in with the device authorization grant (RFC 8628)
+    Device {
+        name: String,
+        /// Only print the verification URL and code; don't open a browser
+        #[arg(long)]
+        no_browser: bool,
+        /// Scopes for this sign-in, sent exactly as written
+        #[arg(long)]
+        scope: Option<String>,
+    },
+    /// Get tokens for the client itself (client credentials grant)
+    ClientCredentials {
+        name: String,
+        #[arg(long)]
+        scope: Option<String>,
+    },
+    /// Revoke the refresh and access tokens at the server (RFC 7009); `logout` forgets them
+    Revoke { name: String },
+    /// Ask the server about the access token, or the refresh token (RFC 7662)
+    Introspect {
+        name: String,
+        /// Introspect the refresh token instead of the access token
+        #[arg(long, conflicts_with = "id")]
+        refresh: bool,
+        /// The ID token (not introspectable: says so, and why)
+        #[arg(long)]
+        id: bool,
+    },
+    /// Call the userinfo endpoint with a fresh access token
+    Userinfo { name: String },
+    /// Show the last flow's HTTP exchanges (secrets redacted), or write them as HAR 1.2
+    Trace {
+        name: String,
+        /// Write a HAR file (importable in browser devtools) instead of printing
+        #[arg(long, value_name = "FILE")]
+        har: Option<std::path::PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run the background refresh keeper (and the agent `token` asks first) in the foreground
+    Keeper,
+    /// Decode a JWT given as an argument or on stdin
+    Decode {
+        /// The token, or - (the default) to read it from stdin
+        token: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum ProviderCommand {
+    /// Add a provider, by issuer discovery or with manual endpoints
+    Add(Box<AddArgs>),
+    /// List the providers
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show a provider's settings (never a secret)
+    Show {
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a provider with its tokens and client secret
+    Remove { name: String },
+    /// Write a provider's settings, without secrets, as a shareable JSON file
+    Export {
+        name: String,
+        /// Write to this file instead of stdout
+        #[arg(short, long)]
+        output: Option<std::path::PathBuf>,
+    },
+    /// Add a provider from an export file (- for stdin)
+    Import {
+        file: String,
+        /// Import it under another name
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Set or replace a provider's client secret, read from stdin
+    SetSecret { name: String },
+    /// List the built-in templates and their quirks
+    Templates,
+}
+
+#[derive(Args)]
+pub(crate) struct AddArgs {
+    /// A short identifier: letters, digits, '_', '.', '-'
+    pub name: String,
+    /// Start from a built-in template (google, entra, github, ...: see `provider templates`)
+    #[arg(long)]
+    pub template: Option<String>,
+    /// Issuer URL: endpoints come from its discovery document
+    #[arg(long)]
+    pub issuer: Option<String>,
+    #[arg(long, value_name = "URL")]
+    pub authorize_url: Option<String>,
+    #[arg(long, value_name = "URL")]
+    pub token_url: Option<String>,
+    #[arg(long, value_name = "URL")]
+    pub device_url: Option<String>,
+    #[arg(long, value_name = "URL")]
+    pub revocation_url: Option<String>,
+    #[arg(long, value_name = "URL")]
+    pub introspection_url: Option<String>,
+    #[arg(long, value_name = "URL")]
+    pub userinfo_url: Option<String>,
+    #[arg(long, value_name = "URL")]
+    pub jwks_url: Option<String>,
+    #[arg(long)]
+    pub client_id: String,
+    /// Read the client secret from stdin (it goes to the encrypted vault)
+    #[arg(long)]
+    pub client_secret_stdin: bool,
+    /// Client authentication: none, post (client_secret_post), basic (client_secret_basic)
+    /// or private_key_jwt
+    #[arg(long, value_name = "METHOD", value_parser = parse_choice::<AuthMethod>)]
+    pub auth_method: Option<AuthMethod>,
+    /// PEM private key (RSA, EC or Ed25519) for private_key_jwt; stored in the vault
+    #[arg(long, value_name = "PEM")]
+    pub private_key_file: Option<std::path::PathBuf>,
+    /// Scopes, sent exactly as written ("openid profile", or "a,b" for servers that want commas)
+    #[arg(long)]
+    pub scope: Option<String>,
+    /// Redirect URI; default http://127.0.0.1/callback with a random port
+    #[arg(long, value_name = "URI")]
+    pub redirect_uri: Option<String>,
+    /// PKCE: s256 (default), plain or off
+    #[arg(long, value_parser = parse_choice::<PkceMode>)]
+    pub pkce: Option<PkceMode>,
+    /// How the authorization request is sent: get (default) or post
+    #[arg(long, value_name = "METHOD", value_parser = parse_choice::<AuthorizeMethod>)]
+    pub authorize_method: Option<AuthorizeMethod>,
+    /// Extra authorization request parameter, k=v (repeatable)
+    #[arg(long = "param", value_name = "K=V")]
+    pub params: Vec<String>,
+    /// Extra parameter for every token request, k=v (repeatable)
+    #[arg(long = "token-param", value_name = "K=V")]
+    pub token_params: Vec<String>,
+    /// Seconds to wait for the sign-in response (default 300)
+    #[arg(long, value_name = "SECS")]
+    pub callback_timeout: Option<u64>,
+    /// Don't let the keeper refresh this provider in the background
+    #[arg(long)]
+    pub no_auto_refresh: bool,
+    /// Refresh this many seconds before expiry (default: max(30 s, 10 % of the lifetime),
+    /// at most half the lifetime)
+    #[arg(long, value_name = "SECS")]
+    pub refresh_margin: Option<u64>,
+    /// In the desktop app, sign in with the system browser instead of the embedded login
+    /// window (for providers that refuse embedded browsers, e.g. Google)
+    #[arg(long)]
+    pub system_browser: bool,
+    /// Accept plain-http endpoints on hosts that are not loopback (insecure: the provider then
+    /// shows a warning everywhere)
+    #[arg(long)]
+    pub allow_http: bool,
+}
+
+#[derive(Args)]
+pub(crate) struct LoginArgs {
+    /// The provider to sign in to
+    pub name: String,
+    /// Print the URL instead of opening a browser
+    #[arg(long)]
+    pub no_browser: bool,
+    /// Scopes for this sign-in, sent exactly as written
+    #[arg(long)]
+    pub scope: Option<String>,
+    /// Extra authorization parameter for this sign-in, k=v (repeatable)
+    #[arg(long = "param", value_name = "K=V")]
+    pub params: Vec<String>,
+    /// Ask the server for a new login rather than an existing session (prompt=login)
+    #[arg(long)]
+    pub fresh: bool,
+    /// Seconds to wait for the sign-in response (default: the provider's, 300)
+    #[arg(long, value_name = "SECS")]
+    pub timeout: Option<u64>,
+}
+
+impl Command {
+    /// The provider the command is about, if it names one.
+    pub fn provider(&self) -> Option<&str> {
+        match self {
+            Command::Login(args) => Some(&args.name),
+            Command::Token { name, .. }
+            | Command::Show { name, .. }
+            | Command::Refresh { name }
+            | Command::Logout { name }
+            | Command::Device { name, .. }
+            | Command::ClientCredentials { name, .. }
+            | Command::Revoke { name }
+            | Command::Introspect { name, .. }
+            | Command::Userinfo { name }
+            | Command::Trace { name, .. } => Some(name),
+            Command::Provider(cmd) => match cmd {
+                ProviderCommand::Add(args) => Some(&args.name),
+                ProviderCommand::Show { name, .. }
+                | ProviderCommand::Remove { name }
+                | ProviderCommand::Export { name, .. }
+                | ProviderCommand::SetSecret { name } => Some(name),
+                _ => None,
+            },
+            Command::Keeper | Command::Decode { .. } => None,
+        }
+    }
+}

@@ -1,0 +1,130 @@
+//! The command handlers, one module per group. Each parses what clap left, makes one engine
+//! call, and prints.
+
+pub mod inspect;
+pub mod keeper;
+pub mod provider;
+pub mod signin;
+pub mod tokens;
+
+use std::io::{BufRead, IsTerminal, Read};
+
+use oauth_desk::{Desk, DeskError, ErrorKind, Explained, Secret};
+
+use crate::args::Command;
+use crate::words;
+
+/// A failure, with the exit code it deserves.
+pub struct Failure {
+    pub code: u8,
+    pub message: String,
+}
+
+impl Failure {
+    /// An engine failure in the CLI's words; `provider` names the provider in the advice.
+    pub fn explained(e: &Explained, provider: Option<&str>) -> Failure {
+        let code = match e.kind {
+            ErrorKind::Provider if e.server_error.is_none() => 2,
+            _ => 1,
+        };
+        Failure {
+            code,
+            message: words::failure(e, provider),
+        }
+    }
+}
+
+/// The provider the running command is about, for the advice's wording.
+static PROVIDER: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+impl From<DeskError> for Failure {
+    fn from(e: DeskError) -> Self {
+        let explained = Explained::from(&e);
+        // Configuration errors are usage errors (exit 2), as they were: a bad flag value.
+        let code = match e {
+            DeskError::Provider(_) => 2,
+            _ => 1,
+        };
+        Failure {
+            code,
+            message: words::failure(&explained, PROVIDER.get().map(String::as_str)),
+        }
+    }
+}
+
+pub fn usage(message: impl Into<String>) -> Failure {
+    Failure {
+        code: 2,
+        message: message.into(),
+    }
+}
+
+pub fn failure(message: impl Into<String>) -> Failure {
+    Failure {
+        code: 1,
+        message: message.into(),
+    }
+}
+
+pub async fn run(command: Command) -> Result<(), Failure> {
+    if let Some(name) = command.provider() {
+        let _ = PROVIDER.set(name.to_owned());
+    }
+    if let Command::Decode { token, json } = command {
+        return inspect::decode(token, json);
+    }
+    let desk = Desk::from_env()?;
+    match command {
+        Command::Provider(cmd) => provider::run(&desk, cmd).await,
+        Command::Login(args) => signin::login(&desk, args).await,
+        Command::Device {
+            name,
+            no_browser,
+            scope,
+        } => signin::device(&desk, &name, no_browser, scope).await,
+        Command::ClientCredentials { name, scope } => {
+            signin::client_credentials(&desk, &name, scope).await
+        }
+        Command::Token { name, format } => tokens::token(&desk, &name, format).await,
+        Command::Refresh { name } => tokens::refresh(&desk, &name).await,
+        Command::Logout { name } => tokens::logout(&desk, &name).await,
+        Command::Revoke { name } => tokens::revoke(&desk, &name).await,
+        Command::Introspect { name, refresh, id } => {
+            tokens::introspect(&desk, &name, refresh, id).await
+        }
+        Command::Userinfo { name } => inspect::userinfo(&desk, &name).await,
+        Command::Show { name, json, reveal } => inspect::show(&desk, &name, json, reveal).await,
+        Command::Trace { name, har, json } => inspect::trace(&desk, &name, har, json),
+        Command::Keeper => keeper::run(desk).await,
+        Command::Decode { .. } => unreachable!("handled above"),
+    }
+}
+
+/// Reads one line from stdin (the pasted redirect URL, a token). EOF is an error.
+pub fn read_line_stdin() -> Result<String, Failure> {
+    let mut line = String::new();
+    let n = std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| failure(format!("could not read stdin: {e}")))?;
+    if n == 0 || line.trim().is_empty() {
+        return Err(failure("nothing was read from stdin"));
+    }
+    Ok(line.trim().to_owned())
+}
+
+/// Reads a secret from stdin: the whole input, without the trailing newline.
+pub fn read_secret_stdin() -> Result<Secret, Failure> {
+    if std::io::stdin().is_terminal() {
+        eprintln!("Type or paste the client secret, then press Enter and Ctrl-D:");
+    }
+    let mut text = zeroize::Zeroizing::new(String::new());
+    std::io::stdin()
+        .read_to_string(&mut text)
+        .map_err(|e| failure(format!("could not read the client secret from stdin: {e}")))?;
+    let secret = text.trim_end_matches(['\n', '\r']);
+    if secret.is_empty() {
+        return Err(usage("the client secret read from stdin is empty"));
+    }
+    Ok(Secret::new(secret))
+}

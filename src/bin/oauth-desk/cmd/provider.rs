@@ -1,0 +1,160 @@
+//! `provider add | list | show | remove | export | import | set-secret | templates`.
+
+use std::io::Read;
+
+use oauth_desk::{ClientSecrets, Desk, DeskError, ProviderSpec, Secret};
+
+use super::{Failure, failure, read_secret_stdin, usage};
+use crate::args::{AddArgs, ProviderCommand};
+use crate::render;
+
+pub async fn run(desk: &Desk, cmd: ProviderCommand) -> Result<(), Failure> {
+    match cmd {
+        ProviderCommand::Add(args) => add(desk, *args).await,
+        ProviderCommand::List { json } => list(desk, json),
+        ProviderCommand::Show { name, json } => {
+            let provider = desk.provider(&name)?;
+            if json {
+                println!("{}", render::json(&provider));
+            } else {
+                print!("{}", render::provider(&provider));
+            }
+            Ok(())
+        }
+        ProviderCommand::Remove { name } => {
+            desk.remove_provider(&name).await?;
+            println!("Removed provider {name} with its tokens and client secret.");
+            Ok(())
+        }
+        ProviderCommand::Export { name, output } => {
+            let text = desk.export_provider(&name)?;
+            match output {
+                Some(path) => {
+                    std::fs::write(&path, text)
+                        .map_err(|e| failure(format!("could not write {}: {e}", path.display())))?;
+                    eprintln!("Exported {name} to {} (no secrets).", path.display());
+                }
+                None => print!("{text}"),
+            }
+            Ok(())
+        }
+        ProviderCommand::Import { file, name } => import(desk, &file, name.as_deref()).await,
+        ProviderCommand::Templates => {
+            for t in desk.templates() {
+                println!("{:<11} {}", t.name, t.title);
+                println!("            {}", t.quirks);
+            }
+            Ok(())
+        }
+        ProviderCommand::SetSecret { name } => {
+            let secret = read_secret_stdin()?;
+            desk.set_client_secret(&name, secret).await?;
+            println!("Stored the client secret of {name} in the vault.");
+            Ok(())
+        }
+    }
+}
+
+async fn add(desk: &Desk, args: AddArgs) -> Result<(), Failure> {
+    let secret = if args.client_secret_stdin {
+        Some(read_secret_stdin()?)
+    } else {
+        None
+    };
+    let private_key = match &args.private_key_file {
+        Some(path) => Some(Secret::new(std::fs::read_to_string(path).map_err(|e| {
+            DeskError::PrivateKeyFile {
+                path: path.display().to_string(),
+                reason: e.to_string(),
+            }
+        })?)),
+        None => None,
+    };
+    if args.issuer.is_none() && args.token_url.is_none() && args.template.is_none() {
+        return Err(usage(
+            "give --issuer URL (discovery), --authorize-url URL --token-url URL, or --template NAME",
+        ));
+    }
+    let spec = ProviderSpec {
+        name: args.name,
+        template: args.template,
+        issuer: args.issuer,
+        authorization_url: args.authorize_url,
+        token_url: args.token_url,
+        device_url: args.device_url,
+        revocation_url: args.revocation_url,
+        introspection_url: args.introspection_url,
+        userinfo_url: args.userinfo_url,
+        jwks_url: args.jwks_url,
+        client_id: args.client_id,
+        auth_method: args.auth_method,
+        scope: args.scope,
+        redirect_uri: args.redirect_uri,
+        pkce: args.pkce,
+        authorize_method: args.authorize_method,
+        params: args.params,
+        token_params: args.token_params,
+        callback_timeout_secs: args.callback_timeout,
+        no_auto_refresh: args.no_auto_refresh,
+        refresh_margin_secs: args.refresh_margin,
+        system_browser: args.system_browser,
+        allow_http: args.allow_http,
+    };
+    let secrets = ClientSecrets {
+        client_secret: secret,
+        private_key,
+    };
+    let provider = desk.add_provider(spec, secrets).await?;
+    if let Some(t) = provider
+        .template
+        .as_deref()
+        .and_then(oauth_desk::provider::templates::find)
+    {
+        eprintln!("{} quirks: {}", t.title, t.quirks);
+    }
+    println!("Added provider {}.", provider.name);
+    print!("{}", render::provider(&provider));
+    Ok(())
+}
+
+fn list(desk: &Desk, json: bool) -> Result<(), Failure> {
+    let providers = desk.providers()?;
+    if json {
+        println!("{}", render::json(&providers));
+    } else if providers.is_empty() {
+        println!(
+            "No providers yet. Add one with `oauth-desk provider add NAME --issuer URL --client-id ID`."
+        );
+    } else {
+        for p in providers {
+            let place = p
+                .issuer
+                .clone()
+                .or(p.endpoints.token.as_ref().map(|u| u.to_string()))
+                .unwrap_or_default();
+            println!("{:<20} {:<24} {place}", p.name.as_str(), p.client_id);
+        }
+    }
+    Ok(())
+}
+
+async fn import(desk: &Desk, file: &str, name: Option<&str>) -> Result<(), Failure> {
+    let text = if file == "-" {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| failure(format!("could not read stdin: {e}")))?;
+        text
+    } else {
+        std::fs::read_to_string(file).map_err(|e| failure(format!("could not read {file}: {e}")))?
+    };
+    let provider = desk.import_provider(file, &text, name).await?;
+    println!("Imported provider {}.", provider.name);
+    if provider.auth_method.needs_secret() {
+        println!(
+            "It uses {}: set its client secret with `oauth-desk provider set-secret {}` (reads stdin).",
+            provider.auth_method, provider.name
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,51 @@
+//! Using and renewing tokens: `token`, `refresh`, `revoke`, `logout`, `introspect`.
+
+use oauth_desk::{Desk, TokenFormat, TokenKind, now};
+
+use super::Failure;
+use crate::render;
+
+pub async fn token(desk: &Desk, name: &str, format: TokenFormat) -> Result<(), Failure> {
+    let text = desk.token_text(name, TokenKind::Access, format).await?;
+    println!("{}", text.expose());
+    Ok(())
+}
+
+pub async fn refresh(desk: &Desk, name: &str) -> Result<(), Failure> {
+    let fresh = desk.refresh_now(name).await?;
+    println!(
+        "Refreshed {name}: {}.",
+        render::expiry_phrase(fresh.expires_at, now())
+    );
+    Ok(())
+}
+
+pub async fn logout(desk: &Desk, name: &str) -> Result<(), Failure> {
+    if desk.logout(name).await? {
+        println!("Signed out of {name}: its tokens are forgotten.");
+    } else {
+        println!("{name} was not signed in.");
+    }
+    Ok(())
+}
+
+pub async fn revoke(desk: &Desk, name: &str) -> Result<(), Failure> {
+    let revoked = desk.revoke(name).await?;
+    let what: Vec<&str> = revoked.iter().map(|k| k.title()).collect();
+    println!(
+        "Revoked the {} of {name}. `oauth-desk introspect {name}` shows the server's view; `oauth-desk logout {name}` forgets them.",
+        what.join(" and ")
+    );
+    Ok(())
+}
+
+pub async fn introspect(desk: &Desk, name: &str, refresh: bool, id: bool) -> Result<(), Failure> {
+    let kind = match (refresh, id) {
+        (true, _) => TokenKind::Refresh,
+        (_, true) => TokenKind::Id,
+        _ => TokenKind::Access,
+    };
+    let answer = desk.introspect(name, kind).await?;
+    println!("{}", render::json(&answer));
+    Ok(())
+}

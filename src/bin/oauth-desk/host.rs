@@ -1,0 +1,77 @@
+//! What the terminal does for the engine's sign-ins: open the browser (or print the URL), read
+//! a pasted redirect from stdin, show a device code and the polling.
+
+use std::io::IsTerminal;
+
+use oauth_desk::{Capture, DeviceCode, DeviceHost, PollEvent, SignInHost, SignInPage};
+
+use crate::render;
+
+pub struct Terminal {
+    /// Print URLs instead of opening a browser.
+    pub no_browser: bool,
+}
+
+impl Terminal {
+    fn interactive() -> bool {
+        std::io::stderr().is_terminal()
+    }
+}
+
+impl SignInHost for Terminal {
+    fn open(&self, page: &SignInPage) -> Result<(), String> {
+        let name = &page.provider;
+        if self.no_browser {
+            eprintln!("Open this URL in a browser to sign in to {name}:");
+            println!("{}", page.url);
+        } else if let Err(e) = oauth_desk::open_in_browser(page.url.as_str()) {
+            eprintln!("{e}. Open this URL in a browser instead:");
+            println!("{}", page.url);
+        } else {
+            eprintln!("Opened the browser to sign in to {name}.");
+        }
+        match page.capture {
+            Capture::Loopback => eprintln!(
+                "Waiting for the sign-in response on {} (up to {} s; Ctrl-C to cancel)...",
+                page.redirect_uri,
+                page.timeout.as_secs()
+            ),
+            Capture::Redirect => eprintln!(
+                "After you sign in, the browser goes to {} (the page may not load).\n\
+                 Copy the full address from the address bar and paste it here, then press Enter:",
+                page.redirect_uri
+            ),
+        }
+        Ok(())
+    }
+
+    async fn pasted_redirect(&self) -> Option<String> {
+        tokio::task::spawn_blocking(|| crate::cmd::read_line_stdin().ok())
+            .await
+            .ok()
+            .flatten()
+    }
+}
+
+impl DeviceHost for Terminal {
+    fn show_code(&self, code: &DeviceCode) {
+        eprintln!(
+            "To sign in to {}, open {} and enter the code:",
+            code.provider, code.verification_uri
+        );
+        eprintln!();
+        eprintln!("    {}", code.user_code);
+        eprintln!();
+        // The code on stdout too, alone on its line, for scripts.
+        println!("{}", code.user_code);
+        if !self.no_browser
+            && let Err(e) = oauth_desk::open_in_browser(&code.open_uri)
+        {
+            eprintln!("{e}");
+        }
+    }
+
+    fn progress(&self, event: PollEvent) {
+        render::poll_event(event, Self::interactive());
+    }
+}

@@ -1,0 +1,86 @@
+//! The engine's advice in the CLI's words: the flag or the command that fixes it.
+
+use oauth_desk::{Advice, Endpoint, Explained};
+
+/// What to do, for a CLI user. `provider` is the provider the command was about (`NAME` when
+/// the command names none).
+pub fn advice(advice: &Advice, provider: Option<&str>) -> String {
+    let name = provider.unwrap_or("NAME");
+    match advice {
+        Advice::SignIn => format!("Sign in again: `oauth-desk login {name}`."),
+        Advice::SignInInteractively => format!(
+            "Sign in without prompt=none: `oauth-desk login {name}` (drop any --param prompt=none)."
+        ),
+        Advice::AddEndpoint { endpoint } => {
+            let flag = match endpoint {
+                Endpoint::Authorization => "--authorize-url URL",
+                Endpoint::Token => "--token-url URL (or --issuer URL)",
+                Endpoint::DeviceAuthorization => "--device-url URL",
+                Endpoint::Revocation => "--revocation-url URL",
+                Endpoint::Introspection => "--introspection-url URL",
+                Endpoint::Userinfo => "--userinfo-url URL",
+            };
+            format!(
+                "Add the {endpoint}: remove and add the provider again with {flag}, or with an --issuer whose discovery lists it."
+            )
+        }
+        Advice::GiveIssuerOrTokenUrl => {
+            "Give --issuer URL (discovery), or --authorize-url URL --token-url URL.".into()
+        }
+        Advice::GiveIssuer => "Give --issuer URL.".into(),
+        Advice::SetClientSecret => format!(
+            "Store the client secret: `oauth-desk provider set-secret {name}` (reads stdin), or add the provider with --client-secret-stdin."
+        ),
+        Advice::SetPrivateKey => "Add the provider with --private-key-file PEM.".into(),
+        Advice::ChooseSecretAuthMethod => {
+            "Choose --auth-method post or basic, or leave the secret out.".into()
+        }
+        Advice::ListTemplates => "See `oauth-desk provider templates`.".into(),
+        Advice::AddProvider => {
+            "Add one with `oauth-desk provider add NAME --issuer URL --client-id ID`.".into()
+        }
+        Advice::RemoveReservedParam { param } => {
+            format!("Leave {param} out of --param: OAuth Desk sets it itself.")
+        }
+        Advice::ChangePkce => "Check the provider's PKCE setting (--pkce s256|plain|off).".into(),
+        Advice::CheckClientCredentials => {
+            "Check the client id and secret, and the client auth method (--auth-method basic or post must be the one registered).".into()
+        }
+        Advice::RegisterRedirectUri { .. } => {
+            "Register it, or pin a registered one with --redirect-uri http://127.0.0.1:PORT/callback.".into()
+        }
+        Advice::FewerScopes => "Try fewer scopes with --scope.".into(),
+        Advice::UseSystemBrowser => {
+            "Sign in with the system browser (the CLI always does; in the app, use --system-browser).".into()
+        }
+        Advice::WaitLonger => "Set OAUTH_DESK_HTTP_TIMEOUT (seconds) to wait longer.".into(),
+        Advice::UseHttps => {
+            "Use https, or accept plain http for this provider with --allow-http.".into()
+        }
+    }
+}
+
+/// A failure in one line for stderr: the sentence, then what to do.
+pub fn failure(explained: &Explained, provider: Option<&str>) -> String {
+    match &explained.advice {
+        Some(a) => format!("{}. {}", explained.message, advice(a, provider)),
+        None => explained.message.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_advice_has_cli_words() {
+        for a in oauth_desk::desk::advice::every_advice() {
+            let text = advice(&a, Some("op"));
+            assert!(text.ends_with('.'), "one sentence: {text}");
+            assert!(
+                text.contains("--") || text.contains("oauth-desk") || text.contains("OAUTH_DESK"),
+                "CLI advice names the flag, command or variable that fixes it: {text}"
+            );
+        }
+    }
+}

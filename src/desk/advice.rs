@@ -1,0 +1,444 @@
+//! Explaining failures: every [`DeskError`] becomes one neutral sentence (what went wrong and
+//! why), a stable [`ErrorKind`] a front end can branch on, and — when something would fix it —
+//! a typed [`Advice`]. The engine decides *which* advice applies; each front end words it its
+//! own way (the CLI with its flags and commands, the app with its settings and buttons), so no
+//! desktop user reads a CLI flag and no CLI user reads about a button.
+
+use serde::{Deserialize, Serialize};
+
+use super::DeskError;
+use crate::callback::CallbackError;
+use crate::flow::FlowError;
+use crate::flow::authorize::AuthorizationError;
+use crate::http::HttpError;
+use crate::login::LoginError;
+use crate::provider::ProviderError;
+use crate::store::config::ConfigError;
+
+pub use crate::provider::Endpoint;
+
+/// What would fix a failure, as data. Front ends word it (see the module doc).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum Advice {
+    /// Sign in to the provider again.
+    SignIn,
+    /// Sign in with a person at the keyboard (no `prompt=none`).
+    SignInInteractively,
+    /// Configure the endpoint the action needs (or an issuer whose discovery lists it).
+    AddEndpoint { endpoint: Endpoint },
+    /// The provider needs an issuer (discovery) or a token endpoint.
+    GiveIssuerOrTokenUrl,
+    /// The template needs the tenant's or domain's issuer.
+    GiveIssuer,
+    /// Store the client secret.
+    SetClientSecret,
+    /// Store the client's private key (PEM).
+    SetPrivateKey,
+    /// The client auth method must be one that sends the secret (basic or post).
+    ChooseSecretAuthMethod,
+    /// Pick one of the built-in templates.
+    ListTemplates,
+    /// Add a provider first.
+    AddProvider,
+    /// The parameter is set by OAuth Desk: remove it from the extra parameters.
+    RemoveReservedParam { param: String },
+    /// Change the provider's PKCE setting.
+    ChangePkce,
+    /// Check the client id and secret, and the auth method registered at the server.
+    CheckClientCredentials,
+    /// Register the redirect URI exactly, or pin the loopback port to a registered one.
+    RegisterRedirectUri { sent: String },
+    /// Ask for fewer scopes.
+    FewerScopes,
+    /// Sign in with the system browser instead of an embedded one.
+    UseSystemBrowser,
+    /// Let HTTP requests take longer.
+    WaitLonger,
+    /// Use https endpoints, or accept plain http for this provider.
+    UseHttps,
+}
+
+/// The stable category of a failure, for front ends that branch (the app's UI).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum ErrorKind {
+    Config,
+    Vault,
+    Provider,
+    Network,
+    Oauth,
+    SignInNeeded,
+    NotSignedIn,
+    Cancelled,
+    Timeout,
+    Invalid,
+    NotSupported,
+    Browser,
+    Io,
+    Internal,
+}
+
+/// A failure explained: the neutral sentence, its kind, what would fix it, the server's words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Explained {
+    pub kind: ErrorKind,
+    /// One or two sentences, without a remedy worded for any front end.
+    pub message: String,
+    pub advice: Option<Advice>,
+    /// The server's `error` code, when the server answered with one.
+    pub server_error: Option<String>,
+    pub server_description: Option<String>,
+}
+
+impl Explained {
+    /// A failure made by a front end itself (a file it could not write, a bad argument).
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Explained {
+        Explained {
+            kind,
+            message: message.into(),
+            advice: None,
+            server_error: None,
+            server_description: None,
+        }
+    }
+}
+
+impl std::fmt::Display for Explained {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl From<&DeskError> for Explained {
+    fn from(error: &DeskError) -> Explained {
+        let oauth = error.oauth_error();
+        let (cause, advice) = cause_and_advice(error);
+        let message = match cause {
+            Some(cause) => format!("{error}. {cause}"),
+            None => error.to_string(),
+        };
+        Explained {
+            kind: kind_of(error),
+            message,
+            advice,
+            server_error: oauth.map(|e| e.error.clone()),
+            server_description: oauth.and_then(|e| e.error_description.clone()),
+        }
+    }
+}
+
+impl From<DeskError> for Explained {
+    fn from(error: DeskError) -> Explained {
+        Explained::from(&error)
+    }
+}
+
+fn kind_of(error: &DeskError) -> ErrorKind {
+    match error {
+        DeskError::Config(_) => ErrorKind::Config,
+        DeskError::Vault(_) | DeskError::Lock(_) | DeskError::Paths(_) => ErrorKind::Vault,
+        DeskError::Provider(_)
+        | DeskError::NoEndpoint { .. }
+        | DeskError::PrivateKeyFile { .. } => ErrorKind::Provider,
+        DeskError::NotSignedIn { .. } => ErrorKind::NotSignedIn,
+        DeskError::SignInNeeded { .. } => ErrorKind::SignInNeeded,
+        DeskError::NotSupported(_) => ErrorKind::NotSupported,
+        DeskError::Browser(_) => ErrorKind::Browser,
+        DeskError::NoSession { .. } => ErrorKind::Invalid,
+        DeskError::Login(LoginError::Callback(CallbackError::Timeout(_))) => ErrorKind::Timeout,
+        DeskError::Login(LoginError::Callback(CallbackError::Cancelled)) => ErrorKind::Cancelled,
+        _ if error.oauth_error().is_some() => ErrorKind::Oauth,
+        _ if error.is_transient() => ErrorKind::Network,
+        DeskError::Discovery(_) | DeskError::Http(_) => ErrorKind::Network,
+        DeskError::Internal(_) => ErrorKind::Internal,
+        _ => ErrorKind::Invalid,
+    }
+}
+
+/// The cause to add to the error's own sentence, and the advice.
+fn cause_and_advice(error: &DeskError) -> (Option<String>, Option<Advice>) {
+    if let DeskError::CodeExchange {
+        redirect_uri,
+        source,
+    } = error
+        && let Some(e) = source.oauth_error()
+        && is_redirect_error(&e.error, e.error_description.as_deref())
+    {
+        return (
+            Some(format!(
+                "The redirect URI sent was {redirect_uri}: it must be registered at the server exactly (scheme, host, port, path); for a loopback URI with a random port the server must allow any port (RFC 8252 §7.3)"
+            )),
+            Some(Advice::RegisterRedirectUri {
+                sent: redirect_uri.clone(),
+            }),
+        );
+    }
+    if let Some(e) = error.oauth_error() {
+        let during_refresh = matches!(error, DeskError::Refresh { .. });
+        let (cause, advice) = oauth_cause(&e.error, e.error_description.as_deref(), during_refresh);
+        return (cause.map(str::to_owned), advice);
+    }
+    let advice = match error {
+        DeskError::NotSignedIn { .. } | DeskError::SignInNeeded { .. } => Some(Advice::SignIn),
+        DeskError::NoEndpoint { endpoint, .. } => Some(Advice::AddEndpoint {
+            endpoint: *endpoint,
+        }),
+        DeskError::Provider(e) => provider_advice(e),
+        DeskError::Flow(e) | DeskError::Refresh { source: e } => flow_advice(e),
+        DeskError::Login(LoginError::Flow(e)) => flow_advice(e),
+        DeskError::Discovery(crate::provider::discovery::DiscoveryError::Insecure(_)) => {
+            Some(Advice::UseHttps)
+        }
+        DeskError::Config(ConfigError::UnknownProvider { hint, .. })
+            if hint.contains("no providers") =>
+        {
+            Some(Advice::AddProvider)
+        }
+        _ => None,
+    };
+    (None, advice)
+}
+
+fn provider_advice(error: &ProviderError) -> Option<Advice> {
+    match error {
+        ProviderError::MissingTokenEndpoint => Some(Advice::GiveIssuerOrTokenUrl),
+        ProviderError::SecretRequired(_) => Some(Advice::SetClientSecret),
+        ProviderError::PrivateKeyRequired => Some(Advice::SetPrivateKey),
+        ProviderError::UnknownTemplate(_) => Some(Advice::ListTemplates),
+        ProviderError::TemplateNeedsIssuer { .. } => Some(Advice::GiveIssuer),
+        ProviderError::SecretUnused => Some(Advice::ChooseSecretAuthMethod),
+        ProviderError::InsecureTransport { .. } => Some(Advice::UseHttps),
+        ProviderError::ReservedParam(param) => Some(Advice::RemoveReservedParam {
+            param: param.clone(),
+        }),
+        _ => None,
+    }
+}
+
+fn flow_advice(error: &FlowError) -> Option<Advice> {
+    match error {
+        FlowError::MissingSecret { .. } => Some(Advice::SetClientSecret),
+        FlowError::MissingPrivateKey => Some(Advice::SetPrivateKey),
+        FlowError::Authorization(AuthorizationError::ReservedParam(param)) => {
+            Some(Advice::RemoveReservedParam {
+                param: param.clone(),
+            })
+        }
+        FlowError::Http(HttpError::Timeout { .. }) => Some(Advice::WaitLonger),
+        _ => None,
+    }
+}
+
+fn is_redirect_error(error: &str, description: Option<&str>) -> bool {
+    matches!(error, "redirect_uri_mismatch" | "invalid_redirect_uri")
+        || description.is_some_and(|d| d.to_ascii_lowercase().contains("redirect_uri"))
+}
+
+/// What an OAuth `error` code means, and what would fix it.
+pub fn oauth_cause(
+    error: &str,
+    description: Option<&str>,
+    during_refresh: bool,
+) -> (Option<&'static str>, Option<Advice>) {
+    let d = description.unwrap_or_default().to_ascii_lowercase();
+    let (cause, advice) = match error {
+        "invalid_grant" if during_refresh => (
+            "The refresh token is no longer valid (expired, revoked, rotated away, or the session ended)",
+            Some(Advice::SignIn),
+        ),
+        "invalid_grant"
+            if d.contains("pkce") || d.contains("code_verifier") || d.contains("verifier") =>
+        {
+            ("The PKCE verifier was refused", Some(Advice::ChangePkce))
+        }
+        "invalid_grant" => (
+            "The code was refused: codes are single-use and short-lived, and the redirect URI and PKCE verifier must match the authorization request",
+            Some(Advice::SignIn),
+        ),
+        "invalid_client" | "unauthorized_client" => (
+            "The server did not accept the client's credentials",
+            Some(Advice::CheckClientCredentials),
+        ),
+        "redirect_uri_mismatch" | "invalid_redirect_uri" => (
+            "The redirect URI must be registered at the server exactly as sent (scheme, host, port, path)",
+            None,
+        ),
+        "disallowed_useragent" => (
+            "This provider refuses embedded browsers",
+            Some(Advice::UseSystemBrowser),
+        ),
+        "invalid_scope" => (
+            "A requested scope is unknown or not allowed for this client",
+            Some(Advice::FewerScopes),
+        ),
+        "invalid_request" if d.contains("code_challenge") || d.contains("pkce") => {
+            ("The server's PKCE rules differ", Some(Advice::ChangePkce))
+        }
+        "unsupported_grant_type" => ("This client is not allowed this grant at the server", None),
+        "access_denied" => (
+            "The sign-in was declined; start again and approve the requested access",
+            None,
+        ),
+        "consent_required" | "login_required" | "interaction_required" => (
+            "The server needs the person to interact",
+            Some(Advice::SignInInteractively),
+        ),
+        "unsupported_token_type" => (
+            "The server can't revoke or introspect this kind of token (JWT access tokens often can't be)",
+            None,
+        ),
+        _ => return (None, None),
+    };
+    (Some(cause), advice)
+}
+
+/// Whether a page the login window navigated to is a provider refusing embedded browsers
+/// (Google's `disallowed_useragent` error page and its kin).
+pub fn refuses_embedded_browser(url: &url::Url) -> bool {
+    let text = url.as_str();
+    text.contains("disallowed_useragent") || text.contains("embedded_browser")
+}
+
+/// A sentence about a large clock difference, if there is one.
+pub fn clock_skew(offset_secs: i64) -> Option<String> {
+    (offset_secs.abs() > 30).then(|| {
+        format!(
+            "The server's clock is {} s {} this machine's: token times may look wrong and strict validators reject tokens; check the clock (NTP).",
+            offset_secs.abs(),
+            if offset_secs > 0 { "ahead of" } else { "behind" }
+        )
+    })
+}
+
+/// Every advice, one of each, for front ends' tests that word them all.
+pub fn every_advice() -> Vec<Advice> {
+    let all = vec![
+        Advice::SignIn,
+        Advice::SignInInteractively,
+        Advice::GiveIssuerOrTokenUrl,
+        Advice::GiveIssuer,
+        Advice::SetClientSecret,
+        Advice::SetPrivateKey,
+        Advice::ChooseSecretAuthMethod,
+        Advice::ListTemplates,
+        Advice::AddProvider,
+        Advice::RemoveReservedParam {
+            param: "state".into(),
+        },
+        Advice::ChangePkce,
+        Advice::CheckClientCredentials,
+        Advice::RegisterRedirectUri {
+            sent: "http://127.0.0.1:4711/callback".into(),
+        },
+        Advice::FewerScopes,
+        Advice::UseSystemBrowser,
+        Advice::WaitLonger,
+        Advice::UseHttps,
+    ];
+    // A new variant must be added above: this match fails to compile until it is.
+    for advice in &all {
+        match advice {
+            Advice::SignIn
+            | Advice::SignInInteractively
+            | Advice::AddEndpoint { .. }
+            | Advice::GiveIssuerOrTokenUrl
+            | Advice::GiveIssuer
+            | Advice::SetClientSecret
+            | Advice::SetPrivateKey
+            | Advice::ChooseSecretAuthMethod
+            | Advice::ListTemplates
+            | Advice::AddProvider
+            | Advice::RemoveReservedParam { .. }
+            | Advice::ChangePkce
+            | Advice::CheckClientCredentials
+            | Advice::RegisterRedirectUri { .. }
+            | Advice::FewerScopes
+            | Advice::UseSystemBrowser
+            | Advice::WaitLonger
+            | Advice::UseHttps => {}
+        }
+    }
+    let endpoints = [
+        Endpoint::Authorization,
+        Endpoint::Token,
+        Endpoint::DeviceAuthorization,
+        Endpoint::Revocation,
+        Endpoint::Introspection,
+        Endpoint::Userinfo,
+    ];
+    all.into_iter()
+        .chain(
+            endpoints
+                .into_iter()
+                .map(|endpoint| Advice::AddEndpoint { endpoint }),
+        )
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_browser_refusals_are_recognised() {
+        let refuses = |u: &str| refuses_embedded_browser(&u.parse().unwrap());
+        assert!(refuses(
+            "https://accounts.google.com/signin/oauth/error?authError=disallowed_useragent"
+        ));
+        assert!(!refuses("https://accounts.google.com/o/oauth2/auth"));
+    }
+
+    #[test]
+    fn known_errors_get_advice() {
+        assert_eq!(
+            oauth_cause("invalid_grant", None, true).1,
+            Some(Advice::SignIn)
+        );
+        assert_eq!(
+            oauth_cause("invalid_client", None, false).1,
+            Some(Advice::CheckClientCredentials)
+        );
+        assert_eq!(
+            oauth_cause("disallowed_useragent", None, false).1,
+            Some(Advice::UseSystemBrowser)
+        );
+        assert_eq!(
+            oauth_cause("invalid_grant", Some("PKCE verification failed"), false).1,
+            Some(Advice::ChangePkce)
+        );
+        assert_eq!(oauth_cause("server_error", None, false), (None, None));
+        assert_eq!(clock_skew(10), None);
+        assert!(clock_skew(-120).unwrap().contains("behind"));
+    }
+
+    #[test]
+    fn engine_messages_name_no_front_end() {
+        let errors = [
+            DeskError::NotSignedIn { name: "op".into() },
+            DeskError::SignInNeeded {
+                name: "op".into(),
+                reason: "the tokens were revoked".into(),
+            },
+            DeskError::NoEndpoint {
+                name: "op".into(),
+                endpoint: Endpoint::Revocation,
+            },
+            DeskError::Provider(ProviderError::MissingTokenEndpoint),
+            DeskError::Provider(ProviderError::SecretUnused),
+            DeskError::Provider(ProviderError::UnknownTemplate("x".into())),
+        ];
+        for e in errors {
+            let explained = Explained::from(&e);
+            assert!(
+                !explained.message.contains("--") && !explained.message.contains("oauth-desk "),
+                "the engine's sentence must not speak in CLI words (the app shows it too): {}",
+                explained.message
+            );
+            assert!(explained.advice.is_some(), "{e} deserves advice");
+        }
+    }
+}

@@ -1,0 +1,58 @@
+//! The change stream: what changed, published by the `Desk` after every action that changes
+//! something, so no front end has to announce it. The keeper re-arms from it, the app forwards
+//! it to its window, and a `Desk` in another process (the CLI) pokes the running agent, which
+//! publishes the change on its own stream.
+
+use serde::{Deserialize, Serialize};
+
+use crate::keeper::KeeperEvent;
+
+/// Where a sign-in stands, for a front end showing it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum SignInState {
+    /// Waiting for the person in the login window or the browser.
+    Waiting,
+    /// The provider refuses embedded browsers: sign in with the system browser.
+    EmbeddedRefused,
+    Finished,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum Change {
+    /// Providers were added, edited, removed or reordered; `provider` when it is one.
+    Providers { provider: Option<String> },
+    /// A provider's tokens changed: signed in, refreshed, revoked, forgotten.
+    Tokens { provider: String },
+    /// A renewal of a provider's tokens started.
+    Refreshing { provider: String },
+    /// A sign-in's progress.
+    SignIn {
+        provider: String,
+        state: SignInState,
+        message: Option<String>,
+    },
+    /// What the background keeper did.
+    Keeper { event: KeeperEvent },
+}
+
+impl Change {
+    /// Whether the keeper's schedule may be different after this change.
+    pub fn moves_schedule(&self) -> bool {
+        matches!(self, Change::Providers { .. } | Change::Tokens { .. })
+    }
+
+    /// The provider concerned, if one is.
+    pub fn provider(&self) -> Option<&str> {
+        match self {
+            Change::Providers { provider } => provider.as_deref(),
+            Change::Tokens { provider }
+            | Change::Refreshing { provider }
+            | Change::SignIn { provider, .. } => Some(provider),
+            Change::Keeper { event } => Some(event.provider()),
+        }
+    }
+}

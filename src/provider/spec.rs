@@ -1,0 +1,82 @@
+//! `ProviderSpec`: what a person asks for when adding or editing a provider — the CLI's
+//! `provider add` flags and the app's provider form, one type. `None` fields take the
+//! template's or discovery's value or the secure default ([`super::build::build`] decides).
+//! The choices are typed, so the app's form and the CLI accept exactly the same values.
+
+use super::{AuthMethod, AuthorizeMethod, PkceMode, Provider};
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ProviderSpec {
+    pub name: String,
+    pub template: Option<String>,
+    pub issuer: Option<String>,
+    pub authorization_url: Option<String>,
+    pub token_url: Option<String>,
+    pub device_url: Option<String>,
+    pub revocation_url: Option<String>,
+    pub introspection_url: Option<String>,
+    pub userinfo_url: Option<String>,
+    pub jwks_url: Option<String>,
+    pub client_id: String,
+    pub auth_method: Option<AuthMethod>,
+    pub scope: Option<String>,
+    pub redirect_uri: Option<String>,
+    pub pkce: Option<PkceMode>,
+    pub authorize_method: Option<AuthorizeMethod>,
+    pub params: Vec<String>,
+    pub token_params: Vec<String>,
+    pub callback_timeout_secs: Option<u64>,
+    /// Keep the keeper away from this provider.
+    pub no_auto_refresh: bool,
+    /// Renew this long before expiry instead of the default margin.
+    pub refresh_margin_secs: Option<u64>,
+    /// The desktop app signs in with the system browser rather than its login window.
+    pub system_browser: bool,
+    /// Accept plain-http endpoints on hosts that are not loopback (insecure: shown as a warning
+    /// wherever the provider is).
+    pub allow_http: bool,
+}
+
+impl ProviderSpec {
+    /// What the provider form shows for an existing provider: every setting, spelled as `add`
+    /// takes it, so saving it unchanged changes nothing.
+    pub fn of(provider: &Provider) -> ProviderSpec {
+        let url = |u: &Option<url::Url>| u.as_ref().map(|u| u.to_string());
+        let e = &provider.endpoints;
+        ProviderSpec {
+            name: provider.name.to_string(),
+            template: provider.template.clone(),
+            issuer: provider.issuer.clone(),
+            authorization_url: url(&e.authorization),
+            token_url: url(&e.token),
+            device_url: url(&e.device_authorization),
+            revocation_url: url(&e.revocation),
+            introspection_url: url(&e.introspection),
+            userinfo_url: url(&e.userinfo),
+            jwks_url: url(&e.jwks),
+            client_id: provider.client_id.clone(),
+            auth_method: Some(provider.auth_method),
+            scope: Some(provider.scope.clone()),
+            redirect_uri: Some(provider.redirect_uri.to_string()),
+            pkce: Some(provider.pkce),
+            authorize_method: Some(provider.authorize_method),
+            params: provider
+                .authorize_params
+                .iter()
+                .map(|p| format!("{}={}", p.0, p.1))
+                .collect(),
+            token_params: provider
+                .token_params
+                .iter()
+                .map(|p| format!("{}={}", p.0, p.1))
+                .collect(),
+            callback_timeout_secs: Some(provider.callback_timeout_secs),
+            no_auto_refresh: !provider.auto_refresh,
+            refresh_margin_secs: provider.refresh_margin_secs,
+            system_browser: provider.system_browser,
+            allow_http: provider.allow_http,
+        }
+    }
+}

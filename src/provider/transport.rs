@@ -1,0 +1,74 @@
+//! The transport rule: endpoints must be `https`, except on loopback hosts (127.0.0.0/8,
+//! `[::1]`, `localhost`), where plain `http` is what RFC 8252 §7.3 and local test servers use.
+//! A provider may opt out (`allow_http`), and then carries an "insecure transport" warning.
+
+use url::{Host, Url};
+
+use super::ProviderError;
+
+/// Whether `url`'s host is this machine.
+pub fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
+}
+
+/// Whether `url` travels in the clear over a network: plain http to a host that is not this
+/// machine.
+pub fn is_insecure(url: &Url) -> bool {
+    url.scheme() == "http" && !is_loopback(url)
+}
+
+/// Refuses a plain-http endpoint off loopback unless the provider allows it.
+pub fn check(field: &'static str, url: &Url, allow_http: bool) -> Result<(), ProviderError> {
+    if is_insecure(url) && !allow_http {
+        return Err(ProviderError::InsecureTransport {
+            field,
+            url: url.to_string(),
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(s: &str) -> Url {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn loopback_hosts_may_use_http() {
+        for ok in [
+            "http://127.0.0.1:8080/token",
+            "http://127.1.2.3/token",
+            "http://[::1]:9000/token",
+            "http://localhost/token",
+            "http://LOCALHOST:3000/token",
+            "https://idp.example/token",
+        ] {
+            assert!(check("token URL", &url(ok), false).is_ok(), "{ok} is fine");
+        }
+    }
+
+    #[test]
+    fn http_elsewhere_needs_the_opt_out() {
+        for bad in [
+            "http://idp.example/token",
+            "http://10.0.0.1/token",
+            "http://localhost.example/token",
+            "http://128.0.0.1/token",
+        ] {
+            let e = check("token URL", &url(bad), false).unwrap_err();
+            assert!(e.to_string().contains("https"), "{e} names https");
+            assert!(
+                check("token URL", &url(bad), true).is_ok(),
+                "allow_http accepts {bad}"
+            );
+        }
+    }
+}
