@@ -245,7 +245,7 @@ impl Report {
             .or(iat_offset)
             .map(|offset| ClockReport {
                 server_offset_secs: offset,
-                warning: crate::desk::advice::clock_skew(offset),
+                warning: clock_skew(offset),
             });
         report.extra = tokens.extra.clone();
         report.secrets = Secrets {
@@ -269,5 +269,27 @@ impl Report {
         if let Some(i) = self.id_token.as_mut() {
             i.value = expose(secrets.id);
         }
+    }
+}
+
+/// A sentence about a large clock difference, if there is one.
+fn clock_skew(offset_secs: i64) -> Option<String> {
+    (offset_secs.abs() > 30).then(|| {
+        format!(
+            "The server's clock is {} s {} this machine's: token times may look wrong and strict validators reject tokens; check the clock (NTP).",
+            offset_secs.abs(),
+            if offset_secs > 0 { "ahead of" } else { "behind" }
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clock_skew;
+
+    #[test]
+    fn only_a_large_clock_difference_is_worth_a_sentence() {
+        assert_eq!(clock_skew(10), None);
+        assert!(clock_skew(-120).unwrap().contains("behind"));
     }
 }

@@ -190,9 +190,6 @@ fn cause_and_advice(error: &DeskError) -> (Option<String>, Option<Advice>) {
         DeskError::Provider(e) => provider_advice(e),
         DeskError::Flow(e) | DeskError::Refresh { source: e } => flow_advice(e),
         DeskError::Login(LoginError::Flow(e)) => flow_advice(e),
-        DeskError::Discovery(crate::provider::discovery::DiscoveryError::Insecure(_)) => {
-            Some(Advice::UseHttps)
-        }
         DeskError::Config(ConfigError::UnknownProvider { hint, .. })
             if hint.contains("no providers") =>
         {
@@ -303,17 +300,6 @@ pub fn refuses_embedded_browser(url: &url::Url) -> bool {
     text.contains("disallowed_useragent") || text.contains("embedded_browser")
 }
 
-/// A sentence about a large clock difference, if there is one.
-pub fn clock_skew(offset_secs: i64) -> Option<String> {
-    (offset_secs.abs() > 30).then(|| {
-        format!(
-            "The server's clock is {} s {} this machine's: token times may look wrong and strict validators reject tokens; check the clock (NTP).",
-            offset_secs.abs(),
-            if offset_secs > 0 { "ahead of" } else { "behind" }
-        )
-    })
-}
-
 /// Every advice, one of each, for front ends' tests that word them all.
 pub fn every_advice() -> Vec<Advice> {
     let all = vec![
@@ -411,8 +397,6 @@ mod tests {
             Some(Advice::ChangePkce)
         );
         assert_eq!(oauth_cause("server_error", None, false), (None, None));
-        assert_eq!(clock_skew(10), None);
-        assert!(clock_skew(-120).unwrap().contains("behind"));
     }
 
     #[test]

@@ -59,7 +59,7 @@ pub enum DeskError {
     #[error(transparent)]
     Provider(#[from] ProviderError),
     #[error("discovery failed: {0}")]
-    Discovery(#[from] DiscoveryError),
+    Discovery(DiscoveryError),
     #[error(transparent)]
     Http(#[from] HttpError),
     #[error(transparent)]
@@ -104,6 +104,17 @@ pub enum DeskError {
     Explained(Explained),
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+impl From<DiscoveryError> for DeskError {
+    /// An issuer refused by the provider rules (plain http) is a configuration error, not a
+    /// failed discovery: nothing was asked of the server.
+    fn from(e: DiscoveryError) -> Self {
+        match e {
+            DiscoveryError::Insecure(e) => DeskError::Provider(e),
+            other => DeskError::Discovery(other),
+        }
+    }
 }
 
 impl DeskError {

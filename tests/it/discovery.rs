@@ -1,4 +1,5 @@
-//! Discovery: OIDC first, RFC 8414 as fallback, and a wrong issuer refused.
+//! Discovery: the OpenID and RFC 8414 documents read and merged, a wrong issuer refused, and
+//! the https rule for endpoints off loopback.
 
 use serde_json::json;
 use wiremock::matchers::{method, path};
@@ -154,4 +155,156 @@ fn an_unreachable_issuer_is_a_clear_error() {
             "c",
         ])
         .fails(1, "could not connect");
+}
+
+/// Adds provider `x` with `args` from a blocking thread (the mock server runs on this runtime).
+async fn add(args: Vec<String>) -> (crate::harness::Run, Home) {
+    tokio::task::spawn_blocking(move || {
+        let home = Home::new();
+        let mut all = vec!["provider", "add", "x", "--client-id", "c"];
+        all.extend(args.iter().map(String::as_str));
+        (home.run(&all), home)
+    })
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn both_documents_are_read_and_merged() {
+    let server = MockServer::start().await;
+    let issuer = format!("{}/tenant", server.uri());
+    let mut oidc = metadata(&issuer);
+    oidc["userinfo_endpoint"] = json!(format!("{issuer}/userinfo"));
+    Mock::given(method("GET"))
+        .and(path("/tenant/.well-known/openid-configuration"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(oidc))
+        .mount(&server)
+        .await;
+    // As django-oauth-toolkit does: revocation and introspection only in RFC 8414's document
+    // (and, here, a token endpoint that differs: the OpenID document's wins).
+    let mut oauth = metadata(&issuer);
+    oauth["token_endpoint"] = json!(format!("{issuer}/other-token"));
+    oauth["revocation_endpoint"] = json!(format!("{issuer}/revoke"));
+    oauth["introspection_endpoint"] = json!(format!("{issuer}/introspect"));
+    Mock::given(method("GET"))
+        .and(path("/.well-known/oauth-authorization-server/tenant"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(oauth))
+        .mount(&server)
+        .await;
+    let (run, home) = add(vec!["--issuer".into(), issuer.clone()]).await;
+    run.ok();
+    let p = home.run(&["provider", "show", "x", "--json"]).ok().json();
+    let e = &p["endpoints"];
+    assert_eq!(
+        e["token"],
+        format!("{issuer}/token"),
+        "the OpenID document comes first"
+    );
+    assert_eq!(e["userinfo"], format!("{issuer}/userinfo"));
+    assert_eq!(
+        e["revocation"],
+        format!("{issuer}/revoke"),
+        "an endpoint only RFC 8414's document lists is kept"
+    );
+    assert_eq!(e["introspection"], format!("{issuer}/introspect"));
+    assert_eq!(
+        p["scope"], "openid",
+        "an OpenID document means an OpenID provider"
+    );
+}
+
+#[tokio::test]
+async fn the_rfc_8414_document_after_the_issuer_path_is_found_too() {
+    let server = MockServer::start().await;
+    let issuer = format!("{}/realms/dev", server.uri());
+    let mut oauth = metadata(&issuer);
+    oauth["revocation_endpoint"] = json!(format!("{issuer}/revoke"));
+    Mock::given(method("GET"))
+        .and(path("/realms/dev/.well-known/oauth-authorization-server"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(oauth))
+        .mount(&server)
+        .await;
+    let (run, home) = add(vec!["--issuer".into(), issuer.clone()]).await;
+    run.ok();
+    let p = home.run(&["provider", "show", "x", "--json"]).ok().json();
+    assert_eq!(p["endpoints"]["revocation"], format!("{issuer}/revoke"));
+}
+
+#[test]
+fn plain_http_off_loopback_is_refused_unless_allowed() {
+    let endpoints = [
+        "--authorize-url",
+        "http://idp.example/authorize",
+        "--token-url",
+        "http://idp.example/token",
+    ];
+    let home = Home::new();
+    let mut args = vec!["provider", "add", "x", "--client-id", "c"];
+    args.extend_from_slice(&endpoints);
+    let run = home.run(&args).fails(2, "https");
+    assert!(
+        run.stderr.contains("--allow-http"),
+        "the CLI names the flag that accepts it: {}",
+        run.stderr
+    );
+    assert_eq!(
+        home.run(&["provider", "list", "--json"]).ok().json(),
+        json!([]),
+        "nothing is saved"
+    );
+    // An issuer is refused before anything is sent to it.
+    home.run(&[
+        "provider",
+        "add",
+        "y",
+        "--client-id",
+        "c",
+        "--issuer",
+        "http://idp.example",
+    ])
+    .fails(2, "https");
+
+    args.push("--allow-http");
+    home.run(&args).ok();
+    let shown = home.run(&["provider", "show", "x"]).ok();
+    assert!(shown.stdout.contains("insecure"), "{}", shown.stdout);
+    let report = home.run(&["show", "x", "--json"]).ok().json();
+    assert_eq!(
+        report["insecure_transport"],
+        json!(["http://idp.example/authorize", "http://idp.example/token"]),
+        "the warning travels with the provider"
+    );
+    assert!(
+        home.run(&["show", "x"])
+            .ok()
+            .stdout
+            .contains("insecure transport")
+    );
+}
+
+#[test]
+fn loopback_hosts_keep_plain_http() {
+    let home = Home::new();
+    for (name, host) in [
+        ("a", "127.0.0.1:9"),
+        ("b", "localhost:9"),
+        ("c", "[::1]:9"),
+        ("d", "127.0.0.2:9"),
+    ] {
+        home.run(&[
+            "provider",
+            "add",
+            name,
+            "--client-id",
+            "c",
+            "--token-url",
+            &format!("http://{host}/token"),
+        ])
+        .ok();
+        let report = home.run(&["show", name, "--json"]).ok().json();
+        assert!(
+            report.get("insecure_transport").is_none(),
+            "loopback http is not a warning (RFC 8252 §7.3): {report}"
+        );
+    }
 }

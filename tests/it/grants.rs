@@ -298,3 +298,60 @@ fn traces_and_har_never_hold_a_secret() {
         "secrets are shown as redacted, not dropped silently"
     );
 }
+
+/// Every `token --format` of one fresh token, as the contract spells it.
+pub fn formats(home: &Home, name: &str) -> [String; 5] {
+    ["raw", "header", "json", "env", "curl"].map(|f| {
+        home.run(&["token", name, "--format", f])
+            .ok()
+            .stdout
+            .trim()
+            .to_owned()
+    })
+}
+
+pub fn assert_formats(formats: &[String; 5], env_name: &str) {
+    let [raw, header, json, env, curl] = formats;
+    assert!(
+        !raw.is_empty() && !raw.contains(' '),
+        "raw is the token alone"
+    );
+    assert_eq!(header, &format!("Authorization: Bearer {raw}"));
+    let json: Value = serde_json::from_str(json).unwrap();
+    assert_eq!(json["access_token"], raw.as_str());
+    assert_eq!(json["token_type"], "Bearer");
+    assert!(json["expires_at"].is_i64(), "{json}");
+    assert_eq!(env, &format!("export {env_name}_ACCESS_TOKEN='{raw}'"));
+    assert_eq!(curl, &format!("-H 'Authorization: Bearer {raw}'"));
+}
+
+#[test]
+fn token_formats_are_ready_for_where_the_token_goes() {
+    let op = Op::start();
+    let home = Home::new();
+    add_op_provider(&home, &op, "my-op.dev", "public-app", None, &[]);
+    home.run(&["login", "my-op.dev"]).ok();
+    let all = formats(&home, "my-op.dev");
+    assert_formats(&all, "MY_OP_DEV");
+    // The header works where it is used: the OP's userinfo accepts it.
+    let header = all[1].strip_prefix("Authorization: ").unwrap().to_owned();
+    let status = reqwest::blocking::Client::new()
+        .get(format!("{}/me", op.issuer))
+        .header("Authorization", header)
+        .send()
+        .unwrap()
+        .status();
+    assert_eq!(status, 200);
+    home.run(&["token", "my-op.dev", "--format", "yaml"])
+        .fails(2, "raw, header, json, env or curl");
+}
+
+#[test]
+fn the_id_token_is_not_introspected_and_says_why() {
+    let op = Op::start();
+    let home = Home::new();
+    add_post_app(&home, &op, "p", &[]);
+    home.run(&["login", "p"]).ok();
+    home.run(&["introspect", "p", "--id"])
+        .fails(1, "ID tokens are not introspected");
+}

@@ -369,3 +369,112 @@ async fn a_refresh_killed_after_sending_is_reported_until_the_next_refresh() {
     .await
     .unwrap();
 }
+
+#[test]
+fn the_agent_answers_every_token_format_as_the_cli_does() {
+    let op = Op::start();
+    let home = Home::new();
+    add_op_provider(&home, &op, "p", "public-app", None, &[]);
+    home.run(&["login", "p"]).ok();
+    let here = crate::grants::formats(&home, "p");
+    let _keeper = Keeper::start(&home);
+    let through_the_agent = crate::grants::formats(&home, "p");
+    crate::grants::assert_formats(&through_the_agent, "P");
+    assert_eq!(
+        here, through_the_agent,
+        "the fast path formats exactly as the engine does"
+    );
+}
+
+/// Signs in to a mock whose access tokens live 12 s and whose refreshes fail with a 503.
+async fn failing_refresh_server() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(body_string_contains("grant_type=authorization_code"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            serde_json::json!({"access_token": "a0", "refresh_token": "r", "expires_in": 12}),
+        ))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(body_string_contains("grant_type=refresh_token"))
+        .respond_with(ResponseTemplate::new(503).set_body_raw("maintenance", "text/plain"))
+        .mount(&server)
+        .await;
+    server
+}
+
+#[tokio::test]
+async fn a_failing_background_refresh_leaves_a_working_token_signed_in_with_the_retry() {
+    let server = failing_refresh_server().await;
+    let uri = server.uri();
+    tokio::task::spawn_blocking(move || {
+        let home = Home::new();
+        mock_provider_signed_in(&home, "m", &uri, &[]);
+        let keeper = Keeper::start(&home);
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !keeper.log().contains("m: refresh failed") {
+            assert!(
+                Instant::now() < deadline,
+                "no refresh attempt: {}",
+                keeper.log()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let show = home.run(&["show", "m", "--json"]).ok().json();
+        assert_eq!(
+            show["status"], "signed_in",
+            "the access token still works: {show}"
+        );
+        assert_eq!(show["access_token"]["expired"], false);
+        let failure = &show["last_refresh_error"];
+        assert!(
+            failure["message"].as_str().unwrap().contains("HTTP 503"),
+            "{failure}"
+        );
+        let (failed, next) = (
+            failure["failed_at"].as_i64().unwrap(),
+            failure["next_attempt_at"].as_i64().unwrap(),
+        );
+        assert!(
+            (failed + 3..=failed + 7).contains(&next),
+            "the keeper's next attempt, 5 s ± 20 % later: {failure}"
+        );
+        let text = home.run(&["show", "m"]).ok().stdout;
+        assert!(
+            text.contains("signed in")
+                && text.contains("last refresh failed")
+                && text.contains("retrying in"),
+            "{text}"
+        );
+        assert_eq!(home.run(&["token", "m"]).ok().stdout.trim(), "a0");
+    })
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn a_failed_refresh_without_a_keeper_is_remembered_until_one_succeeds() {
+    let server = failing_refresh_server().await;
+    let uri = server.uri();
+    tokio::task::spawn_blocking(move || {
+        let home = Home::new();
+        mock_provider_signed_in(&home, "m", &uri, &[]);
+        home.run(&["refresh", "m"]).fails(1, "503");
+        let show = home.run(&["show", "m", "--json"]).ok().json();
+        assert_eq!(show["status"], "signed_in");
+        assert!(
+            show["last_refresh_error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("503")
+        );
+        assert_eq!(
+            show["last_refresh_error"]["next_attempt_at"],
+            Value::Null,
+            "no keeper, no schedule"
+        );
+    })
+    .await
+    .unwrap();
+}

@@ -5,6 +5,7 @@
 mod harness;
 mod keys;
 
+mod architecture;
 mod code_flow;
 mod device;
 mod discovery;

@@ -4,8 +4,8 @@ use std::fmt::Write;
 
 use oauth_desk::jwt::DecodedJwt;
 use oauth_desk::provider::Provider;
-use oauth_desk::report::{Report, Status};
-use oauth_desk::token::Grant;
+use oauth_desk::report::{AccessTokenReport, IdTokenReport, Report, Status};
+use oauth_desk::token::{Grant, ScopeDiff};
 use oauth_desk::trace::Trace;
 use oauth_desk::{CheckResult, PollEvent, TokenSet};
 use serde::Serialize;
@@ -274,6 +274,57 @@ pub fn jwt(decoded: &DecodedJwt, now: i64) -> String {
 
 pub fn report(r: &Report) -> String {
     let mut out = String::new();
+    report_status(&mut out, r);
+    if r.status == Status::NotSignedIn {
+        let _ = writeln!(out, "  Sign in with `oauth-desk login {}`.", r.provider);
+        return out;
+    }
+    if let Some(at) = &r.access_token {
+        access_token(&mut out, at, r.now);
+    }
+    if let Some(rt) = &r.refresh_token {
+        let _ = writeln!(
+            out,
+            "\nREFRESH TOKEN  {}",
+            if rt.present {
+                format!(
+                    "present · refreshed {}× · rotated {}×",
+                    rt.refresh_count, rt.rotations
+                )
+            } else {
+                "none".into()
+            }
+        );
+        if let Some(v) = &rt.value {
+            let _ = writeln!(out, "  value  {v}");
+        }
+    }
+    if let Some(id) = &r.id_token {
+        id_token(&mut out, id, r.now);
+    }
+    if let Some(s) = &r.scopes {
+        scopes(&mut out, s);
+    }
+    if let Some(warning) = r.clock.as_ref().and_then(|c| c.warning.as_ref()) {
+        let _ = writeln!(out, "\n⚠ {warning}");
+    }
+    if !r.extra.is_empty() {
+        let _ = writeln!(out, "\nOTHER RESPONSE FIELDS");
+        claims_table(&mut out, &r.extra, r.now);
+    }
+    out
+}
+
+fn check_mark(result: CheckResult) -> &'static str {
+    match result {
+        CheckResult::Pass => "✓",
+        CheckResult::Fail => "✗",
+        CheckResult::Skip => "–",
+    }
+}
+
+/// The first lines: name, status, issuer, warnings.
+fn report_status(out: &mut String, r: &Report) {
     let status = match r.status {
         Status::SignedIn => "● signed in",
         Status::NotSignedIn => "○ not signed in",
@@ -301,122 +352,78 @@ pub fn report(r: &Report) -> String {
         };
         let _ = writeln!(out, "  ⚠ last refresh failed: {}{retry}", failure.message);
     }
-    if r.status == Status::NotSignedIn {
-        let _ = writeln!(out, "  Sign in with `oauth-desk login {}`.", r.provider);
-        return out;
+}
+
+fn access_token(out: &mut String, at: &AccessTokenReport, now: i64) {
+    let alg = at
+        .header
+        .as_ref()
+        .and_then(|h| h.get("alg"))
+        .and_then(Value::as_str)
+        .map(|a| format!(" {a}"))
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "\nACCESS TOKEN  {}{alg} · {} · {}",
+        at.format.to_uppercase(),
+        at.token_type,
+        expiry_phrase(at.expires_at, now)
+    );
+    if let Some(l) = at.lifetime {
+        let _ = writeln!(out, "  lifetime {}", duration(l));
     }
-    if let Some(at) = &r.access_token {
-        let alg = at
-            .header
-            .as_ref()
-            .and_then(|h| h.get("alg"))
-            .and_then(Value::as_str)
-            .map(|a| format!(" {a}"))
-            .unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "\nACCESS TOKEN  {}{alg} · {} · {}",
-            at.format.to_uppercase(),
-            at.token_type,
-            expiry_phrase(at.expires_at, r.now)
-        );
-        if let Some(l) = at.lifetime {
-            let _ = writeln!(out, "  lifetime {}", duration(l));
-        }
-        if let Some(c) = &at.signature {
-            let mark = match c.result {
-                CheckResult::Pass => "✓",
-                CheckResult::Fail => "✗",
-                CheckResult::Skip => "–",
-            };
-            let _ = writeln!(out, "  {mark} signature {}", c.detail);
-        }
-        if let Some(v) = &at.value {
-            let _ = writeln!(out, "  value  {v}");
-        }
-        if let Some(claims) = &at.claims {
-            let _ = writeln!(out, "  claims");
-            claims_table(&mut out, claims, r.now);
-        }
+    if let Some(c) = &at.signature {
+        let _ = writeln!(out, "  {} signature {}", check_mark(c.result), c.detail);
     }
-    if let Some(rt) = &r.refresh_token {
-        let _ = writeln!(
-            out,
-            "\nREFRESH TOKEN  {}",
-            if rt.present {
-                format!(
-                    "present · refreshed {}× · rotated {}×",
-                    rt.refresh_count, rt.rotations
-                )
-            } else {
-                "none".into()
-            }
-        );
-        if let Some(v) = &rt.value {
-            let _ = writeln!(out, "  value  {v}");
-        }
+    if let Some(v) = &at.value {
+        let _ = writeln!(out, "  value  {v}");
     }
-    if let Some(id) = &r.id_token {
-        let passed = id
-            .checks
-            .iter()
-            .filter(|c| c.result == CheckResult::Pass)
-            .count();
-        let failed = id
-            .checks
-            .iter()
-            .filter(|c| c.result == CheckResult::Fail)
-            .count();
-        let _ = writeln!(
-            out,
-            "\nID TOKEN  {} {passed} passed, {failed} failed",
-            if failed == 0 { "✓" } else { "✗" }
-        );
-        if let Some(e) = &id.error {
-            let _ = writeln!(out, "  {e}");
-        }
-        for c in &id.checks {
-            let mark = match c.result {
-                CheckResult::Pass => "✓",
-                CheckResult::Fail => "✗",
-                CheckResult::Skip => "–",
-            };
-            let _ = writeln!(out, "  {mark} {:<9} {}", c.name, c.detail);
-        }
-        if let Some(claims) = &id.claims {
-            let _ = writeln!(out, "  claims");
-            claims_table(&mut out, claims, r.now);
-        }
-        if let Some(v) = &id.value {
-            let _ = writeln!(out, "  value  {v}");
-        }
+    if let Some(claims) = &at.claims {
+        let _ = writeln!(out, "  claims");
+        claims_table(out, claims, now);
     }
-    if let Some(s) = &r.scopes {
-        let _ = writeln!(out, "\nSCOPES");
-        let _ = writeln!(out, "  requested      {}", s.requested.join(" "));
-        let _ = writeln!(
-            out,
-            "  granted        {}{}",
-            s.granted.join(" "),
-            if s.server_listed {
-                ""
-            } else {
-                " (the server did not list scopes: as requested)"
-            }
-        );
-        if !s.not_granted.is_empty() {
-            let _ = writeln!(out, "  ✗ not granted  {}", s.not_granted.join(" "));
+}
+
+fn id_token(out: &mut String, id: &IdTokenReport, now: i64) {
+    let count = |result| id.checks.iter().filter(|c| c.result == result).count();
+    let (passed, failed) = (count(CheckResult::Pass), count(CheckResult::Fail));
+    let _ = writeln!(
+        out,
+        "\nID TOKEN  {} {passed} passed, {failed} failed",
+        if failed == 0 { "✓" } else { "✗" }
+    );
+    if let Some(e) = &id.error {
+        let _ = writeln!(out, "  {e}");
+    }
+    for c in &id.checks {
+        let _ = writeln!(out, "  {} {:<9} {}", check_mark(c.result), c.name, c.detail);
+    }
+    if let Some(claims) = &id.claims {
+        let _ = writeln!(out, "  claims");
+        claims_table(out, claims, now);
+    }
+    if let Some(v) = &id.value {
+        let _ = writeln!(out, "  value  {v}");
+    }
+}
+
+fn scopes(out: &mut String, s: &ScopeDiff) {
+    let _ = writeln!(out, "\nSCOPES");
+    let _ = writeln!(out, "  requested      {}", s.requested.join(" "));
+    let _ = writeln!(
+        out,
+        "  granted        {}{}",
+        s.granted.join(" "),
+        if s.server_listed {
+            ""
+        } else {
+            " (the server did not list scopes: as requested)"
         }
-        if !s.extra_granted.is_empty() {
-            let _ = writeln!(out, "  + extra        {}", s.extra_granted.join(" "));
-        }
+    );
+    if !s.not_granted.is_empty() {
+        let _ = writeln!(out, "  ✗ not granted  {}", s.not_granted.join(" "));
     }
-    if let Some(warning) = r.clock.as_ref().and_then(|c| c.warning.as_ref()) {
-        let _ = writeln!(out, "\n⚠ {warning}");
+    if !s.extra_granted.is_empty() {
+        let _ = writeln!(out, "  + extra        {}", s.extra_granted.join(" "));
     }
-    if !r.extra.is_empty() {
-        let _ = writeln!(out, "\nOTHER RESPONSE FIELDS");
-        claims_table(&mut out, &r.extra, r.now);
-    }
-    out
 }

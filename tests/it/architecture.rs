@@ -1,0 +1,184 @@
+//! The one-door rule, checked by reading the sources (docs/architecture.md explains it):
+//! front ends (the CLI's `src/bin/`, the desktop shell's `src-tauri/src/`) name only the door
+//! — `Desk` and the view types it re-exports — never the engine's mechanics; they never re-arm
+//! the keeper or announce changes by hand; the engine exports no mechanics; no protocol layer
+//! reaches up into the `Desk`; no front-end function grows past ~80 lines without a reason.
+
+use std::path::{Path, PathBuf};
+
+use crate::harness::repo;
+
+/// The engine's mechanics: private modules no front end may name.
+const MECHANICS: &[&str] = &[
+    "flow", "callback", "http", "store", "login", "verify", "jwks", "redact", "browser", "agent",
+    "clock",
+];
+
+fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn front_end_files() -> Vec<(PathBuf, String)> {
+    [repo().join("src/bin"), repo().join("src-tauri/src")]
+        .iter()
+        .flat_map(|dir| rust_files(dir))
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).unwrap();
+            (p, text)
+        })
+        .collect()
+}
+
+/// The code of a file without its comments (a comment may mention anything).
+fn code_of(text: &str) -> String {
+    text.lines()
+        .map(|l| match l.find("//") {
+            Some(i) if !l[..i].contains('"') => &l[..i],
+            _ => l,
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn front_ends_go_through_the_door_only() {
+    let mut offences = Vec::new();
+    for (path, text) in front_end_files() {
+        let code = code_of(&text);
+        for module in MECHANICS {
+            for form in [
+                format!("oauth_desk::{module}::"),
+                format!("oauth_desk::{module};"),
+                format!("oauth_desk::{{{module}"),
+            ] {
+                if code.contains(&form) {
+                    offences.push(format!("{} names the mechanic `{form}`", path.display()));
+                }
+            }
+        }
+        for manual in [".rearm(", "changed(&app", "Request::Rearm"] {
+            if code.contains(manual) {
+                offences.push(format!(
+                    "{} announces a change by hand (`{manual}`): the engine publishes its changes",
+                    path.display()
+                ));
+            }
+        }
+    }
+    assert!(
+        offences.is_empty(),
+        "front ends call the Desk and show what it returns:\n{}",
+        offences.join("\n")
+    );
+}
+
+#[test]
+fn the_engine_exports_the_door_and_keeps_the_mechanics_private() {
+    let lib = std::fs::read_to_string(repo().join("src/lib.rs")).unwrap();
+    let lines: Vec<&str> = lib.lines().collect();
+    for (i, line) in lines.iter().enumerate() {
+        let Some(module) = line
+            .trim()
+            .strip_prefix("pub mod ")
+            .map(|m| m.trim_end_matches(';'))
+        else {
+            continue;
+        };
+        if MECHANICS.contains(&module) {
+            assert!(
+                i > 0 && lines[i - 1].contains(r#"#[cfg(feature = "internals")]"#),
+                "src/lib.rs exports the mechanic `{module}`: only the benchmarks' `internals` feature may"
+            );
+        }
+    }
+    let cargo = std::fs::read_to_string(repo().join("src-tauri/Cargo.toml")).unwrap();
+    assert!(
+        !cargo.contains("internals"),
+        "the desktop shell must not turn on the engine's internals"
+    );
+}
+
+#[test]
+fn protocol_layers_never_reach_up_into_the_desk() {
+    let desk_dir = repo().join("src/desk");
+    let mut offences = Vec::new();
+    for path in rust_files(&repo().join("src")) {
+        if path.starts_with(&desk_dir) || path.starts_with(repo().join("src/bin")) {
+            continue;
+        }
+        let code = code_of(&std::fs::read_to_string(&path).unwrap());
+        if code.contains("crate::desk") || code.contains("super::desk") {
+            offences.push(path.display().to_string());
+        }
+    }
+    assert!(
+        offences.is_empty(),
+        "no import circle: only src/desk/ may name the Desk: {offences:?}"
+    );
+}
+
+/// Functions of a file longer than `limit` lines, unless the line before says why ("long:").
+fn long_functions(text: &str, limit: usize) -> Vec<(String, usize)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        let is_fn = [
+            "fn ",
+            "pub fn ",
+            "async fn ",
+            "pub async fn ",
+            "pub(crate) fn ",
+        ]
+        .iter()
+        .any(|p| trimmed.starts_with(p));
+        if !is_fn || trimmed.ends_with(';') {
+            continue;
+        }
+        let close = format!("{}}}", " ".repeat(indent));
+        let Some(end) = lines[i..].iter().position(|l| *l == close) else {
+            continue;
+        };
+        let reasoned = i > 0 && lines[i - 1].contains("long:");
+        if end + 1 > limit && !reasoned {
+            out.push((trimmed.to_owned(), end + 1));
+        }
+    }
+    out
+}
+
+#[test]
+fn front_end_functions_stay_short() {
+    let mut offences = Vec::new();
+    for (path, text) in front_end_files() {
+        for (name, len) in long_functions(&text, 80) {
+            offences.push(format!("{}: {name} is {len} lines", path.display()));
+        }
+    }
+    assert!(
+        offences.is_empty(),
+        "a front-end function parses, makes one engine call, converts, shows: {offences:?}"
+    );
+}
+
+#[test]
+fn the_length_check_can_fail() {
+    let long = format!("fn big() {{\n{}}}\n", "    x();\n".repeat(90));
+    assert_eq!(long_functions(&long, 80).len(), 1);
+    let reasoned = format!("// long: a table\n{long}");
+    assert!(long_functions(&reasoned, 80).is_empty());
+}
