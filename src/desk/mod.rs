@@ -366,28 +366,33 @@ impl Desk {
     /// A fresh access token: from the running keeper when there is one (its vault is already
     /// unlocked), else renewed here when due.
     pub async fn fresh_token(&self, name: &str) -> Result<FreshToken, DeskError> {
-        if !self.serving_agent.load(Ordering::SeqCst) {
-            let request = agent::Request::Token {
-                provider: name.to_owned(),
-            };
-            if let Some(answer) = agent::ask(&self.paths.agent_socket, &request).await {
-                return answer.into_result().map_err(DeskError::Explained);
-            }
+        let request = agent::Request::Token {
+            provider: name.to_owned(),
+        };
+        match self.ask_keeper(&request).await {
+            Some(answer) => answer,
+            None => self.fresh_token_here(name).await,
         }
-        self.fresh_token_here(name).await
     }
 
     /// Renews the tokens now, even if not due: by the running keeper when there is one.
     pub async fn refresh_now(&self, name: &str) -> Result<FreshToken, DeskError> {
-        if !self.serving_agent.load(Ordering::SeqCst) {
-            let request = agent::Request::Refresh {
-                provider: name.to_owned(),
-            };
-            if let Some(answer) = agent::ask(&self.paths.agent_socket, &request).await {
-                return answer.into_result().map_err(DeskError::Explained);
-            }
+        let request = agent::Request::Refresh {
+            provider: name.to_owned(),
+        };
+        if let Some(answer) = self.ask_keeper(&request).await {
+            return answer;
         }
         Ok(self.refresh(name, true).await?.into())
+    }
+
+    /// The running keeper's answer, when another process runs one.
+    async fn ask_keeper(&self, request: &agent::Request) -> Option<Result<FreshToken, DeskError>> {
+        if self.serving_agent.load(Ordering::SeqCst) {
+            return None;
+        }
+        let answer = agent::ask(&self.paths.agent_socket, request).await?;
+        Some(answer.into_result().map_err(DeskError::Explained))
     }
 
     // ---- providers ----------------------------------------------------------------------

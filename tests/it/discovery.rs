@@ -157,13 +157,31 @@ fn an_unreachable_issuer_is_a_clear_error() {
         .fails(1, "could not connect");
 }
 
-/// Adds provider `x` with `args` from a blocking thread (the mock server runs on this runtime).
-async fn add(args: Vec<String>) -> (crate::harness::Run, Home) {
+/// Serves `document` at `at` on the mock server.
+async fn serve(server: &MockServer, at: &str, document: serde_json::Value) {
+    Mock::given(method("GET"))
+        .and(path(at))
+        .respond_with(ResponseTemplate::new(200).set_body_json(document))
+        .mount(server)
+        .await;
+}
+
+/// Adds provider `x` by discovery of `issuer` (from a blocking thread: the mock server runs on
+/// this runtime) and returns it as `provider show --json` has it.
+async fn added(issuer: String) -> serde_json::Value {
     tokio::task::spawn_blocking(move || {
         let home = Home::new();
-        let mut all = vec!["provider", "add", "x", "--client-id", "c"];
-        all.extend(args.iter().map(String::as_str));
-        (home.run(&all), home)
+        home.run(&[
+            "provider",
+            "add",
+            "x",
+            "--client-id",
+            "c",
+            "--issuer",
+            &issuer,
+        ])
+        .ok();
+        home.run(&["provider", "show", "x", "--json"]).ok().json()
     })
     .await
     .unwrap()
@@ -175,25 +193,20 @@ async fn both_documents_are_read_and_merged() {
     let issuer = format!("{}/tenant", server.uri());
     let mut oidc = metadata(&issuer);
     oidc["userinfo_endpoint"] = json!(format!("{issuer}/userinfo"));
-    Mock::given(method("GET"))
-        .and(path("/tenant/.well-known/openid-configuration"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(oidc))
-        .mount(&server)
-        .await;
+    serve(&server, "/tenant/.well-known/openid-configuration", oidc).await;
     // As django-oauth-toolkit does: revocation and introspection only in RFC 8414's document
     // (and, here, a token endpoint that differs: the OpenID document's wins).
     let mut oauth = metadata(&issuer);
     oauth["token_endpoint"] = json!(format!("{issuer}/other-token"));
     oauth["revocation_endpoint"] = json!(format!("{issuer}/revoke"));
     oauth["introspection_endpoint"] = json!(format!("{issuer}/introspect"));
-    Mock::given(method("GET"))
-        .and(path("/.well-known/oauth-authorization-server/tenant"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(oauth))
-        .mount(&server)
-        .await;
-    let (run, home) = add(vec!["--issuer".into(), issuer.clone()]).await;
-    run.ok();
-    let p = home.run(&["provider", "show", "x", "--json"]).ok().json();
+    serve(
+        &server,
+        "/.well-known/oauth-authorization-server/tenant",
+        oauth,
+    )
+    .await;
+    let p = added(issuer.clone()).await;
     let e = &p["endpoints"];
     assert_eq!(
         e["token"],
@@ -219,14 +232,13 @@ async fn the_rfc_8414_document_after_the_issuer_path_is_found_too() {
     let issuer = format!("{}/realms/dev", server.uri());
     let mut oauth = metadata(&issuer);
     oauth["revocation_endpoint"] = json!(format!("{issuer}/revoke"));
-    Mock::given(method("GET"))
-        .and(path("/realms/dev/.well-known/oauth-authorization-server"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(oauth))
-        .mount(&server)
-        .await;
-    let (run, home) = add(vec!["--issuer".into(), issuer.clone()]).await;
-    run.ok();
-    let p = home.run(&["provider", "show", "x", "--json"]).ok().json();
+    serve(
+        &server,
+        "/realms/dev/.well-known/oauth-authorization-server",
+        oauth,
+    )
+    .await;
+    let p = added(issuer.clone()).await;
     assert_eq!(p["endpoints"]["revocation"], format!("{issuer}/revoke"));
 }
 
