@@ -15,7 +15,6 @@ use oauth_desk::flow::{Client, Credentials};
 use oauth_desk::http::{Http, HttpResponse};
 use oauth_desk::keeper::{self, KeeperClock, Plan, RenewError, Renewer};
 use oauth_desk::provider::AuthMethod;
-use oauth_desk::secret::Secret;
 use oauth_desk::token::{Grant, TokenSet};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
@@ -136,7 +135,7 @@ async fn main() {
     let token_endpoint = url::Url::parse(&format!("{}/token", server.uri())).unwrap();
     let client = Client {
         credentials: Credentials {
-            client_id: "bench".into(),
+            client_id: oauth_desk::provider::ClientId::new("bench"),
             method: AuthMethod::None,
             secret: None,
             private_key: None,
@@ -164,13 +163,7 @@ async fn main() {
             .unwrap();
             sets.insert(
                 format!("p{p}/s{s}"),
-                TokenSet::from_response(
-                    response,
-                    "",
-                    Grant::AuthorizationCode,
-                    None::<Secret>,
-                    now,
-                ),
+                TokenSet::from_response(response, "", Grant::AuthorizationCode, None, now),
             );
         }
     }

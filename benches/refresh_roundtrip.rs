@@ -33,7 +33,7 @@ async fn main() {
     let url = url::Url::parse(&format!("{}/token", server.uri())).unwrap();
     let client = Client {
         credentials: Credentials {
-            client_id: "bench-client".into(),
+            client_id: oauth_desk::provider::ClientId::new("bench-client"),
             method: AuthMethod::ClientSecretBasic,
             secret: Some(Secret::new("bench secret:with/special+chars")),
             private_key: None,
@@ -46,7 +46,7 @@ async fn main() {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let refresh_token = Secret::new("rt-current-0123456789");
+    let refresh_token = oauth_desk::secret::RefreshToken::new("rt-current-0123456789");
 
     // Warm both connections.
     for _ in 0..50 {

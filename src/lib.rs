@@ -42,8 +42,12 @@ pub use desk::{
 pub use desk::{Desk, quick_token};
 pub use flow::device::PollEvent;
 pub use flow::endpoints::UserInfo;
-pub use provider::{AuthMethod, AuthorizeMethod, Endpoint, PkceMode, ProviderSpec};
-pub use secret::Secret;
+pub use provider::{
+    AuthMethod, AuthorizeMethod, ClientId, Endpoint, Issuer, PkceMode, ProviderSpec,
+};
+pub use secret::{
+    AccessToken, AuthorizationCode, CsrfState, IdToken, Nonce, PkceVerifier, RefreshToken, Secret,
+};
 pub use token::{TokenKind, TokenSet};
 pub use verify::{Check, CheckResult};
 

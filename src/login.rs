@@ -14,7 +14,7 @@ use crate::callback::{CallbackError, LoopbackListener};
 use crate::flow::FlowError;
 use crate::flow::authorize::{AuthorizationError, AuthorizationRequest, parse_pasted_url};
 use crate::provider::{AuthorizeMethod, Param, Provider, RedirectTarget};
-use crate::secret::Secret;
+use crate::secret::AuthorizationCode;
 use crate::trace::{Exchange, Message, Recorder, now_ms};
 
 #[derive(Debug, thiserror::Error)]
@@ -73,7 +73,7 @@ pub struct PendingLogin {
 pub struct AuthorizedCode {
     pub provider: Provider,
     pub request: AuthorizationRequest,
-    pub code: Secret,
+    pub code: AuthorizationCode,
     pub recorder: Recorder,
 }
 

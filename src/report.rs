@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 use crate::jwt;
 use crate::provider::Provider;
-use crate::secret::Secret;
+use crate::secret::{IdToken, RefreshToken, Secret};
 use crate::token::{ScopeDiff, TokenSet, TokenStatus};
 use crate::verify::{Check, DEFAULT_SKEW_SECS, Expected, check_id_token, check_signature};
 use jsonwebtoken::jwk::JwkSet;
@@ -151,8 +151,8 @@ impl Report {
             provider: provider.name.to_string(),
             status: Status::NotSignedIn,
             status_detail: None,
-            issuer: provider.issuer.clone(),
-            client_id: provider.client_id.clone(),
+            issuer: provider.issuer.as_ref().map(ToString::to_string),
+            client_id: provider.client_id.to_string(),
             access_token: None,
             refresh_token: None,
             id_token: None,
@@ -202,8 +202,8 @@ impl Report {
                         id.expose(),
                         &decoded,
                         &Expected {
-                            issuer: provider.issuer.as_deref(),
-                            client_id: &provider.client_id,
+                            issuer: provider.issuer.as_ref().map(|i| i.as_str()),
+                            client_id: provider.client_id.as_str(),
                             nonce: tokens.nonce.as_ref(),
                             now,
                             skew: DEFAULT_SKEW_SECS,
@@ -249,9 +249,9 @@ impl Report {
             });
         report.extra = tokens.extra.clone();
         report.secrets = Secrets {
-            access: Some(tokens.access_token.clone()),
-            refresh: tokens.refresh_token.clone(),
-            id: tokens.id_token.clone(),
+            access: Some(tokens.access_token.clone().into_secret()),
+            refresh: tokens.refresh_token.clone().map(RefreshToken::into_secret),
+            id: tokens.id_token.clone().map(IdToken::into_secret),
         };
         report
     }

@@ -39,6 +39,77 @@ impl fmt::Debug for Secret {
     }
 }
 
+impl AsRef<Secret> for Secret {
+    fn as_ref(&self) -> &Secret {
+        self
+    }
+}
+
+/// A distinct type per protocol secret, so that two of them can't be swapped where a call
+/// takes both (`exchange_code(code, verifier)`), as oauth2-rs does. Each reads as a [`Secret`]
+/// (redacted `Debug`, `expose` to read, zeroed on drop) and converts only explicitly.
+macro_rules! protocol_secret {
+    ($($(#[$doc:meta])* $name:ident;)+) => {$(
+        $(#[$doc])*
+        #[derive(Clone, PartialEq, Eq)]
+        pub struct $name(Secret);
+
+        impl $name {
+            pub fn new(value: impl Into<String>) -> Self {
+                $name(Secret::new(value))
+            }
+
+            /// The value as a plain [`Secret`], for code that treats every secret alike
+            /// (redaction, the vault, a token shown by kind).
+            pub fn into_secret(self) -> Secret {
+                self.0
+            }
+        }
+
+        impl std::ops::Deref for $name {
+            type Target = Secret;
+            fn deref(&self) -> &Secret {
+                &self.0
+            }
+        }
+
+        impl AsRef<Secret> for $name {
+            fn as_ref(&self) -> &Secret {
+                &self.0
+            }
+        }
+
+        impl From<Secret> for $name {
+            fn from(secret: Secret) -> Self {
+                $name(secret)
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(concat!(stringify!($name), "([redacted])"))
+            }
+        }
+    )+};
+}
+
+protocol_secret! {
+    /// The authorization code of an authorization response (RFC 6749 §4.1.2).
+    AuthorizationCode;
+    /// The PKCE code verifier of one sign-in (RFC 7636 §4.1).
+    PkceVerifier;
+    /// The `state` of one sign-in, checked against the response (RFC 6749 §10.12).
+    CsrfState;
+    /// The OpenID `nonce` of one sign-in, checked against the ID token (OIDC Core §3.1.2.1).
+    Nonce;
+    /// An access token (RFC 6749 §1.4).
+    AccessToken;
+    /// A refresh token (RFC 6749 §1.5).
+    RefreshToken;
+    /// An OpenID Connect ID token (OIDC Core §2).
+    IdToken;
+}
+
 impl From<String> for Secret {
     fn from(value: String) -> Self {
         Secret::new(value)
@@ -51,34 +122,40 @@ impl From<&str> for Secret {
     }
 }
 
-/// Serde glue for the encrypted vault only (`Option<Secret>` fields use [`vault_serde_opt`]).
+/// Serde glue for the encrypted vault only (`Option<…>` fields use [`vault_serde_opt`]): a
+/// [`Secret`] or any protocol secret, as its plain value.
 pub mod vault_serde {
     use super::Secret;
     use serde::{Deserialize, Deserializer, Serializer};
 
-    pub fn serialize<S: Serializer>(secret: &Secret, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(secret.expose())
+    pub fn serialize<T: AsRef<Secret>, S: Serializer>(secret: &T, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(secret.as_ref().expose())
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Secret, D::Error> {
-        String::deserialize(d).map(Secret::new)
+    pub fn deserialize<'de, T: From<Secret>, D: Deserializer<'de>>(d: D) -> Result<T, D::Error> {
+        String::deserialize(d).map(|v| T::from(Secret::new(v)))
     }
 }
 
-/// Serde glue for `Option<Secret>` fields of the encrypted vault.
+/// Serde glue for optional secrets of the encrypted vault.
 pub mod vault_serde_opt {
     use super::Secret;
     use serde::{Deserialize, Deserializer, Serializer};
 
-    pub fn serialize<S: Serializer>(secret: &Option<Secret>, s: S) -> Result<S::Ok, S::Error> {
+    pub fn serialize<T: AsRef<Secret>, S: Serializer>(
+        secret: &Option<T>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
         match secret {
-            Some(secret) => s.serialize_some(secret.expose()),
+            Some(secret) => s.serialize_some(secret.as_ref().expose()),
             None => s.serialize_none(),
         }
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Secret>, D::Error> {
-        Ok(Option::<String>::deserialize(d)?.map(Secret::new))
+    pub fn deserialize<'de, T: From<Secret>, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<T>, D::Error> {
+        Ok(Option::<String>::deserialize(d)?.map(|v| T::from(Secret::new(v))))
     }
 }
 
@@ -103,6 +180,18 @@ mod tests {
             "Debug must not leak the secret: {printed}"
         );
         assert!(printed.contains("redacted"));
+    }
+
+    #[test]
+    fn protocol_secrets_are_redacted_and_distinct() {
+        let code = AuthorizationCode::new("the-code-xyz");
+        let verifier = PkceVerifier::new("the-verifier-xyz");
+        let printed = format!("{code:?} {verifier:?}");
+        assert_eq!(
+            printed, "AuthorizationCode([redacted]) PkceVerifier([redacted])",
+            "the type names what it holds, never the value"
+        );
+        assert_eq!(code.expose(), "the-code-xyz");
     }
 
     #[test]

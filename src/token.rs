@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 use crate::http::HttpResponse;
 use crate::provider::split_scopes;
 use crate::redact;
-use crate::secret::Secret;
+use crate::secret::{AccessToken, IdToken, Nonce, RefreshToken};
 
 /// An OAuth error response (RFC 6749 §5.2), fields kept apart.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -67,12 +67,12 @@ pub enum TokenError {
 /// A successful token response, parsed tolerantly.
 #[derive(Debug, Clone)]
 pub struct TokenResponse {
-    pub access_token: Secret,
+    pub access_token: AccessToken,
     /// As the server wrote it (`Bearer`, `bearer`, `DPoP`...).
     pub token_type: String,
     pub expires_in: Option<i64>,
-    pub refresh_token: Option<Secret>,
-    pub id_token: Option<Secret>,
+    pub refresh_token: Option<RefreshToken>,
+    pub id_token: Option<IdToken>,
     /// `None` when the server did not say (then the grant is as requested, RFC 6749 §5.1).
     pub scope: Option<Vec<String>>,
     /// Every other field, kept for display (`some_user_info`, `user_id`, ...).
@@ -187,11 +187,11 @@ pub fn parse_token_response(response: &HttpResponse) -> Result<TokenResponse, To
         None => None,
     };
     Ok(TokenResponse {
-        access_token: Secret::new(access_token),
+        access_token: AccessToken::new(access_token),
         token_type,
         expires_in,
-        refresh_token: take_string(&mut fields, "refresh_token").map(Secret::new),
-        id_token: take_string(&mut fields, "id_token").map(Secret::new),
+        refresh_token: take_string(&mut fields, "refresh_token").map(RefreshToken::new),
+        id_token: take_string(&mut fields, "id_token").map(IdToken::new),
         scope,
         extra: fields,
         server_date: response.date.as_deref().and_then(parse_http_date),
@@ -223,16 +223,16 @@ pub enum Grant {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TokenSet {
     #[serde(with = "crate::secret::vault_serde")]
-    pub access_token: Secret,
+    pub access_token: AccessToken,
     pub token_type: String,
     /// Unix seconds; `None` when the server gave no `expires_in` (unknown expiry).
     pub expires_at: Option<i64>,
     /// Unix seconds when the current access token was received.
     pub obtained_at: i64,
     #[serde(default, with = "crate::secret::vault_serde_opt")]
-    pub refresh_token: Option<Secret>,
+    pub refresh_token: Option<RefreshToken>,
     #[serde(default, with = "crate::secret::vault_serde_opt")]
-    pub id_token: Option<Secret>,
+    pub id_token: Option<IdToken>,
     /// The scope string of the sign-in, exactly as sent.
     pub requested_scope: String,
     /// What the server said it granted; `None` = it did not say (granted as requested).
@@ -241,7 +241,7 @@ pub struct TokenSet {
     pub extra: Map<String, Value>,
     /// The nonce of the sign-in that produced the ID token, for its validation.
     #[serde(default, with = "crate::secret::vault_serde_opt")]
-    pub nonce: Option<Secret>,
+    pub nonce: Option<Nonce>,
     pub grant: Grant,
     #[serde(default)]
     pub refresh_count: u32,
@@ -325,7 +325,7 @@ impl TokenSet {
         response: TokenResponse,
         requested_scope: &str,
         grant: Grant,
-        nonce: Option<Secret>,
+        nonce: Option<Nonce>,
         now: i64,
     ) -> TokenSet {
         TokenSet {

@@ -12,7 +12,7 @@ use serde_json::Value;
 use sha2::Digest;
 
 use crate::jwt::DecodedJwt;
-use crate::secret::Secret;
+use crate::secret::{Nonce, Secret};
 
 /// Allowed clock difference for time claims.
 pub const DEFAULT_SKEW_SECS: i64 = 60;
@@ -46,7 +46,7 @@ fn check(name: &str, result: CheckResult, detail: impl Into<String>) -> Check {
 pub struct Expected<'a> {
     pub issuer: Option<&'a str>,
     pub client_id: &'a str,
-    pub nonce: Option<&'a Secret>,
+    pub nonce: Option<&'a Nonce>,
     pub now: i64,
     pub skew: i64,
     /// The provider's keys; `None` when it has no JWKS.
@@ -379,7 +379,7 @@ mod tests {
         checks.iter().map(|c| (c.name.clone(), c.result)).collect()
     }
 
-    fn expected<'a>(nonce: &'a Secret) -> Expected<'a> {
+    fn expected<'a>(nonce: &'a Nonce) -> Expected<'a> {
         Expected {
             issuer: Some("https://as.example/"),
             client_id: "app",
@@ -408,7 +408,7 @@ mod tests {
 
     #[test]
     fn a_good_token_passes_every_applicable_check() {
-        let nonce = Secret::new("n-1");
+        let nonce = Nonce::new("n-1");
         let token = jwt(
             json!({"alg": "RS256"}),
             json!({"iss": "https://as.example", "aud": "app", "exp": 2000, "iat": 1000, "nonce": "n-1", "sub": "alice"}),
@@ -424,7 +424,7 @@ mod tests {
 
     #[test]
     fn each_bad_claim_fails_its_own_check() {
-        let nonce = Secret::new("n-1");
+        let nonce = Nonce::new("n-1");
         let token = jwt(
             json!({"alg": "none"}),
             json!({"iss": "https://evil.example", "aud": ["other", "x"], "exp": 1000, "iat": 5000, "nbf": 5000, "nonce": "n-2"}),
@@ -473,7 +473,7 @@ mod tests {
             secret: Option<&Secret>,
             at: Option<&Secret>,
         ) -> Vec<Check> {
-            let nonce = Secret::new("n-1");
+            let nonce = Nonce::new("n-1");
             let jwt = crate::jwt::decode(token).unwrap();
             let mut e = expected(&nonce);
             e.keys = keys;

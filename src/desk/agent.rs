@@ -85,7 +85,7 @@ pub struct FreshToken {
 impl From<TokenSet> for FreshToken {
     fn from(tokens: TokenSet) -> FreshToken {
         FreshToken {
-            token: tokens.access_token,
+            token: tokens.access_token.into_secret(),
             token_type: tokens.token_type,
             expires_at: tokens.expires_at,
         }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::agent::FreshToken;
 use super::{Desk, DeskError};
-use crate::secret::Secret;
+use crate::secret::{IdToken, RefreshToken, Secret};
 use crate::token::TokenKind;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -125,8 +125,8 @@ impl Desk {
                         name: name.to_owned(),
                     })?;
                 let value = match kind {
-                    TokenKind::Id => tokens.id_token,
-                    _ => tokens.refresh_token,
+                    TokenKind::Id => tokens.id_token.map(IdToken::into_secret),
+                    _ => tokens.refresh_token.map(RefreshToken::into_secret),
                 };
                 FreshToken {
                     token: value.ok_or_else(|| {

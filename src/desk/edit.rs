@@ -4,7 +4,7 @@
 
 use super::{Desk, DeskError};
 use crate::provider::discovery::discover;
-use crate::provider::{Provider, ProviderName, ProviderSpec};
+use crate::provider::{Issuer, Provider, ProviderName, ProviderSpec};
 
 use crate::secret::Secret;
 use crate::store::config::ConfigError;
@@ -66,7 +66,8 @@ impl Desk {
         let has_secret = !secrets.clear_client_secret
             && (secrets.client_secret.is_some() || old.has_client_secret);
         let has_key = secrets.private_key.is_some() || old.has_private_key;
-        let issuer_changed = spec.issuer.is_some() && spec.issuer != old.issuer;
+        let issuer_changed = spec.issuer.is_some()
+            && spec.issuer.as_deref() != old.issuer.as_ref().map(Issuer::as_str);
         let discovered = if issuer_changed {
             let recorder = Recorder::new();
             let issuer = spec.issuer.clone().unwrap_or_default();

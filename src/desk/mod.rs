@@ -572,10 +572,9 @@ impl Desk {
         }
         if let Some(tokens) = &secrets.tokens {
             recorder.secret(&tokens.access_token);
-            for s in [&tokens.refresh_token, &tokens.id_token]
-                .into_iter()
-                .flatten()
-            {
+            let others: [Option<&Secret>; 2] =
+                [tokens.refresh_token.as_deref(), tokens.id_token.as_deref()];
+            for s in others.into_iter().flatten() {
                 recorder.secret(s);
             }
         }

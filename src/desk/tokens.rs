@@ -14,6 +14,7 @@ use crate::flow::endpoints::{self, UserInfo};
 use crate::jwks;
 use crate::provider::Endpoint;
 use crate::report::Report;
+use crate::secret::Secret;
 use crate::store::atomic::write_atomic;
 use crate::store::lock::FileLock;
 use crate::store::vault::VaultError;
@@ -311,8 +312,8 @@ impl Desk {
         let http = self.http.recording(&recorder);
         let result = async {
             let mut revoked = Vec::new();
-            let pairs = [
-                (TokenKind::Refresh, tokens.refresh_token.as_ref()),
+            let pairs: [(TokenKind, Option<&Secret>); 2] = [
+                (TokenKind::Refresh, tokens.refresh_token.as_deref()),
                 (TokenKind::Access, Some(&tokens.access_token)),
             ];
             for (kind, token) in pairs {
@@ -357,20 +358,20 @@ impl Desk {
             endpoint,
             tokens,
         } = self.token_call(name, Endpoint::Introspection).await?;
-        let token = match kind {
+        let token: &Secret = match kind {
             TokenKind::Refresh => {
                 tokens
                     .refresh_token
-                    .clone()
+                    .as_deref()
                     .ok_or_else(|| DeskError::SignInNeeded {
                         name: name.to_owned(),
                         reason: "there is no refresh token to introspect".into(),
                     })?
             }
-            _ => tokens.access_token.clone(),
+            _ => &tokens.access_token,
         };
         let http = self.http.recording(&recorder);
-        let result = endpoints::introspect(&client, &http, &endpoint, &token, hint).await;
+        let result = endpoints::introspect(&client, &http, &endpoint, token, hint).await;
         self.save_trace(name, "introspection", &recorder);
         Ok(result?)
     }
@@ -397,8 +398,8 @@ impl Desk {
         let provider = self.provider(name)?;
         let secrets = self.secrets(name).await?;
         let kids: Vec<Option<String>> = [
-            secrets.tokens.as_ref().and_then(|t| t.id_token.as_ref()),
-            secrets.tokens.as_ref().map(|t| &t.access_token),
+            secrets.tokens.as_ref().and_then(|t| t.id_token.as_deref()),
+            secrets.tokens.as_ref().map(|t| &*t.access_token),
         ]
         .into_iter()
         .flatten()

@@ -9,7 +9,7 @@ use url::Url;
 
 use super::pkce::Pkce;
 use crate::provider::{AuthorizeMethod, Param, Provider, split_scopes};
-use crate::secret::{Secret, random_urlsafe};
+use crate::secret::{AuthorizationCode, CsrfState, Nonce, random_urlsafe};
 use crate::token::OAuthError;
 
 /// Parameters OAuth Desk sets itself; a `--param` may not override them.
@@ -68,8 +68,8 @@ pub struct AuthorizationRequest {
     pub method: AuthorizeMethod,
     pub redirect_uri: Url,
     pub scope: String,
-    pub state: Secret,
-    pub nonce: Option<Secret>,
+    pub state: CsrfState,
+    pub nonce: Option<Nonce>,
     pub pkce: Option<Pkce>,
     params: Vec<(String, String)>,
     expected_issuer: Option<String>,
@@ -90,10 +90,10 @@ impl AuthorizationRequest {
             .authorization
             .clone()
             .ok_or(AuthorizationError::NoEndpoint)?;
-        let state = Secret::new(random_urlsafe(32)?);
+        let state = CsrfState::new(random_urlsafe(32)?);
         let wants_openid = split_scopes(scope).iter().any(|s| s == "openid");
         let nonce = if wants_openid {
-            Some(Secret::new(random_urlsafe(32)?))
+            Some(Nonce::new(random_urlsafe(32)?))
         } else {
             None
         };
@@ -101,7 +101,7 @@ impl AuthorizationRequest {
 
         let mut params: Vec<(String, String)> = vec![
             ("response_type".into(), "code".into()),
-            ("client_id".into(), provider.client_id.clone()),
+            ("client_id".into(), provider.client_id.to_string()),
             ("redirect_uri".into(), redirect_uri.to_string()),
         ];
         if !scope.is_empty() {
@@ -132,7 +132,7 @@ impl AuthorizationRequest {
             nonce,
             pkce,
             params,
-            expected_issuer: provider.issuer.clone(),
+            expected_issuer: provider.issuer.as_ref().map(ToString::to_string),
             iss_required: provider.iss_parameter_supported,
         })
     }
@@ -168,7 +168,7 @@ impl AuthorizationRequest {
     }
 
     /// Checks an authorization response that arrived at `url` and returns the code.
-    pub fn accept(&self, url: &Url) -> Result<Secret, AuthorizationError> {
+    pub fn accept(&self, url: &Url) -> Result<AuthorizationCode, AuthorizationError> {
         if !is_redirect_to(url, &self.redirect_uri) {
             return Err(AuthorizationError::WrongRedirect {
                 expected: self.redirect_uri.to_string(),
@@ -215,7 +215,7 @@ impl AuthorizationRequest {
         }
         get("code")
             .filter(|c| !c.is_empty())
-            .map(Secret::new)
+            .map(AuthorizationCode::new)
             .ok_or(AuthorizationError::MissingCode)
     }
 }

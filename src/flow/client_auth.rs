@@ -9,7 +9,7 @@ use url::Url;
 
 use super::FlowError;
 use crate::http::Form;
-use crate::provider::AuthMethod;
+use crate::provider::{AuthMethod, ClientId};
 use crate::secret::{Secret, random_urlsafe};
 
 pub const JWT_BEARER_ASSERTION: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
@@ -19,7 +19,7 @@ const ASSERTION_TTL_SECS: i64 = 60;
 /// What a client authenticates with.
 #[derive(Debug, Clone)]
 pub struct Credentials {
-    pub client_id: String,
+    pub client_id: ClientId,
     pub method: AuthMethod,
     pub secret: Option<Secret>,
     /// PEM private key for `private_key_jwt`.
@@ -67,9 +67,9 @@ impl Credentials {
 
 /// `Basic base64(urlencode(id) ":" urlencode(secret))`: RFC 6749 §2.3.1 says both are
 /// form-urlencoded first, which many clients forget (a secret with `:` then breaks).
-pub fn basic_authorization(client_id: &str, secret: &str) -> Secret {
+pub fn basic_authorization(client_id: &ClientId, secret: &str) -> Secret {
     let encode = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
-    let raw = zeroize::Zeroizing::new(format!("{}:{}", encode(client_id), encode(secret)));
+    let raw = zeroize::Zeroizing::new(format!("{}:{}", encode(client_id.as_str()), encode(secret)));
     Secret::new(format!(
         "Basic {}",
         base64::engine::general_purpose::STANDARD.encode(raw.as_bytes())
@@ -110,14 +110,14 @@ pub fn signing_key(pem: &Secret) -> Result<Vec<(EncodingKey, Algorithm)>, FlowEr
 /// A client assertion JWT (RFC 7523 §3): `iss` = `sub` = client id, `aud` = the token
 /// endpoint, a random `jti`, valid for 60 s.
 pub fn client_assertion(
-    client_id: &str,
+    client_id: &ClientId,
     audience: &Url,
     pem: &Secret,
 ) -> Result<Secret, FlowError> {
     let now = crate::clock::now();
     let claims = AssertionClaims {
-        iss: client_id,
-        sub: client_id,
+        iss: client_id.as_str(),
+        sub: client_id.as_str(),
         aud: audience.as_str(),
         jti: random_urlsafe(16)?,
         iat: now,
@@ -139,7 +139,7 @@ mod tests {
 
     #[test]
     fn basic_credentials_are_urlencoded_before_base64() {
-        let header = basic_authorization("my client", "p:a/ss+w%rd");
+        let header = basic_authorization(&ClientId::new("my client"), "p:a/ss+w%rd");
         let encoded = header.expose().strip_prefix("Basic ").unwrap();
         let decoded = base64::engine::general_purpose::STANDARD
             .decode(encoded)

@@ -15,7 +15,7 @@ pub use client_auth::Credentials;
 
 use crate::http::{Form, Http, HttpError, HttpResponse};
 use crate::provider::{AuthMethod, Param, Provider};
-use crate::secret::Secret;
+use crate::secret::{AuthorizationCode, PkceVerifier, RefreshToken, Secret};
 use crate::token::{OAuthError, TokenError, TokenResponse, parse_token_response};
 
 #[derive(Debug, thiserror::Error)]
@@ -104,16 +104,16 @@ impl Client {
     pub async fn exchange_code(
         &self,
         http: &Http,
-        code: &Secret,
+        code: &AuthorizationCode,
         redirect_uri: &Url,
-        verifier: Option<&Secret>,
+        verifier: Option<&PkceVerifier>,
     ) -> Result<TokenResponse, FlowError> {
         let mut form = Form::new();
         form.add("grant_type", "authorization_code")
-            .add("code", code.clone())
+            .add("code", Secret::clone(code))
             .add("redirect_uri", redirect_uri.as_str());
         if let Some(verifier) = verifier {
-            form.add("code_verifier", verifier.clone());
+            form.add("code_verifier", Secret::clone(verifier));
         }
         self.token_request(http, form).await
     }
@@ -122,11 +122,11 @@ impl Client {
     pub async fn refresh(
         &self,
         http: &Http,
-        refresh_token: &Secret,
+        refresh_token: &RefreshToken,
     ) -> Result<TokenResponse, FlowError> {
         let mut form = Form::new();
         form.add("grant_type", "refresh_token")
-            .add("refresh_token", refresh_token.clone());
+            .add("refresh_token", Secret::clone(refresh_token));
         self.token_request(http, form).await
     }
 

@@ -4,12 +4,12 @@ use base64::Engine;
 use sha2::{Digest, Sha256};
 
 use crate::provider::PkceMode;
-use crate::secret::{Secret, random_urlsafe};
+use crate::secret::{PkceVerifier, random_urlsafe};
 
 /// A code verifier and what goes in the authorization request.
 #[derive(Debug)]
 pub struct Pkce {
-    pub verifier: Secret,
+    pub verifier: PkceVerifier,
     pub challenge: String,
     /// `S256` or `plain` (RFC 7636 §4.3).
     pub method: &'static str,
@@ -19,11 +19,11 @@ impl Pkce {
     /// A fresh verifier: 32 random bytes, base64url without padding = 43 characters of the
     /// unreserved set (RFC 7636 §4.1 asks for 43–128 characters and 256 bits of entropy).
     pub fn generate(mode: PkceMode) -> Result<Option<Pkce>, getrandom::Error> {
-        let verifier = Secret::new(random_urlsafe(32)?);
+        let verifier = PkceVerifier::new(random_urlsafe(32)?);
         Ok(Self::from_verifier(mode, verifier))
     }
 
-    pub fn from_verifier(mode: PkceMode, verifier: Secret) -> Option<Pkce> {
+    pub fn from_verifier(mode: PkceMode, verifier: PkceVerifier) -> Option<Pkce> {
         let (challenge, method) = match mode {
             PkceMode::Off => return None,
             PkceMode::S256 => (s256(verifier.expose()), "S256"),

@@ -4,8 +4,9 @@
 
 use super::discovery::Discovered;
 use super::{
-    AuthMethod, DEFAULT_CALLBACK_TIMEOUT_SECS, DEFAULT_REDIRECT_URI, Endpoints, Param, Provider,
-    ProviderError, ProviderName, ProviderSpec, parse_endpoint, parse_redirect_uri, transport,
+    AuthMethod, ClientId, DEFAULT_CALLBACK_TIMEOUT_SECS, DEFAULT_REDIRECT_URI, Endpoints, Issuer,
+    Param, Provider, ProviderError, ProviderName, ProviderSpec, parse_endpoint, parse_redirect_uri,
+    transport,
 };
 use crate::flow::authorize::RESERVED_PARAMS;
 
@@ -103,9 +104,9 @@ pub fn build(
     };
     Ok(Provider {
         name,
-        issuer: discovered.as_ref().map(|d| d.issuer.clone()),
+        issuer: discovered.as_ref().map(|d| Issuer::new(d.issuer.clone())),
         endpoints,
-        client_id: spec.client_id.trim().to_owned(),
+        client_id: ClientId::new(spec.client_id.trim()),
         auth_method,
         has_client_secret: has_secret,
         has_private_key,

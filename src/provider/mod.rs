@@ -67,6 +67,52 @@ pub enum ProviderError {
     },
 }
 
+/// A distinct type per public protocol value that could be mixed up with another string (a
+/// client id where an issuer belongs): stored and shown as the plain string.
+macro_rules! protocol_string {
+    ($($(#[$doc:meta])* $name:ident;)+) => {$(
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            pub fn new(value: impl Into<String>) -> Self {
+                $name(value.into())
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.pad(&self.0)
+            }
+        }
+
+        impl PartialEq<str> for $name {
+            fn eq(&self, other: &str) -> bool {
+                self.0 == other
+            }
+        }
+
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.0 == *other
+            }
+        }
+    )+};
+}
+
+protocol_string! {
+    /// The client identifier registered at the server (RFC 6749 §2.2).
+    ClientId;
+    /// An authorization server's issuer identifier, as its metadata spells it (RFC 8414 §2).
+    Issuer;
+}
+
 /// A provider's name: a short identifier usable in file names and shell commands.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -325,9 +371,9 @@ pub struct Provider {
     /// Exactly as the discovery document spells it: issuers are compared as strings
     /// (RFC 8414 §3.3, RFC 9207), so no URL normalisation may touch it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub issuer: Option<String>,
+    pub issuer: Option<Issuer>,
     pub endpoints: Endpoints,
-    pub client_id: String,
+    pub client_id: ClientId,
     pub auth_method: AuthMethod,
     #[serde(default)]
     pub has_client_secret: bool,
@@ -406,7 +452,10 @@ impl Provider {
     /// Empty unless `allow_http` let them in.
     pub fn insecure_endpoints(&self) -> Vec<String> {
         let e = &self.endpoints;
-        let issuer = self.issuer.as_deref().and_then(|i| Url::parse(i).ok());
+        let issuer = self
+            .issuer
+            .as_ref()
+            .and_then(|i| Url::parse(i.as_str()).ok());
         [
             &issuer,
             &e.authorization,

@@ -48,7 +48,7 @@ impl ProviderSpec {
         ProviderSpec {
             name: provider.name.to_string(),
             template: provider.template.clone(),
-            issuer: provider.issuer.clone(),
+            issuer: provider.issuer.as_ref().map(ToString::to_string),
             authorization_url: url(&e.authorization),
             token_url: url(&e.token),
             device_url: url(&e.device_authorization),
@@ -56,7 +56,7 @@ impl ProviderSpec {
             introspection_url: url(&e.introspection),
             userinfo_url: url(&e.userinfo),
             jwks_url: url(&e.jwks),
-            client_id: provider.client_id.clone(),
+            client_id: provider.client_id.to_string(),
             auth_method: Some(provider.auth_method),
             scope: Some(provider.scope.clone()),
             redirect_uri: Some(provider.redirect_uri.to_string()),

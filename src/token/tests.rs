@@ -261,7 +261,7 @@ proptest! {
 #[test]
 fn refreshes_are_remembered_up_to_the_history_length() {
     let response = |rt: Option<&str>| TokenResponse {
-        refresh_token: rt.map(Secret::new),
+        refresh_token: rt.map(crate::secret::RefreshToken::new),
         ..parse_token_response(&json(
             r#"{"access_token":"a","token_type":"Bearer","expires_in":60}"#,
         ))

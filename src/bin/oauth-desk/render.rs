@@ -191,7 +191,13 @@ pub fn provider(p: &Provider) -> String {
     };
     let url = |u: &Option<url::Url>| u.as_ref().map(|u| u.to_string()).unwrap_or_default();
     line("name", p.name.to_string());
-    line("issuer", p.issuer.clone().unwrap_or_default());
+    line(
+        "issuer",
+        p.issuer
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
+    );
     line("authorize endpoint", url(&p.endpoints.authorization));
     line("token endpoint", url(&p.endpoints.token));
     line("device endpoint", url(&p.endpoints.device_authorization));
@@ -199,7 +205,7 @@ pub fn provider(p: &Provider) -> String {
     line("introspection", url(&p.endpoints.introspection));
     line("userinfo endpoint", url(&p.endpoints.userinfo));
     line("JWKS", url(&p.endpoints.jwks));
-    line("client id", p.client_id.clone());
+    line("client id", p.client_id.to_string());
     line(
         "client auth",
         format!(

@@ -4,13 +4,13 @@ use crate::provider::{AuthMethod, Endpoints, PkceMode, Provider};
 fn provider(pkce: PkceMode, iss_supported: bool) -> Provider {
     Provider {
         name: "p".parse().unwrap(),
-        issuer: Some("https://as.example".into()),
+        issuer: Some(crate::provider::Issuer::new("https://as.example")),
         endpoints: Endpoints {
             authorization: Some(Url::parse("https://as.example/authorize?tenant=a b").unwrap()),
             token: Some(Url::parse("https://as.example/token").unwrap()),
             ..Endpoints::default()
         },
-        client_id: "client one".into(),
+        client_id: crate::provider::ClientId::new("client one"),
         auth_method: AuthMethod::None,
         has_client_secret: false,
         has_private_key: false,

@@ -129,7 +129,8 @@ fn list(desk: &Desk, json: bool) -> Result<(), Failure> {
         for p in providers {
             let place = p
                 .issuer
-                .clone()
+                .as_ref()
+                .map(ToString::to_string)
                 .or(p.endpoints.token.as_ref().map(|u| u.to_string()))
                 .unwrap_or_default();
             println!("{:<20} {:<24} {place}", p.name.as_str(), p.client_id);
