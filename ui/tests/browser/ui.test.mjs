@@ -177,6 +177,11 @@ describe('token view', () => {
     assert.match(error, /needs a new sign-in/);
     assert.match(error, /invalid_grant: grant request is invalid/);
     assert.match(await page.getByTestId('sidebar-state-op').innerText(), /sign-in needed/);
+    // The engine's typed advice becomes a button that does it.
+    await page.evaluate(() => (window.__mock.handlers.sign_in = () => window.__fixtures.op));
+    await page.getByTestId('error-remedy').filter({ hasText: 'Sign in again' }).click();
+    await page.waitForFunction(() => window.__mock.calls.some((c) => c.cmd === 'sign_in'));
+    assert.deepEqual((await calls('sign_in'))[0], { name: 'op', fresh: false, systemBrowser: null, scope: null });
   });
 
   test('the engine\'s changes update the status without a reload', async () => {
