@@ -6,7 +6,8 @@
 // embedded window (the OP's login and consent forms), see the decoded tokens, watch a
 // 10-second token refresh by itself, copy the Authorization header and use it, sign out.
 // Then the non-loopback redirect URI, caught in the login window.
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn, execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -73,6 +74,24 @@ function startHostilePage() {
     } catch (e) { show('error: ' + e); }
   })();  </script>`;
   const server = createHttpServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(html));
+  return new Promise((res) => server.listen(0, '127.0.0.1', () => res({ server, url: `http://127.0.0.1:${server.address().port}` })));
+}
+
+/** A token endpoint that issues one 20-second client-credentials token, then is down (503):
+ * the keeper's renewals fail while the token still works. */
+function startFlakyTokenEndpoint() {
+  let issued = 0;
+  const server = createHttpServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      if (issued++ === 0) {
+        res.writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ access_token: 'flaky-token-1', token_type: 'Bearer', expires_in: 20 }));
+      } else {
+        res.writeHead(503, { 'content-type': 'text/plain' }).end('down for maintenance');
+      }
+    });
+  });
   return new Promise((res) => server.listen(0, '127.0.0.1', () => res({ server, url: `http://127.0.0.1:${server.address().port}` })));
 }
 
@@ -178,6 +197,7 @@ async function main() {
   execFileSync(cli, ['provider', 'add', 'tv', '--issuer', issuer, '--client-id', 'device-app',
     '--scope', 'openid offline_access profile'], { env });
   const hostile = await startHostilePage();
+  const flaky = await startFlakyTokenEndpoint();
   execFileSync(cli, ['provider', 'add', 'probe', '--authorize-url', `${hostile.url}/authorize`, '--token-url', `${hostile.url}/token`,
     '--client-id', 'probe'], { env });
 
@@ -323,6 +343,26 @@ async function main() {
       await wd.waitFor('[data-testid=token-refresh]');
     });
 
+    await step('a CLI sign-in reaches the app; a failing refresh leaves the token signed in, with the retry', async () => {
+      // Both through the engine's change stream: the CLI's Desk tells the app's keeper.
+      execFileSync(cli, ['provider', 'add', 'flaky', '--token-url', `${flaky.url}/token`, '--client-id', 'svc',
+        '--client-secret-stdin', '--scope', 'read'], { env, input: 'svc-secret' });
+      // Not execFileSync: the token endpoint is served by this very process.
+      await promisify(execFile)(cli, ['client-credentials', 'flaky'], { env });
+      await wd.waitFor('[data-testid=provider-flaky]');
+      await wd.clickCss('[data-testid=provider-flaky]');
+      const signedIn = (t) => t.trim() === 'signed in';
+      await wd.waitFor('[data-testid=status-word]', { text: signedIn });
+      // Due at 10 s (half the lifetime): the renewal fails, the token still has 10 s.
+      const problem = await wd.waitFor('[data-testid=refresh-problem]', { text: 'retrying', timeout: 30000 });
+      const text = await wd.text(problem);
+      if (!/last refresh failed: .*HTTP 503/.test(text)) throw new Error(`refresh problem: ${text}`);
+      await wd.waitFor('[data-testid=status-word]', { text: signedIn });
+      await wd.waitFor('[data-testid=expires-in]');
+      await wd.waitFor('[data-testid=sidebar-refresh-problem-flaky]');
+      await shot(wd, 'refresh-failed');
+    });
+
     await step('the login window has no IPC: a page in it gets nothing from the app', async () => {
       await wd.clickCss('[data-testid=provider-probe]');
       await wd.clickCss('[data-testid=sign-in]');
@@ -337,6 +377,7 @@ async function main() {
     });
   } finally {
     hostile.server.close();
+    flaky.server.close();
     await wd.quit();
     rmSync(home, { recursive: true, force: true });
   }
