@@ -122,7 +122,11 @@ impl Desk {
             if let Err(e) = &result {
                 self.note_refresh_failure(name, e).await;
             }
-            return self.published(name, result).await;
+            self.publish(Change::Tokens {
+                provider: name.to_owned(),
+            })
+            .await;
+            return result;
         }
         let refresh_token =
             tokens
@@ -183,22 +187,13 @@ impl Desk {
         };
         // Done either way: the vault holds the new token, or the old one was not spent.
         let _ = std::fs::remove_file(&marker);
-        // A refused refresh token changed the status too ("sign-in needed").
-        if outcome.is_ok() || self.is_sign_in_needed(name).await {
-            self.publish(Change::Tokens {
-                provider: name.to_owned(),
-            })
-            .await;
-        }
+        // Something changed either way: new tokens, "sign-in needed", or a failure noted
+        // beside tokens that still work. (The keeper keeps its backoff through the re-plan.)
+        self.publish(Change::Tokens {
+            provider: name.to_owned(),
+        })
+        .await;
         outcome
-    }
-
-    async fn is_sign_in_needed(&self, name: &str) -> bool {
-        self.secrets(name)
-            .await
-            .ok()
-            .and_then(|s| s.tokens)
-            .is_some_and(|t| matches!(t.status, TokenStatus::SignInNeeded { .. }))
     }
 
     /// Keeps why a renewal failed with the tokens (they may well still work), so every front

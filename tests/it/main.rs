@@ -6,6 +6,7 @@ mod harness;
 mod keys;
 
 mod architecture;
+mod changes;
 mod code_flow;
 mod device;
 mod discovery;

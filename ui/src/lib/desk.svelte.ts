@@ -158,6 +158,8 @@ export class DeskStore {
         else void this.load();
         break;
       case 'tokens':
+        // A renewal ends with a tokens change, whoever asked for it (the keeper, a CLI `token`).
+        if (this.busy[change.provider] === 'refreshing') delete this.busy[change.provider];
         void this.reload(change.provider);
         break;
       case 'sign_in':

@@ -19,6 +19,15 @@ describe('DeskStore.status', () => {
     expect(d.status(view('signed_in', 200), 100)).toBe('signed_in');
   });
 
+  it('a renewal ends with a tokens change, whoever asked for it', () => {
+    const d = new DeskStore();
+    d.reload = async () => {};
+    d.onChange({ kind: 'refreshing', provider: 'op' });
+    expect(d.status(view('signed_in', 200), 100)).toBe('refreshing');
+    d.onChange({ kind: 'tokens', provider: 'op' });
+    expect(d.status(view('signed_in', 200), 100)).toBe('signed_in');
+  });
+
   it('tells the truth: a failed refresh beside a token that still works', () => {
     const d = new DeskStore();
     const p = view('signed_in', 500);

@@ -1,0 +1,99 @@
+//! The change stream: every action that changes something announces it, so no front end has
+//! to; the keeper re-plans from it (tested in the keeper's own tests and the E2E).
+
+use oauth_desk::{Change, ClientSecrets, Desk, ProviderSpec, Secret};
+use tokio::sync::broadcast::Receiver;
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// Everything published so far.
+fn drain(changes: &mut Receiver<Change>) -> Vec<Change> {
+    std::iter::from_fn(|| changes.try_recv().ok()).collect()
+}
+
+fn tokens(name: &str) -> Change {
+    Change::Tokens {
+        provider: name.into(),
+    }
+}
+
+#[tokio::test]
+async fn every_change_is_announced_by_the_engine() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            serde_json::json!({"access_token": "at", "token_type": "Bearer", "expires_in": 60}),
+        ))
+        .up_to_n_times(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(503).set_body_raw("down", "text/plain"))
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let desk = Desk::in_dir(dir.path(), Secret::new("pw")).unwrap();
+    let mut changes = desk.subscribe();
+    let spec = ProviderSpec {
+        name: "svc".into(),
+        token_url: Some(format!("{}/token", server.uri())),
+        client_id: "svc".into(),
+        ..ProviderSpec::default()
+    };
+    let secrets = ClientSecrets {
+        client_secret: Some(Secret::new("s")),
+        ..ClientSecrets::default()
+    };
+    desk.add_provider(spec, secrets).await.unwrap();
+    assert_eq!(
+        drain(&mut changes),
+        [Change::Providers {
+            provider: Some("svc".into())
+        }]
+    );
+
+    desk.client_credentials("svc", None).await.unwrap();
+    assert_eq!(drain(&mut changes), [tokens("svc")]);
+
+    desk.refresh_now("svc").await.unwrap();
+    assert_eq!(
+        drain(&mut changes),
+        [
+            Change::Refreshing {
+                provider: "svc".into()
+            },
+            tokens("svc")
+        ],
+        "a renewal says when it starts and that the tokens changed"
+    );
+
+    desk.refresh_now("svc").await.unwrap_err();
+    assert_eq!(
+        drain(&mut changes),
+        [
+            Change::Refreshing {
+                provider: "svc".into()
+            },
+            tokens("svc")
+        ],
+        "a failed renewal changes what is stored too (the failure, beside a working token)"
+    );
+    let report = desk.report("svc").await.unwrap();
+    assert!(report.last_refresh_error.is_some());
+
+    desk.logout("svc").await.unwrap();
+    assert_eq!(drain(&mut changes), [tokens("svc")]);
+    desk.reorder_providers(&["svc".into()]).await.unwrap();
+    desk.remove_provider("svc").await.unwrap();
+    assert_eq!(
+        drain(&mut changes),
+        [
+            Change::Providers { provider: None },
+            Change::Providers { provider: None }
+        ]
+    );
+
+    // A read changes nothing and announces nothing.
+    let _ = desk.providers().unwrap();
+    assert!(drain(&mut changes).is_empty());
+}
