@@ -16,11 +16,11 @@ bash benches/app.sh
 section "Cached token vs process start (benches/token_latency.sh)"
 bash benches/token_latency.sh
 
-section "Refresh round trip (cargo bench --bench refresh_roundtrip)"
-cargo bench --locked --quiet --bench refresh_roundtrip
+section "Refresh round trip (cargo bench --features internals --bench refresh_roundtrip)"
+cargo bench --locked --quiet --features internals --bench refresh_roundtrip
 
-section "Keeper at scale (cargo bench --bench keeper_scale)"
-cargo bench --locked --quiet --bench keeper_scale
+section "Keeper at scale (cargo bench --features internals --bench keeper_scale)"
+cargo bench --locked --quiet --features internals --bench keeper_scale
 
 section "Sizes"
 PROFILE=release bash tests/package/deb.sh >/dev/null

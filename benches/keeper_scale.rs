@@ -3,7 +3,7 @@
 //! endpoint, for a fixed wall-clock time. Prints refreshes, refreshes missed (renewed after
 //! expiry: must be 0), wake-ups with nothing due, peak memory and CPU time per refresh.
 //!
-//! Run: `cargo bench --bench keeper_scale` (env `BENCH_SECONDS=60` to change the duration).
+//! Run: `cargo bench --features internals --bench keeper_scale` (env `BENCH_SECONDS=60` to change the duration).
 
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -2,7 +2,7 @@
 //! update) against the same loopback endpoint as a raw reqwest POST of the same form, in the
 //! same run: the ratio is the engine's overhead.
 //!
-//! Run: `cargo bench --bench refresh_roundtrip` (env `ROUNDS=2000`).
+//! Run: `cargo bench --features internals --bench refresh_roundtrip` (env `ROUNDS=2000`).
 
 use std::time::{Duration, Instant};
 
