@@ -163,7 +163,7 @@ async fn main() {
             .unwrap();
             sets.insert(
                 format!("p{p}/s{s}"),
-                TokenSet::from_response(response, "", Grant::AuthorizationCode, None, now),
+                TokenSet::from_response(response, &"".into(), Grant::AuthorizationCode, None, now),
             );
         }
     }

@@ -13,7 +13,7 @@ use url::Url;
 use crate::callback::{CallbackError, LoopbackListener};
 use crate::flow::FlowError;
 use crate::flow::authorize::{AuthorizationError, AuthorizationRequest, parse_pasted_url};
-use crate::provider::{AuthorizeMethod, Param, Provider, RedirectTarget};
+use crate::provider::{AuthorizeMethod, Param, Provider, RedirectTarget, Scope};
 use crate::secret::AuthorizationCode;
 use crate::trace::{Exchange, Message, Recorder, now_ms};
 
@@ -104,6 +104,7 @@ impl PendingLogin {
         let scope = options
             .scope
             .clone()
+            .map(Scope::new)
             .unwrap_or_else(|| provider.scope.clone());
         let mut listener = match provider.redirect_target() {
             RedirectTarget::Loopback { .. } => {

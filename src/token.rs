@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::http::HttpResponse;
-use crate::provider::split_scopes;
+use crate::provider::{Scope, split_scopes};
 use crate::redact;
 use crate::secret::{AccessToken, IdToken, Nonce, RefreshToken};
 
@@ -234,7 +234,7 @@ pub struct TokenSet {
     #[serde(default, with = "crate::secret::vault_serde_opt")]
     pub id_token: Option<IdToken>,
     /// The scope string of the sign-in, exactly as sent.
-    pub requested_scope: String,
+    pub requested_scope: Scope,
     /// What the server said it granted; `None` = it did not say (granted as requested).
     pub granted_scopes: Option<Vec<String>>,
     #[serde(default)]
@@ -323,7 +323,7 @@ pub struct RefreshRecord {
 impl TokenSet {
     pub fn from_response(
         response: TokenResponse,
-        requested_scope: &str,
+        requested_scope: &Scope,
         grant: Grant,
         nonce: Option<Nonce>,
         now: i64,
@@ -337,7 +337,7 @@ impl TokenSet {
             token_type: response.token_type,
             refresh_token: response.refresh_token,
             id_token: response.id_token,
-            requested_scope: requested_scope.to_owned(),
+            requested_scope: requested_scope.clone(),
             granted_scopes: response.scope,
             extra: response.extra,
             nonce,
@@ -429,7 +429,7 @@ impl TokenSet {
 
     pub fn scopes(&self) -> ScopeDiff {
         ScopeDiff::new(
-            &split_scopes(&self.requested_scope),
+            &self.requested_scope.items(),
             self.granted_scopes.as_deref(),
         )
     }

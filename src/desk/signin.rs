@@ -16,7 +16,7 @@ use crate::callback::CallbackError;
 use crate::clock::now;
 use crate::flow::device;
 use crate::login::{self, AuthorizedCode, LoginError, LoginOptions, PendingLogin};
-use crate::provider::Param;
+use crate::provider::{Param, Scope};
 use crate::token::{Grant, TokenResponse, TokenSet};
 use crate::verify::check_half_hash;
 
@@ -277,7 +277,7 @@ impl Desk {
         &self,
         name: &str,
         response: TokenResponse,
-        scope: &str,
+        scope: &Scope,
         grant: Grant,
     ) -> Result<TokenSet, DeskError> {
         let tokens = TokenSet::from_response(response, scope, grant, None, now());
@@ -318,11 +318,11 @@ fn login_options(request: &SignInRequest) -> Result<LoginOptions, DeskError> {
 }
 
 /// The scopes of one sign-in: as given, or the provider's when none (or a blank) is given.
-fn chosen_scope(scope: Option<&str>, provider_scope: &str) -> String {
-    scope
-        .filter(|s| !s.trim().is_empty())
-        .unwrap_or(provider_scope)
-        .to_owned()
+fn chosen_scope(scope: Option<&str>, provider_scope: &Scope) -> Scope {
+    match scope.filter(|s| !s.trim().is_empty()) {
+        Some(scope) => Scope::new(scope),
+        None => provider_scope.clone(),
+    }
 }
 
 pub(super) fn no_endpoint(name: &str, endpoint: Endpoint) -> DeskError {

@@ -8,7 +8,7 @@
 use url::Url;
 
 use super::pkce::Pkce;
-use crate::provider::{AuthorizeMethod, Param, Provider, split_scopes};
+use crate::provider::{AuthorizeMethod, Param, Provider, Scope};
 use crate::secret::{AuthorizationCode, CsrfState, Nonce, random_urlsafe};
 use crate::token::OAuthError;
 
@@ -67,7 +67,7 @@ pub struct AuthorizationRequest {
     pub endpoint: Url,
     pub method: AuthorizeMethod,
     pub redirect_uri: Url,
-    pub scope: String,
+    pub scope: Scope,
     pub state: CsrfState,
     pub nonce: Option<Nonce>,
     pub pkce: Option<Pkce>,
@@ -82,7 +82,7 @@ impl AuthorizationRequest {
     pub fn new(
         provider: &Provider,
         redirect_uri: Url,
-        scope: &str,
+        scope: &Scope,
         extra: &[Param],
     ) -> Result<AuthorizationRequest, super::FlowError> {
         let endpoint = provider
@@ -91,7 +91,7 @@ impl AuthorizationRequest {
             .clone()
             .ok_or(AuthorizationError::NoEndpoint)?;
         let state = CsrfState::new(random_urlsafe(32)?);
-        let wants_openid = split_scopes(scope).iter().any(|s| s == "openid");
+        let wants_openid = scope.items().iter().any(|s| s == "openid");
         let nonce = if wants_openid {
             Some(Nonce::new(random_urlsafe(32)?))
         } else {
@@ -105,7 +105,7 @@ impl AuthorizationRequest {
             ("redirect_uri".into(), redirect_uri.to_string()),
         ];
         if !scope.is_empty() {
-            params.push(("scope".into(), scope.to_owned()));
+            params.push(("scope".into(), scope.to_string()));
         }
         params.push(("state".into(), state.expose().to_owned()));
         if let Some(nonce) = &nonce {
@@ -127,7 +127,7 @@ impl AuthorizationRequest {
             endpoint,
             method: provider.authorize_method,
             redirect_uri,
-            scope: scope.to_owned(),
+            scope: scope.clone(),
             state,
             nonce,
             pkce,

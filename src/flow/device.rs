@@ -10,6 +10,7 @@ use url::Url;
 
 use super::{Client, FlowError};
 use crate::http::{Form, Http};
+use crate::provider::Scope;
 use crate::secret::Secret;
 use crate::token::{OAuthError, TokenError, TokenResponse, body_fields, not_oauth};
 
@@ -70,11 +71,11 @@ pub async fn authorize(
     client: &Client,
     http: &Http,
     endpoint: &Url,
-    scope: &str,
+    scope: &Scope,
 ) -> Result<DeviceAuthorization, FlowError> {
     let mut form = Form::new();
     if !scope.is_empty() {
-        form.add("scope", scope);
+        form.add("scope", scope.as_str());
     }
     let response = client
         .authenticated_post(http, "device authorization", endpoint, form)

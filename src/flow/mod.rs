@@ -14,7 +14,7 @@ use url::Url;
 pub use client_auth::Credentials;
 
 use crate::http::{Form, Http, HttpError, HttpResponse};
-use crate::provider::{AuthMethod, Param, Provider};
+use crate::provider::{AuthMethod, Param, Provider, Scope};
 use crate::secret::{AuthorizationCode, PkceVerifier, RefreshToken, Secret};
 use crate::token::{OAuthError, TokenError, TokenResponse, parse_token_response};
 
@@ -134,12 +134,12 @@ impl Client {
     pub async fn client_credentials(
         &self,
         http: &Http,
-        scope: &str,
+        scope: &Scope,
     ) -> Result<TokenResponse, FlowError> {
         let mut form = Form::new();
         form.add("grant_type", "client_credentials");
         if !scope.is_empty() {
-            form.add("scope", scope);
+            form.add("scope", scope.as_str());
         }
         self.token_request(http, form).await
     }

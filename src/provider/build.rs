@@ -5,8 +5,8 @@
 use super::discovery::Discovered;
 use super::{
     AuthMethod, ClientId, DEFAULT_CALLBACK_TIMEOUT_SECS, DEFAULT_REDIRECT_URI, Endpoints, Issuer,
-    Param, Provider, ProviderError, ProviderName, ProviderSpec, parse_endpoint, parse_redirect_uri,
-    transport,
+    Param, Provider, ProviderError, ProviderName, ProviderSpec, Scope, parse_endpoint,
+    parse_redirect_uri, transport,
 };
 use crate::flow::authorize::RESERVED_PARAMS;
 
@@ -111,7 +111,7 @@ pub fn build(
         has_client_secret: has_secret,
         has_private_key,
         template: spec.template.clone(),
-        scope: spec.scope.clone().unwrap_or(default_scope),
+        scope: Scope::new(spec.scope.clone().unwrap_or(default_scope)),
         pkce: spec.pkce.unwrap_or_default(),
         redirect_uri: parse_redirect_uri(
             spec.redirect_uri.as_deref().unwrap_or(DEFAULT_REDIRECT_URI),

@@ -92,6 +92,18 @@ macro_rules! protocol_string {
             }
         }
 
+        impl From<&str> for $name {
+            fn from(value: &str) -> Self {
+                $name(value.to_owned())
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(value: String) -> Self {
+                $name(value)
+            }
+        }
+
         impl PartialEq<str> for $name {
             fn eq(&self, other: &str) -> bool {
                 self.0 == other
@@ -111,6 +123,25 @@ protocol_string! {
     ClientId;
     /// An authorization server's issuer identifier, as its metadata spells it (RFC 8414 §2).
     Issuer;
+    /// A scope string exactly as it is sent (RFC 6749 §3.3: space-separated, though some
+    /// servers want commas).
+    Scope;
+}
+
+impl Scope {
+    /// No scope parameter at all.
+    pub fn none() -> Scope {
+        Scope(String::new())
+    }
+
+    /// The scopes it names, in order, without repeats (spaces or commas between them).
+    pub fn items(&self) -> Vec<String> {
+        split_scopes(&self.0)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.trim().is_empty()
+    }
 }
 
 /// A provider's name: a short identifier usable in file names and shell commands.
@@ -384,8 +415,8 @@ pub struct Provider {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template: Option<String>,
     /// The scope string exactly as the user wrote it (some servers want commas).
-    #[serde(default)]
-    pub scope: String,
+    #[serde(default = "Scope::none")]
+    pub scope: Scope,
     #[serde(default)]
     pub pkce: PkceMode,
     pub redirect_uri: Url,
@@ -445,7 +476,7 @@ impl Provider {
 
     /// The scopes of `scope` as a list, whether the user separated them by spaces or commas.
     pub fn scopes(&self) -> Vec<String> {
-        split_scopes(&self.scope)
+        self.scope.items()
     }
 
     /// The provider's endpoints (and issuer) that travel unencrypted: plain http off loopback.

@@ -58,7 +58,7 @@ impl ProviderSpec {
             jwks_url: url(&e.jwks),
             client_id: provider.client_id.to_string(),
             auth_method: Some(provider.auth_method),
-            scope: Some(provider.scope.clone()),
+            scope: Some(provider.scope.to_string()),
             redirect_uri: Some(provider.redirect_uri.to_string()),
             pkce: Some(provider.pkce),
             authorize_method: Some(provider.authorize_method),

@@ -151,7 +151,7 @@ fn token_set(lifetime: Option<i64>) -> TokenSet {
     .unwrap();
     TokenSet::from_response(
         response,
-        "openid read",
+        &"openid read".into(),
         Grant::AuthorizationCode,
         None,
         1000,
@@ -267,8 +267,13 @@ fn refreshes_are_remembered_up_to_the_history_length() {
         ))
         .unwrap()
     };
-    let mut set =
-        TokenSet::from_response(response(Some("r0")), "s", Grant::AuthorizationCode, None, 0);
+    let mut set = TokenSet::from_response(
+        response(Some("r0")),
+        &"s".into(),
+        Grant::AuthorizationCode,
+        None,
+        0,
+    );
     set.apply_refresh(response(None), 100);
     set.apply_refresh(response(Some("r1")), 200);
     assert_eq!(

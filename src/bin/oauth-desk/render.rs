@@ -218,7 +218,7 @@ pub fn provider(p: &Provider) -> String {
             }
         ),
     );
-    line("scope", p.scope.clone());
+    line("scope", p.scope.to_string());
     line("PKCE", format!("{:?}", p.pkce).to_uppercase());
     line("redirect URI", p.redirect_uri.to_string());
     line(

@@ -35,7 +35,7 @@ fn request(pkce: PkceMode, iss: bool) -> AuthorizationRequest {
     AuthorizationRequest::new(
         &provider(pkce, iss),
         redirect,
-        "openid,email",
+        &"openid,email".into(),
         &[Param("prompt".into(), "login".into())],
     )
     .unwrap()
@@ -87,7 +87,8 @@ fn the_url_carries_every_parameter_encoded() {
 fn no_pkce_and_no_nonce_when_not_wanted() {
     let mut p = provider(PkceMode::Off, false);
     p.scope = "read write".into();
-    let req = AuthorizationRequest::new(&p, p.redirect_uri.clone(), "read write", &[]).unwrap();
+    let req =
+        AuthorizationRequest::new(&p, p.redirect_uri.clone(), &"read write".into(), &[]).unwrap();
     let url = req.url().to_string();
     assert!(
         !url.contains("code_challenge") && !url.contains("nonce="),
@@ -101,7 +102,7 @@ fn reserved_params_are_refused() {
     let err = AuthorizationRequest::new(
         &p,
         p.redirect_uri.clone(),
-        "",
+        &"".into(),
         &[Param("state".into(), "x".into())],
     )
     .unwrap_err();
@@ -196,7 +197,7 @@ fn a_url_elsewhere_is_not_a_response() {
 fn the_post_form_escapes_values() {
     let mut p = provider(PkceMode::S256, false);
     p.authorize_params = vec![Param("login_hint".into(), "\"><script>".into())];
-    let req = AuthorizationRequest::new(&p, p.redirect_uri.clone(), "openid", &[]).unwrap();
+    let req = AuthorizationRequest::new(&p, p.redirect_uri.clone(), &"openid".into(), &[]).unwrap();
     let html = req.post_form_html();
     assert!(!html.contains("\"><script>"), "values must be HTML-escaped");
     assert!(html.contains(r#"method="post""#));
