@@ -219,18 +219,26 @@ async fn a_server_error_while_polling_is_not_a_token() {
 
 #[tokio::test]
 async fn a_device_sign_in_is_cancelled_at_once_and_stores_nothing() {
-    let s = setup(device(Some(5), 600), vec![error("authorization_pending")]).await;
+    // Polls 50 "seconds" (1 s) apart: a cancel must not wait for the next one.
+    let s = setup(device(Some(50), 600), vec![error("authorization_pending")]).await;
     let host = Recorder::default();
-    let started = std::time::Instant::now();
-    let (result, cancelled) = tokio::join!(s.desk.device_sign_in("tv", None, &host, UNIT), async {
-        tokio::time::sleep(UNIT * 2).await;
-        s.desk.cancel_sign_in("tv")
-    });
-    assert!(cancelled, "the sign-in was registered in the engine");
+    let (result, cancelled_at) =
+        tokio::join!(s.desk.device_sign_in("tv", None, &host, UNIT), async {
+            let deadline = std::time::Instant::now() + Duration::from_secs(20);
+            while host.codes.lock().unwrap().is_empty() {
+                assert!(std::time::Instant::now() < deadline, "no code was shown");
+                tokio::time::sleep(UNIT).await;
+            }
+            assert!(
+                s.desk.cancel_sign_in("tv"),
+                "the sign-in is registered in the engine while its code is shown"
+            );
+            std::time::Instant::now()
+        });
     let err = result.unwrap_err();
     assert!(err.to_string().contains("cancelled"), "{err}");
     assert!(
-        started.elapsed() < UNIT * 5 * 3,
+        cancelled_at.elapsed() < UNIT * 50,
         "cancelling ends the wait without sitting out the interval"
     );
     assert!(s.desk.tokens("tv").await.unwrap().is_none());
