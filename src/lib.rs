@@ -35,9 +35,9 @@ mod verify;
 pub use clock::now;
 pub use desk::{
     Advice, Capture, Change, ClientSecrets, DeskError, DeviceCode, DeviceHost, ErrorKind,
-    Explained, FreshToken, Grants, KeeperService, Navigation, ProviderView, SecretsEdit, SessionId,
-    SignInHost, SignInPage, SignInRequest, SignInState, TemplateView, TokenFormat, format_token,
-    open_in_browser,
+    Explained, FreshToken, GitRequest, Grants, KeeperService, Navigation, ProviderView,
+    SecretsEdit, SessionId, SignInHost, SignInPage, SignInRequest, SignInState, TemplateView,
+    TokenFormat, format_token, open_in_browser,
 };
 pub use desk::{Desk, quick_token};
 pub use flow::device::PollEvent;

@@ -129,6 +129,12 @@ pub fn build(
         refresh_margin_secs: spec.refresh_margin_secs,
         system_browser: spec.system_browser,
         allow_http: spec.allow_http,
+        git_username: spec
+            .git_username
+            .as_deref()
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+            .map(str::to_owned),
     })
 }
 

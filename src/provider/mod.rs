@@ -444,6 +444,9 @@ pub struct Provider {
     /// Plain-http endpoints off loopback were accepted for this provider: shown as a warning.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub allow_http: bool,
+    /// The username git's credential helper answers with (default `oauth2`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub git_username: Option<String>,
 }
 
 fn yes() -> bool {

@@ -37,6 +37,8 @@ pub struct ProviderSpec {
     /// Accept plain-http endpoints on hosts that are not loopback (insecure: shown as a warning
     /// wherever the provider is).
     pub allow_http: bool,
+    /// The username git is given with the token (default `oauth2`).
+    pub git_username: Option<String>,
 }
 
 impl ProviderSpec {
@@ -77,6 +79,7 @@ impl ProviderSpec {
             refresh_margin_secs: provider.refresh_margin_secs,
             system_browser: provider.system_browser,
             allow_http: provider.allow_http,
+            git_username: provider.git_username.clone(),
         }
     }
 }

@@ -13,6 +13,7 @@ mod discovery;
 mod editing;
 mod errors;
 mod grants;
+mod handover;
 mod keeper;
 mod keyring;
 mod providers;

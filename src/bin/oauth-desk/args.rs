@@ -50,6 +50,23 @@ pub(crate) enum Command {
         #[arg(long, default_value = "raw", value_parser = parse_format)]
         format: TokenFormat,
     },
+    /// Run a command with a fresh access token in its environment ($OAUTH_DESK_TOKEN)
+    #[command(
+        after_help = "Example: oauth-desk exec api -- sh -c 'curl -H \"Authorization: Bearer $OAUTH_DESK_TOKEN\" https://api.example/me'\n\
+        The command replaces this process: its stdin, stdout, stderr, signals and exit status are its own."
+    )]
+    Exec {
+        name: String,
+        /// The environment variable that holds the token
+        #[arg(long, value_name = "VAR", default_value = "OAUTH_DESK_TOKEN")]
+        env: String,
+        /// The command and its arguments, after --
+        #[arg(last = true, required = true, value_name = "CMD")]
+        command: Vec<String>,
+    },
+    /// Hand a fresh token to kubectl or git, in their credential-helper protocols
+    #[command(subcommand)]
+    Credential(CredentialCommand),
     /// Show the decoded tokens, expiry, scopes and ID-token checks
     Show {
         name: String,
@@ -111,6 +128,22 @@ pub(crate) enum Command {
         token: Option<String>,
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum CredentialCommand {
+    /// Print a kubectl ExecCredential (kubeconfig: users[].user.exec runs this)
+    #[command(
+        after_help = "kubeconfig:\n  users:\n  - name: me\n    user:\n      exec:\n        apiVersion: client.authentication.k8s.io/v1\n        command: oauth-desk\n        args: [credential, kubectl, NAME]\n        interactiveMode: Never"
+    )]
+    Kubectl { name: String },
+    /// git's credential helper (git config credential.https://HOST.helper "!oauth-desk credential git NAME")
+    Git {
+        name: String,
+        /// What git asks: get answers with the token; store and erase change nothing
+        #[arg(default_value = "get", value_parser = ["get", "store", "erase"])]
+        action: String,
     },
 }
 
@@ -223,6 +256,9 @@ pub(crate) struct AddArgs {
     /// shows a warning everywhere)
     #[arg(long)]
     pub allow_http: bool,
+    /// The username `credential git` answers with (default oauth2)
+    #[arg(long, value_name = "NAME")]
+    pub git_username: Option<String>,
 }
 
 #[derive(Args)]
@@ -252,6 +288,10 @@ impl Command {
         match self {
             Command::Login(args) => Some(&args.name),
             Command::Token { name, .. }
+            | Command::Exec { name, .. }
+            | Command::Credential(
+                CredentialCommand::Kubectl { name } | CredentialCommand::Git { name, .. },
+            )
             | Command::Show { name, .. }
             | Command::Refresh { name }
             | Command::Logout { name }

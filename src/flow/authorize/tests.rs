@@ -27,6 +27,7 @@ fn provider(pkce: PkceMode, iss_supported: bool) -> Provider {
         refresh_margin_secs: None,
         system_browser: false,
         allow_http: false,
+        git_username: None,
     }
 }
 

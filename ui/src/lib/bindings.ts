@@ -20,7 +20,11 @@ system_browser: boolean,
  * Accept plain-http endpoints on hosts that are not loopback (insecure: shown as a warning
  * wherever the provider is).
  */
-allow_http: boolean, };
+allow_http: boolean, 
+/**
+ * The username git is given with the token (default `oauth2`).
+ */
+git_username: string | null, };
 
 export type AuthMethod = "none" | "client_secret_post" | "client_secret_basic" | "private_key_jwt";
 

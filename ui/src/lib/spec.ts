@@ -26,5 +26,6 @@ export function emptySpec(): ProviderSpec {
     refresh_margin_secs: null,
     system_browser: false,
     allow_http: false,
+    git_username: null,
   };
 }

@@ -6,7 +6,7 @@ export function spec(name, extra = {}) {
     introspection_url: null, userinfo_url: 'https://op.example/me', jwks_url: 'https://op.example/jwks',
     client_id: 'app', auth_method: 'none', scope: 'openid profile offline_access', redirect_uri: 'http://127.0.0.1/callback',
     pkce: 's256', authorize_method: 'get', params: [], token_params: [], callback_timeout_secs: 300,
-    no_auto_refresh: false, refresh_margin_secs: null, system_browser: false, ...extra,
+    no_auto_refresh: false, refresh_margin_secs: null, system_browser: false, allow_http: false, git_username: null, ...extra,
   };
 }
 

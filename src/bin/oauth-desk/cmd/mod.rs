@@ -1,6 +1,7 @@
 //! The command handlers, one module per group. Each parses what clap left, makes one engine
 //! call, and prints.
 
+pub mod handover;
 pub mod inspect;
 pub mod keeper;
 pub mod provider;
@@ -86,6 +87,8 @@ pub async fn run(command: Command) -> Result<(), Failure> {
             signin::client_credentials(&desk, &name, scope).await
         }
         Command::Token { name, format } => tokens::token(&desk, &name, format).await,
+        Command::Exec { name, env, command } => handover::exec(&desk, &name, &env, &command).await,
+        Command::Credential(cmd) => handover::credential(&desk, cmd).await,
         Command::Refresh { name } => tokens::refresh(&desk, &name).await,
         Command::Logout { name } => tokens::logout(&desk, &name).await,
         Command::Revoke { name } => tokens::revoke(&desk, &name).await,

@@ -99,6 +99,7 @@ async fn add(desk: &Desk, args: AddArgs) -> Result<(), Failure> {
         refresh_margin_secs: args.refresh_margin,
         system_browser: args.system_browser,
         allow_http: args.allow_http,
+        git_username: args.git_username,
     };
     let secrets = ClientSecrets {
         client_secret: secret,
