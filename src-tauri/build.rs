@@ -12,7 +12,7 @@ const COMMANDS: &[&str] = &[
     "reorder_providers",
     "remove_provider",
     "export_provider",
-    "import_provider",
+    "import_providers",
     "sign_in",
     "cancel_sign_in",
     "submit_redirect_url",

@@ -26,6 +26,7 @@ mod flow;
 pub mod http;
 #[cfg(not(feature = "internals"))]
 mod http;
+mod import;
 mod jwks;
 mod login;
 mod redact;
@@ -35,13 +36,14 @@ mod verify;
 pub use clock::now;
 pub use desk::{
     Advice, Capture, Change, ClientSecrets, DeskError, DeviceCode, DeviceHost, ErrorKind,
-    Explained, FreshToken, GitRequest, Grants, KeeperService, Navigation, ProviderView,
-    SecretsEdit, SessionId, SignInHost, SignInPage, SignInRequest, SignInState, TemplateView,
-    TokenFormat, format_token, open_in_browser,
+    Explained, FreshToken, GitRequest, Grants, ImportOptions, ImportReport, ImportedProvider,
+    KeeperService, Navigation, ProviderView, SecretsEdit, SessionId, SignInHost, SignInPage,
+    SignInRequest, SignInState, TemplateView, TokenFormat, format_token, open_in_browser,
 };
 pub use desk::{Desk, quick_token};
 pub use flow::device::PollEvent;
 pub use flow::endpoints::UserInfo;
+pub use import::{ImportFile, ImportFormat, ImportNote};
 pub use provider::{
     AuthMethod, AuthorizeMethod, ClientId, Endpoint, Issuer, PkceMode, ProviderSpec,
 };

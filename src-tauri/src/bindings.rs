@@ -12,8 +12,8 @@ mod tests {
     use oauth_desk::trace::{Exchange, Message, Trace};
     use oauth_desk::{
         Advice, AuthMethod, AuthorizeMethod, Change, Check, CheckResult, DeviceCode, Endpoint,
-        ErrorKind, Grants, PkceMode, ProviderSpec, ProviderView, SignInState, TemplateView,
-        TokenFormat, TokenKind,
+        ErrorKind, Grants, ImportFile, ImportFormat, ImportNote, ImportReport, ImportedProvider,
+        PkceMode, ProviderSpec, ProviderView, SignInState, TemplateView, TokenFormat, TokenKind,
     };
     use ts_rs::{Config, TS};
 
@@ -60,6 +60,11 @@ mod tests {
             ErrorKind::decl(&cfg),
             Advice::decl(&cfg),
             Endpoint::decl(&cfg),
+            ImportFormat::decl(&cfg),
+            ImportFile::decl(&cfg),
+            ImportNote::decl(&cfg),
+            ImportReport::decl(&cfg),
+            ImportedProvider::decl(&cfg),
         ];
         let mut out = String::from(
             "// Generated from the Rust types by src-tauri/src/bindings.rs: do not edit.\n\

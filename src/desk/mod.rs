@@ -15,6 +15,7 @@ mod changes;
 mod copy;
 mod edit;
 mod handover;
+mod importing;
 mod keep;
 mod session;
 mod signin;
@@ -27,6 +28,7 @@ pub use changes::{Change, SignInState};
 pub use copy::{TokenFormat, format_token};
 pub use edit::SecretsEdit;
 pub use handover::{DEFAULT_GIT_USERNAME, GitRequest};
+pub use importing::{ImportOptions, ImportReport, ImportedProvider};
 pub use keep::KeeperService;
 pub use session::{Capture, DeviceCode, DeviceHost, Navigation, SessionId, SignInHost, SignInPage};
 pub use signin::SignInRequest;
@@ -45,7 +47,7 @@ use crate::provider::discovery::{DiscoveryError, discover};
 use crate::provider::{Endpoint, Provider, ProviderError, ProviderSpec, templates};
 use crate::secret::Secret;
 use crate::store::atomic::write_atomic;
-use crate::store::config::{ConfigError, ConfigStore, export_provider, import_provider};
+use crate::store::config::{ConfigError, ConfigStore, export_provider};
 use crate::store::lock::LockError;
 use crate::store::paths::{Paths, PathsError};
 use crate::store::vault::{KeySource, ProviderSecrets, Vault, VaultData, VaultError};
@@ -99,6 +101,8 @@ pub enum DeskError {
     NoSession { name: String },
     #[error(transparent)]
     Agent(#[from] AgentError),
+    #[error(transparent)]
+    Import(#[from] crate::import::ImportError),
     #[error("could not read the private key file {path}: {reason}")]
     PrivateKeyFile { path: String, reason: String },
     /// A failure another process (the running keeper) already explained.
@@ -508,21 +512,6 @@ impl Desk {
 
     pub fn export_provider(&self, name: &str) -> Result<String, DeskError> {
         Ok(export_provider(&self.provider(name)?))
-    }
-
-    pub async fn import_provider(
-        &self,
-        source: &str,
-        text: &str,
-        rename: Option<&str>,
-    ) -> Result<Provider, DeskError> {
-        let rename = rename.map(str::trim).filter(|r| !r.is_empty());
-        let rename = rename.map(str::parse).transpose()?;
-        let provider = import_provider(source, text, rename)?;
-        let saved = provider.clone();
-        self.config.update(move |config| config.add(saved))?;
-        self.providers_changed(Some(&provider)).await;
-        Ok(provider)
     }
 
     // ---- traces ---------------------------------------------------------------------------

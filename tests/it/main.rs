@@ -14,6 +14,7 @@ mod editing;
 mod errors;
 mod grants;
 mod handover;
+mod imports;
 mod keeper;
 mod keyring;
 mod providers;

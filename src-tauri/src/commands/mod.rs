@@ -27,7 +27,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         providers::reorder_providers,
         providers::remove_provider,
         providers::export_provider,
-        providers::import_provider,
+        providers::import_providers,
         signin::sign_in,
         signin::cancel_sign_in,
         signin::submit_redirect_url,

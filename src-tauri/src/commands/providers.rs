@@ -1,7 +1,10 @@
 //! Providers: list, add (template, discovery or manual), edit, duplicate, reorder, delete,
 //! import and export (never secrets).
 
-use oauth_desk::{ClientSecrets, ProviderSpec, ProviderView, Secret, SecretsEdit, TemplateView};
+use oauth_desk::{
+    ClientSecrets, ImportFile, ImportFormat, ImportOptions, ImportReport, ProviderSpec,
+    ProviderView, Secret, SecretsEdit, TemplateView,
+};
 use tauri::State;
 
 use super::view;
@@ -93,15 +96,22 @@ pub fn export_provider(state: State<'_, AppState>, name: String) -> CommandResul
     Ok(state.desk.export_provider(&name)?)
 }
 
+/// Reads an export or an API client's collection (Postman, Insomnia, Bruno): with `save`
+/// false the report of what would be imported; with `save` true, everything saved or nothing.
 #[tauri::command]
-pub async fn import_provider(
+pub async fn import_providers(
     state: State<'_, AppState>,
-    text: String,
+    files: Vec<ImportFile>,
+    format: ImportFormat,
+    env: Option<ImportFile>,
     rename: Option<String>,
-) -> CommandResult<ProviderView> {
-    let provider = state
-        .desk
-        .import_provider("the pasted text", &text, rename.as_deref())
-        .await?;
-    view(&state.desk, provider.name.as_str()).await
+    save: bool,
+) -> CommandResult<ImportReport> {
+    let options = ImportOptions {
+        format,
+        env,
+        rename,
+        save,
+    };
+    Ok(state.desk.import(files, options).await?)
 }

@@ -2,9 +2,13 @@
 //! `cmd/`, one module per group.
 
 use clap::{Args, Parser, Subcommand};
-use oauth_desk::{AuthMethod, AuthorizeMethod, PkceMode, TokenFormat};
+use oauth_desk::{AuthMethod, AuthorizeMethod, ImportFormat, PkceMode, TokenFormat};
 
 fn parse_format(s: &str) -> Result<TokenFormat, String> {
+    s.parse()
+}
+
+fn parse_import_format(s: &str) -> Result<ImportFormat, String> {
     s.parse()
 }
 
@@ -172,11 +176,22 @@ pub(crate) enum ProviderCommand {
         output: Option<std::path::PathBuf>,
     },
     /// Add a provider from an export file (- for stdin)
+    /// Add providers from an OAuth Desk export (- for stdin), or from the OAuth 2.0 settings of
+    /// a Postman collection, an Insomnia export or a Bruno collection (folder or .bru file)
     Import {
         file: String,
-        /// Import it under another name
+        /// What FILE is: auto (recognise it), oauth-desk, postman, insomnia or bruno
+        #[arg(long, default_value = "auto", value_parser = parse_import_format)]
+        from: ImportFormat,
+        /// The tool's environment file, for the collection's {{variables}}
+        #[arg(long, value_name = "FILE")]
+        env: Option<std::path::PathBuf>,
+        /// Import an OAuth Desk export under another name
         #[arg(long)]
         name: Option<String>,
+        /// Only report what would be imported
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Set or replace a provider's client secret, read from stdin
     SetSecret { name: String },

@@ -433,3 +433,42 @@ fn scopes(out: &mut String, s: &ScopeDiff) {
         let _ = writeln!(out, "  + extra        {}", s.extra_granted.join(" "));
     }
 }
+
+/// What an import found, did, and could not map.
+pub fn import_report(r: &oauth_desk::ImportReport) -> String {
+    let mut out = String::new();
+    let from = r
+        .collection
+        .as_deref()
+        .map(|c| format!(" from {c}"))
+        .unwrap_or_default();
+    let verb = if r.saved { "Imported" } else { "Would import" };
+    let _ = writeln!(out, "{verb} {} provider(s){from}:", r.providers.len());
+    for p in &r.providers {
+        let secret = if p.has_client_secret {
+            " · client secret in the vault"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            out,
+            "  {:<24} {} · {}{secret}",
+            p.name, p.grant, p.token_url
+        );
+        let _ = writeln!(out, "  {:<24} from {}", "", p.source);
+        if p.needs_client_secret {
+            let _ = writeln!(
+                out,
+                "  {:<24} set its client secret with `oauth-desk provider set-secret {}` (reads stdin)",
+                "", p.name
+            );
+        }
+    }
+    if !r.notes.is_empty() {
+        let _ = writeln!(out, "Not mapped:");
+        for n in &r.notes {
+            let _ = writeln!(out, "  {} · {}: {}", n.source, n.setting, n.reason);
+        }
+    }
+    out
+}

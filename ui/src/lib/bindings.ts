@@ -225,3 +225,37 @@ export type ErrorKind = "config" | "vault" | "provider" | "network" | "oauth" | 
 export type Advice = { "kind": "sign_in" } | { "kind": "sign_in_interactively" } | { "kind": "add_endpoint", endpoint: Endpoint, } | { "kind": "give_issuer_or_token_url" } | { "kind": "give_issuer" } | { "kind": "set_client_secret" } | { "kind": "set_private_key" } | { "kind": "choose_secret_auth_method" } | { "kind": "list_templates" } | { "kind": "add_provider" } | { "kind": "remove_reserved_param", param: string, } | { "kind": "change_pkce" } | { "kind": "check_client_credentials" } | { "kind": "register_redirect_uri", sent: string, } | { "kind": "fewer_scopes" } | { "kind": "use_system_browser" } | { "kind": "wait_longer" } | { "kind": "use_https" };
 
 export type Endpoint = "authorization" | "token" | "device_authorization" | "revocation" | "introspection" | "userinfo";
+
+export type ImportFormat = "auto" | "oauth-desk" | "postman" | "insomnia" | "bruno";
+
+export type ImportFile = { path: string, text: string, };
+
+export type ImportNote = { 
+/**
+ * Where it was: "collection Shop API › folder Admin › request Get orders".
+ */
+source: string, setting: string, reason: string, };
+
+export type ImportReport = { format: ImportFormat, collection: string | null, providers: Array<ImportedProvider>, 
+/**
+ * Every setting that could not be mapped, and why.
+ */
+notes: Array<ImportNote>, 
+/**
+ * The providers were saved (false for a preview).
+ */
+saved: boolean, };
+
+export type ImportedProvider = { name: string, 
+/**
+ * Where its settings were found.
+ */
+source: string, 
+/**
+ * "authorization code" or "client credentials".
+ */
+grant: string, token_url: string, has_client_secret: boolean, 
+/**
+ * Its client authentication needs a secret the import did not bring (exports carry none).
+ */
+needs_client_secret: boolean, };

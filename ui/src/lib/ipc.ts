@@ -5,6 +5,9 @@ import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type {
   Change,
   CommandError,
+  ImportFile,
+  ImportFormat,
+  ImportReport,
   JsonValue,
   ProviderSpec,
   ProviderView,
@@ -57,8 +60,9 @@ export const api = {
   reorderProviders: (names: string[]) => invoke<void>('reorder_providers', { names }),
   removeProvider: (name: string) => invoke<void>('remove_provider', { name }),
   exportProvider: (name: string) => invoke<string>('export_provider', { name }),
-  importProvider: (text: string, rename: string | null) =>
-    invoke<ProviderView>('import_provider', { text, rename }),
+  /** With `save` false: the report of what would be imported; true: all saved, or none. */
+  importProviders: (files: ImportFile[], format: ImportFormat, env: ImportFile | null, rename: string | null, save: boolean) =>
+    invoke<ImportReport>('import_providers', { files, format, env, rename, save }),
 
   signIn: (name: string, fresh: boolean, systemBrowser: boolean | null, scope: string | null) =>
     invoke<ProviderView>('sign_in', { name, fresh, systemBrowser, scope }),

@@ -50,6 +50,7 @@ async function open(handlers, viewport = { width: 1280, height: 800 }) {
   return page;
 }
 
+const window_calls_saved = (list) => list.filter((c) => c.save).length;
 const calls = (cmd) => page.evaluate((c) => window.__mock.calls.filter((x) => x.cmd === c).map((x) => x.args), cmd);
 
 beforeEach(async () => {
@@ -229,7 +230,13 @@ describe('providers', () => {
     window.__mock.handlers.remove_provider = () => null;
     window.__mock.handlers.get_settings = () => ({ clipboard_clear_secs: 60, close_to_tray: true, notifications: true });
     window.__mock.handlers.set_settings = ({ settings }) => settings;
-    window.__mock.handlers.import_provider = ({ rename }) => ({ ...window.__fixtures.list[0], name: rename });
+    window.__mock.handlers.import_providers = ({ rename, save }) => {
+      const provider = { name: rename, source: 'the pasted text', grant: 'authorization code', token_url: 'https://op.example/token',
+        has_client_secret: false, needs_client_secret: true };
+      if (save) window.__fixtures.list.push({ ...window.__fixtures.list[0], name: rename });
+      return { format: 'oauth-desk', collection: null, providers: [provider],
+        notes: [{ source: 'the pasted text', setting: 'state', reason: 'not kept' }], saved: save };
+    };
     window.__mock.handlers.reorder_providers = () => null;`;
 
   test('delete asks first, and only then deletes', async () => {
@@ -252,14 +259,25 @@ describe('providers', () => {
     assert.deepEqual(order, ['b', 'a', 'c']);
   });
 
-  test('import takes pasted TOML under a new name', async () => {
+  test('import shows what it will add and what it could not map, then saves', async () => {
     await open({ script, fixtures: { list: [notSignedIn('a')] } });
     await page.getByRole('button', { name: 'Import' }).click();
-    await page.locator('textarea').fill('name = "x"');
-    await page.getByLabel('Import under another name').fill('copy');
-    await page.getByRole('button', { name: 'Import', exact: true }).last().click();
+    await page.locator('textarea').fill('{"oauth_desk_export": 1}');
+    await page.getByLabel('Import an export under another name').fill('copy');
+    await page.getByRole('button', { name: 'Preview' }).click();
+    const report = await page.getByTestId('import-report').innerText();
+    assert.match(report, /Will import 1 provider/);
+    assert.match(report, /copy · authorization code/);
+    assert.match(report, /add its client secret in Edit/);
+    assert.match(await page.getByTestId('import-notes').innerText(), /state: not kept/);
+    assert.equal(window_calls_saved(await calls('import_providers')), 0, 'a preview saves nothing');
+    await page.getByTestId('import-save').click();
     await page.getByTestId('provider-title').filter({ hasText: 'copy' }).waitFor();
-    assert.deepEqual(await calls('import_provider'), [{ text: 'name = "x"', rename: 'copy' }]);
+    const saved = (await calls('import_providers')).at(-1);
+    assert.deepEqual(saved, {
+      files: [{ path: 'the pasted text', text: '{"oauth_desk_export": 1}' }],
+      format: 'auto', env: null, rename: 'copy', save: true,
+    });
   });
 
   test('settings: the clipboard delay is saved', async () => {

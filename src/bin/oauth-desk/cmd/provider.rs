@@ -2,7 +2,9 @@
 
 use std::io::Read;
 
-use oauth_desk::{ClientSecrets, Desk, DeskError, ProviderSpec, Secret};
+use std::path::Path;
+
+use oauth_desk::{ClientSecrets, Desk, DeskError, ImportFile, ImportOptions, ProviderSpec, Secret};
 
 use super::{Failure, failure, read_secret_stdin, usage};
 use crate::args::{AddArgs, ProviderCommand};
@@ -38,7 +40,21 @@ pub async fn run(desk: &Desk, cmd: ProviderCommand) -> Result<(), Failure> {
             }
             Ok(())
         }
-        ProviderCommand::Import { file, name } => import(desk, &file, name.as_deref()).await,
+        ProviderCommand::Import {
+            file,
+            from,
+            env,
+            name,
+            dry_run,
+        } => {
+            let options = ImportOptions {
+                format: from,
+                rename: name,
+                save: !dry_run,
+                ..ImportOptions::default()
+            };
+            import(desk, &file, options, env.as_deref()).await
+        }
         ProviderCommand::Templates => {
             for t in desk.templates() {
                 println!("{:<11} {}", t.name, t.title);
@@ -140,23 +156,76 @@ fn list(desk: &Desk, json: bool) -> Result<(), Failure> {
     Ok(())
 }
 
-async fn import(desk: &Desk, file: &str, name: Option<&str>) -> Result<(), Failure> {
-    let text = if file == "-" {
+/// The files of FILE: stdin (`-`), one file, or a Bruno collection folder's `.bru` files and
+/// `bruno.json`.
+fn read_files(file: &str) -> Result<Vec<ImportFile>, Failure> {
+    let read = |path: &Path| {
+        std::fs::read_to_string(path)
+            .map_err(|e| failure(format!("could not read {}: {e}", path.display())))
+    };
+    if file == "-" {
         let mut text = String::new();
         std::io::stdin()
             .read_to_string(&mut text)
             .map_err(|e| failure(format!("could not read stdin: {e}")))?;
-        text
-    } else {
-        std::fs::read_to_string(file).map_err(|e| failure(format!("could not read {file}: {e}")))?
+        return Ok(vec![ImportFile {
+            path: "stdin".into(),
+            text,
+        }]);
+    }
+    let path = Path::new(file);
+    if !path.is_dir() {
+        return Ok(vec![ImportFile {
+            path: file.to_owned(),
+            text: read(path)?,
+        }]);
+    }
+    let mut files = Vec::new();
+    let mut dirs = vec![path.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        let entries = std::fs::read_dir(&dir)
+            .map_err(|e| failure(format!("could not read {}: {e}", dir.display())))?;
+        for entry in entries.flatten() {
+            let p = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if p.is_dir() && !name.starts_with('.') && name != "node_modules" {
+                dirs.push(p);
+            } else if name.ends_with(".bru") || name == "bruno.json" {
+                files.push(ImportFile {
+                    path: p.display().to_string(),
+                    text: read(&p)?,
+                });
+            }
+        }
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    if files.is_empty() {
+        return Err(failure(format!(
+            "{file} is a folder without a Bruno collection (no bruno.json or .bru file)"
+        )));
+    }
+    Ok(files)
+}
+
+async fn import(
+    desk: &Desk,
+    file: &str,
+    options: ImportOptions,
+    env: Option<&Path>,
+) -> Result<(), Failure> {
+    let files = read_files(file)?;
+    let env = match env {
+        Some(path) => Some(ImportFile {
+            path: path.display().to_string(),
+            text: std::fs::read_to_string(path)
+                .map_err(|e| failure(format!("could not read {}: {e}", path.display())))?,
+        }),
+        None => None,
     };
-    let provider = desk.import_provider(file, &text, name).await?;
-    println!("Imported provider {}.", provider.name);
-    if provider.auth_method.needs_secret() {
-        println!(
-            "It uses {}: set its client secret with `oauth-desk provider set-secret {}` (reads stdin).",
-            provider.auth_method, provider.name
-        );
+    let report = desk.import(files, ImportOptions { env, ..options }).await?;
+    print!("{}", render::import_report(&report));
+    if report.providers.is_empty() {
+        return Err(failure(format!("nothing was imported from {file}")));
     }
     Ok(())
 }
