@@ -3,7 +3,7 @@
 # app and the `oauth-desk` CLI on PATH, the desktop entry and its icons, the version from
 # Cargo.toml, and the installed app opening its window under Xvfb (screenshot kept in
 # target/package/). Then removes the package (dpkg through sudo when not root).
-# PROFILE=debug (default, reuses the test build) or release (what ships).
+# PROFILE=debug (default, reuses the test build) or release (what ships: at most 12 MiB).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -13,22 +13,16 @@ sudo=""
 say() { printf '==> %s\n' "$*" >&2; }
 fail() { printf 'FAIL: %s\n' "$*" >&2; exit 1; }
 
-tauri() { node ui/scripts/tauri.cjs "$@"; }
 version=$(sed -nE 's/^version = "([^"]+)"/\1/p' Cargo.toml | head -1)
 say "building the .deb ($profile)"
-rm -rf "target/$profile/bundle/deb"
-if [ "$profile" = release ]; then
-  cargo build --locked --release -p oauth-desk
-  flag=""
-else
-  cargo build --locked -p oauth-desk
-  flag="--debug"
-fi
-tauri build $flag --bundles deb --ci \
-  --config "{\"bundle\":{\"linux\":{\"deb\":{\"files\":{\"/usr/bin/oauth-desk\":\"../target/$profile/oauth-desk\"}}}}}" >&2
-deb=$(ls -t target/"$profile"/bundle/deb/*.deb | head -1)
+deb=$(PROFILE=$profile bash src-tauri/package-deb.sh)
 [ -f "$deb" ] || fail "no .deb was made"
 say "checking $deb ($(du -h "$deb" | cut -f1))"
+[ "$(ar t "$deb" | grep '^data\.tar')" = data.tar.xz ] || fail "the package is not xz-compressed: $(ar t "$deb" | tr '\n' ' ')"
+if [ "$profile" = release ]; then
+  size=$(stat -c %s "$deb")
+  [ "$size" -le $((12 * 1024 * 1024)) ] || fail "the release .deb is $size bytes, over 12 MiB"
+fi
 
 [ "$(dpkg-deb -f "$deb" Version)" = "$version" ] || fail "package version $(dpkg-deb -f "$deb" Version), Cargo.toml says $version"
 pkg=$(dpkg-deb -f "$deb" Package)
