@@ -2,7 +2,8 @@
 # OAuth Desk's keeper/agent side by side with a real token agent, oidc-agent (Debian
 # oidc-agent-cli), and with plain curl, in one run against the test OP (rotating refresh tokens,
 # reuse detection on). Each tool holds its own grant (its own sign-in), so rotations never clash.
-#   cached token:   oauth-desk token  vs  oidc-token
+#   cached token:   oauth-desk token, token --format header, credential kubectl,
+#                   credential git  vs  oidc-token  vs  /bin/true (the process floor)
 #   forced refresh: oauth-desk refresh  vs  oidc-token -f  vs  curl (a shell script that posts the
 #                   current refresh token and keeps the rotated one)
 set -euo pipefail
@@ -53,8 +54,9 @@ body=\$(curl -s -X POST "$issuer/token" -d grant_type=refresh_token --data-urlen
 printf %s "\$body" | sed -E 's/.*"refresh_token":"([^"]+)".*/\1/' >"$work/rt"
 SH
 
-hyperfine -N --warmup 5 --runs 100 --export-markdown "$work/cached.md" \
-  "$od token od" "oidc-token oa"
+hyperfine -N --warmup 5 --runs 200 --export-markdown "$work/cached.md" \
+  "$od token od" "$od token od --format header" "$od credential kubectl od" \
+  "$od credential git od get" "oidc-token oa" "/bin/true"
 hyperfine -N --warmup 2 --runs 30 --export-markdown "$work/refresh.md" \
   "$od refresh od" "oidc-token -f oa" "bash $work/curl-refresh.sh"
 echo; cat "$work/cached.md"; echo; cat "$work/refresh.md"

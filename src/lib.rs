@@ -40,7 +40,7 @@ pub use desk::{
     KeeperService, Navigation, ProviderView, SecretsEdit, SessionId, SignInHost, SignInPage,
     SignInRequest, SignInState, TemplateView, TokenFormat, format_token, open_in_browser,
 };
-pub use desk::{Desk, quick_token};
+pub use desk::{Desk, QuickAsk, quick_handover, quick_token};
 pub use flow::device::PollEvent;
 pub use flow::endpoints::UserInfo;
 pub use import::{ImportFile, ImportFormat, ImportNote};

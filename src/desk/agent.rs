@@ -46,6 +46,17 @@ pub(crate) enum Request {
     Refresh {
         provider: String,
     },
+    /// kubectl's `ExecCredential` (`credential kubectl`), answered whole in `text`.
+    Kubectl {
+        provider: String,
+        #[serde(default)]
+        exec_info: Option<String>,
+    },
+    /// git's credential-helper answer to `input` (`credential git … get`), whole in `text`.
+    Git {
+        provider: String,
+        input: String,
+    },
     /// Another process changed tokens or providers.
     Changed {
         #[serde(default)]
@@ -72,6 +83,13 @@ pub(crate) struct Response {
     pub expires_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<Explained>,
+    /// A whole answer for a tool (kubectl's credential, git's lines).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::secret::vault_serde_opt"
+    )]
+    pub text: Option<Secret>,
 }
 
 /// A fresh access token with what its formats need.
@@ -100,11 +118,38 @@ impl Response {
                 token_type: Some(fresh.token_type),
                 expires_at: fresh.expires_at,
                 error: None,
+                text: None,
             },
             Err(e) => Response {
                 error: Some(e),
                 ..Response::default()
             },
+        }
+    }
+
+    fn text(result: Result<Secret, Explained>) -> Response {
+        match result {
+            Ok(text) => Response {
+                text: Some(text),
+                ..Response::default()
+            },
+            Err(e) => Response {
+                error: Some(e),
+                ..Response::default()
+            },
+        }
+    }
+
+    /// A tool's whole answer, or the failure the agent explained.
+    pub fn into_text(self) -> Result<Secret, Explained> {
+        match (self.text, self.error) {
+            (Some(text), _) => Ok(text),
+            (None, error) => Err(error.unwrap_or_else(|| {
+                Explained::new(
+                    super::advice::ErrorKind::Internal,
+                    "the keeper gave no answer",
+                )
+            })),
         }
     }
 
@@ -188,6 +233,19 @@ async fn answer(stream: UnixStream, desk: &Desk) -> std::io::Result<()> {
             desk.refresh(&provider, true)
                 .await
                 .map(FreshToken::from)
+                .map_err(Into::into),
+        ),
+        Ok(Request::Kubectl {
+            provider,
+            exec_info,
+        }) => Response::text(
+            desk.kube_credential(&provider, exec_info.as_deref())
+                .await
+                .map_err(Into::into),
+        ),
+        Ok(Request::Git { provider, input }) => Response::text(
+            desk.git_credential(&provider, &super::handover::GitRequest::parse(&input))
+                .await
                 .map_err(Into::into),
         ),
         Ok(Request::Changed { provider }) => {

@@ -192,6 +192,30 @@ pub fn quick_token(name: &str, format: TokenFormat) -> Option<Result<Secret, Exp
     )
 }
 
+/// What a tool asks the CLI's fast path for.
+#[derive(Debug)]
+pub enum QuickAsk {
+    /// kubectl's `ExecCredential`, with `$KUBERNETES_EXEC_INFO`.
+    Kubectl { exec_info: Option<String> },
+    /// git's credential `get`, with git's request lines.
+    Git { input: String },
+}
+
+/// [`quick_token`] for kubectl and git: the whole answer from a running keeper, the same the
+/// engine gives without one ([`Desk::kube_credential`], [`Desk::git_credential`]).
+pub fn quick_handover(name: &str, ask: QuickAsk) -> Option<Result<Secret, Explained>> {
+    let paths = Paths::from_env().ok()?;
+    let provider = name.to_owned();
+    let request = match ask {
+        QuickAsk::Kubectl { exec_info } => agent::Request::Kubectl {
+            provider,
+            exec_info,
+        },
+        QuickAsk::Git { input } => agent::Request::Git { provider, input },
+    };
+    Some(agent::ask_blocking(&paths.agent_socket, &request)?.into_text())
+}
+
 pub struct Desk {
     paths: Paths,
     config: ConfigStore,

@@ -376,7 +376,19 @@ fn the_agent_answers_every_token_format_as_the_cli_does() {
     let home = Home::new();
     add_op_provider(&home, &op, "p", "public-app", None, &[]);
     home.run(&["login", "p"]).ok();
+    let handovers = |home: &Home| {
+        let kube = home.run(&["credential", "kubectl", "p"]).ok().stdout;
+        let git = home
+            .run_with_stdin(
+                &["credential", "git", "p", "get"],
+                "protocol=https\nhost=x\n\n",
+            )
+            .ok()
+            .stdout;
+        (kube, git)
+    };
     let here = crate::grants::formats(&home, "p");
+    let handed_here = handovers(&home);
     let _keeper = Keeper::start(&home);
     let through_the_agent = crate::grants::formats(&home, "p");
     crate::grants::assert_formats(&through_the_agent, "P");
@@ -384,6 +396,12 @@ fn the_agent_answers_every_token_format_as_the_cli_does() {
         here, through_the_agent,
         "the fast path formats exactly as the engine does"
     );
+    assert_eq!(
+        handed_here,
+        handovers(&home),
+        "kubectl's and git's answers are the same from the running keeper"
+    );
+    assert!(handed_here.1.starts_with("username=oauth2\npassword="));
 }
 
 /// Signs in to a mock whose access tokens live 12 s and whose refreshes fail with a 503.

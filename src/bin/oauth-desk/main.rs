@@ -14,7 +14,7 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
-use oauth_desk::TokenFormat;
+use oauth_desk::{Explained, QuickAsk, Secret, TokenFormat, quick_handover};
 
 use crate::args::{Cli, Command};
 
@@ -22,7 +22,7 @@ fn main() -> ExitCode {
     // Fast path: `oauth-desk token NAME [--format F]` answered by a running keeper, before the
     // argument parser, the async runtime and the HTTP client exist. Anything else takes the
     // full path.
-    if let Some(code) = token_from_agent() {
+    if let Some(code) = answer_from_agent() {
         return code;
     }
     let cli = Cli::parse();
@@ -49,28 +49,55 @@ fn main() -> ExitCode {
     }
 }
 
-/// `token NAME` or `token NAME --format F`, when a keeper answers.
-fn token_from_agent() -> Option<ExitCode> {
+/// What a running keeper can answer whole: `token NAME [--format F]`, `credential kubectl
+/// NAME`, `credential git NAME [get]` — the commands tools call for every operation.
+fn answer_from_agent() -> Option<ExitCode> {
     let args: Vec<String> = std::env::args_os()
         .skip(1)
         .map(|a| a.into_string().ok())
         .collect::<Option<_>>()?;
-    let (name, format) = match args.as_slice() {
-        [command, name] if command == "token" => (name, TokenFormat::Raw),
-        [command, name, flag, format] if command == "token" && flag == "--format" => {
-            (name, format.parse().ok()?)
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (name, answer) = match args.as_slice() {
+        ["token", name] => (*name, quick_token(name, TokenFormat::Raw)),
+        ["token", name, "--format", format] => (*name, quick_token(name, format.parse().ok()?)),
+        ["token", name, flag] => (
+            *name,
+            quick_token(name, flag.strip_prefix("--format=")?.parse().ok()?),
+        ),
+        ["credential", "kubectl", name] => {
+            let exec_info = std::env::var("KUBERNETES_EXEC_INFO").ok();
+            (*name, quick_handover(name, QuickAsk::Kubectl { exec_info }))
         }
-        [command, name, flag] if command == "token" => {
-            (name, flag.strip_prefix("--format=")?.parse().ok()?)
+        ["credential", "git", name] | ["credential", "git", name, "get"] => {
+            let mut input = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut input).ok()?;
+            let answer = quick_handover(
+                name,
+                QuickAsk::Git {
+                    input: input.clone(),
+                },
+            );
+            if answer.is_none() {
+                // No keeper: the full path reads git's request again, so hand it over.
+                if let Ok(mut pending) = PENDING_STDIN.lock() {
+                    *pending = Some(input);
+                }
+            }
+            (*name, answer)
         }
         _ => return None,
     };
     if name.starts_with('-') {
         return None;
     }
-    Some(match oauth_desk::quick_token(name, format)? {
-        Ok(text) => {
+    let newline = args.first() == Some(&"token") || args.get(1) == Some(&"kubectl");
+    Some(match answer? {
+        Ok(text) if newline => {
             println!("{}", text.expose());
+            ExitCode::SUCCESS
+        }
+        Ok(text) => {
+            print!("{}", text.expose());
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -79,6 +106,13 @@ fn token_from_agent() -> Option<ExitCode> {
             ExitCode::from(failure.code)
         }
     })
+}
+
+/// git's request, when the fast path read it but no keeper answered: the full path uses it.
+pub static PENDING_STDIN: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+fn quick_token(name: &str, format: TokenFormat) -> Option<Result<Secret, Explained>> {
+    oauth_desk::quick_token(name, format)
 }
 
 fn init_logging(verbose: u8) {

@@ -42,10 +42,17 @@ pub async fn credential(desk: &Desk, cmd: CredentialCommand) -> Result<(), Failu
             Ok(())
         }
         CredentialCommand::Git { name, action } => {
-            let mut input = String::new();
-            std::io::stdin()
-                .read_to_string(&mut input)
-                .map_err(|e| failure(format!("could not read git's request: {e}")))?;
+            let pending = crate::PENDING_STDIN.lock().ok().and_then(|mut p| p.take());
+            let input = match pending {
+                Some(input) => input,
+                None => {
+                    let mut input = String::new();
+                    std::io::stdin()
+                        .read_to_string(&mut input)
+                        .map_err(|e| failure(format!("could not read git's request: {e}")))?;
+                    input
+                }
+            };
             if action != "get" {
                 // The token is the engine's to keep and renew; there is nothing to store or erase.
                 return Ok(());
