@@ -4,6 +4,12 @@
 //! `args` holds every command and flag, `cmd/` one handler module per group, `host` what the
 //! terminal does for a sign-in, `words` the engine's advice in CLI words, `render` the text.
 
+// The process starts at our own `main`, not std's runtime start: kubectl and git run this CLI
+// for every operation, and std's start-up parses /proc/self/maps to find the main thread's
+// stack guard (about a sixth of the fast path's instructions). What it did that matters here
+// is done in `main` below. See "CLI start-up" in the README for the measurements.
+#![no_main]
+
 mod args;
 mod cmd;
 mod host;
@@ -11,14 +17,28 @@ mod render;
 mod words;
 
 use std::io::IsTerminal;
-use std::process::ExitCode;
 
 use clap::Parser;
 use oauth_desk::{Explained, QuickAsk, Secret, TokenFormat, quick_handover};
 
 use crate::args::{Cli, Command};
 
-fn main() -> ExitCode {
+/// The process entry (C's `main`; see the note at the top).
+#[unsafe(no_mangle)]
+pub extern "C" fn main(_argc: std::ffi::c_int, _argv: *const *const std::ffi::c_char) -> std::ffi::c_int {
+    // As std's start-up does: a write to a closed pipe is an error to handle, not a signal that
+    // kills the process mid-way (the agent socket, a `token | head`).
+    // SAFETY: setting a signal's disposition to "ignore" before any thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_IGN);
+    }
+    // A panic must not unwind into C: report it (the panic hook already printed it) as std's
+    // start-up would, with status 101.
+    std::ffi::c_int::from(std::panic::catch_unwind(run).unwrap_or(101))
+}
+
+/// The exit status: 0 ok, 1 error, 2 usage (127/126 from `exec`).
+fn run() -> u8 {
     // Fast path: `oauth-desk token NAME [--format F]` answered by a running keeper, before the
     // argument parser, the async runtime and the HTTP client exist. Anything else takes the
     // full path.
@@ -37,21 +57,21 @@ fn main() -> ExitCode {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: could not start the async runtime: {e}");
-            return ExitCode::from(1);
+            return 1;
         }
     };
     match runtime.block_on(cmd::run(cli.command)) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => 0,
         Err(f) => {
             eprintln!("error: {}", f.message);
-            ExitCode::from(f.code)
+            f.code
         }
     }
 }
 
 /// What a running keeper can answer whole: `token NAME [--format F]`, `credential kubectl
 /// NAME`, `credential git NAME [get]` — the commands tools call for every operation.
-fn answer_from_agent() -> Option<ExitCode> {
+fn answer_from_agent() -> Option<u8> {
     let args: Vec<String> = std::env::args_os()
         .skip(1)
         .map(|a| a.into_string().ok())
@@ -94,16 +114,16 @@ fn answer_from_agent() -> Option<ExitCode> {
     Some(match answer? {
         Ok(text) if newline => {
             println!("{}", text.expose());
-            ExitCode::SUCCESS
+            0
         }
         Ok(text) => {
             print!("{}", text.expose());
-            ExitCode::SUCCESS
+            0
         }
         Err(e) => {
             let failure = cmd::Failure::explained(&e, Some(name));
             eprintln!("error: {}", failure.message);
-            ExitCode::from(failure.code)
+            failure.code
         }
     })
 }
