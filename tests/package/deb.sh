@@ -38,6 +38,12 @@ $sudo dpkg -i "$deb" >/dev/null || { $sudo apt-get install -f -y -qq >/dev/null;
 trap '$sudo dpkg -r "$pkg" >/dev/null 2>&1 || true' EXIT
 [ "$(command -v oauth-desk)" = /usr/bin/oauth-desk ] || fail "oauth-desk is not on PATH after install"
 oauth-desk --version | grep -qF "$version" || fail "oauth-desk --version: $(oauth-desk --version)"
+file -b /usr/bin/oauth-desk | grep -q "static-pie linked" || fail "the CLI is not static-pie: $(file -b /usr/bin/oauth-desk)"
+home=$(mktemp -d)
+# A name looked up through /etc/hosts (glibc's built-in `files` source), then a refused connection.
+OAUTH_DESK_HOME=$home OAUTH_DESK_PASSPHRASE=x oauth-desk provider add x --issuer http://localhost:9 --client-id c 2>&1 \
+  | grep -q "could not connect to http://localhost:9/" || fail "the static CLI does not look names up"
+rm -rf "$home"
 desktop=/usr/share/applications/oauth-desk.desktop
 grep -qx "Exec=oauth-desk-app" "$desktop" || fail "desktop entry Exec: $(grep ^Exec "$desktop")"
 grep -qx "Icon=oauth-desk-app" "$desktop" || fail "desktop entry Icon: $(grep ^Icon "$desktop")"
