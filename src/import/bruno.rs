@@ -161,9 +161,7 @@ fn config_of(
         notes.push(ImportNote {
             source: source.to_owned(),
             setting: "state".into(),
-            reason:
-                "a fixed state is not kept: OAuth Desk makes a fresh random one for every sign-in"
-                    .into(),
+            reason: super::NOT_FIXED.into(),
         });
     }
     Some(config)

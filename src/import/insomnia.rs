@@ -188,9 +188,9 @@ fn config_of(
                 source: source.to_owned(),
                 setting: setting.to_owned(),
                 reason: if key == "state" {
-                    "a fixed state is not kept: OAuth Desk makes a fresh random one for every sign-in".into()
+                    super::NOT_FIXED.into()
                 } else {
-                    "not mapped: OAuth Desk has no such setting".into()
+                    super::NO_SUCH_SETTING.into()
                 },
             });
         }

@@ -313,6 +313,12 @@ fn to_spec(config: OAuthConfig, notes: &mut Vec<ImportNote>) -> Option<Found> {
     })
 }
 
+/// Why a fixed `state` or code verifier is dropped.
+pub(crate) const NOT_FIXED: &str =
+    "fixed values are not kept: OAuth Desk makes a fresh random one for every sign-in";
+/// Why a tool's own setting is dropped.
+pub(crate) const NO_SUCH_SETTING: &str = "not mapped: OAuth Desk has no such setting";
+
 /// A provider name from a collection's or request's name: letters, digits, `.`, `_`, `-`.
 pub fn provider_name(text: &str) -> String {
     let mut name = String::new();

@@ -190,10 +190,8 @@ fn config_of(
                 source: source.to_owned(),
                 setting: setting.to_owned(),
                 reason: match key {
-                    "state" | "code_verifier" => {
-                        "fixed values are not kept: OAuth Desk makes a fresh random one for every sign-in".into()
-                    }
-                    _ => "not mapped: OAuth Desk has no such setting".into(),
+                    "state" | "code_verifier" => super::NOT_FIXED.into(),
+                    _ => super::NO_SUCH_SETTING.into(),
                 },
             });
         }

@@ -25,7 +25,10 @@ use crate::args::{Cli, Command};
 
 /// The process entry (C's `main`; see the note at the top).
 #[unsafe(no_mangle)]
-pub extern "C" fn main(_argc: std::ffi::c_int, _argv: *const *const std::ffi::c_char) -> std::ffi::c_int {
+pub extern "C" fn main(
+    _argc: std::ffi::c_int,
+    _argv: *const *const std::ffi::c_char,
+) -> std::ffi::c_int {
     // As std's start-up does: a write to a closed pipe is an error to handle, not a signal that
     // kills the process mid-way (the agent socket, a `token | head`).
     // SAFETY: setting a signal's disposition to "ignore" before any thread exists.
