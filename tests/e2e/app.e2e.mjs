@@ -363,6 +363,31 @@ async function main() {
       await shot(wd, 'refresh-failed');
     });
 
+    await step('import a Postman collection: the report first, then the provider works', async () => {
+      const collection = JSON.stringify({
+        info: { name: 'E2E API', schema: 'https://schema.getpostman.com/json/collection/v2.1.0/collection.json' },
+        auth: { type: 'oauth2', oauth2: [
+          { key: 'grant_type', value: 'client_credentials' },
+          { key: 'accessTokenUrl', value: '{{issuer}}/token' },
+          { key: 'clientId', value: 'cc-app' },
+          { key: 'clientSecret', value: 'cc-secret-0123456789' },
+          { key: 'state', value: 'fixed' },
+        ] },
+        variable: [{ key: 'issuer', value: issuer }],
+        item: [],
+      });
+      await wd.clickCss('[data-testid=sidebar-import]');
+      await wd.fill('textarea', collection);
+      await wd.clickCss('[data-testid=import-preview]');
+      await wd.waitFor('[data-testid=import-report]', { text: 'Will import 1 provider(s) from E2E API' });
+      await wd.waitFor('[data-testid=import-notes]', { text: 'state' });
+      await shot(wd, 'import');
+      await wd.clickCss('[data-testid=import-save]');
+      await wd.waitFor('[data-testid=provider-title]', { text: 'e2e-api' });
+      await wd.clickCss('[data-testid=client-credentials]');
+      await wd.waitFor('[data-testid=status-word]', { text: (t) => t.trim() === 'signed in' });
+    });
+
     await step('the login window has no IPC: a page in it gets nothing from the app', async () => {
       await wd.clickCss('[data-testid=provider-probe]');
       await wd.clickCss('[data-testid=sign-in]');
