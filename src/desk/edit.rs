@@ -1,13 +1,16 @@
-//! Changing configured providers after `add`: edit (with rename), duplicate, reorder. The same
-//! rules as `add` apply ([`crate::provider::build::build`]): a provider that could not be
-//! added can't be edited into existence either.
+//! Configured providers: add (template, discovery, secrets to the vault), edit (with rename),
+//! duplicate, reorder, remove, export. Every change goes through the same rules
+//! ([`crate::provider::build::build`]) — a provider that could not be added can't be edited
+//! into existence either — and is announced on the change stream.
 
-use super::{Desk, DeskError};
+use super::changes::Change;
+use super::{ClientSecrets, Desk, DeskError};
 use crate::provider::discovery::discover;
-use crate::provider::{Issuer, Provider, ProviderName, ProviderSpec};
-
+use crate::provider::{Issuer, Provider, ProviderError, ProviderName, ProviderSpec, templates};
 use crate::secret::Secret;
 use crate::store::config::ConfigError;
+use crate::store::config::export_provider;
+use crate::store::vault::VaultError;
 use crate::trace::Recorder;
 
 /// The secrets side of an edit: `None` keeps what the vault holds.
@@ -46,6 +49,117 @@ pub(super) fn normalise(spec: &mut ProviderSpec) {
 }
 
 impl Desk {
+    pub fn providers(&self) -> Result<Vec<Provider>, DeskError> {
+        Ok(self.config.load()?.providers)
+    }
+
+    pub fn provider(&self, name: &str) -> Result<Provider, DeskError> {
+        Ok(self.config.load()?.get(name)?.clone())
+    }
+
+    /// Builds a provider from `spec` (template first, then discovery when there is an issuer)
+    /// and saves it; secrets go to the vault, never the config.
+    pub async fn add_provider(
+        &self,
+        mut spec: ProviderSpec,
+        secrets: ClientSecrets,
+    ) -> Result<Provider, DeskError> {
+        normalise(&mut spec);
+        let name = spec.name.parse()?;
+        if self.config.load()?.get(&spec.name).is_ok() {
+            return Err(ConfigError::Exists(spec.name).into());
+        }
+        if let Some(t) = &spec.template {
+            let template =
+                templates::find(t).ok_or_else(|| ProviderError::UnknownTemplate(t.clone()))?;
+            if template.needs_issuer && spec.issuer.is_none() && spec.token_url.is_none() {
+                return Err(ProviderError::TemplateNeedsIssuer {
+                    title: template.title,
+                    quirks: template.quirks,
+                }
+                .into());
+            }
+            templates::apply(template, &mut spec);
+        }
+        let recorder = Recorder::new();
+        let discovered = match &spec.issuer {
+            Some(issuer) => {
+                let result =
+                    discover(&self.http.recording(&recorder), issuer, spec.allow_http).await;
+                self.save_trace(&spec.name, "discovery", &recorder);
+                Some(result?)
+            }
+            None => None,
+        };
+        let provider = crate::provider::build::build(
+            name,
+            &spec,
+            discovered,
+            secrets.client_secret.is_some(),
+            secrets.private_key.is_some(),
+        )?;
+        if let Some(key) = &secrets.private_key {
+            crate::flow::client_auth::signing_key(key)?;
+        }
+        if secrets.client_secret.is_some() || secrets.private_key.is_some() {
+            self.update_secrets(&spec.name, move |s| {
+                s.client_secret = secrets.client_secret;
+                s.private_key = secrets.private_key;
+            })
+            .await?;
+        }
+        let saved = provider.clone();
+        self.config.update(move |config| config.add(saved))?;
+        self.providers_changed(Some(&provider)).await;
+        Ok(provider)
+    }
+
+    async fn providers_changed(&self, provider: Option<&Provider>) {
+        self.publish(Change::Providers {
+            provider: provider.map(|p| p.name.to_string()),
+        })
+        .await;
+    }
+
+    /// Removes a provider with its secrets, cached keys and trace (secrets first: a failure
+    /// leaves it configured rather than leaving orphaned secrets).
+    pub async fn remove_provider(&self, name: &str) -> Result<(), DeskError> {
+        self.provider(name)?;
+        let key = name.to_owned();
+        self.with_vault(move |vault| {
+            if !vault.exists() {
+                return Ok(());
+            }
+            vault.update(|data| {
+                data.providers.remove(&key);
+                Ok::<_, VaultError>(())
+            })
+        })
+        .await?;
+        self.config.update(|config| config.remove(name).map(drop))?;
+        self.jwks.forget(name);
+        let _ = std::fs::remove_file(self.trace_path(name));
+        let _ = std::fs::remove_dir_all(self.browser_profile_dir(name));
+        self.providers_changed(None).await;
+        Ok(())
+    }
+
+    pub async fn set_client_secret(&self, name: &str, secret: Secret) -> Result<(), DeskError> {
+        self.provider(name)?;
+        self.update_secrets(name, move |s| s.client_secret = Some(secret))
+            .await?;
+        self.config.update(|config| {
+            config.get_mut(name)?.has_client_secret = true;
+            Ok::<_, ConfigError>(())
+        })?;
+        self.providers_changed(Some(&self.provider(name)?)).await;
+        Ok(())
+    }
+
+    pub fn export_provider(&self, name: &str) -> Result<String, DeskError> {
+        Ok(export_provider(&self.provider(name)?))
+    }
+
     /// Replaces provider `name` with what `spec` describes, keeping its position, its tokens
     /// and (unless `secrets` says otherwise) its client secret. A new issuer is discovered
     /// again; explicit endpoints still win over discovered ones. A rename moves the vault

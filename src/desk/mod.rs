@@ -17,6 +17,7 @@ mod edit;
 mod handover;
 mod importing;
 mod keep;
+mod quick;
 mod session;
 mod signin;
 mod tokens;
@@ -30,6 +31,7 @@ pub use edit::SecretsEdit;
 pub use handover::{DEFAULT_GIT_USERNAME, GitRequest};
 pub use importing::{ImportOptions, ImportReport, ImportedProvider};
 pub use keep::KeeperService;
+pub use quick::{QuickAsk, quick_handover, quick_token};
 pub use session::{Capture, DeviceCode, DeviceHost, Navigation, SessionId, SignInHost, SignInPage};
 pub use signin::SignInRequest;
 pub use view::{Grants, ProviderView, TemplateView};
@@ -43,11 +45,11 @@ use crate::flow::{Client, FlowError};
 use crate::http::{Http, HttpError};
 use crate::jwks::JwksCache;
 use crate::login::LoginError;
-use crate::provider::discovery::{DiscoveryError, discover};
-use crate::provider::{Endpoint, Provider, ProviderError, ProviderSpec, templates};
+use crate::provider::discovery::DiscoveryError;
+use crate::provider::{Endpoint, Provider, ProviderError};
 use crate::secret::Secret;
 use crate::store::atomic::write_atomic;
-use crate::store::config::{ConfigError, ConfigStore, export_provider};
+use crate::store::config::{ConfigError, ConfigStore};
 use crate::store::lock::LockError;
 use crate::store::paths::{Paths, PathsError};
 use crate::store::vault::{KeySource, ProviderSecrets, Vault, VaultData, VaultError};
@@ -174,46 +176,6 @@ pub fn open_in_browser(url: &str) -> Result<(), DeskError> {
     let url =
         url::Url::parse(url).map_err(|e| DeskError::Browser(format!("{url} is not a URL: {e}")))?;
     crate::browser::open(&url).map_err(|e| DeskError::Browser(e.to_string()))
-}
-
-/// The CLI's fast path: `oauth-desk token NAME` answered by a running keeper before anything
-/// else (async runtime, HTTP client, argument parser) is set up. `None` when no keeper answers
-/// (then take the full path).
-pub fn quick_token(name: &str, format: TokenFormat) -> Option<Result<Secret, Explained>> {
-    let paths = Paths::from_env().ok()?;
-    let request = agent::Request::Token {
-        provider: name.to_owned(),
-    };
-    let answer = agent::ask_blocking(&paths.agent_socket, &request)?;
-    Some(
-        answer
-            .into_result()
-            .map(|fresh| format_token(name, crate::token::TokenKind::Access, &fresh, format)),
-    )
-}
-
-/// What a tool asks the CLI's fast path for.
-#[derive(Debug)]
-pub enum QuickAsk {
-    /// kubectl's `ExecCredential`, with `$KUBERNETES_EXEC_INFO`.
-    Kubectl { exec_info: Option<String> },
-    /// git's credential `get`, with git's request lines.
-    Git { input: String },
-}
-
-/// [`quick_token`] for kubectl and git: the whole answer from a running keeper, the same the
-/// engine gives without one ([`Desk::kube_credential`], [`Desk::git_credential`]).
-pub fn quick_handover(name: &str, ask: QuickAsk) -> Option<Result<Secret, Explained>> {
-    let paths = Paths::from_env().ok()?;
-    let provider = name.to_owned();
-    let request = match ask {
-        QuickAsk::Kubectl { exec_info } => agent::Request::Kubectl {
-            provider,
-            exec_info,
-        },
-        QuickAsk::Git { input } => agent::Request::Git { provider, input },
-    };
-    Some(agent::ask_blocking(&paths.agent_socket, &request)?.into_text())
 }
 
 pub struct Desk {
@@ -423,119 +385,6 @@ impl Desk {
         }
         let answer = agent::ask(&self.paths.agent_socket, request).await?;
         Some(answer.into_result().map_err(DeskError::Explained))
-    }
-
-    // ---- providers ----------------------------------------------------------------------
-
-    pub fn providers(&self) -> Result<Vec<Provider>, DeskError> {
-        Ok(self.config.load()?.providers)
-    }
-
-    pub fn provider(&self, name: &str) -> Result<Provider, DeskError> {
-        Ok(self.config.load()?.get(name)?.clone())
-    }
-
-    /// Builds a provider from `spec` (template first, then discovery when there is an issuer)
-    /// and saves it; secrets go to the vault, never the config.
-    pub async fn add_provider(
-        &self,
-        mut spec: ProviderSpec,
-        secrets: ClientSecrets,
-    ) -> Result<Provider, DeskError> {
-        edit::normalise(&mut spec);
-        let name = spec.name.parse()?;
-        if self.config.load()?.get(&spec.name).is_ok() {
-            return Err(ConfigError::Exists(spec.name).into());
-        }
-        if let Some(t) = &spec.template {
-            let template =
-                templates::find(t).ok_or_else(|| ProviderError::UnknownTemplate(t.clone()))?;
-            if template.needs_issuer && spec.issuer.is_none() && spec.token_url.is_none() {
-                return Err(ProviderError::TemplateNeedsIssuer {
-                    title: template.title,
-                    quirks: template.quirks,
-                }
-                .into());
-            }
-            templates::apply(template, &mut spec);
-        }
-        let recorder = Recorder::new();
-        let discovered = match &spec.issuer {
-            Some(issuer) => {
-                let result =
-                    discover(&self.http.recording(&recorder), issuer, spec.allow_http).await;
-                self.save_trace(&spec.name, "discovery", &recorder);
-                Some(result?)
-            }
-            None => None,
-        };
-        let provider = crate::provider::build::build(
-            name,
-            &spec,
-            discovered,
-            secrets.client_secret.is_some(),
-            secrets.private_key.is_some(),
-        )?;
-        if let Some(key) = &secrets.private_key {
-            crate::flow::client_auth::signing_key(key)?;
-        }
-        if secrets.client_secret.is_some() || secrets.private_key.is_some() {
-            self.update_secrets(&spec.name, move |s| {
-                s.client_secret = secrets.client_secret;
-                s.private_key = secrets.private_key;
-            })
-            .await?;
-        }
-        let saved = provider.clone();
-        self.config.update(move |config| config.add(saved))?;
-        self.providers_changed(Some(&provider)).await;
-        Ok(provider)
-    }
-
-    async fn providers_changed(&self, provider: Option<&Provider>) {
-        self.publish(Change::Providers {
-            provider: provider.map(|p| p.name.to_string()),
-        })
-        .await;
-    }
-
-    /// Removes a provider with its secrets, cached keys and trace (secrets first: a failure
-    /// leaves it configured rather than leaving orphaned secrets).
-    pub async fn remove_provider(&self, name: &str) -> Result<(), DeskError> {
-        self.provider(name)?;
-        let key = name.to_owned();
-        self.with_vault(move |vault| {
-            if !vault.exists() {
-                return Ok(());
-            }
-            vault.update(|data| {
-                data.providers.remove(&key);
-                Ok::<_, VaultError>(())
-            })
-        })
-        .await?;
-        self.config.update(|config| config.remove(name).map(drop))?;
-        self.jwks.forget(name);
-        let _ = std::fs::remove_file(self.trace_path(name));
-        let _ = std::fs::remove_dir_all(self.browser_profile_dir(name));
-        self.providers_changed(None).await;
-        Ok(())
-    }
-
-    pub async fn set_client_secret(&self, name: &str, secret: Secret) -> Result<(), DeskError> {
-        self.provider(name)?;
-        self.update_secrets(name, move |s| s.client_secret = Some(secret))
-            .await?;
-        self.config.update(|config| {
-            config.get_mut(name)?.has_client_secret = true;
-            Ok::<_, ConfigError>(())
-        })?;
-        self.providers_changed(Some(&self.provider(name)?)).await;
-        Ok(())
-    }
-
-    pub fn export_provider(&self, name: &str) -> Result<String, DeskError> {
-        Ok(export_provider(&self.provider(name)?))
     }
 
     // ---- traces ---------------------------------------------------------------------------

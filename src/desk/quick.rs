@@ -1,0 +1,49 @@
+//! The CLI's fast path, before any runtime exists: a running keeper answers `token`,
+//! `credential kubectl` and `credential git` whole, over its agent socket. Each returns `None`
+//! when no keeper answers (then take the full path).
+
+use super::advice::Explained;
+use super::agent;
+use super::copy::{TokenFormat, format_token};
+use crate::secret::Secret;
+use crate::store::paths::Paths;
+
+/// The CLI's fast path: `oauth-desk token NAME` answered by a running keeper before anything
+/// else (async runtime, HTTP client, argument parser) is set up. `None` when no keeper answers
+/// (then take the full path).
+pub fn quick_token(name: &str, format: TokenFormat) -> Option<Result<Secret, Explained>> {
+    let paths = Paths::from_env().ok()?;
+    let request = agent::Request::Token {
+        provider: name.to_owned(),
+    };
+    let answer = agent::ask_blocking(&paths.agent_socket, &request)?;
+    Some(
+        answer
+            .into_result()
+            .map(|fresh| format_token(name, crate::token::TokenKind::Access, &fresh, format)),
+    )
+}
+
+/// What a tool asks the CLI's fast path for.
+#[derive(Debug)]
+pub enum QuickAsk {
+    /// kubectl's `ExecCredential`, with `$KUBERNETES_EXEC_INFO`.
+    Kubectl { exec_info: Option<String> },
+    /// git's credential `get`, with git's request lines.
+    Git { input: String },
+}
+
+/// [`quick_token`] for kubectl and git: the whole answer from a running keeper, the same the
+/// engine gives without one ([`Desk::kube_credential`], [`Desk::git_credential`]).
+pub fn quick_handover(name: &str, ask: QuickAsk) -> Option<Result<Secret, Explained>> {
+    let paths = Paths::from_env().ok()?;
+    let provider = name.to_owned();
+    let request = match ask {
+        QuickAsk::Kubectl { exec_info } => agent::Request::Kubectl {
+            provider,
+            exec_info,
+        },
+        QuickAsk::Git { input } => agent::Request::Git { provider, input },
+    };
+    Some(agent::ask_blocking(&paths.agent_socket, &request)?.into_text())
+}
