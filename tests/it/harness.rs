@@ -194,6 +194,18 @@ impl Home {
         finish(child, Duration::from_secs(90))
     }
 
+    /// The configured providers' names, in order (`provider list --json`).
+    pub fn provider_names(&self) -> Vec<String> {
+        self.run(&["provider", "list", "--json"])
+            .ok()
+            .json()
+            .as_array()
+            .expect("provider list --json is an array")
+            .iter()
+            .map(|p| p["name"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    }
+
     pub fn read(&self, file: &str) -> Vec<u8> {
         std::fs::read(self.path().join(file)).unwrap_or_default()
     }

@@ -14,17 +14,6 @@ fn fixture(name: &str) -> String {
         .to_string()
 }
 
-fn providers(home: &Home) -> Vec<String> {
-    home.run(&["provider", "list", "--json"])
-        .ok()
-        .json()
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["name"].as_str().unwrap().to_owned())
-        .collect()
-}
-
 #[test]
 fn a_postman_collection_with_its_environment() {
     let home = Home::new();
@@ -46,7 +35,7 @@ fn a_postman_collection_with_its_environment() {
         "{}",
         dry.stdout
     );
-    assert!(providers(&home).is_empty(), "a dry run saves nothing");
+    assert!(home.provider_names().is_empty(), "a dry run saves nothing");
 
     let run = home
         .run(&["provider", "import", &collection, "--env", &env])
@@ -65,7 +54,7 @@ fn a_postman_collection_with_its_environment() {
             run.stdout
         );
     }
-    assert_eq!(providers(&home), ["shop-api", "shop-api-back-office"]);
+    assert_eq!(home.provider_names(), ["shop-api", "shop-api-back-office"]);
     let web = home
         .run(&["provider", "show", "shop-api", "--json"])
         .ok()
@@ -111,7 +100,7 @@ fn insomnia_and_bruno_collections() {
         run.stdout
     );
     assert_eq!(
-        providers(&home),
+        home.provider_names(),
         ["list-employees", "warehouse", "warehouse-restock"]
     );
     let v4 = home
@@ -148,7 +137,7 @@ fn another_format_is_refused_whole_and_nothing_is_saved() {
             1,
             "is not a Postman collection, an Insomnia export, a Bruno collection",
         );
-    assert!(providers(&home).is_empty());
+    assert!(home.provider_names().is_empty());
 }
 
 #[test]

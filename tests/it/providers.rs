@@ -51,17 +51,8 @@ fn list_and_remove() {
     add_op_provider(&home, &op, "a", "public-app", None, &[]);
     add_post_app(&home, &op, "b", &[]);
     home.run(&["login", "b"]).ok();
-    let names: Vec<String> = home
-        .run(&["provider", "list", "--json"])
-        .ok()
-        .json()
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["name"].as_str().unwrap().to_owned())
-        .collect();
     assert_eq!(
-        names,
+        home.provider_names(),
         ["a", "b"],
         "providers are listed in the order they were added"
     );
