@@ -45,7 +45,7 @@ pub use flow::device::PollEvent;
 pub use flow::endpoints::UserInfo;
 pub use import::{ImportFile, ImportFormat, ImportNote};
 pub use provider::{
-    AuthMethod, AuthorizeMethod, ClientId, Endpoint, Issuer, PkceMode, ProviderSpec,
+    AuthMethod, AuthorizeMethod, ClientId, Endpoint, Issuer, PkceMode, ProviderSpec, Scope,
 };
 pub use secret::{
     AccessToken, AuthorizationCode, CsrfState, IdToken, Nonce, PkceVerifier, RefreshToken, Secret,
