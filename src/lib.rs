@@ -8,6 +8,7 @@
 pub mod desk;
 pub mod jwt;
 pub mod keeper;
+pub mod lab;
 pub mod provider;
 pub mod report;
 pub mod secret;
@@ -37,8 +38,9 @@ pub use clock::now;
 pub use desk::{
     Advice, Capture, Change, ClientSecrets, DeskError, DeviceCode, DeviceHost, ErrorKind,
     Explained, FreshToken, GitRequest, Grants, ImportOptions, ImportReport, ImportedProvider,
-    KeeperService, Navigation, ProviderView, SecretsEdit, SessionId, SignInHost, SignInPage,
-    SignInRequest, SignInState, TemplateView, TokenFormat, format_token, open_in_browser,
+    KeeperService, LabHost, LabPlanView, LabProgress, LabRequest, Navigation, ProviderView,
+    SecretsEdit, SessionId, SignInHost, SignInPage, SignInRequest, SignInState, TemplateView,
+    TokenFormat, format_token, open_in_browser,
 };
 pub use desk::{Desk, QuickAsk, quick_handover, quick_token};
 pub use flow::device::PollEvent;

@@ -58,6 +58,8 @@ pub enum Advice {
     WaitLonger,
     /// Use https endpoints, or accept plain http for this provider.
     UseHttps,
+    /// Give a consent test plan (or keep one with the provider).
+    WriteLabPlan,
 }
 
 /// The stable category of a failure, for front ends that branch (the app's UI).
@@ -188,6 +190,7 @@ fn cause_and_advice(error: &DeskError) -> (Option<String>, Option<Advice>) {
             endpoint: *endpoint,
         }),
         DeskError::Provider(e) => provider_advice(e),
+        DeskError::Lab(crate::lab::LabError::NoPlan(_)) => Some(Advice::WriteLabPlan),
         DeskError::Flow(e) | DeskError::Refresh { source: e } => flow_advice(e),
         DeskError::Login(LoginError::Flow(e)) => flow_advice(e),
         DeskError::Config(ConfigError::UnknownProvider { hint, .. })
@@ -324,6 +327,7 @@ pub fn every_advice() -> Vec<Advice> {
         Advice::UseSystemBrowser,
         Advice::WaitLonger,
         Advice::UseHttps,
+        Advice::WriteLabPlan,
     ];
     // A new variant must be added above: this match fails to compile until it is.
     for advice in &all {
@@ -345,7 +349,8 @@ pub fn every_advice() -> Vec<Advice> {
             | Advice::FewerScopes
             | Advice::UseSystemBrowser
             | Advice::WaitLonger
-            | Advice::UseHttps => {}
+            | Advice::UseHttps
+            | Advice::WriteLabPlan => {}
         }
     }
     let endpoints = [

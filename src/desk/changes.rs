@@ -6,6 +6,25 @@
 use serde::{Deserialize, Serialize};
 
 use crate::keeper::KeeperEvent;
+use crate::lab::CaseResult;
+
+/// A consent-lab run's progress.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum LabProgress {
+    CaseStarted {
+        case: String,
+        index: usize,
+        total: usize,
+    },
+    CaseFinished {
+        result: Box<CaseResult>,
+    },
+    Finished {
+        passed: bool,
+    },
+}
 
 /// Where a sign-in stands, for a front end showing it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,6 +56,11 @@ pub enum Change {
     },
     /// What the background keeper did.
     Keeper { event: KeeperEvent },
+    /// A consent-lab run's progress (this process only).
+    Lab {
+        provider: String,
+        progress: LabProgress,
+    },
 }
 
 impl Change {
@@ -51,7 +75,8 @@ impl Change {
             Change::Providers { provider } => provider.as_deref(),
             Change::Tokens { provider }
             | Change::Refreshing { provider }
-            | Change::SignIn { provider, .. } => Some(provider),
+            | Change::SignIn { provider, .. }
+            | Change::Lab { provider, .. } => Some(provider),
             Change::Keeper { event } => Some(event.provider()),
         }
     }

@@ -121,7 +121,7 @@ impl Desk {
         .await;
     }
 
-    /// Removes a provider with its secrets, cached keys and trace (secrets first: a failure
+    /// Removes a provider with its secrets, cached keys, trace and lab runs (secrets first: a failure
     /// leaves it configured rather than leaving orphaned secrets).
     pub async fn remove_provider(&self, name: &str) -> Result<(), DeskError> {
         self.provider(name)?;
@@ -139,6 +139,7 @@ impl Desk {
         self.config.update(|config| config.remove(name).map(drop))?;
         self.jwks.forget(name);
         let _ = std::fs::remove_file(self.trace_path(name));
+        let _ = std::fs::remove_file(self.lab_history_path(name));
         let _ = std::fs::remove_dir_all(self.browser_profile_dir(name));
         self.providers_changed(None).await;
         Ok(())
@@ -198,6 +199,8 @@ impl Desk {
             has_secret,
             has_key,
         )?;
+        // The form does not edit the lab plan (the Lab tab does): it stays.
+        provider.lab_plan = old.lab_plan.clone();
         if discovered.is_none() && spec.issuer.is_some() {
             provider.issuer = old.issuer.clone();
             provider.iss_parameter_supported = old.iss_parameter_supported;
@@ -240,6 +243,10 @@ impl Desk {
         })?;
         if renamed {
             let _ = std::fs::rename(self.trace_path(name), self.trace_path(new_name.as_str()));
+            let _ = std::fs::rename(
+                self.lab_history_path(name),
+                self.lab_history_path(new_name.as_str()),
+            );
             let _ = std::fs::rename(
                 self.browser_profile_dir(name),
                 self.browser_profile_dir(new_name.as_str()),

@@ -17,6 +17,7 @@ mod edit;
 mod handover;
 mod importing;
 mod keep;
+mod lab;
 mod quick;
 mod session;
 mod signin;
@@ -25,12 +26,13 @@ mod view;
 
 pub use advice::{Advice, ErrorKind, Explained};
 pub use agent::{AgentError, FreshToken};
-pub use changes::{Change, SignInState};
+pub use changes::{Change, LabProgress, SignInState};
 pub use copy::{TokenFormat, format_token};
 pub use edit::SecretsEdit;
 pub use handover::{DEFAULT_GIT_USERNAME, GitRequest};
 pub use importing::{ImportOptions, ImportReport, ImportedProvider};
 pub use keep::KeeperService;
+pub use lab::{LabHost, LabPlanView, LabRequest};
 pub use quick::{QuickAsk, quick_handover, quick_token};
 pub use session::{Capture, DeviceCode, DeviceHost, Navigation, SessionId, SignInHost, SignInPage};
 pub use signin::SignInRequest;
@@ -105,6 +107,8 @@ pub enum DeskError {
     Agent(#[from] AgentError),
     #[error(transparent)]
     Import(#[from] crate::import::ImportError),
+    #[error(transparent)]
+    Lab(#[from] crate::lab::LabError),
     #[error("could not read the private key file {path}: {reason}")]
     PrivateKeyFile { path: String, reason: String },
     /// A failure another process (the running keeper) already explained.
@@ -185,6 +189,7 @@ pub struct Desk {
     jwks: JwksCache,
     http: Http,
     sessions: session::Sessions,
+    labs: lab::Labs,
     changes: broadcast::Sender<Change>,
     /// This process serves the agent socket (then it is the one others tell of changes).
     serving_agent: AtomicBool,
@@ -199,6 +204,7 @@ impl Desk {
             http,
             paths,
             sessions: session::Sessions::default(),
+            labs: lab::Labs::default(),
             changes: broadcast::channel(256).0,
             serving_agent: AtomicBool::new(false),
         }
@@ -258,9 +264,11 @@ impl Desk {
 
     // ---- sign-ins in progress ---------------------------------------------------------------
 
-    /// Cancels the sign-in (code or device flow) of `name` in progress; whether there was one.
+    /// Cancels the sign-in (code or device flow) of `name` in progress, and the rest of a
+    /// lab run; whether there was one.
     pub fn cancel_sign_in(&self, name: &str) -> bool {
-        self.sessions.cancel_provider(name)
+        let lab = self.labs.cancel(name);
+        self.sessions.cancel_provider(name) || lab
     }
 
     /// Cancels sign-in `session` if it still runs (its login window was closed).

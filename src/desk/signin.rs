@@ -36,6 +36,15 @@ pub struct SignInRequest {
     pub system_browser: Option<bool>,
 }
 
+/// Where a grant's tokens go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Destination {
+    /// The provider's own tokens: stored (replacing the previous set), traced, announced.
+    Provider,
+    /// A consent-lab case: returned only; the provider's tokens and trace stay as they were.
+    Lab,
+}
+
 impl Desk {
     /// Signs in with the authorization-code flow (PKCE, state, nonce): shows the page through
     /// `host`, waits for the response (loopback listener, intercepted or pasted redirect,
@@ -45,6 +54,24 @@ impl Desk {
         name: &str,
         request: SignInRequest,
         host: &impl SignInHost,
+    ) -> Result<TokenSet, DeskError> {
+        let tokens = self
+            .code_grant(name, request, host, Destination::Provider)
+            .await?;
+        self.publish(Change::Tokens {
+            provider: name.to_owned(),
+        })
+        .await;
+        Ok(tokens)
+    }
+
+    /// The code flow, its tokens going to `destination`.
+    pub(super) async fn code_grant(
+        &self,
+        name: &str,
+        request: SignInRequest,
+        host: &impl SignInHost,
+        destination: Destination,
     ) -> Result<TokenSet, DeskError> {
         let ClientContext {
             provider, recorder, ..
@@ -78,20 +105,15 @@ impl Desk {
             self.publish_sign_in(name, SignInState::Waiting);
             let authorized = self.await_code(pending, &ticket, rx, host).await;
             host.finished(&page);
-            self.finish_login(authorized?).await
+            self.finish_login(authorized?, destination).await
         }
         .await;
         drop(ticket);
-        if result.is_err() {
+        if result.is_err() && destination == Destination::Provider {
             self.save_trace(name, "authorization code", &recorder);
         }
         self.publish_sign_in(name, SignInState::Finished);
-        let tokens = result?;
-        self.publish(Change::Tokens {
-            provider: name.to_owned(),
-        })
-        .await;
-        Ok(tokens)
+        result
     }
 
     /// The authorization response: from the loopback listener, or the redirect handed over by
@@ -125,8 +147,12 @@ impl Desk {
         }
     }
 
-    /// Exchanges the code and stores the new token set (replacing any previous one).
-    async fn finish_login(&self, authorized: AuthorizedCode) -> Result<TokenSet, DeskError> {
+    /// Exchanges the code; the new token set goes to `destination`.
+    async fn finish_login(
+        &self,
+        authorized: AuthorizedCode,
+        destination: Destination,
+    ) -> Result<TokenSet, DeskError> {
         let AuthorizedCode {
             provider,
             request,
@@ -163,11 +189,15 @@ impl Desk {
                 now(),
             );
             tokens.c_hash_check = c_hash;
-            self.store_tokens(&name, tokens.clone()).await?;
+            if destination == Destination::Provider {
+                self.store_tokens(&name, tokens.clone()).await?;
+            }
             Ok(tokens)
         }
         .await;
-        self.save_trace(&name, "authorization code", &recorder);
+        if destination == Destination::Provider {
+            self.save_trace(&name, "authorization code", &recorder);
+        }
         result
     }
 
@@ -180,6 +210,21 @@ impl Desk {
         scope: Option<&str>,
         host: &impl DeviceHost,
         unit: Duration,
+    ) -> Result<TokenSet, DeskError> {
+        let result = self
+            .device_grant(name, scope, host, unit, Destination::Provider)
+            .await;
+        self.published(name, result).await
+    }
+
+    /// The device grant, its tokens going to `destination`.
+    pub(super) async fn device_grant(
+        &self,
+        name: &str,
+        scope: Option<&str>,
+        host: &impl DeviceHost,
+        unit: Duration,
+        destination: Destination,
     ) -> Result<TokenSet, DeskError> {
         let ClientContext {
             provider,
@@ -225,12 +270,14 @@ impl Desk {
                     return Err(LoginError::Callback(CallbackError::Cancelled).into());
                 }
             };
-            self.store_new(name, response, &scope, Grant::DeviceCode)
+            self.store_new(name, response, &scope, Grant::DeviceCode, destination)
                 .await
         }
         .await;
-        self.save_trace(name, "device authorization", &recorder);
-        self.published(name, result).await
+        if destination == Destination::Provider {
+            self.save_trace(name, "device authorization", &recorder);
+        }
+        result
     }
 
     /// The client credentials grant (RFC 6749 §4.4): tokens for the client itself.
@@ -238,6 +285,19 @@ impl Desk {
         &self,
         name: &str,
         scope: Option<&str>,
+    ) -> Result<TokenSet, DeskError> {
+        let result = self
+            .client_credentials_grant(name, scope, Destination::Provider)
+            .await;
+        self.published(name, result).await
+    }
+
+    /// The client credentials grant, its tokens going to `destination`.
+    pub(super) async fn client_credentials_grant(
+        &self,
+        name: &str,
+        scope: Option<&str>,
+        destination: Destination,
     ) -> Result<TokenSet, DeskError> {
         let ClientContext {
             provider,
@@ -250,12 +310,20 @@ impl Desk {
             let response = client
                 .client_credentials(&self.http.recording(&recorder), &scope)
                 .await?;
-            self.store_new(name, response, &scope, Grant::ClientCredentials)
-                .await
+            self.store_new(
+                name,
+                response,
+                &scope,
+                Grant::ClientCredentials,
+                destination,
+            )
+            .await
         }
         .await;
-        self.save_trace(name, "client credentials", &recorder);
-        self.published(name, result).await
+        if destination == Destination::Provider {
+            self.save_trace(name, "client credentials", &recorder);
+        }
+        result
     }
 
     /// Publishes a tokens change when `result` stored new tokens.
@@ -279,9 +347,12 @@ impl Desk {
         response: TokenResponse,
         scope: &Scope,
         grant: Grant,
+        destination: Destination,
     ) -> Result<TokenSet, DeskError> {
         let tokens = TokenSet::from_response(response, scope, grant, None, now());
-        self.store_tokens(name, tokens.clone()).await?;
+        if destination == Destination::Provider {
+            self.store_tokens(name, tokens.clone()).await?;
+        }
         Ok(tokens)
     }
 

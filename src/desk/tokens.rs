@@ -391,10 +391,30 @@ impl Desk {
     /// (cached; fetched again once when a token names an unknown key).
     pub async fn report(&self, name: &str) -> Result<Report, DeskError> {
         let provider = self.provider(name)?;
-        let secrets = self.secrets(name).await?;
+        let tokens = self.secrets(name).await?.tokens;
+        let mut report = self.report_of(&provider, tokens.as_ref()).await;
+        if report.status == crate::report::Status::SignedIn && self.refresh_interrupted(name) {
+            report.status_detail = Some(
+                "a refresh was interrupted after its request was sent: if the server rotated the refresh token, sign-in may be needed (the next refresh will tell)".into(),
+            );
+        }
+        Ok(report)
+    }
+
+    /// The report of `tokens` (the provider's or a lab case's), signatures checked against
+    /// the provider's keys.
+    pub(super) async fn report_of(
+        &self,
+        provider: &crate::provider::Provider,
+        tokens: Option<&TokenSet>,
+    ) -> Report {
+        let client_secret = match self.secrets(provider.name.as_str()).await {
+            Ok(s) => s.client_secret,
+            Err(_) => None,
+        };
         let kids: Vec<Option<String>> = [
-            secrets.tokens.as_ref().and_then(|t| t.id_token.as_deref()),
-            secrets.tokens.as_ref().map(|t| &*t.access_token),
+            tokens.and_then(|t| t.id_token.as_deref()),
+            tokens.map(|t| &*t.access_token),
         ]
         .into_iter()
         .flatten()
@@ -413,21 +433,15 @@ impl Desk {
         let keys = if kids.is_empty() {
             None
         } else {
-            self.keys_for(&provider, &kids).await
+            self.keys_for(provider, &kids).await
         };
-        let mut report = Report::build(
-            &provider,
-            secrets.tokens.as_ref(),
+        Report::build(
+            provider,
+            tokens,
             keys.as_ref(),
-            secrets.client_secret.as_ref(),
+            client_secret.as_ref(),
             now(),
-        );
-        if report.status == crate::report::Status::SignedIn && self.refresh_interrupted(name) {
-            report.status_detail = Some(
-                "a refresh was interrupted after its request was sent: if the server rotated the refresh token, sign-in may be needed (the next refresh will tell)".into(),
-            );
-        }
-        Ok(report)
+        )
     }
 
     /// The provider's JWKS holding every `kid` if it can be had: the cache, else a fetch.

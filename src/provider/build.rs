@@ -135,6 +135,7 @@ pub fn build(
             .map(str::trim)
             .filter(|u| !u.is_empty())
             .map(str::to_owned),
+        lab_plan: None,
     })
 }
 

@@ -447,6 +447,10 @@ pub struct Provider {
     /// The username git's credential helper answers with (default `oauth2`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub git_username: Option<String>,
+    /// The consent lab's test plan kept with the provider (TOML, checked when saved; no
+    /// secrets), exported and imported with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lab_plan: Option<String>,
 }
 
 fn yes() -> bool {

@@ -214,6 +214,9 @@ pub fn import_provider(
     }
     let mut provider = doc.provider;
     provider.has_client_secret = false;
+    if let Some(plan) = &provider.lab_plan {
+        crate::lab::Plan::parse(plan).map_err(|e| err(format!("its consent test plan: {e}")))?;
+    }
     if let Some(name) = rename {
         provider.name = name;
     }

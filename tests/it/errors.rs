@@ -259,6 +259,15 @@ fn secrets_never_appear_in_output_or_files() {
     };
     let har = home.path().join("p.har");
     let har = har.to_str().unwrap();
+    let plan = home.path().join("plan.toml");
+    std::fs::write(
+        &plan,
+        "[[case]]\nname = \"profile\"\nscope = \"openid profile\"\n",
+    )
+    .unwrap();
+    let plan = plan.to_str().unwrap();
+    let junit = home.path().join("junit.xml");
+    let junit = junit.to_str().unwrap();
     let commands: Vec<Vec<&str>> = vec![
         vec!["login", "p", "-vv"],
         vec!["show", "p"],
@@ -274,6 +283,18 @@ fn secrets_never_appear_in_output_or_files() {
         vec!["trace", "p"],
         vec!["trace", "p", "--json"],
         vec!["trace", "p", "--har", har],
+        vec![
+            "lab",
+            "p",
+            "--plan",
+            plan,
+            "--save-plan",
+            "--json",
+            "--junit",
+            junit,
+            "-vv",
+        ],
+        vec!["lab", "p", "--keep-tokens"],
         vec!["revoke", "p", "-vv"],
         vec!["trace", "p"],
     ];
@@ -285,12 +306,17 @@ fn secrets_never_appear_in_output_or_files() {
             remember(&home, &mut secrets);
         }
     }
-    // Every refresh token the server ever saw, too.
+    // Every refresh token the server ever saw, and every token it issued (the lab cases'
+    // tokens too), too.
     for entry in op.token_log() {
         if let Some(rt) = entry["refresh_token"].as_str() {
             secrets.push(rt.to_owned());
         }
+        for token in entry["issued"].as_array().into_iter().flatten() {
+            secrets.push(token.as_str().unwrap_or_default().to_owned());
+        }
     }
+    secrets.retain(|s| !s.is_empty());
     let mut files = 0;
     let mut stack = vec![home.path().to_path_buf()];
     while let Some(dir) = stack.pop() {
@@ -310,7 +336,7 @@ fn secrets_never_appear_in_output_or_files() {
         files >= 4,
         "config, trace, JWKS cache and HAR were all read ({files} files)"
     );
-    assert!(secrets.len() >= 6);
+    assert!(secrets.len() >= 12, "the lab cases' tokens are among them");
     for secret in &secrets {
         assert!(
             !seen.contains(secret.as_str()),

@@ -70,6 +70,13 @@ impl Op {
             .expect("the OP serves its request log")
     }
 
+    /// The revocation requests the OP saw so far (token type hint and status).
+    pub fn revocations(&self) -> Vec<Value> {
+        reqwest::blocking::get(format!("{}/_test/revocations", self.issuer))
+            .and_then(|r| r.json())
+            .expect("the OP serves its revocation log")
+    }
+
     pub fn token_endpoint(&self) -> String {
         format!("{}/token", self.issuer)
     }

@@ -17,6 +17,7 @@ mod handover;
 mod imports;
 mod keeper;
 mod keyring;
+mod lab;
 mod providers;
 mod quirks;
 mod rotation;

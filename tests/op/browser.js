@@ -10,14 +10,18 @@
 //   would copy it from the address bar.
 //
 // Environment:
-//   BROWSER_LOGIN    the user name typed at the login form (default "alice")
+//   BROWSER_LOGIN    the user name typed at the login form (default "alice"); a `login_hint`
+//                    in the authorization URL is typed instead, as a person would
 //   BROWSER_ACTION   "deny" aborts at the consent page instead of approving
+//   BROWSER_DENY_USERS  comma-separated user names who abort at the consent page (so one
+//                    run can have a person refuse consent in one sign-in only)
 //   BROWSER_OUT      file that receives non-loopback final URLs (default: stdout)
 //   BROWSER_LOG      file that receives a line per request, for debugging
 import fs from 'node:fs';
 
-const login = process.env.BROWSER_LOGIN || 'alice';
-const action = process.env.BROWSER_ACTION || 'approve';
+let login = process.env.BROWSER_LOGIN || 'alice';
+let action = process.env.BROWSER_ACTION || 'approve';
+const denyUsers = (process.env.BROWSER_DENY_USERS || '').split(',').filter(Boolean);
 const jar = new Map();
 
 function trace(line) {
@@ -92,6 +96,9 @@ async function request(url, init = {}) {
 
 async function run(start) {
   let url = new URL(start);
+  const hint = url.searchParams.get('login_hint');
+  if (hint) login = hint;
+  if (denyUsers.includes(login)) action = 'deny';
   let init = {};
   for (let step = 0; step < 30; step += 1) {
     const response = await request(url, init);

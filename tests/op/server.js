@@ -11,6 +11,7 @@
 // Besides the provider itself it serves `GET /_test/log`: the token-endpoint requests it saw
 // (grant type, how the client authenticated, which refresh token was presented, status), so
 // tests can assert what reached the server, e.g. "no Authorization header for a public client";
+// `GET /_test/revocations`: the revocation requests it saw (the token type hint and status);
 // and `GET /_test/client-key`: the PEM private key of the `jwt-app` client (made at start-up,
 // so no key material lives in the repository).
 import crypto from 'node:crypto';
@@ -87,6 +88,17 @@ export const clients = [
     response_types: [],
   },
   {
+    // The consent lab's client: a person's grants (code, device) and the machine's (client
+    // credentials), so one plan covers all three.
+    client_id: 'lab-app',
+    client_secret: 'lab-secret-0123456789',
+    application_type: 'native',
+    token_endpoint_auth_method: 'client_secret_basic',
+    redirect_uris: ['http://127.0.0.1/callback'],
+    grant_types: ['authorization_code', 'refresh_token', 'client_credentials', 'urn:ietf:params:oauth:grant-type:device_code'],
+    response_types: ['code'],
+  },
+  {
     // A confidential client that signs a JWT with its private key (RFC 7523).
     client_id: 'jwt-app',
     application_type: 'native',
@@ -100,6 +112,7 @@ export const clients = [
 ];
 
 const log = [];
+const revocations = [];
 let handler = (_req, res) => {
   res.statusCode = 503;
   res.end();
@@ -151,6 +164,10 @@ server.listen(port, host, () => {
   // Record what reached the token endpoint, after the provider parsed it.
   provider.use(async (ctx, next) => {
     await next();
+    if (ctx.path === '/token/revocation' && ctx.method === 'POST') {
+      revocations.push({ token_type_hint: ctx.oidc?.body?.token_type_hint ?? null, status: ctx.status });
+      return;
+    }
     if (ctx.path !== '/token' || ctx.method !== 'POST') return;
     const body = ctx.oidc?.body || {};
     const auth = ctx.get('authorization');
@@ -169,6 +186,10 @@ server.listen(port, host, () => {
       client_assertion_type: body.client_assertion_type ?? null,
       refresh_token: body.refresh_token ?? null,
       status: ctx.status,
+      // Every token it handed out, so tests can look for them where they must not be.
+      issued: ctx.body && typeof ctx.body === 'object'
+        ? ['access_token', 'refresh_token', 'id_token'].map((k) => ctx.body[k]).filter(Boolean)
+        : [],
     });
   });
 
@@ -177,6 +198,11 @@ server.listen(port, host, () => {
     if (req.url === '/_test/client-key') {
       res.setHeader('content-type', 'application/x-pem-file');
       res.end(clientPrivatePem);
+      return;
+    }
+    if (req.url === '/_test/revocations') {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify(revocations));
       return;
     }
     if (req.url === '/_test/log') {

@@ -124,6 +124,14 @@ pub(crate) enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Run a consent test plan: each case a sign-in with a fresh session, judged
+    #[command(
+        after_help = "Each case of the plan is a sign-in with a fresh session (prompt=login unless the case sets its own prompt), \
+        a device or a client-credentials grant; its tokens never replace the provider's and are revoked afterwards. \
+        One line per case; exit 0 only when every case passes. Runs are kept (the last 20) and compared with the previous one.\n\
+        `oauth-desk lab --example` prints a plan to start from; docs/lab.md describes the format."
+    )]
+    Lab(LabArgs),
     /// Run the background refresh keeper (and the agent `token` asks first) in the foreground
     Keeper,
     /// Decode a JWT given as an argument or on stdin
@@ -297,11 +305,43 @@ pub(crate) struct LoginArgs {
     pub timeout: Option<u64>,
 }
 
+#[derive(Args)]
+pub(crate) struct LabArgs {
+    /// The provider to test
+    #[arg(required_unless_present = "example")]
+    pub name: Option<String>,
+    /// The test plan (TOML); without it, the plan kept with the provider
+    #[arg(long, value_name = "PLAN.toml")]
+    pub plan: Option<std::path::PathBuf>,
+    /// Write a JUnit XML report (one <testcase> per case)
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<std::path::PathBuf>,
+    /// Print the results as JSON (stable format, documented in the README)
+    #[arg(long)]
+    pub json: bool,
+    /// Print the sign-in URLs instead of opening a browser
+    #[arg(long)]
+    pub no_browser: bool,
+    /// Don't revoke the cases' tokens (they stay valid at the server until they expire)
+    #[arg(long)]
+    pub keep_tokens: bool,
+    /// Keep the plan with the provider (exported and imported with it)
+    #[arg(long, requires = "plan")]
+    pub save_plan: bool,
+    /// Run only the case of this name
+    #[arg(long, value_name = "NAME")]
+    pub case: Option<String>,
+    /// Print an example plan and exit
+    #[arg(long, exclusive = true)]
+    pub example: bool,
+}
+
 impl Command {
     /// The provider the command is about, if it names one.
     pub fn provider(&self) -> Option<&str> {
         match self {
             Command::Login(args) => Some(&args.name),
+            Command::Lab(args) => args.name.as_deref(),
             Command::Token { name, .. }
             | Command::Exec { name, .. }
             | Command::Credential(

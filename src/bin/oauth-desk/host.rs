@@ -3,18 +3,33 @@
 
 use std::io::IsTerminal;
 
-use oauth_desk::{Capture, DeviceCode, DeviceHost, PollEvent, SignInHost, SignInPage};
+use oauth_desk::lab::{Case, CaseResult};
+use oauth_desk::{Capture, DeviceCode, DeviceHost, LabHost, PollEvent, SignInHost, SignInPage};
 
 use crate::render;
 
+#[derive(Default)]
 pub struct Terminal {
     /// Print URLs instead of opening a browser.
     pub no_browser: bool,
+    /// Stdout carries the command's results (a lab run): URLs and codes go to stderr.
+    pub stdout_for_results: bool,
+    /// The results are JSON on stdout: the lines per case go to stderr.
+    pub results_as_json: bool,
 }
 
 impl Terminal {
     fn interactive() -> bool {
         std::io::stderr().is_terminal()
+    }
+
+    /// A URL or code a script may pick up: on stdout, unless stdout is for results.
+    fn hand_out(&self, text: &str) {
+        if self.stdout_for_results {
+            eprintln!("{text}");
+        } else {
+            println!("{text}");
+        }
     }
 }
 
@@ -23,10 +38,10 @@ impl SignInHost for Terminal {
         let name = &page.provider;
         if self.no_browser {
             eprintln!("Open this URL in a browser to sign in to {name}:");
-            println!("{}", page.url);
+            self.hand_out(page.url.as_str());
         } else if let Err(e) = oauth_desk::open_in_browser(page.url.as_str()) {
             eprintln!("{e}. Open this URL in a browser instead:");
-            println!("{}", page.url);
+            self.hand_out(page.url.as_str());
         } else {
             eprintln!("Opened the browser to sign in to {name}.");
         }
@@ -63,7 +78,7 @@ impl DeviceHost for Terminal {
         eprintln!("    {}", code.user_code);
         eprintln!();
         // The code on stdout too, alone on its line, for scripts.
-        println!("{}", code.user_code);
+        self.hand_out(&code.user_code);
         if !self.no_browser
             && let Err(e) = oauth_desk::open_in_browser(&code.open_uri)
         {
@@ -73,5 +88,20 @@ impl DeviceHost for Terminal {
 
     fn progress(&self, event: PollEvent) {
         render::poll_event(event, Self::interactive());
+    }
+}
+
+impl LabHost for Terminal {
+    fn case_started(&self, case: &Case, index: usize, total: usize) {
+        eprintln!("{}", render::lab_case_started(case, index, total));
+    }
+
+    fn case_finished(&self, result: &CaseResult) {
+        let line = render::lab_case(result);
+        if self.results_as_json {
+            eprint!("{line}");
+        } else {
+            print!("{line}");
+        }
     }
 }

@@ -472,3 +472,117 @@ pub fn import_report(r: &oauth_desk::ImportReport) -> String {
     }
     out
 }
+
+// ---- the consent lab ---------------------------------------------------------------------
+
+/// "[2/3] email only: signing in (scope "openid email")…", on stderr while a case runs.
+pub fn lab_case_started(case: &oauth_desk::lab::Case, index: usize, total: usize) -> String {
+    use oauth_desk::lab::CaseGrant;
+    let how = match case.grant {
+        CaseGrant::Code => "signing in with a fresh session",
+        CaseGrant::Device => "device sign-in",
+        CaseGrant::ClientCredentials => "client credentials",
+    };
+    format!(
+        "[{}/{total}] {}: {how}, scope \"{}\"…",
+        index + 1,
+        case.name,
+        case.scope
+    )
+}
+
+/// A case's line (and one indented line per failed expectation).
+pub fn lab_case(result: &oauth_desk::lab::CaseResult) -> String {
+    use oauth_desk::lab::{Disposal, Verdict};
+    let mut out = String::new();
+    let mark = match result.result {
+        Verdict::Pass => "pass",
+        Verdict::Fail => "FAIL",
+        Verdict::Skipped => "skip",
+    };
+    let what = match (&result.error, result.result) {
+        (_, Verdict::Skipped) => "not run".to_owned(),
+        (Some(error), _) => format!("refused: {error}"),
+        (None, _) if result.granted.is_empty() && result.result == Verdict::Fail => {
+            "no tokens".to_owned()
+        }
+        (None, _) => {
+            let claims: Vec<&str> = result.user_claims().map(String::as_str).collect();
+            format!(
+                "granted: {}; claims: {}",
+                list(&result.granted),
+                if claims.is_empty() {
+                    "none".to_owned()
+                } else {
+                    claims.join(" ")
+                }
+            )
+        }
+    };
+    let _ = writeln!(
+        out,
+        "{mark}  {} — {what} ({:.1} s)",
+        result.name,
+        result.duration_ms as f64 / 1000.0
+    );
+    for failure in result
+        .failures
+        .iter()
+        .filter(|_| result.result == Verdict::Fail)
+    {
+        let _ = writeln!(out, "      ✗ {failure}");
+    }
+    if result.tokens == Disposal::RevocationFailed
+        && let Some(note) = &result.tokens_note
+    {
+        let _ = writeln!(out, "      note: {note}");
+    }
+    out
+}
+
+fn list(items: &[String]) -> String {
+    if items.is_empty() {
+        "nothing".to_owned()
+    } else {
+        items.join(" ")
+    }
+}
+
+/// After the cases: the total when all passed, and what changed since the previous run.
+pub fn lab_summary(run: &oauth_desk::lab::LabRun) -> String {
+    use oauth_desk::lab::Verdict;
+    let mut out = String::new();
+    if run.passed() {
+        let _ = writeln!(out, "All {} cases passed.", run.cases.len());
+    }
+    if run.cases.iter().any(|c| c.result != Verdict::Skipped) {
+        match run.compared_with {
+            Some(at) if run.differences.is_empty() => {
+                let _ = writeln!(out, "Same results as the run of {}.", local_time(at));
+            }
+            Some(at) => {
+                let _ = writeln!(out, "Since the run of {}:", local_time(at));
+                for d in &run.differences {
+                    let _ = writeln!(out, "  - {d}");
+                }
+            }
+            None => {}
+        }
+    }
+    out
+}
+
+/// The error line of a run that did not pass.
+pub fn lab_verdict(run: &oauth_desk::lab::LabRun) -> String {
+    use oauth_desk::lab::Verdict;
+    let failed = run.count(Verdict::Fail);
+    let skipped = run.count(Verdict::Skipped);
+    let total = run.cases.len();
+    match (failed, run.cancelled) {
+        (_, true) => format!(
+            "the lab run was cancelled: {failed} of {total} cases failed, {skipped} not run"
+        ),
+        (1, false) => format!("1 of {total} cases failed"),
+        (n, false) => format!("{n} of {total} cases failed"),
+    }
+}

@@ -28,6 +28,7 @@ fn provider(pkce: PkceMode, iss_supported: bool) -> Provider {
         system_browser: false,
         allow_http: false,
         git_username: None,
+        lab_plan: None,
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod handover;
 pub mod inspect;
 pub mod keeper;
+pub mod lab;
 pub mod provider;
 pub mod signin;
 pub mod tokens;
@@ -74,6 +75,12 @@ pub async fn run(command: Command) -> Result<(), Failure> {
     if let Command::Decode { token, json } = command {
         return inspect::decode(token, json);
     }
+    if let Command::Lab(args) = &command
+        && args.example
+    {
+        print!("{}", oauth_desk::lab::EXAMPLE_PLAN);
+        return Ok(());
+    }
     let desk = Desk::from_env()?;
     match command {
         Command::Provider(cmd) => provider::run(&desk, cmd).await,
@@ -98,6 +105,7 @@ pub async fn run(command: Command) -> Result<(), Failure> {
         Command::Userinfo { name } => inspect::userinfo(&desk, &name).await,
         Command::Show { name, json, reveal } => inspect::show(&desk, &name, json, reveal).await,
         Command::Trace { name, har, json } => inspect::trace(&desk, &name, har, json),
+        Command::Lab(args) => lab::run(&desk, args).await,
         Command::Keeper => keeper::run(desk).await,
         Command::Decode { .. } => unreachable!("handled above"),
     }

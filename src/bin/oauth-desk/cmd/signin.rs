@@ -20,6 +20,7 @@ pub async fn login(desk: &Desk, args: LoginArgs) -> Result<(), Failure> {
     };
     let host = Terminal {
         no_browser: args.no_browser,
+        ..Terminal::default()
     };
     let tokens = desk.sign_in(&args.name, request, &host).await?;
     print!("{}", render::signed_in(&args.name, &tokens, now()));
@@ -32,7 +33,10 @@ pub async fn device(
     no_browser: bool,
     scope: Option<String>,
 ) -> Result<(), Failure> {
-    let host = Terminal { no_browser };
+    let host = Terminal {
+        no_browser,
+        ..Terminal::default()
+    };
     let signing_in = desk.device_sign_in(name, scope.as_deref(), &host, Duration::from_secs(1));
     // Ctrl-C ends the wait at once, not after the current interval.
     let tokens = tokio::select! {

@@ -1,0 +1,68 @@
+//! `lab`: runs a consent test plan through the engine and prints a line per case as it ends,
+//! then what changed since the previous run; `--json` and `--junit` as the contract says.
+
+use oauth_desk::lab::{LabFormat, LabRun};
+use oauth_desk::{Desk, LabRequest};
+
+use super::{Failure, failure};
+use crate::args::LabArgs;
+use crate::host::Terminal;
+use crate::render;
+
+pub async fn run(desk: &Desk, args: LabArgs) -> Result<(), Failure> {
+    let name = args.name.as_deref().unwrap_or_default();
+    let plan = match &args.plan {
+        Some(path) => Some(std::fs::read_to_string(path).map_err(|e| {
+            failure(format!(
+                "could not read the test plan {}: {e}",
+                path.display()
+            ))
+        })?),
+        None => None,
+    };
+    let request = LabRequest {
+        plan,
+        only: args.case.clone(),
+        keep_tokens: args.keep_tokens,
+        save_plan: args.save_plan,
+        ..LabRequest::default()
+    };
+    let host = Terminal {
+        no_browser: args.no_browser,
+        stdout_for_results: true,
+        results_as_json: args.json,
+    };
+    let running = desk.run_lab(name, request, &host);
+    tokio::pin!(running);
+    // Ctrl-C ends the case in progress and skips the rest; the run is still reported and kept.
+    let run = tokio::select! {
+        run = &mut running => run,
+        _ = tokio::signal::ctrl_c() => {
+            desk.cancel_sign_in(name);
+            eprintln!("\nCancelling the lab run…");
+            running.await
+        }
+    }?;
+    if let Some(path) = &args.junit {
+        std::fs::write(path, run.export(LabFormat::Junit))
+            .map_err(|e| failure(format!("could not write {}: {e}", path.display())))?;
+    }
+    report(&run, &args);
+    if run.passed() {
+        Ok(())
+    } else {
+        Err(Failure {
+            code: 1,
+            message: render::lab_verdict(&run),
+        })
+    }
+}
+
+fn report(run: &LabRun, args: &LabArgs) {
+    if args.json {
+        print!("{}", run.export(LabFormat::Json));
+        eprint!("{}", render::lab_summary(run));
+    } else {
+        print!("{}", render::lab_summary(run));
+    }
+}

@@ -1,0 +1,411 @@
+//! The consent lab: each case of a plan is a sign-in with a fresh session (or a device or
+//! client-credentials grant), one at a time and cancellable, judged against its expectations.
+//! A case's tokens never replace the provider's own: they are looked at (ID token, checks,
+//! userinfo), then revoked when the server can — or kept in memory for inspection. Runs are
+//! kept (no token values) and compared with the previous ones.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use super::changes::{Change, LabProgress};
+use super::session::{DeviceHost, SignInHost};
+use super::signin::{Destination, SignInRequest};
+use super::{Desk, DeskError, Explained};
+use crate::callback::CallbackError;
+use crate::clock::now;
+use crate::flow::endpoints::{self, UserInfo};
+use crate::lab::judge::{Observed, judge};
+use crate::lab::{
+    Case, CaseGrant, CaseResult, Disposal, LabError, LabRun, Plan, Verdict, compare, history,
+};
+use crate::login::LoginError;
+use crate::provider::Provider;
+use crate::report::Report;
+use crate::token::{TokenKind, TokenSet};
+
+/// What a lab run is asked to do.
+#[derive(Debug, Clone)]
+pub struct LabRequest {
+    /// The plan's TOML; `None` runs the plan kept with the provider.
+    pub plan: Option<String>,
+    /// Run only the case of this name.
+    pub only: Option<String>,
+    /// Keep each case's tokens in memory for inspection instead of revoking them.
+    pub keep_tokens: bool,
+    /// Keep the given plan with the provider (once it has been read without error).
+    pub save_plan: bool,
+    /// The device grant's polling unit: one second except in tests.
+    pub device_unit: Duration,
+}
+
+impl Default for LabRequest {
+    fn default() -> Self {
+        LabRequest {
+            plan: None,
+            only: None,
+            keep_tokens: false,
+            save_plan: false,
+            device_unit: Duration::from_secs(1),
+        }
+    }
+}
+
+/// A front end running a plan: it shows each case's sign-in page or device code, and may
+/// follow the progress (also published on the change stream).
+pub trait LabHost: SignInHost + DeviceHost {
+    fn case_started(&self, _case: &Case, _index: usize, _total: usize) {}
+    fn case_finished(&self, _result: &CaseResult) {}
+}
+
+/// The kept plan, or the example to start from.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct LabPlanView {
+    pub text: String,
+    /// False when `text` is the example (nothing kept yet).
+    pub kept: bool,
+}
+
+/// Runs in progress (their cancel flags) and tokens kept for inspection.
+#[derive(Default)]
+pub(super) struct Labs {
+    running: Mutex<HashMap<String, Arc<AtomicBool>>>,
+    kept: Mutex<HashMap<(String, String), TokenSet>>,
+}
+
+impl Labs {
+    fn start(&self, provider: &str) -> Arc<AtomicBool> {
+        let flag = Arc::new(AtomicBool::new(false));
+        if let Ok(mut running) = self.running.lock()
+            && let Some(old) = running.insert(provider.to_owned(), flag.clone())
+        {
+            old.store(true, Ordering::SeqCst);
+        }
+        flag
+    }
+
+    fn finish(&self, provider: &str, flag: &Arc<AtomicBool>) {
+        if let Ok(mut running) = self.running.lock()
+            && running.get(provider).is_some_and(|f| Arc::ptr_eq(f, flag))
+        {
+            running.remove(provider);
+        }
+    }
+
+    /// Stops the provider's run after its current case; whether one was running.
+    pub(super) fn cancel(&self, provider: &str) -> bool {
+        self.running
+            .lock()
+            .ok()
+            .and_then(|r| r.get(provider).map(|f| f.store(true, Ordering::SeqCst)))
+            .is_some()
+    }
+
+    fn keep(&self, provider: &str, case: &str, tokens: TokenSet) {
+        if let Ok(mut kept) = self.kept.lock() {
+            kept.insert((provider.to_owned(), case.to_owned()), tokens);
+        }
+    }
+
+    fn kept(&self, provider: &str, case: &str) -> Option<TokenSet> {
+        self.kept
+            .lock()
+            .ok()?
+            .get(&(provider.to_owned(), case.to_owned()))
+            .cloned()
+    }
+}
+
+impl Desk {
+    /// The plan kept with the provider, or the example when none is.
+    pub fn lab_plan(&self, name: &str) -> Result<LabPlanView, DeskError> {
+        Ok(match self.provider(name)?.lab_plan {
+            Some(text) => LabPlanView { text, kept: true },
+            None => LabPlanView {
+                text: crate::lab::EXAMPLE_PLAN.to_owned(),
+                kept: false,
+            },
+        })
+    }
+
+    /// Keeps `plan` with the provider after reading it (errors name the line); `None` forgets
+    /// the kept plan.
+    pub async fn save_lab_plan(
+        &self,
+        name: &str,
+        plan: Option<String>,
+    ) -> Result<Option<Plan>, DeskError> {
+        let parsed = plan.as_deref().map(Plan::parse).transpose()?;
+        self.config.update(|config| {
+            config.get_mut(name)?.lab_plan = plan;
+            Ok::<_, crate::store::config::ConfigError>(())
+        })?;
+        self.publish(Change::Providers {
+            provider: Some(name.to_owned()),
+        })
+        .await;
+        Ok(parsed)
+    }
+
+    /// The provider's kept runs, oldest first (the last 20).
+    pub fn lab_runs(&self, name: &str) -> Result<Vec<LabRun>, DeskError> {
+        self.provider(name)?;
+        Ok(history::load(&self.lab_history_path(name)))
+    }
+
+    /// Runs a consent test plan (or one case of it) against provider `name`: see the module.
+    /// Cancelled by [`Desk::cancel_sign_in`]: the case in progress ends, the rest are skipped.
+    pub async fn run_lab(
+        &self,
+        name: &str,
+        request: LabRequest,
+        host: &impl LabHost,
+    ) -> Result<LabRun, DeskError> {
+        let provider = self.provider(name)?;
+        let text = match (&request.plan, &provider.lab_plan) {
+            (Some(text), _) | (None, Some(text)) => text.clone(),
+            (None, None) => return Err(LabError::NoPlan(name.to_owned()).into()),
+        };
+        let plan = Plan::parse(&text)?;
+        let cases: Vec<&Case> = match &request.only {
+            Some(only) => vec![
+                plan.case(only)
+                    .ok_or_else(|| LabError::UnknownCase(only.clone()))?,
+            ],
+            None => plan.cases.iter().collect(),
+        };
+        if request.save_plan && request.plan.is_some() {
+            self.save_lab_plan(name, Some(text)).await?;
+        }
+        let cancel = self.labs.start(name);
+        let started_at = now();
+        let total = cases.len();
+        let mut results = Vec::with_capacity(total);
+        for (index, case) in cases.into_iter().enumerate() {
+            let result = if cancel.load(Ordering::SeqCst) {
+                CaseResult::skipped(&case.name, case.grant, &case.scope, now())
+            } else {
+                host.case_started(case, index, total);
+                self.publish_lab(
+                    name,
+                    LabProgress::CaseStarted {
+                        case: case.name.clone(),
+                        index,
+                        total,
+                    },
+                );
+                let result = self.run_case(&provider, case, &request, host).await;
+                result.unwrap_or_else(|| {
+                    cancel.store(true, Ordering::SeqCst);
+                    CaseResult::skipped(&case.name, case.grant, &case.scope, now())
+                })
+            };
+            host.case_finished(&result);
+            self.publish_lab(
+                name,
+                LabProgress::CaseFinished {
+                    result: Box::new(result.clone()),
+                },
+            );
+            results.push(result);
+        }
+        self.labs.finish(name, &cancel);
+        let mut run = LabRun {
+            provider: name.to_owned(),
+            started_at,
+            finished_at: now(),
+            cancelled: cancel.load(Ordering::SeqCst),
+            cases: results,
+            differences: Vec::new(),
+            compared_with: None,
+        };
+        let path = self.lab_history_path(name);
+        let past = history::load(&path);
+        (run.differences, run.compared_with) = compare::differences(&past, &run);
+        if let Err(e) = history::append(&path, &run) {
+            tracing::warn!("could not keep the lab run of {name}: {e}");
+        }
+        self.publish_lab(
+            name,
+            LabProgress::Finished {
+                passed: run.passed(),
+            },
+        );
+        Ok(run)
+    }
+
+    /// What a case's kept tokens look like (decoded, checked): `show` for a lab case.
+    pub async fn lab_case_report(&self, name: &str, case: &str) -> Result<Report, DeskError> {
+        let provider = self.provider(name)?;
+        let tokens = self
+            .labs
+            .kept(name, case)
+            .ok_or_else(|| LabError::NotKept(case.to_owned()))?;
+        Ok(self.report_of(&provider, Some(&tokens)).await)
+    }
+
+    /// One case: its grant, what it produced, its tokens disposed of, the verdict. `None`
+    /// when the person cancelled it.
+    async fn run_case(
+        &self,
+        provider: &Provider,
+        case: &Case,
+        request: &LabRequest,
+        host: &impl LabHost,
+    ) -> Option<CaseResult> {
+        let name = provider.name.as_str();
+        let clock = Instant::now();
+        let mut result = CaseResult::skipped(&case.name, case.grant, &case.scope, now());
+        result.failures.clear();
+        result.requested = case.scopes();
+        let obtained = match case.grant {
+            CaseGrant::Code => {
+                let sign_in = SignInRequest {
+                    scope: Some(case.scope.clone()),
+                    params: case.param_strings(),
+                    fresh: true,
+                    ..SignInRequest::default()
+                };
+                self.code_grant(name, sign_in, host, Destination::Lab).await
+            }
+            CaseGrant::Device => {
+                self.device_grant(
+                    name,
+                    Some(&case.scope),
+                    host,
+                    request.device_unit,
+                    Destination::Lab,
+                )
+                .await
+            }
+            CaseGrant::ClientCredentials => {
+                self.client_credentials_grant(name, Some(&case.scope), Destination::Lab)
+                    .await
+            }
+        };
+        let mut failure = None;
+        match obtained {
+            Err(DeskError::Login(LoginError::Callback(CallbackError::Cancelled))) => return None,
+            Err(e) => match e.oauth_error() {
+                Some(oauth) => {
+                    result.error = Some(oauth.error.clone());
+                    result.error_description = oauth.error_description.clone();
+                }
+                None => failure = Some(Explained::from(&e).message),
+            },
+            Ok(tokens) => {
+                self.observe(provider, &tokens, &mut result).await;
+                (result.tokens, result.tokens_note) =
+                    self.dispose(provider, case, tokens, request).await;
+            }
+        }
+        if result.granted.is_empty() {
+            result.not_granted = result.requested.clone();
+        }
+        let observed = Observed {
+            granted: &result.granted,
+            claims: &result.claims,
+            error: result
+                .error
+                .as_deref()
+                .map(|e| (e, result.error_description.as_deref())),
+            failure: failure.as_deref(),
+            checks: &result.checks,
+        };
+        result.failures = judge(case, &observed)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        result.result = if result.failures.is_empty() {
+            Verdict::Pass
+        } else {
+            Verdict::Fail
+        };
+        result.duration_ms = u64::try_from(clock.elapsed().as_millis()).unwrap_or(u64::MAX);
+        Some(result)
+    }
+
+    /// Records what the case's tokens say: scopes, the ID token's claims and checks, and the
+    /// userinfo response for grants that sign a person in.
+    async fn observe(&self, provider: &Provider, tokens: &TokenSet, result: &mut CaseResult) {
+        let report = self.report_of(provider, Some(tokens)).await;
+        let scopes = tokens.scopes();
+        result.granted = scopes.granted;
+        result.not_granted = scopes.not_granted;
+        result.extra_granted = scopes.extra_granted;
+        if let Some(id) = report.id_token {
+            result.id_token_claims = id.claims.unwrap_or_default();
+            result.checks = id.checks;
+        }
+        let person = result.grant != CaseGrant::ClientCredentials;
+        if let (true, Some(endpoint)) = (person, &provider.endpoints.userinfo) {
+            match endpoints::userinfo(&self.http, endpoint, &tokens.access_token).await {
+                Ok(UserInfo::Claims(claims)) => result.userinfo = Some(claims),
+                Ok(UserInfo::Jwt(jwt)) => match crate::jwt::decode(&jwt) {
+                    Ok(decoded) => result.userinfo = Some(decoded.claims),
+                    Err(e) => {
+                        result.userinfo_error = Some(format!(
+                            "the signed or encrypted userinfo response could not be read: {e}"
+                        ))
+                    }
+                },
+                Err(e) => result.userinfo_error = Some(e.to_string()),
+            }
+        }
+        let mut claims: BTreeSet<String> = result.id_token_claims.keys().cloned().collect();
+        claims.extend(result.userinfo.iter().flat_map(|u| u.keys().cloned()));
+        result.claims = claims.into_iter().collect();
+    }
+
+    /// Revokes the case's tokens (refresh first, RFC 7009 §2.1), or keeps them when asked.
+    async fn dispose(
+        &self,
+        provider: &Provider,
+        case: &Case,
+        tokens: TokenSet,
+        request: &LabRequest,
+    ) -> (Disposal, Option<String>) {
+        let name = provider.name.as_str();
+        if request.keep_tokens {
+            self.labs.keep(name, &case.name, tokens);
+            return (Disposal::Kept, None);
+        }
+        let Some(endpoint) = provider.endpoints.revocation.clone() else {
+            return (Disposal::NotRevocable, None);
+        };
+        let revoked = async {
+            let client = self.client(name).await?.client;
+            let pairs = [
+                (TokenKind::Refresh, tokens.refresh_token.as_deref()),
+                (TokenKind::Access, Some(&*tokens.access_token)),
+            ];
+            for (kind, token) in pairs {
+                if let (Some(token), Some(hint)) = (token, kind.hint()) {
+                    endpoints::revoke(&client, &self.http, &endpoint, token, hint).await?;
+                }
+            }
+            Ok::<_, DeskError>(())
+        }
+        .await;
+        match revoked {
+            Ok(()) => (Disposal::Revoked, None),
+            Err(e) => (
+                Disposal::RevocationFailed,
+                Some(format!("the case's tokens could not be revoked: {e}")),
+            ),
+        }
+    }
+
+    fn publish_lab(&self, name: &str, progress: LabProgress) {
+        self.publish_local(Change::Lab {
+            provider: name.to_owned(),
+            progress,
+        });
+    }
+
+    pub(super) fn lab_history_path(&self, name: &str) -> std::path::PathBuf {
+        self.paths.data_dir.join("lab").join(format!("{name}.json"))
+    }
+}
