@@ -30,6 +30,13 @@ const COMMANDS: &[&str] = &[
     "export_har",
     "get_settings",
     "set_settings",
+    "lab_plan",
+    "check_lab_plan",
+    "save_lab_plan",
+    "run_lab",
+    "last_lab_run",
+    "export_lab_run",
+    "lab_case_report",
 ];
 
 fn main() {

@@ -18,7 +18,12 @@ mod tests {
     use ts_rs::{Config, TS};
 
     use crate::error::CommandError;
-    use crate::views::{DeviceStart, Settings, ShellEvent};
+    use crate::views::{DeviceStart, LabRunView, Settings, ShellEvent};
+    use oauth_desk::lab::{
+        Case, CaseGrant, CaseResult, ChecksMode, Disposal, LabFormat, LabRun, Matrix, MatrixRow,
+        Plan, ScopeCell, Verdict,
+    };
+    use oauth_desk::{LabPlanView, LabProgress};
 
     const PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../ui/src/lib/bindings.ts");
 
@@ -65,6 +70,21 @@ mod tests {
             ImportNote::decl(&cfg),
             ImportReport::decl(&cfg),
             ImportedProvider::decl(&cfg),
+            Plan::decl(&cfg),
+            Case::decl(&cfg),
+            CaseGrant::decl(&cfg),
+            ChecksMode::decl(&cfg),
+            LabPlanView::decl(&cfg),
+            LabProgress::decl(&cfg),
+            LabRun::decl(&cfg),
+            LabRunView::decl(&cfg),
+            CaseResult::decl(&cfg),
+            Verdict::decl(&cfg),
+            Disposal::decl(&cfg),
+            Matrix::decl(&cfg),
+            MatrixRow::decl(&cfg),
+            ScopeCell::decl(&cfg),
+            LabFormat::decl(&cfg),
         ];
         let mut out = String::from(
             "// Generated from the Rust types by src-tauri/src/bindings.rs: do not edit.\n\

@@ -1,12 +1,29 @@
 //! What crosses into the UI besides the engine's own view types (`ProviderView`, `Report`,
-//! `Trace`, `Change`, ...): the app's preferences, a device code with its QR code, and the
-//! shell's own events. `bindings.rs` turns all of them into the UI's TypeScript definitions.
+//! `Trace`, `Change`, ...): the app's preferences, a device code with its QR code, a lab run
+//! with its matrix, and the shell's own events. `bindings.rs` turns all of them into the UI's TypeScript definitions.
 
 use oauth_desk::DeviceCode;
+use oauth_desk::lab::{LabRun, Matrix};
 use qrcode::QrCode;
 use qrcode::render::svg;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
+
+/// A lab run with its matrix (cases × scopes and claims), drawn by the Lab tab.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct LabRunView {
+    pub run: LabRun,
+    pub matrix: Matrix,
+}
+
+impl LabRunView {
+    pub fn new(run: LabRun) -> LabRunView {
+        LabRunView {
+            matrix: run.matrix(),
+            run,
+        }
+    }
+}
 
 /// A device sign-in waiting for the person: the engine's code plus its QR code.
 #[derive(Debug, Clone, Serialize, TS)]

@@ -236,6 +236,27 @@ impl Desk {
         Ok(run)
     }
 
+    /// The provider's last kept run, if any.
+    pub fn last_lab_run(&self, name: &str) -> Result<Option<LabRun>, DeskError> {
+        Ok(self.lab_runs(name)?.pop())
+    }
+
+    /// A kept run (the one started at `started_at`) in an export format.
+    pub fn export_lab_run(
+        &self,
+        name: &str,
+        started_at: i64,
+        format: crate::lab::LabFormat,
+    ) -> Result<String, DeskError> {
+        let run = self
+            .lab_runs(name)?
+            .into_iter()
+            .rev()
+            .find(|r| r.started_at == started_at)
+            .ok_or(LabError::UnknownRun(started_at))?;
+        Ok(run.export(format))
+    }
+
     /// What a case's kept tokens look like (decoded, checked): `show` for a lab case.
     pub async fn lab_case_report(&self, name: &str, case: &str) -> Result<Report, DeskError> {
         let provider = self.provider(name)?;

@@ -26,6 +26,8 @@ pub enum LabError {
     UnknownCase(String),
     #[error("{0} keeps no consent test plan")]
     NoPlan(String),
+    #[error("no kept lab run started at {0}")]
+    UnknownRun(i64),
     #[error("the tokens of case {0:?} were not kept (run the case again keeping its tokens)")]
     NotKept(String),
 }

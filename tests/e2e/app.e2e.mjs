@@ -5,10 +5,11 @@
 // The story of the issue's "done when": add the test OP by issuer, sign in through the
 // embedded window (the OP's login and consent forms), see the decoded tokens, watch a
 // 10-second token refresh by itself, copy the Authorization header and use it, sign out.
-// Then the non-loopback redirect URI, caught in the login window.
+// Then the non-loopback redirect URI, caught in the login window; the device flow; changes
+// from the CLI; imports; a consent-lab plan run from the Lab tab; the login window's lack of IPC.
 import { spawn, execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -155,7 +156,20 @@ async function toLoginWindow(wd, main) {
   throw new Error('no login window opened');
 }
 
-/** The OP's devInteractions pages: login (any user), then consent. */
+/** Switches to a login window not among `seen`; returns its handle. */
+async function toNewLoginWindow(wd, seen) {
+  for (let i = 0; i < 120; i++) {
+    const fresh = (await wd.handles()).find((h) => !seen.has(h));
+    if (fresh) {
+      await wd.switchTo(fresh);
+      seen.add(fresh);
+      return fresh;
+    }
+    await sleep(250);
+  }
+  throw new Error('no new login window opened');
+}
+
 /** The OP's devInteractions pages: login (unless the OP session is still signed in), then
  * consent. Tests share WebKit's default context, so the OP's session cookie survives. */
 async function fillOpForms(wd, user) {
@@ -196,6 +210,8 @@ async function main() {
 
   execFileSync(cli, ['provider', 'add', 'tv', '--issuer', issuer, '--client-id', 'device-app',
     '--scope', 'openid offline_access profile'], { env });
+  execFileSync(cli, ['provider', 'add', 'qa', '--issuer', issuer, '--client-id', 'lab-app', '--client-secret-stdin',
+    '--scope', 'openid'], { env, input: 'lab-secret-0123456789' });
   const hostile = await startHostilePage();
   const flaky = await startFlakyTokenEndpoint();
   execFileSync(cli, ['provider', 'add', 'probe', '--authorize-url', `${hostile.url}/authorize`, '--token-url', `${hostile.url}/token`,
@@ -386,6 +402,49 @@ async function main() {
       await wd.waitFor('[data-testid=provider-title]', { text: 'e2e-api' });
       await wd.clickCss('[data-testid=client-credentials]');
       await wd.waitFor('[data-testid=status-word]', { text: (t) => t.trim() === 'signed in' });
+    });
+
+    await step('consent lab: a three-case plan run from the Lab tab, the matrix, one failure, JUnit', async () => {
+      await wd.clickCss('[data-testid=provider-qa]');
+      await wd.waitFor('[data-testid=provider-title]', { text: 'qa' });
+      await wd.clickCss('[data-testid=tab-lab]');
+      await wd.waitFor('[data-testid=lab-plan-ok]', { text: '3 cases' });
+      const plan = [
+        '[[case]]', 'name = "profile releases the name"', 'scope = "openid profile"',
+        'expect_granted = ["openid", "profile"]', 'expect_claims = ["name"]', 'expect_absent_claims = ["email"]', '',
+        '[[case]]', 'name = "email only"', 'scope = "openid email"', 'expect_claims = ["email", "name"]', '',
+        '[[case]]', 'name = "machine scope"', 'grant = "client_credentials"', 'scope = "api:read"',
+        'expect_granted = ["api:read"]', '',
+      ].join('\uE007'); // Enter: WebKitWebDriver types no raw newline
+      await wd.fill('[data-testid=lab-plan-text]', 'expect_nothing = 1');
+      await wd.waitFor('[data-testid=lab-plan-error]', { text: 'line 1' });
+      await wd.fill('[data-testid=lab-plan-text]', plan);
+      await wd.waitFor('[data-testid=lab-plan-ok]', { text: '3 cases' });
+      await wd.clickCss('[data-testid=lab-run-all]');
+      // Two people's sign-ins, each in its own fresh login window; the third case needs none.
+      const seen = new Set([main]);
+      for (let i = 0; i < 2; i++) {
+        await toNewLoginWindow(wd, seen);
+        await fillOpForms(wd, 'carol');
+      }
+      await backToMain(wd, main);
+      await wd.waitFor('[data-testid=lab-summary]', { text: '2 passed · 1 failed', timeout: 30000 });
+      const rows = await wd.findAll('[data-testid=lab-row]');
+      if (rows.length !== 3) throw new Error(`${rows.length} matrix rows`);
+      const failure = await wd.text(await wd.waitFor('[data-testid=lab-failure]'));
+      if (!failure.includes('claim `name`')) throw new Error(`the failure says ${failure}`);
+      await wd.waitFor('[data-testid=lab-matrix]', { text: 'api:read' });
+      // The failing case's row opens its details (and scrolls the matrix into view).
+      await wd.click((await wd.findAll('[data-testid=lab-row] td:first-child'))[1]);
+      await wd.waitFor('[data-testid=lab-case]', { text: (t) => /email only/i.test(t) });
+      await shot(wd, 'lab');
+      await wd.clickCss('[data-testid=lab-export-junit]');
+      const toast = await wd.text(await wd.waitFor('[data-testid=toast]', { text: 'Saved' }));
+      const xml = readFileSync(toast.replace(/^.*Saved /, '').trim(), 'utf8');
+      if ((xml.match(/<testcase /g) ?? []).length !== 3) throw new Error(`JUnit: ${xml}`);
+      if ((xml.match(/<failure /g) ?? []).length !== 1) throw new Error(`JUnit: ${xml}`);
+      // The provider's own tokens were never touched.
+      await wd.waitFor('[data-testid=status-word]', { text: 'not signed in' });
     });
 
     await step('the login window has no IPC: a page in it gets nothing from the app', async () => {

@@ -2,17 +2,35 @@
 //! rules (what a valid provider is, how a token is refreshed, what is secret, what changed)
 //! stay in the engine, which announces every change on its stream (forwarded by `events`).
 
+pub mod lab;
 pub mod providers;
 pub mod signin;
 pub mod tokens;
 
 use oauth_desk::{Desk, ProviderView};
 
-use crate::error::CommandResult;
+use crate::error::{CommandError, CommandResult};
 
 /// The provider as the UI shows it, after an action.
 pub async fn view(desk: &Desk, name: &str) -> CommandResult<ProviderView> {
     Ok(desk.provider_view(name).await?)
+}
+
+/// Writes an export to the Downloads folder (the temp dir without one); its path, to show.
+pub fn save_download(app: &tauri::AppHandle, file: &str, bytes: &[u8]) -> CommandResult<String> {
+    let dir = tauri::Manager::path(app)
+        .download_dir()
+        .unwrap_or_else(|_| std::env::temp_dir());
+    let path = dir.join(file);
+    std::fs::create_dir_all(&dir)
+        .and_then(|()| std::fs::write(&path, bytes))
+        .map_err(|e| {
+            CommandError::new(
+                oauth_desk::ErrorKind::Io,
+                format!("could not write {}: {e}", path.display()),
+            )
+        })?;
+    Ok(path.display().to_string())
 }
 
 /// Every command the UI may call (the main window's capability grants exactly these).
@@ -45,5 +63,12 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         tokens::export_har,
         tokens::get_settings,
         tokens::set_settings,
+        lab::lab_plan,
+        lab::check_lab_plan,
+        lab::save_lab_plan,
+        lab::run_lab,
+        lab::last_lab_run,
+        lab::export_lab_run,
+        lab::lab_case_report,
     ]
 }

@@ -13,9 +13,9 @@ use crate::state::AppState;
 use crate::views::{DeviceStart, ShellEvent};
 
 /// The app as a sign-in's host: the login window, or the system browser.
-struct Window<'a> {
-    app: &'a AppHandle,
-    state: &'a AppState,
+pub(super) struct Window<'a> {
+    pub app: &'a AppHandle,
+    pub state: &'a AppState,
 }
 
 impl SignInHost for Window<'_> {

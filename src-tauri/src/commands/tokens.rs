@@ -120,19 +120,7 @@ pub fn export_har(
     })?;
     let har = serde_json::to_vec_pretty(&oauth_desk::trace::to_har(&trace))
         .map_err(|e| CommandError::new(ErrorKind::Internal, e.to_string()))?;
-    let dir = tauri::Manager::path(&app)
-        .download_dir()
-        .unwrap_or_else(|_| std::env::temp_dir());
-    let path = dir.join(format!("oauth-desk-{name}.har"));
-    std::fs::create_dir_all(&dir)
-        .and_then(|()| std::fs::write(&path, har))
-        .map_err(|e| {
-            CommandError::new(
-                ErrorKind::Io,
-                format!("could not write {}: {e}", path.display()),
-            )
-        })?;
-    Ok(path.display().to_string())
+    super::save_download(&app, &format!("oauth-desk-{name}.har"), &har)
 }
 
 #[tauri::command]

@@ -60,3 +60,35 @@ describe('ScopesView', () => {
     expect(container.querySelector('li.extra')?.textContent).toContain('email');
   });
 });
+
+describe('LabView', () => {
+  it('draws the plan, the matrix and why a case failed', async () => {
+    const { vi } = await import('vitest');
+    const { api } = await import('../lib/ipc');
+    const caseResult = (name: string, result: 'pass' | 'fail', failures: string[] = []) => ({
+      name, result, grant: 'code', scope: 'openid email', requested: ['openid', 'email'], granted: ['openid', 'email'],
+      not_granted: [], extra_granted: [], claims: ['email'], id_token_claims: {}, userinfo: null, userinfo_error: null,
+      checks: [], error: null, error_description: null, failures, started_at: 0, duration_ms: 10, tokens: 'revoked', tokens_note: null,
+    });
+    vi.spyOn(api, 'labPlan').mockResolvedValue({ text: '[[case]]\nname = "a"\nscope = "openid email"\n', kept: true });
+    vi.spyOn(api, 'checkLabPlan').mockResolvedValue({
+      cases: [{ name: 'a', scope: 'openid email', grant: 'code', checks: 'must_pass', params: [], expect_granted: [],
+        expect_not_granted: [], expect_claims: ['name'], expect_absent_claims: [], expect_error: null }],
+    });
+    vi.spyOn(api, 'lastLabRun').mockResolvedValue({
+      run: { provider: 'op', started_at: 0, finished_at: 1, cancelled: false, differences: ['case "a" now fails, before it passes'], compared_with: 0,
+        cases: [caseResult('a', 'fail', ['claim `name` is in neither the ID token nor the userinfo response'])] },
+      matrix: { scopes: ['openid', 'email'], claims: ['email'], rows: [{ case: 'a', result: 'fail', scopes: ['granted', 'not_granted'], claims: [true] }] },
+    } as never);
+    const LabView = (await import('./LabView.svelte')).default;
+    const provider = { name: 'op', spec: {}, grants: {}, report: report({}) } as unknown as ProviderView;
+    const { container, findByText } = render(LabView, { provider });
+    await findByText(/1 case,/);
+    await findByText(/claim `name` is in neither/);
+    const cells = [...container.querySelectorAll('[data-testid=lab-row] td')].map((td) => td.textContent?.trim());
+    expect(cells).toEqual(['a', 'fail', '✓', '✗', '●']);
+    expect(container.querySelector('[data-testid=lab-differences]')?.textContent).toContain('now fails');
+    expect(container.textContent).toContain('expects claims name');
+    vi.restoreAllMocks();
+  });
+});

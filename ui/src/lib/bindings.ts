@@ -160,7 +160,7 @@ started_at_ms: number, duration_ms: number, method: string, url: string, request
 
 export type Message = { headers: Array<[string, string]>, body?: string | null, };
 
-export type Change = { "kind": "providers", provider: string | null, } | { "kind": "tokens", provider: string, } | { "kind": "refreshing", provider: string, } | { "kind": "sign_in", provider: string, state: SignInState, message: string | null, } | { "kind": "keeper", event: KeeperEvent, };
+export type Change = { "kind": "providers", provider: string | null, } | { "kind": "tokens", provider: string, } | { "kind": "refreshing", provider: string, } | { "kind": "sign_in", provider: string, state: SignInState, message: string | null, } | { "kind": "keeper", event: KeeperEvent, } | { "kind": "lab", provider: string, progress: LabProgress, };
 
 export type KeeperEvent = { "kind": "refreshed", provider: string, expires_at: number | null, } | { "kind": "refresh_failed", provider: string, reason: string, retry_in_secs: number, } | { "kind": "expiring_soon", provider: string, expires_at: number, } | { "kind": "expired", provider: string, } | { "kind": "sign_in_needed", provider: string, reason: string, } | { "kind": "stopped", provider: string, reason: string, };
 
@@ -222,7 +222,7 @@ server_error: string | null, server_description: string | null, };
 
 export type ErrorKind = "config" | "vault" | "provider" | "network" | "oauth" | "sign_in_needed" | "not_signed_in" | "cancelled" | "timeout" | "invalid" | "not_supported" | "browser" | "io" | "internal";
 
-export type Advice = { "kind": "sign_in" } | { "kind": "sign_in_interactively" } | { "kind": "add_endpoint", endpoint: Endpoint, } | { "kind": "give_issuer_or_token_url" } | { "kind": "give_issuer" } | { "kind": "set_client_secret" } | { "kind": "set_private_key" } | { "kind": "choose_secret_auth_method" } | { "kind": "list_templates" } | { "kind": "add_provider" } | { "kind": "remove_reserved_param", param: string, } | { "kind": "change_pkce" } | { "kind": "check_client_credentials" } | { "kind": "register_redirect_uri", sent: string, } | { "kind": "fewer_scopes" } | { "kind": "use_system_browser" } | { "kind": "wait_longer" } | { "kind": "use_https" };
+export type Advice = { "kind": "sign_in" } | { "kind": "sign_in_interactively" } | { "kind": "add_endpoint", endpoint: Endpoint, } | { "kind": "give_issuer_or_token_url" } | { "kind": "give_issuer" } | { "kind": "set_client_secret" } | { "kind": "set_private_key" } | { "kind": "choose_secret_auth_method" } | { "kind": "list_templates" } | { "kind": "add_provider" } | { "kind": "remove_reserved_param", param: string, } | { "kind": "change_pkce" } | { "kind": "check_client_credentials" } | { "kind": "register_redirect_uri", sent: string, } | { "kind": "fewer_scopes" } | { "kind": "use_system_browser" } | { "kind": "wait_longer" } | { "kind": "use_https" } | { "kind": "write_lab_plan" };
 
 export type Endpoint = "authorization" | "token" | "device_authorization" | "revocation" | "introspection" | "userinfo";
 
@@ -259,3 +259,69 @@ grant: string, token_url: string, has_client_secret: boolean,
  * Its client authentication needs a secret the import did not bring (exports carry none).
  */
 needs_client_secret: boolean, };
+
+export type Plan = { cases: Array<Case>, };
+
+export type Case = { name: string, scope: string, grant: CaseGrant, checks: ChecksMode, 
+/**
+ * Extra authorization parameters, in the plan's order.
+ */
+params: Array<[string, string]>, expect_granted: Array<string>, expect_not_granted: Array<string>, expect_claims: Array<string>, expect_absent_claims: Array<string>, expect_error: string | null, };
+
+export type CaseGrant = "code" | "device" | "client_credentials";
+
+export type ChecksMode = "must_pass" | "report";
+
+export type LabPlanView = { text: string, 
+/**
+ * False when `text` is the example (nothing kept yet).
+ */
+kept: boolean, };
+
+export type LabProgress = { "state": "case_started", case: string, index: number, total: number, } | { "state": "case_finished", result: CaseResult, } | { "state": "finished", passed: boolean, };
+
+export type LabRun = { provider: string, started_at: number, finished_at: number, cancelled: boolean, cases: Array<CaseResult>, 
+/**
+ * What changed since the provider's previous run, one sentence each.
+ */
+differences: Array<string>, 
+/**
+ * When the run compared against was made.
+ */
+compared_with: number | null, };
+
+export type LabRunView = { run: LabRun, matrix: Matrix, };
+
+export type CaseResult = { name: string, result: Verdict, grant: CaseGrant, scope: string, requested: Array<string>, granted: Array<string>, not_granted: Array<string>, extra_granted: Array<string>, 
+/**
+ * Claim names released, from the ID token and the userinfo response, sorted.
+ */
+claims: Array<string>, id_token_claims: { [key in string]: JsonValue }, userinfo: { [key in string]: JsonValue } | null, userinfo_error: string | null, checks: Array<Check>, 
+/**
+ * The server's OAuth error when it refused the sign-in.
+ */
+error: string | null, error_description: string | null, 
+/**
+ * Each unmet expectation, one sentence each.
+ */
+failures: Array<string>, started_at: number, duration_ms: number, tokens: Disposal, tokens_note: string | null, };
+
+export type Verdict = "pass" | "fail" | "skipped";
+
+export type Disposal = "no_tokens" | "revoked" | "kept" | "not_revocable" | "revocation_failed";
+
+export type Matrix = { scopes: Array<string>, claims: Array<string>, rows: Array<MatrixRow>, };
+
+export type MatrixRow = { case: string, result: Verdict, 
+/**
+ * One cell per [`Matrix::scopes`].
+ */
+scopes: Array<ScopeCell>, 
+/**
+ * Whether each of [`Matrix::claims`] was released.
+ */
+claims: Array<boolean>, };
+
+export type ScopeCell = "granted" | "not_granted" | "extra" | "not_asked";
+
+export type LabFormat = "json" | "junit" | "csv" | "markdown";

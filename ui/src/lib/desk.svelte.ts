@@ -1,7 +1,7 @@
 // The UI's state: the providers as the shell reports them, what is in progress per provider,
 // and the last error per provider. Every change goes through the shell; this only remembers
 // what it answered.
-import type { Change, CommandError, DeviceStart, KeeperEvent, ProviderView, ShellEvent } from './bindings';
+import type { CaseResult, Change, CommandError, DeviceStart, KeeperEvent, ProviderView, ShellEvent } from './bindings';
 import { api, asCommandError } from './ipc';
 import { countdown } from './time';
 
@@ -30,7 +30,15 @@ export const STATUS_LABEL: Record<UiStatus, { glyph: string; word: string }> = {
 };
 
 export type Panel = 'provider' | 'add' | 'edit' | 'import' | 'settings';
-export type Tab = 'tokens' | 'claims' | 'validation' | 'scopes' | 'trace';
+export type Tab = 'tokens' | 'claims' | 'validation' | 'scopes' | 'lab' | 'trace';
+
+/** A lab run in progress: the case running and the results so far. */
+export interface LabProgressState {
+  current: string | null;
+  index: number;
+  total: number;
+  results: CaseResult[];
+}
 
 export class DeskStore {
   providers = $state<ProviderView[]>([]);
@@ -44,6 +52,8 @@ export class DeskStore {
   notices = $state<Record<string, string | null>>({});
   /** The device code of a device sign-in in progress, per provider. */
   deviceCodes = $state<Record<string, DeviceStart | null>>({});
+  /** The consent-lab run in progress, per provider. */
+  labs = $state<Record<string, LabProgressState | null>>({});
   /** An error that belongs to no provider (loading the list). */
   globalError = $state<CommandError | null>(null);
   /** A short confirmation ("Copied"), cleared after a few seconds. */
@@ -168,6 +178,26 @@ export class DeskStore {
         break;
       case 'keeper':
         this.onKeeper(change.event);
+        break;
+      case 'lab':
+        this.onLab(change.provider, change.progress);
+        break;
+    }
+  }
+
+  onLab(name: string, progress: Extract<Change, { kind: 'lab' }>['progress']): void {
+    const state = this.labs[name] ?? { current: null, index: 0, total: 0, results: [] };
+    switch (progress.state) {
+      case 'case_started':
+        if (progress.index === 0) state.results = [];
+        this.labs[name] = { ...state, current: progress.case, index: progress.index, total: progress.total };
+        break;
+      case 'case_finished':
+        this.labs[name] = { ...state, current: null, results: [...state.results, progress.result] };
+        this.deviceCodes[name] = null;
+        break;
+      case 'finished':
+        this.labs[name] = null;
         break;
     }
   }

@@ -51,3 +51,26 @@ describe('DeskStore.status', () => {
     expect(d.errors.op).toBeNull();
   });
 });
+
+describe('DeskStore.onLab', () => {
+  const result = (name: string, verdict: 'pass' | 'fail') =>
+    ({ name, result: verdict }) as unknown as import('./bindings').CaseResult;
+
+  it('follows a run case by case, and forgets it when it ends', () => {
+    const d = new DeskStore();
+    d.onChange({ kind: 'lab', provider: 'op', progress: { state: 'case_started', case: 'a', index: 0, total: 2 } });
+    expect(d.labs.op).toMatchObject({ current: 'a', index: 0, total: 2, results: [] });
+    d.deviceCodes.op = { code: { user_code: 'X' } } as unknown as import('./bindings').DeviceStart;
+    d.onChange({ kind: 'lab', provider: 'op', progress: { state: 'case_finished', result: result('a', 'pass') } });
+    expect(d.labs.op?.current).toBeNull();
+    expect(d.deviceCodes.op).toBeNull();
+    d.onChange({ kind: 'lab', provider: 'op', progress: { state: 'case_started', case: 'b', index: 1, total: 2 } });
+    d.onChange({ kind: 'lab', provider: 'op', progress: { state: 'case_finished', result: result('b', 'fail') } });
+    expect(d.labs.op?.results.map((r) => `${r.name}:${r.result}`)).toEqual(['a:pass', 'b:fail']);
+    d.onChange({ kind: 'lab', provider: 'op', progress: { state: 'finished', passed: false } });
+    expect(d.labs.op).toBeNull();
+    // A new run starts from nothing.
+    d.onChange({ kind: 'lab', provider: 'op', progress: { state: 'case_started', case: 'a', index: 0, total: 1 } });
+    expect(d.labs.op?.results).toEqual([]);
+  });
+});

@@ -9,7 +9,12 @@ import type {
   ImportFormat,
   ImportReport,
   JsonValue,
+  LabFormat,
+  LabPlanView,
+  LabRunView,
+  Plan,
   ProviderSpec,
+  Report,
   ProviderView,
   Settings,
   ShellEvent,
@@ -88,6 +93,19 @@ export const api = {
   exportHar: (name: string) => invoke<string>('export_har', { name }),
   getSettings: () => invoke<Settings>('get_settings'),
   setSettings: (settings: Settings) => invoke<Settings>('set_settings', { settings }),
+
+  labPlan: (name: string) => invoke<LabPlanView>('lab_plan', { name }),
+  /** The plan's cases, or a CommandError naming the line. */
+  checkLabPlan: (text: string) => invoke<Plan>('check_lab_plan', { text }),
+  saveLabPlan: (name: string, text: string | null) => invoke<Plan | null>('save_lab_plan', { name, text }),
+  /** Keeps the plan with the provider, then runs it (or one case); progress arrives as `lab` changes. */
+  runLab: (name: string, plan: string, only: string | null, keepTokens: boolean) =>
+    invoke<LabRunView>('run_lab', { name, plan, only, keepTokens }),
+  lastLabRun: (name: string) => invoke<LabRunView | null>('last_lab_run', { name }),
+  /** Writes the run to the Downloads folder; its path. */
+  exportLabRun: (name: string, startedAt: number, format: LabFormat) =>
+    invoke<string>('export_lab_run', { name, startedAt, format }),
+  labCaseReport: (name: string, caseName: string) => invoke<Report>('lab_case_report', { name, case: caseName }),
 };
 
 /** What the engine changed: providers, tokens, sign-ins, the keeper's work. */
