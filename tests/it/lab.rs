@@ -356,3 +356,176 @@ fn bad_plans_are_refused_before_anything_runs() {
     assert!(text.contains("[[case]]"));
     home.run(&["lab", "--plan", &plan]).fails(2, "NAME");
 }
+
+/// Through the engine: a person at a browser (browser.js) for each case, who may cancel one.
+mod engine {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Arc, Mutex};
+    use std::time::Duration;
+
+    use oauth_desk::lab::{CaseResult, Disposal, Verdict};
+    use oauth_desk::{
+        Change, ClientSecrets, Desk, DeviceCode, DeviceHost, LabHost, LabProgress, LabRequest,
+        ProviderSpec, Secret, SignInHost, SignInPage,
+    };
+
+    use super::LAB_SECRET;
+    use crate::harness::{Op, browser_js};
+
+    struct Person {
+        desk: Arc<Desk>,
+        /// The sign-in (0-based) at which the person cancels the run instead of signing in.
+        cancel_at: Option<usize>,
+        opened: AtomicUsize,
+        finished: Mutex<Vec<String>>,
+    }
+
+    impl Person {
+        fn browse(&self, url: &str) {
+            std::process::Command::new("node")
+                .arg(browser_js())
+                .arg(url)
+                .spawn()
+                .expect("browser.js starts");
+        }
+    }
+
+    impl SignInHost for Person {
+        fn open(&self, page: &SignInPage) -> Result<(), String> {
+            let n = self.opened.fetch_add(1, Ordering::SeqCst);
+            if self.cancel_at == Some(n) {
+                let desk = self.desk.clone();
+                std::thread::spawn(move || {
+                    std::thread::sleep(Duration::from_millis(300));
+                    assert!(desk.cancel_sign_in("lab"), "a run was in progress");
+                });
+            } else {
+                self.browse(page.url.as_str());
+            }
+            Ok(())
+        }
+    }
+
+    impl DeviceHost for Person {
+        fn show_code(&self, code: &DeviceCode) {
+            self.browse(&code.open_uri);
+        }
+    }
+
+    impl LabHost for Person {
+        fn case_finished(&self, result: &CaseResult) {
+            self.finished.lock().unwrap().push(result.name.clone());
+        }
+    }
+
+    async fn lab_desk(op: &Op, dir: &std::path::Path) -> Arc<Desk> {
+        let desk = Arc::new(Desk::in_dir(dir, Secret::new("pw")).unwrap());
+        let spec = ProviderSpec {
+            name: "lab".into(),
+            issuer: Some(op.issuer.clone()),
+            client_id: "lab-app".into(),
+            scope: Some("openid".into()),
+            ..ProviderSpec::default()
+        };
+        let secrets = ClientSecrets {
+            client_secret: Some(Secret::new(LAB_SECRET)),
+            ..ClientSecrets::default()
+        };
+        desk.add_provider(spec, secrets).await.unwrap();
+        desk
+    }
+
+    const THREE: &str = "[[case]]\nname = \"a\"\nscope = \"openid profile\"\nexpect_claims = [\"name\"]\n\n\
+        [[case]]\nname = \"b\"\nscope = \"openid email\"\n\n[[case]]\nname = \"c\"\nscope = \"openid\"\n";
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn kept_tokens_can_be_inspected_and_progress_is_announced() {
+        let op = Op::start();
+        let dir = tempfile::tempdir().unwrap();
+        let desk = lab_desk(&op, dir.path()).await;
+        let mut changes = desk.subscribe();
+        let person = Person {
+            desk: desk.clone(),
+            cancel_at: None,
+            opened: AtomicUsize::new(0),
+            finished: Mutex::new(vec![]),
+        };
+        let request = LabRequest {
+            plan: Some(THREE.into()),
+            only: Some("a".into()),
+            keep_tokens: true,
+            ..LabRequest::default()
+        };
+        let run = desk.run_lab("lab", request, &person).await.unwrap();
+        assert!(run.passed(), "{run:?}");
+        assert_eq!(run.cases.len(), 1, "only the chosen case ran");
+        assert_eq!(run.cases[0].tokens, Disposal::Kept);
+        let revocations = tokio::task::block_in_place(|| op.revocations());
+        assert!(revocations.is_empty(), "kept tokens are not revoked");
+        let report = desk.lab_case_report("lab", "a").await.unwrap();
+        let claims = report.id_token.unwrap().claims.unwrap();
+        assert_eq!(claims["sub"], "alice");
+        assert!(desk.lab_case_report("lab", "b").await.is_err());
+        assert!(
+            desk.tokens("lab").await.unwrap().is_none(),
+            "a lab case never becomes the provider's tokens"
+        );
+        let lab: Vec<LabProgress> = std::iter::from_fn(|| changes.try_recv().ok())
+            .filter_map(|c| match c {
+                Change::Lab { progress, .. } => Some(progress),
+                _ => None,
+            })
+            .collect();
+        assert!(
+            matches!(
+                &lab[..],
+                [
+                    LabProgress::CaseStarted {
+                        index: 0,
+                        total: 1,
+                        ..
+                    },
+                    LabProgress::CaseFinished { .. },
+                    LabProgress::Finished { passed: true }
+                ]
+            ),
+            "{lab:?}"
+        );
+        assert_eq!(*person.finished.lock().unwrap(), ["a"]);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn cancelling_ends_the_case_and_skips_the_rest() {
+        let op = Op::start();
+        let dir = tempfile::tempdir().unwrap();
+        let desk = lab_desk(&op, dir.path()).await;
+        let person = Person {
+            desk: desk.clone(),
+            cancel_at: Some(1),
+            opened: AtomicUsize::new(0),
+            finished: Mutex::new(vec![]),
+        };
+        let request = LabRequest {
+            plan: Some(THREE.into()),
+            ..LabRequest::default()
+        };
+        let run = desk.run_lab("lab", request, &person).await.unwrap();
+        assert!(run.cancelled);
+        assert!(!run.passed());
+        let verdicts: Vec<Verdict> = run.cases.iter().map(|c| c.result).collect();
+        assert_eq!(
+            verdicts,
+            [Verdict::Pass, Verdict::Skipped, Verdict::Skipped]
+        );
+        assert_eq!(
+            person.opened.load(Ordering::SeqCst),
+            2,
+            "case c never opened"
+        );
+        assert_eq!(
+            desk.lab_runs("lab").unwrap().len(),
+            1,
+            "a cancelled run is kept too"
+        );
+    }
+}
