@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use super::changes::{Change, LabProgress};
 use super::session::{DeviceHost, SignInHost};
 use super::signin::{Destination, SignInRequest};
+use super::tokens::revoke_all;
 use super::{Desk, DeskError, Explained};
 use crate::callback::CallbackError;
 use crate::clock::now;
@@ -23,7 +24,7 @@ use crate::lab::{
 use crate::login::LoginError;
 use crate::provider::Provider;
 use crate::report::Report;
-use crate::token::{TokenKind, TokenSet};
+use crate::token::TokenSet;
 
 /// What a lab run is asked to do.
 #[derive(Debug, Clone)]
@@ -398,20 +399,11 @@ impl Desk {
         };
         let revoked = async {
             let client = self.client(name).await?.client;
-            let pairs = [
-                (TokenKind::Refresh, tokens.refresh_token.as_deref()),
-                (TokenKind::Access, Some(&*tokens.access_token)),
-            ];
-            for (kind, token) in pairs {
-                if let (Some(token), Some(hint)) = (token, kind.hint()) {
-                    endpoints::revoke(&client, &self.http, &endpoint, token, hint).await?;
-                }
-            }
-            Ok::<_, DeskError>(())
+            Ok::<_, DeskError>(revoke_all(&client, &self.http, &endpoint, &tokens).await?)
         }
         .await;
         match revoked {
-            Ok(()) => (Disposal::Revoked, None),
+            Ok(_) => (Disposal::Revoked, None),
             Err(e) => (
                 Disposal::RevocationFailed,
                 Some(format!("the case's tokens could not be revoked: {e}")),

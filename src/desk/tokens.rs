@@ -305,21 +305,7 @@ impl Desk {
             tokens,
         } = self.token_call(name, Endpoint::Revocation).await?;
         let http = self.http.recording(&recorder);
-        let result = async {
-            let mut revoked = Vec::new();
-            let pairs: [(TokenKind, Option<&Secret>); 2] = [
-                (TokenKind::Refresh, tokens.refresh_token.as_deref()),
-                (TokenKind::Access, Some(&tokens.access_token)),
-            ];
-            for (kind, token) in pairs {
-                if let (Some(token), Some(hint)) = (token, kind.hint()) {
-                    endpoints::revoke(&client, &http, &endpoint, token, hint).await?;
-                    revoked.push(kind);
-                }
-            }
-            Ok::<_, FlowError>(revoked)
-        }
-        .await;
+        let result = revoke_all(&client, &http, &endpoint, &tokens).await;
         self.save_trace(name, "revocation", &recorder);
         let revoked = result?;
         let marked = self
@@ -469,6 +455,27 @@ impl Desk {
             }
         }
     }
+}
+
+/// Revokes the refresh token, then the access token (RFC 7009 §2.1); the kinds revoked.
+pub(super) async fn revoke_all(
+    client: &crate::flow::Client,
+    http: &crate::http::Http,
+    endpoint: &url::Url,
+    tokens: &TokenSet,
+) -> Result<Vec<TokenKind>, FlowError> {
+    let mut revoked = Vec::new();
+    let pairs: [(TokenKind, Option<&Secret>); 2] = [
+        (TokenKind::Refresh, tokens.refresh_token.as_deref()),
+        (TokenKind::Access, Some(&tokens.access_token)),
+    ];
+    for (kind, token) in pairs {
+        if let (Some(token), Some(hint)) = (token, kind.hint()) {
+            endpoints::revoke(client, http, endpoint, token, hint).await?;
+            revoked.push(kind);
+        }
+    }
+    Ok(revoked)
 }
 
 fn not_signed_in(name: &str) -> DeskError {
