@@ -382,11 +382,13 @@ mod engine {
 
     impl Person {
         fn browse(&self, url: &str) {
-            std::process::Command::new("node")
+            let mut browser = std::process::Command::new("node")
                 .arg(browser_js())
                 .arg(url)
                 .spawn()
                 .expect("browser.js starts");
+            // Reaped in the background: the sign-in waits for its redirect, not for the browser.
+            std::thread::spawn(move || browser.wait());
         }
     }
 
