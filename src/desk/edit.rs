@@ -140,6 +140,7 @@ impl Desk {
         self.jwks.forget(name);
         let _ = std::fs::remove_file(self.trace_path(name));
         let _ = std::fs::remove_file(self.lab_history_path(name));
+        self.labs.forget(name);
         let _ = std::fs::remove_dir_all(self.browser_profile_dir(name));
         self.providers_changed(None).await;
         Ok(())

@@ -110,6 +110,14 @@ impl Labs {
         }
     }
 
+    /// Drops the provider's kept tokens: only the last run's are kept, and none of a removed
+    /// provider's.
+    pub(super) fn forget(&self, provider: &str) {
+        if let Ok(mut kept) = self.kept.lock() {
+            kept.retain(|(p, _), _| p != provider);
+        }
+    }
+
     fn kept(&self, provider: &str, case: &str) -> Option<TokenSet> {
         self.kept
             .lock()
@@ -181,6 +189,7 @@ impl Desk {
             self.save_lab_plan(name, Some(text)).await?;
         }
         let cancel = self.labs.start(name);
+        self.labs.forget(name);
         let started_at = now();
         let total = cases.len();
         let mut results = Vec::with_capacity(total);
