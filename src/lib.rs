@@ -6,6 +6,7 @@
 
 // The door and what it shows.
 pub mod desk;
+pub mod grant;
 pub mod jwt;
 pub mod keeper;
 pub mod lab;

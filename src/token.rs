@@ -217,6 +217,9 @@ pub enum Grant {
     RefreshToken,
     ClientCredentials,
     DeviceCode,
+    TokenExchange,
+    JwtBearer,
+    Password,
 }
 
 /// The tokens of one provider, as stored in the vault.
@@ -262,6 +265,9 @@ pub struct TokenSet {
     /// tries again. Cleared by the next successful renewal.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_refresh_error: Option<RefreshFailure>,
+    /// How to have tokens again when due without a refresh token (an exchange, an assertion).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renewal: Option<crate::grant::Renewal>,
 }
 
 /// A renewal that failed while the tokens stayed usable.
@@ -347,6 +353,7 @@ impl TokenSet {
             status: TokenStatus::Active,
             history: Vec::new(),
             last_refresh_error: None,
+            renewal: None,
         }
     }
 
@@ -421,6 +428,14 @@ impl TokenSet {
             (Some(at), Some(margin)) => at - now <= margin,
             _ => false,
         }
+    }
+
+    /// Whether the set can be renewed without a person: a refresh token, or a grant that can
+    /// simply be made again (client credentials, an exchange, an assertion made again).
+    pub fn renewable(&self) -> bool {
+        self.refresh_token.is_some()
+            || self.grant == Grant::ClientCredentials
+            || self.renewal.is_some()
     }
 
     pub fn is_expired(&self, now: i64) -> bool {

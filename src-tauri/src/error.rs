@@ -77,6 +77,7 @@ pub fn advice_words(advice: &Advice) -> String {
         Advice::UseHttps => {
             "Use https, or tick \"Allow insecure http\" in the provider's settings.".into()
         }
+        Advice::SignInTo { provider } => format!("Sign in to {provider} first."),
         Advice::WriteLabPlan => "Write the test plan in the provider's Lab tab and save it.".into(),
     }
 }

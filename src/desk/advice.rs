@@ -60,6 +60,8 @@ pub enum Advice {
     UseHttps,
     /// Give a consent test plan (or keep one with the provider).
     WriteLabPlan,
+    /// Sign in to another provider first (the one whose token the action uses).
+    SignInTo { provider: String },
 }
 
 /// The stable category of a failure, for front ends that branch (the app's UI).
@@ -146,7 +148,9 @@ fn kind_of(error: &DeskError) -> ErrorKind {
         DeskError::Provider(_)
         | DeskError::NoEndpoint { .. }
         | DeskError::PrivateKeyFile { .. } => ErrorKind::Provider,
-        DeskError::NotSignedIn { .. } => ErrorKind::NotSignedIn,
+        DeskError::NotSignedIn { .. } | DeskError::OtherNotSignedIn { .. } => {
+            ErrorKind::NotSignedIn
+        }
         DeskError::SignInNeeded { .. } => ErrorKind::SignInNeeded,
         DeskError::NotSupported(_) => ErrorKind::NotSupported,
         DeskError::Browser(_) => ErrorKind::Browser,
@@ -179,6 +183,12 @@ fn cause_and_advice(error: &DeskError) -> (Option<String>, Option<Advice>) {
             }),
         );
     }
+    if let DeskError::Grant { grant, source } = error
+        && let Some(e) = source.oauth_error()
+        && let Some(cause) = grant_cause(*grant, &e.error)
+    {
+        return (Some(cause.to_owned()), None);
+    }
     if let Some(e) = error.oauth_error() {
         let during_refresh = matches!(error, DeskError::Refresh { .. });
         let (cause, advice) = oauth_cause(&e.error, e.error_description.as_deref(), during_refresh);
@@ -186,6 +196,9 @@ fn cause_and_advice(error: &DeskError) -> (Option<String>, Option<Advice>) {
     }
     let advice = match error {
         DeskError::NotSignedIn { .. } | DeskError::SignInNeeded { .. } => Some(Advice::SignIn),
+        DeskError::OtherNotSignedIn { provider, .. } => Some(Advice::SignInTo {
+            provider: provider.clone(),
+        }),
         DeskError::NoEndpoint { endpoint, .. } => Some(Advice::AddEndpoint {
             endpoint: *endpoint,
         }),
@@ -296,6 +309,27 @@ pub fn oauth_cause(
     (Some(cause), advice)
 }
 
+/// What a refusal means for the grants without a login page.
+fn grant_cause(grant: super::OtherGrant, error: &str) -> Option<&'static str> {
+    use super::OtherGrant::*;
+    Some(match (grant, error) {
+        (TokenExchange, "invalid_grant") => {
+            "The subject (or actor) token was refused: expired, revoked, or not one this server exchanges; sign in to that provider again, or exchange another of its tokens"
+        }
+        (JwtBearer, "invalid_grant") => {
+            "The assertion was refused: its signature, issuer, subject, audience (the token endpoint), expiry, or a jti used before"
+        }
+        (Password, "invalid_grant") => "The user name or password was refused",
+        (_, "invalid_target") => {
+            "The server does not accept the audience or resource asked for (RFC 8693 §2.2.2, RFC 8707)"
+        }
+        (_, "unsupported_grant_type" | "unauthorized_client") => {
+            "This client is not allowed this grant at the server: it has to be enabled for the client there"
+        }
+        _ => return None,
+    })
+}
+
 /// Whether a page the login window navigated to is a provider refusing embedded browsers
 /// (Google's `disallowed_useragent` error page and its kin).
 pub fn refuses_embedded_browser(url: &url::Url) -> bool {
@@ -328,6 +362,9 @@ pub fn every_advice() -> Vec<Advice> {
         Advice::WaitLonger,
         Advice::UseHttps,
         Advice::WriteLabPlan,
+        Advice::SignInTo {
+            provider: "other".into(),
+        },
     ];
     // A new variant must be added above: this match fails to compile until it is.
     for advice in &all {
@@ -350,7 +387,8 @@ pub fn every_advice() -> Vec<Advice> {
             | Advice::UseSystemBrowser
             | Advice::WaitLonger
             | Advice::UseHttps
-            | Advice::WriteLabPlan => {}
+            | Advice::WriteLabPlan
+            | Advice::SignInTo { .. } => {}
         }
     }
     let endpoints = [

@@ -14,7 +14,7 @@ use crate::keeper::{
     KeeperClock, KeeperEvent, KeeperHandle, KeeperStats, Plan, RenewError, Renewer,
 };
 use crate::provider::Provider;
-use crate::token::{Grant, TokenSet, TokenStatus};
+use crate::token::{TokenSet, TokenStatus};
 
 /// The keeper's plan for a token set: at the margin before expiry, renew it — or, when it
 /// can't be renewed, announce that it is about to expire.
@@ -22,7 +22,7 @@ pub(crate) fn plan_for(provider: &Provider, tokens: &TokenSet) -> Option<Plan> {
     if tokens.status != TokenStatus::Active {
         return None;
     }
-    let renewable = tokens.refresh_token.is_some() || tokens.grant == Grant::ClientCredentials;
+    let renewable = tokens.renewable();
     let expires_at = tokens.expires_at?;
     let margin = tokens
         .refresh_margin_with(provider.refresh_margin_secs)

@@ -14,6 +14,7 @@ mod agent;
 mod changes;
 mod copy;
 mod edit;
+mod grants;
 mod handover;
 mod importing;
 mod keep;
@@ -29,6 +30,7 @@ pub use agent::{AgentError, FreshToken};
 pub use changes::{Change, LabProgress, SignInState};
 pub use copy::{TokenFormat, format_token};
 pub use edit::SecretsEdit;
+pub use grants::OtherGrant;
 pub use handover::{DEFAULT_GIT_USERNAME, GitRequest};
 pub use importing::{ImportOptions, ImportReport, ImportedProvider};
 pub use keep::KeeperService;
@@ -85,6 +87,13 @@ pub enum DeskError {
         #[source]
         source: FlowError,
     },
+    /// A token exchange, JWT-bearer or password grant failed.
+    #[error("the {} failed: {source}", grant.title())]
+    Grant {
+        grant: OtherGrant,
+        #[source]
+        source: FlowError,
+    },
     #[error(transparent)]
     Login(#[from] LoginError),
     #[error(transparent)]
@@ -93,6 +102,9 @@ pub enum DeskError {
     Paths(#[from] PathsError),
     #[error("{name} is not signed in")]
     NotSignedIn { name: String },
+    /// Another provider this action takes a token from (an exchange's subject) has none.
+    #[error("{provider}, whose token this needs, {problem}")]
+    OtherNotSignedIn { provider: String, problem: String },
     #[error("{name} needs a new sign-in ({reason})")]
     SignInNeeded { name: String, reason: String },
     #[error("the provider {name} has no {endpoint} configured")]
@@ -135,7 +147,9 @@ impl DeskError {
     pub fn is_transient(&self) -> bool {
         let flow = match self {
             DeskError::Http(_) => return true,
-            DeskError::Flow(e) | DeskError::Refresh { source: e } => e,
+            DeskError::Flow(e)
+            | DeskError::Refresh { source: e }
+            | DeskError::Grant { source: e, .. } => e,
             _ => return false,
         };
         match flow {
@@ -150,7 +164,8 @@ impl DeskError {
         match self {
             DeskError::Flow(e)
             | DeskError::CodeExchange { source: e, .. }
-            | DeskError::Refresh { source: e } => e.oauth_error(),
+            | DeskError::Refresh { source: e }
+            | DeskError::Grant { source: e, .. } => e.oauth_error(),
             DeskError::Login(LoginError::Flow(e)) => e.oauth_error(),
             _ => None,
         }

@@ -51,7 +51,7 @@ impl Desk {
         if !tokens.is_due_with(now, margin) {
             return Ok(tokens.into());
         }
-        if tokens.refresh_token.is_none() && tokens.grant != Grant::ClientCredentials {
+        if !tokens.renewable() {
             // Nothing to refresh with: still usable until it expires.
             if tokens.is_expired(now) {
                 return Err(DeskError::SignInNeeded {
@@ -87,38 +87,36 @@ impl Desk {
             .await
             .map_err(|e| DeskError::Internal(e.to_string()))??;
         // Read under the lock: another process may have refreshed while we waited for it.
-        let ClientContext {
-            provider,
-            client,
-            recorder,
-            tokens,
-        } = self.client(name).await?;
-        let tokens = tokens.ok_or_else(|| not_signed_in(name))?;
+        let context = self.client(name).await?;
+        let tokens = context.tokens.clone().ok_or_else(|| not_signed_in(name))?;
         check_usable(name, &tokens)?;
-        if !force && !tokens.is_due_with(now(), provider.refresh_margin_secs) {
+        if !force && !tokens.is_due_with(now(), context.provider.refresh_margin_secs) {
             return Ok(tokens);
         }
+        let recorder = context.recorder.clone();
+        let client = context.client.clone();
         let http = self.http.recording(&recorder);
         self.publish_local(Change::Refreshing {
             provider: name.to_owned(),
         });
-        if tokens.grant == Grant::ClientCredentials && tokens.refresh_token.is_none() {
+        if tokens.refresh_token.is_none()
+            // Boxed: an exchange renews its subject's token first, which may come back here.
+            && let Some(response) = Box::pin(self.request_again(&context, &http, &tokens)).await
+        {
             let result = async {
-                let response = client
-                    .client_credentials(&http, &tokens.requested_scope)
-                    .await?;
-                let fresh = TokenSet::from_response(
-                    response,
+                let mut fresh = TokenSet::from_response(
+                    response?,
                     &tokens.requested_scope,
-                    Grant::ClientCredentials,
+                    tokens.grant,
                     None,
                     now(),
                 );
+                fresh.renewal = tokens.renewal.clone();
                 self.store_tokens(name, fresh.clone()).await?;
                 Ok(fresh)
             }
             .await;
-            self.save_trace(name, "client credentials", &recorder);
+            self.save_trace(name, grant_title(tokens.grant), &recorder);
             if let Err(e) = &result {
                 self.note_refresh_failure(name, e).await;
             }
@@ -476,6 +474,15 @@ pub(super) async fn revoke_all(
         }
     }
     Ok(revoked)
+}
+
+/// The trace's name of a renewal without a refresh token.
+fn grant_title(grant: Grant) -> &'static str {
+    match grant {
+        Grant::TokenExchange => "token exchange",
+        Grant::JwtBearer => "JWT bearer",
+        _ => "client credentials",
+    }
 }
 
 fn not_signed_in(name: &str) -> DeskError {

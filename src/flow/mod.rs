@@ -7,6 +7,7 @@ pub mod authorize;
 pub mod client_auth;
 pub mod device;
 pub mod endpoints;
+pub mod grants;
 pub mod pkce;
 
 use url::Url;
@@ -34,7 +35,9 @@ pub enum FlowError {
     Authorization(#[from] authorize::AuthorizationError),
     #[error("could not draw random numbers from the operating system: {0}")]
     Random(#[from] getrandom::Error),
-    #[error("private_key_jwt needs the client's private key, and none is stored for this provider")]
+    #[error(
+        "the client's private key is needed (private_key_jwt, a self-signed assertion), and none is stored for this provider"
+    )]
     MissingPrivateKey,
     #[error("the client's private key can't sign: {0}")]
     BadPrivateKey(String),

@@ -18,6 +18,7 @@ mod imports;
 mod keeper;
 mod keyring;
 mod lab;
+mod more_grants;
 mod providers;
 mod quirks;
 mod rotation;

@@ -17,6 +17,7 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import Provider from 'oidc-provider';
+import { registerGrants } from './grants.js';
 
 const host = '127.0.0.1';
 const port = Number(process.env.OP_PORT || 0);
@@ -106,8 +107,37 @@ export const clients = [
     token_endpoint_auth_signing_alg: 'ES256',
     jwks: { keys: [clientJwk] },
     redirect_uris: ['http://127.0.0.1/callback'],
-    grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
+    grant_types: ['authorization_code', 'refresh_token', 'client_credentials', 'urn:ietf:params:oauth:grant-type:jwt-bearer'],
     response_types: ['code'],
+  },
+  {
+    // A service that trades other clients' tokens for its own (RFC 8693).
+    client_id: 'exchange-app',
+    client_secret: 'exchange-secret-0123456789',
+    token_endpoint_auth_method: 'client_secret_basic',
+    redirect_uris: [],
+    grant_types: ['urn:ietf:params:oauth:grant-type:token-exchange'],
+    response_types: [],
+  },
+  {
+    // A legacy client still on the password grant (RFC 6749 §4.3).
+    client_id: 'password-app',
+    client_secret: 'password-secret-0123456789',
+    token_endpoint_auth_method: 'client_secret_post',
+    redirect_uris: [],
+    grant_types: ['password'],
+    response_types: [],
+  },
+  {
+    // Implicit and hybrid flows, for debugging them (and form_post), and RP-initiated logout.
+    client_id: 'hybrid-app',
+    client_secret: 'hybrid-secret-0123456789',
+    application_type: 'native',
+    token_endpoint_auth_method: 'client_secret_basic',
+    redirect_uris: ['http://127.0.0.1/callback'],
+    post_logout_redirect_uris: ['http://127.0.0.1/logged-out'],
+    grant_types: ['authorization_code', 'implicit', 'refresh_token'],
+    response_types: ['code', 'id_token', 'id_token token', 'code id_token', 'code token', 'code id_token token'],
   },
 ];
 
@@ -139,8 +169,10 @@ server.listen(port, host, () => {
       Session: 24 * 3600,
       Interaction: 600,
     },
+    responseTypes: ['code', 'id_token', 'id_token token', 'code id_token', 'code token', 'code id_token token', 'none'],
     features: {
       devInteractions: { enabled: true },
+      rpInitiatedLogout: { enabled: true },
       clientCredentials: { enabled: true },
       deviceFlow: { enabled: true },
       introspection: { enabled: true },
@@ -160,6 +192,7 @@ server.listen(port, host, () => {
     }),
   });
   provider.on('server_error', (_ctx, err) => console.error('server_error', err));
+  registerGrants(provider, issuer);
 
   // Record what reached the token endpoint, after the provider parsed it.
   provider.use(async (ctx, next) => {

@@ -2,7 +2,7 @@
 //! `cmd/`, one module per group.
 
 use clap::{Args, Parser, Subcommand};
-use oauth_desk::{AuthMethod, AuthorizeMethod, ImportFormat, PkceMode, TokenFormat};
+use oauth_desk::{AuthMethod, AuthorizeMethod, ImportFormat, PkceMode, TokenFormat, TokenKind};
 
 fn parse_format(s: &str) -> Result<TokenFormat, String> {
     s.parse()
@@ -98,6 +98,45 @@ pub(crate) enum Command {
     /// Get tokens for the client itself (client credentials grant)
     ClientCredentials {
         name: String,
+        #[arg(long)]
+        scope: Option<String>,
+    },
+    /// Exchange another provider's token for this provider's (RFC 8693 token exchange)
+    #[command(
+        after_help = "The result becomes NAME's tokens, shown and renewed like any others: exchanged again when due if the server gave no refresh token."
+    )]
+    Exchange(ExchangeArgs),
+    /// Get tokens with a JWT assertion (RFC 7523 JWT-bearer grant)
+    #[command(
+        after_help = "The assertion: another provider's ID token (--assertion-from), one read from stdin (--assertion-stdin), \
+        or, with neither, one signed with NAME's private key (iss and sub = the client id unless --issuer/--subject, \
+        aud = the token endpoint, a 2-minute exp, a fresh jti)."
+    )]
+    JwtBearer {
+        name: String,
+        /// Use this provider's ID token as the assertion
+        #[arg(long, value_name = "OTHER", conflicts_with = "assertion_stdin")]
+        assertion_from: Option<String>,
+        /// Read the assertion from stdin
+        #[arg(long)]
+        assertion_stdin: bool,
+        /// The self-signed assertion's sub (default: the client id)
+        #[arg(long, conflicts_with_all = ["assertion_from", "assertion_stdin"])]
+        subject: Option<String>,
+        /// The self-signed assertion's iss (default: the client id)
+        #[arg(long, conflicts_with_all = ["assertion_from", "assertion_stdin"])]
+        issuer: Option<String>,
+        #[arg(long)]
+        scope: Option<String>,
+    },
+    /// Get tokens with a user's password (RFC 6749 §4.3, legacy: RFC 9700 forbids it)
+    #[command(
+        after_help = "The password is read from stdin, sent once, and never stored or logged."
+    )]
+    Password {
+        name: String,
+        #[arg(long)]
+        username: String,
         #[arg(long)]
         scope: Option<String>,
     },
@@ -306,6 +345,46 @@ pub(crate) struct LoginArgs {
 }
 
 #[derive(Args)]
+pub(crate) struct ExchangeArgs {
+    /// The provider whose tokens the exchange gives
+    pub name: String,
+    /// The provider whose token is the subject
+    #[arg(long, value_name = "OTHER")]
+    pub subject_from: String,
+    /// Which of its tokens: access (default), id or refresh
+    #[arg(long, value_name = "KIND", default_value = "access", value_parser = parse_kind)]
+    pub subject_token: TokenKind,
+    /// The provider whose token is the actor (delegation)
+    #[arg(long, value_name = "OTHER")]
+    pub actor_from: Option<String>,
+    /// Which of the actor's tokens: access (default), id or refresh
+    #[arg(long, value_name = "KIND", default_value = "access", value_parser = parse_kind)]
+    pub actor_token: TokenKind,
+    /// The logical name of the target service (repeatable)
+    #[arg(long)]
+    pub audience: Vec<String>,
+    /// The URI of the target resource (repeatable)
+    #[arg(long)]
+    pub resource: Vec<String>,
+    #[arg(long)]
+    pub scope: Option<String>,
+    /// A token type URN, e.g. urn:ietf:params:oauth:token-type:access_token
+    #[arg(long, value_name = "URN")]
+    pub requested_token_type: Option<String>,
+}
+
+fn parse_kind(s: &str) -> Result<TokenKind, String> {
+    match s {
+        "access" => Ok(TokenKind::Access),
+        "id" => Ok(TokenKind::Id),
+        "refresh" => Ok(TokenKind::Refresh),
+        other => Err(format!(
+            "{other:?} is not a token kind: access, id or refresh"
+        )),
+    }
+}
+
+#[derive(Args)]
 pub(crate) struct LabArgs {
     /// The provider to test
     #[arg(required_unless_present = "example")]
@@ -342,6 +421,8 @@ impl Command {
         match self {
             Command::Login(args) => Some(&args.name),
             Command::Lab(args) => args.name.as_deref(),
+            Command::Exchange(args) => Some(&args.name),
+            Command::JwtBearer { name, .. } | Command::Password { name, .. } => Some(name),
             Command::Token { name, .. }
             | Command::Exec { name, .. }
             | Command::Credential(

@@ -57,6 +57,9 @@ pub fn advice(advice: &Advice, provider: Option<&str>) -> String {
         Advice::UseHttps => {
             "Use https, or accept plain http for this provider with --allow-http.".into()
         }
+        Advice::SignInTo { provider } => {
+            format!("Sign in to it first: `oauth-desk login {provider}`.")
+        }
         Advice::WriteLabPlan => format!(
             "Give one with `oauth-desk lab {name} --plan PLAN.toml` (add --save-plan to keep it with the provider; `oauth-desk lab --example` prints one to start from)."
         ),

@@ -11,6 +11,7 @@ pub mod tokens;
 
 use std::io::{BufRead, IsTerminal, Read};
 
+use oauth_desk::grant::AssertionSource;
 use oauth_desk::{Desk, DeskError, ErrorKind, Explained, Secret};
 
 use crate::args::Command;
@@ -106,6 +107,27 @@ pub async fn run(command: Command) -> Result<(), Failure> {
         Command::Show { name, json, reveal } => inspect::show(&desk, &name, json, reveal).await,
         Command::Trace { name, har, json } => inspect::trace(&desk, &name, har, json),
         Command::Lab(args) => lab::run(&desk, args).await,
+        Command::Exchange(args) => signin::exchange(&desk, args).await,
+        Command::JwtBearer {
+            name,
+            assertion_from,
+            assertion_stdin,
+            subject,
+            issuer,
+            scope,
+        } => {
+            let source = match (assertion_from, assertion_stdin) {
+                (Some(other), _) => AssertionSource::IdTokenOf(other),
+                (None, true) => AssertionSource::Given(Secret::new(read_line_stdin()?)),
+                (None, false) => AssertionSource::SelfSigned { subject, issuer },
+            };
+            signin::jwt_bearer(&desk, &name, source, scope).await
+        }
+        Command::Password {
+            name,
+            username,
+            scope,
+        } => signin::password(&desk, &name, &username, scope).await,
         Command::Keeper => keeper::run(desk).await,
         Command::Decode { .. } => unreachable!("handled above"),
     }
@@ -129,13 +151,18 @@ pub fn read_secret_stdin() -> Result<Secret, Failure> {
     if std::io::stdin().is_terminal() {
         eprintln!("Type or paste the client secret, then press Enter and Ctrl-D:");
     }
+    read_secret_stdin_as("the client secret")
+}
+
+/// Reads `what` (a secret) from stdin: the whole input, without the trailing newline.
+pub fn read_secret_stdin_as(what: &str) -> Result<Secret, Failure> {
     let mut text = zeroize::Zeroizing::new(String::new());
     std::io::stdin()
         .read_to_string(&mut text)
-        .map_err(|e| failure(format!("could not read the client secret from stdin: {e}")))?;
+        .map_err(|e| failure(format!("could not read {what} from stdin: {e}")))?;
     let secret = text.trim_end_matches(['\n', '\r']);
     if secret.is_empty() {
-        return Err(usage("the client secret read from stdin is empty"));
+        return Err(usage(format!("{what} read from stdin is empty")));
     }
     Ok(Secret::new(secret))
 }

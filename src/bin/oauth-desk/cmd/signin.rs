@@ -1,12 +1,16 @@
-//! Getting tokens: `login`, `device`, `client-credentials`.
+//! Getting tokens: `login`, `device`, `client-credentials`, `exchange`, `jwt-bearer`,
+//! `password`.
 
 use std::io::IsTerminal;
 use std::time::Duration;
 
+use oauth_desk::grant::{
+    AssertionSource, ExchangeRequest, JwtBearerRequest, PASSWORD_GRANT_WARNING,
+};
 use oauth_desk::{Desk, SignInRequest, now};
 
 use super::Failure;
-use crate::args::LoginArgs;
+use crate::args::{ExchangeArgs, LoginArgs};
 use crate::host::Terminal;
 use crate::render;
 
@@ -58,6 +62,53 @@ pub async fn client_credentials(
     scope: Option<String>,
 ) -> Result<(), Failure> {
     let tokens = desk.client_credentials(name, scope.as_deref()).await?;
+    print!("{}", render::signed_in(name, &tokens, now()));
+    Ok(())
+}
+
+pub async fn exchange(desk: &Desk, args: ExchangeArgs) -> Result<(), Failure> {
+    let request = ExchangeRequest {
+        subject_from: args.subject_from,
+        subject_token: args.subject_token,
+        actor_from: args.actor_from,
+        actor_token: args.actor_token,
+        audience: args.audience,
+        resource: args.resource,
+        scope: args.scope,
+        requested_token_type: args.requested_token_type,
+    };
+    let tokens = desk.exchange(&args.name, request).await?;
+    print!("{}", render::signed_in(&args.name, &tokens, now()));
+    Ok(())
+}
+
+pub async fn jwt_bearer(
+    desk: &Desk,
+    name: &str,
+    assertion: AssertionSource,
+    scope: Option<String>,
+) -> Result<(), Failure> {
+    let tokens = desk
+        .jwt_bearer(name, JwtBearerRequest { assertion, scope })
+        .await?;
+    print!("{}", render::signed_in(name, &tokens, now()));
+    Ok(())
+}
+
+pub async fn password(
+    desk: &Desk,
+    name: &str,
+    username: &str,
+    scope: Option<String>,
+) -> Result<(), Failure> {
+    eprintln!("warning: {PASSWORD_GRANT_WARNING}.");
+    if std::io::stdin().is_terminal() {
+        eprintln!("Password for {username} (then Enter and Ctrl-D):");
+    }
+    let password = super::read_secret_stdin_as("the password")?;
+    let tokens = desk
+        .password_grant(name, username, password, scope.as_deref())
+        .await?;
     print!("{}", render::signed_in(name, &tokens, now()));
     Ok(())
 }

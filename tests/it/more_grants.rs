@@ -1,0 +1,305 @@
+//! Token exchange (RFC 8693), the JWT-bearer grant (RFC 7523 §2.1) and the password grant
+//! against the test OP, whose handlers (tests/op/grants.js) verify subject tokens and
+//! assertions for real; each refusal explained; nothing stored lost on a failure.
+
+use serde_json::Value;
+
+use crate::harness::{Home, Op, add_op_provider, add_post_app};
+
+fn add(home: &Home, op: &Op, name: &str, client: &str, secret: &str, extra: &[&str]) {
+    let mut args = vec![
+        "provider",
+        "add",
+        name,
+        "--issuer",
+        &op.issuer,
+        "--client-id",
+        client,
+        "--client-secret-stdin",
+        "--scope",
+        "openid",
+    ];
+    args.extend_from_slice(extra);
+    home.run_with_stdin(&args, secret).ok();
+}
+
+fn introspect(home: &Home, name: &str) -> Value {
+    home.run(&["introspect", name]).ok().json()
+}
+
+fn grants_of(op: &Op, grant: &str) -> Vec<Value> {
+    op.token_log()
+        .into_iter()
+        .filter(|e| e["grant_type"] == grant)
+        .collect()
+}
+
+const EXCHANGE: &str = "urn:ietf:params:oauth:grant-type:token-exchange";
+
+#[test]
+fn a_signed_in_providers_token_is_exchanged_and_exchanged_again_when_due() {
+    let op = Op::start_with(&[("OP_ACCESS_TTL", "4")]);
+    let home = Home::new();
+    add_post_app(&home, &op, "user", &[]);
+    add(
+        &home,
+        &op,
+        "svc",
+        "exchange-app",
+        "exchange-secret-0123456789",
+        &[],
+    );
+
+    // The subject is not signed in yet: named, with the sign-in that fixes it.
+    let run = home
+        .run(&["exchange", "svc", "--subject-from", "user"])
+        .fails(1, "user, whose token this needs, is not signed in");
+    assert!(
+        run.stderr.contains("oauth-desk login user"),
+        "{}",
+        run.stderr
+    );
+
+    home.run(&["login", "user"]).ok();
+    let run = home
+        .run(&[
+            "exchange",
+            "svc",
+            "--subject-from",
+            "user",
+            "--audience",
+            "https://api.example",
+            "--scope",
+            "openid",
+        ])
+        .ok();
+    assert!(run.stdout.contains("svc"), "{}", run.stdout);
+    let show = home.run(&["show", "svc", "--json"]).ok().json();
+    assert_eq!(show["status"], "signed_in");
+    let first = home.run(&["token", "svc"]).ok().stdout;
+    let active = introspect(&home, "svc");
+    assert_eq!(active["active"], true);
+    assert_eq!(active["sub"], "alice", "the subject's account: {active}");
+    let sent = &grants_of(&op, EXCHANGE)[0];
+    assert_eq!(sent["status"], 200);
+    assert_eq!(sent["authorization_scheme"], "Basic");
+
+    // No refresh token came back: when due, the subject's (renewed) token is exchanged again.
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    let second = home.run(&["token", "svc"]).ok().stdout;
+    assert_ne!(first, second);
+    assert_eq!(grants_of(&op, EXCHANGE).len(), 2);
+
+    // The ID token as the subject, and an actor.
+    home.run(&[
+        "exchange",
+        "svc",
+        "--subject-from",
+        "user",
+        "--subject-token",
+        "id",
+        "--actor-from",
+        "user",
+    ])
+    .ok();
+    assert_eq!(grants_of(&op, EXCHANGE).len(), 3);
+}
+
+#[test]
+fn exchange_refusals_are_explained_and_keep_what_was_stored() {
+    let op = Op::start();
+    let home = Home::new();
+    add_post_app(&home, &op, "user", &[]);
+    add(
+        &home,
+        &op,
+        "svc",
+        "exchange-app",
+        "exchange-secret-0123456789",
+        &[],
+    );
+    home.run(&["login", "user"]).ok();
+    home.run(&["exchange", "svc", "--subject-from", "user"])
+        .ok();
+    let before = home.run(&["token", "svc"]).ok().stdout;
+
+    let run = home
+        .run(&[
+            "exchange",
+            "svc",
+            "--subject-from",
+            "user",
+            "--audience",
+            "not a uri",
+        ])
+        .fails(1, "invalid_target");
+    assert!(
+        run.stderr.contains("does not accept the audience"),
+        "{}",
+        run.stderr
+    );
+
+    // A revoked subject token is refused by the server.
+    home.run(&["revoke", "user"]).ok();
+    home.run(&[
+        "provider",
+        "add",
+        "user2",
+        "--issuer",
+        &op.issuer,
+        "--client-id",
+        "public-app",
+    ])
+    .ok();
+    home.run(&[
+        "exchange",
+        "svc",
+        "--subject-from",
+        "user",
+        "--subject-token",
+        "refresh",
+    ])
+    .fails(1, "The subject (or actor) token was refused");
+    // Forgotten: named as the other provider, with its sign-in.
+    home.run(&["logout", "user"]).ok();
+    let run = home
+        .run(&[
+            "exchange",
+            "svc",
+            "--subject-from",
+            "user",
+            "--subject-token",
+            "id",
+        ])
+        .fails(1, "user, whose token this needs, is not signed in");
+    assert!(
+        run.stderr.contains("oauth-desk login user"),
+        "{}",
+        run.stderr
+    );
+
+    // A client not allowed the grant.
+    let run = home
+        .run(&["exchange", "user2", "--subject-from", "svc"])
+        .fails(1, "");
+    assert!(
+        run.stderr.contains("not allowed this grant") || run.stderr.contains("client"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        home.run(&["token", "svc"]).ok().stdout,
+        before,
+        "nothing stored was lost"
+    );
+}
+
+#[test]
+fn jwt_bearer_with_an_id_token_a_signed_assertion_or_a_given_one() {
+    let op = Op::start();
+    let home = Home::new();
+    let pem = reqwest::blocking::get(format!("{}/_test/client-key", op.issuer))
+        .unwrap()
+        .text()
+        .unwrap();
+    let key = home.path().join("client.pem");
+    std::fs::write(&key, &pem).unwrap();
+    add_op_provider(
+        &home,
+        &op,
+        "j",
+        "jwt-app",
+        None,
+        &[
+            "--auth-method",
+            "private_key_jwt",
+            "--private-key-file",
+            key.to_str().unwrap(),
+        ],
+    );
+    // Signed here: sub as given, iss the client id, aud the token endpoint.
+    home.run(&["jwt-bearer", "j", "--subject", "dave", "--scope", "openid"])
+        .ok();
+    assert_eq!(introspect(&home, "j")["sub"], "dave");
+
+    // Another provider's ID token.
+    add_post_app(&home, &op, "user", &[]);
+    home.run(&["login", "user"]).ok();
+    home.run(&["jwt-bearer", "j", "--assertion-from", "user"])
+        .ok();
+    assert_eq!(introspect(&home, "j")["sub"], "alice");
+
+    // A given assertion that is not one: refused, explained, the tokens kept.
+    let before = home.run(&["token", "j"]).ok().stdout;
+    let run = home
+        .run_with_stdin(&["jwt-bearer", "j", "--assertion-stdin"], "not.a.jwt\n")
+        .fails(1, "invalid_grant");
+    assert!(
+        run.stderr.contains("The assertion was refused"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(home.run(&["token", "j"]).ok().stdout, before);
+    let bearer = grants_of(&op, "urn:ietf:params:oauth:grant-type:jwt-bearer");
+    assert_eq!(bearer.len(), 3);
+    assert_eq!(
+        bearer[0]["client_assertion_type"],
+        "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+        "the client authenticates with its own assertion besides the grant's"
+    );
+
+    // Without a private key there is nothing to sign with.
+    add_post_app(&home, &op, "nokey", &[]);
+    home.run(&["jwt-bearer", "nokey"]).fails(1, "private key");
+}
+
+#[test]
+fn the_password_grant_warns_and_never_keeps_the_password() {
+    let op = Op::start();
+    let home = Home::new();
+    add(
+        &home,
+        &op,
+        "legacy",
+        "password-app",
+        "password-secret-0123456789",
+        &["--auth-method", "post"],
+    );
+    let run = home
+        .run_with_stdin(
+            &["password", "legacy", "--username", "erin"],
+            "correct horse\n",
+        )
+        .ok();
+    assert!(run.stderr.contains("RFC 9700"), "{}", run.stderr);
+    assert_eq!(introspect(&home, "legacy")["sub"], "erin");
+    let run = home
+        .run_with_stdin(&["password", "legacy", "--username", "erin"], "wrong\n")
+        .fails(1, "invalid_grant");
+    assert!(
+        run.stderr.contains("user name or password was refused"),
+        "{}",
+        run.stderr
+    );
+    home.run(&["trace", "legacy", "--json"]).ok();
+    let har = home.path().join("legacy.har");
+    home.run(&["trace", "legacy", "--har", har.to_str().unwrap()])
+        .ok();
+    let mut stack = vec![home.path().to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let bytes = std::fs::read(&path).unwrap();
+                let text = String::from_utf8_lossy(&bytes);
+                assert!(
+                    !text.contains("correct horse"),
+                    "{} holds the password",
+                    path.display()
+                );
+            }
+        }
+    }
+}
