@@ -40,6 +40,8 @@ pub struct LoopbackListener {
     server: Server,
     redirect_uri: Url,
     start_page: Option<(String, String)>,
+    /// The listener waits for the return from a sign-out, not a sign-in (its pages say so).
+    sign_out: bool,
 }
 
 impl std::fmt::Debug for LoopbackListener {
@@ -85,7 +87,14 @@ impl LoopbackListener {
             server,
             redirect_uri,
             start_page: None,
+            sign_out: false,
         })
+    }
+
+    /// For the return from RP-initiated logout: the pages it answers with speak of signing out.
+    pub fn for_sign_out(mut self) -> Self {
+        self.sign_out = true;
+        self
     }
 
     /// The redirect URI to send: the configured one with the actual port.
@@ -161,15 +170,24 @@ impl LoopbackListener {
                 continue;
             }
             let result = verdict(&url);
-            let response = match &result {
-                Ok(_) => page(
-                    200,
+            let (done, done_text, failed) = if self.sign_out {
+                (
+                    "Signed out",
+                    "The provider ended the session and OAuth Desk forgot the tokens. You can close this tab.",
+                    "Sign-out failed",
+                )
+            } else {
+                (
                     "Signed in",
                     "OAuth Desk received the sign-in response. You can close this tab.",
-                ),
+                    "Sign-in failed",
+                )
+            };
+            let response = match &result {
+                Ok(_) => page(200, done, done_text),
                 Err(e) => page(
                     400,
-                    "Sign-in failed",
+                    failed,
                     &format!("{e}. You can close this tab; details are in OAuth Desk."),
                 ),
             };

@@ -41,6 +41,7 @@ pub fn advice_words(advice: &Advice) -> String {
                 Endpoint::Revocation => "Revocation URL",
                 Endpoint::Introspection => "Introspection URL",
                 Endpoint::Userinfo => "Userinfo URL",
+                Endpoint::EndSession => "End-session URL",
             };
             format!("Fill in the {field} in the provider's settings (Edit), or use an issuer whose discovery lists it.")
         }

@@ -398,6 +398,7 @@ pub fn every_advice() -> Vec<Advice> {
         Endpoint::Revocation,
         Endpoint::Introspection,
         Endpoint::Userinfo,
+        Endpoint::EndSession,
     ];
     all.into_iter()
         .chain(

@@ -40,6 +40,7 @@ pub(super) fn normalise(spec: &mut ProviderSpec) {
         &mut spec.introspection_url,
         &mut spec.userinfo_url,
         &mut spec.jwks_url,
+        &mut spec.end_session_url,
         &mut spec.redirect_uri,
     ] {
         blank_to_none(field);

@@ -22,6 +22,7 @@ mod lab;
 mod quick;
 mod session;
 mod signin;
+mod signout;
 mod tokens;
 mod view;
 

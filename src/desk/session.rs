@@ -50,6 +50,8 @@ pub struct SignInPage {
     /// Sign in with the system browser rather than an embedded window.
     pub system_browser: bool,
     pub timeout: Duration,
+    /// The page ends the session at the provider (RP-initiated logout) instead of signing in.
+    pub sign_out: bool,
 }
 
 /// What a front end does for a code-flow sign-in.

@@ -98,6 +98,7 @@ impl Desk {
             fresh: request.fresh,
             system_browser,
             timeout: pending.timeout(),
+            sign_out: false,
         };
         let recorder = pending.recorder.clone();
         let result = async {

@@ -38,6 +38,7 @@ pub fn build(
         introspection: url("introspection URL", &spec.introspection_url)?.or(found.introspection),
         userinfo: url("userinfo URL", &spec.userinfo_url)?.or(found.userinfo),
         jwks: url("JWKS URL", &spec.jwks_url)?.or(found.jwks),
+        end_session: url("end-session URL", &spec.end_session_url)?.or(found.end_session),
     };
     if endpoints.token.is_none() {
         return Err(ProviderError::MissingTokenEndpoint);
@@ -53,6 +54,7 @@ pub fn build(
         ("introspection endpoint", &endpoints.introspection),
         ("userinfo endpoint", &endpoints.userinfo),
         ("JWKS URL", &endpoints.jwks),
+        ("end-session endpoint", &endpoints.end_session),
     ] {
         if let Some(url) = url {
             transport::check(field, url, spec.allow_http)?;

@@ -77,6 +77,7 @@ struct Metadata {
     introspection_endpoint: Option<String>,
     userinfo_endpoint: Option<String>,
     jwks_uri: Option<String>,
+    end_session_endpoint: Option<String>,
     #[serde(default)]
     authorization_response_iss_parameter_supported: bool,
     #[serde(default)]
@@ -188,6 +189,7 @@ impl Discovered {
             (&mut e.introspection, o.introspection),
             (&mut e.userinfo, o.userinfo),
             (&mut e.jwks, o.jwks),
+            (&mut e.end_session, o.end_session),
         ] {
             if slot.is_none() {
                 *slot = value;
@@ -272,6 +274,7 @@ fn read_document(expected: &str, response: &HttpResponse) -> Result<Discovered, 
         introspection: endpoint("introspection_endpoint", &metadata.introspection_endpoint)?,
         userinfo: endpoint("userinfo_endpoint", &metadata.userinfo_endpoint)?,
         jwks: endpoint("jwks_uri", &metadata.jwks_uri)?,
+        end_session: endpoint("end_session_endpoint", &metadata.end_session_endpoint)?,
     };
     parse_issuer(&found)?;
     Ok(Discovered {

@@ -347,6 +347,9 @@ pub struct Endpoints {
     pub userinfo: Option<Url>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jwks: Option<Url>,
+    /// RP-initiated logout (OpenID RP-Initiated Logout 1.0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_session: Option<Url>,
 }
 
 /// A configured provider. Contains no secret: whether a client secret exists is a flag, the
@@ -362,6 +365,7 @@ pub enum Endpoint {
     Revocation,
     Introspection,
     Userinfo,
+    EndSession,
 }
 
 impl Endpoint {
@@ -373,6 +377,7 @@ impl Endpoint {
             Endpoint::Revocation => "revocation endpoint",
             Endpoint::Introspection => "introspection endpoint",
             Endpoint::Userinfo => "userinfo endpoint",
+            Endpoint::EndSession => "end-session endpoint",
         }
     }
 }
@@ -392,6 +397,7 @@ impl Endpoints {
             Endpoint::Revocation => self.revocation.as_ref(),
             Endpoint::Introspection => self.introspection.as_ref(),
             Endpoint::Userinfo => self.userinfo.as_ref(),
+            Endpoint::EndSession => self.end_session.as_ref(),
         }
     }
 }

@@ -303,3 +303,71 @@ fn the_password_grant_warns_and_never_keeps_the_password() {
         }
     }
 }
+
+#[test]
+fn signing_out_everywhere_ends_the_session_at_the_server() {
+    let op = Op::start();
+    let mut home = Home::new();
+    let jar = home.path().join("browser-jar.json");
+    let log = home.path().join("browser.log");
+    home.set("BROWSER_JAR", jar.to_str().unwrap());
+    home.set("BROWSER_LOG", log.to_str().unwrap());
+    add(
+        &home,
+        &op,
+        "h",
+        "hybrid-app",
+        "hybrid-secret-0123456789",
+        &[],
+    );
+    let logins = || {
+        std::fs::read_to_string(&log)
+            .unwrap_or_default()
+            .matches("form: login")
+            .count()
+    };
+    home.run(&["login", "h"]).ok();
+    assert_eq!(logins(), 1);
+    home.run(&["login", "h"]).ok();
+    assert_eq!(
+        logins(),
+        1,
+        "the browser's session at the OP signs in without a password"
+    );
+
+    let run = home.run(&["logout", "h", "--end-session"]).ok();
+    assert!(run.stdout.contains("session ended"), "{}", run.stdout);
+    let trail = std::fs::read_to_string(&log).unwrap();
+    assert!(trail.contains("/session/end?id_token_hint="), "{trail}");
+    assert!(
+        trail.contains("post_logout_redirect_uri=http%3A%2F%2F127.0.0.1%3A"),
+        "{trail}"
+    );
+    assert_eq!(
+        home.run(&["show", "h", "--json"]).ok().json()["status"],
+        "not_signed_in"
+    );
+
+    home.run(&["login", "h"]).ok();
+    assert_eq!(
+        logins(),
+        2,
+        "after signing out everywhere the OP asks for the password again"
+    );
+
+    // A provider without an end-session endpoint says so, with the setting that gives one.
+    home.run(&[
+        "provider",
+        "add",
+        "plain",
+        "--authorize-url",
+        "http://127.0.0.1:9/a",
+        "--token-url",
+        "http://127.0.0.1:9/t",
+        "--client-id",
+        "c",
+    ])
+    .ok();
+    home.run(&["logout", "plain", "--end-session"])
+        .fails(1, "--end-session-url");
+}

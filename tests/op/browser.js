@@ -15,6 +15,8 @@
 //   BROWSER_ACTION   "deny" aborts at the consent page instead of approving
 //   BROWSER_DENY_USERS  comma-separated user names who abort at the consent page (so one
 //                    run can have a person refuse consent in one sign-in only)
+//   BROWSER_JAR      file that keeps the cookie jar between runs (a person's browser profile:
+//                    the OP's session survives from one sign-in to the next)
 //   BROWSER_OUT      file that receives non-loopback final URLs (default: stdout)
 //   BROWSER_LOG      file that receives a line per request, for debugging
 import fs from 'node:fs';
@@ -22,7 +24,15 @@ import fs from 'node:fs';
 let login = process.env.BROWSER_LOGIN || 'alice';
 let action = process.env.BROWSER_ACTION || 'approve';
 const denyUsers = (process.env.BROWSER_DENY_USERS || '').split(',').filter(Boolean);
-const jar = new Map();
+const jar = new Map(
+  process.env.BROWSER_JAR && fs.existsSync(process.env.BROWSER_JAR)
+    ? JSON.parse(fs.readFileSync(process.env.BROWSER_JAR, 'utf8'))
+    : [],
+);
+
+function saveJar() {
+  if (process.env.BROWSER_JAR) fs.writeFileSync(process.env.BROWSER_JAR, JSON.stringify([...jar]));
+}
 
 function trace(line) {
   if (process.env.BROWSER_LOG) fs.appendFileSync(process.env.BROWSER_LOG, `${line}\n`);
@@ -73,6 +83,9 @@ function parseForm(html) {
   if (!form) return null;
   const tag = form[0].match(/<form\b[^>]*>/i)[0];
   const fields = new URLSearchParams();
+  // The first submit button with a name is the one a person clicks (e.g. "Yes, sign me out").
+  const button = [...html.matchAll(/<button\b[^>]*>/gi)].find((b) => attr(b[0], 'name'));
+  if (button) fields.append(attr(button[0], 'name'), attr(button[0], 'value') ?? '');
   for (const input of form[1].matchAll(/<input\b[^>]*>/gi)) {
     const name = attr(input[0], 'name');
     if (!name) continue;
@@ -120,6 +133,7 @@ async function run(start) {
       trace(`${response.status} page without a form: ${html.replace(/\s+/g, ' ').slice(0, 300)}`);
       return;
     }
+    trace(`form: ${form.fields.has('login') ? 'login' : form.fields.get('prompt') ?? 'other'}`);
     if (action === 'deny' && form.fields.get('prompt') === 'consent') {
       url = new URL(`${url.pathname.replace(/\/$/, '')}/abort`, url);
       continue;
@@ -140,7 +154,7 @@ async function run(start) {
   throw new Error('too many steps: the sign-in did not finish');
 }
 
-run(process.argv[2]).catch((err) => {
+run(process.argv[2]).then(saveJar, (err) => {
   trace(`error: ${err.stack}`);
   console.error(`browser.js: ${err.message}`);
   process.exit(1);

@@ -84,7 +84,15 @@ pub(crate) enum Command {
     /// Refresh the tokens now, even if not due
     Refresh { name: String },
     /// Forget the tokens of a provider (the provider and its client secret stay)
-    Logout { name: String },
+    Logout {
+        name: String,
+        /// End the session at the provider first (RP-initiated logout, in the browser)
+        #[arg(long)]
+        end_session: bool,
+        /// With --end-session: print the URL instead of opening a browser
+        #[arg(long, requires = "end_session")]
+        no_browser: bool,
+    },
     /// Sign in with the device authorization grant (RFC 8628)
     Device {
         name: String,
@@ -270,6 +278,9 @@ pub(crate) struct AddArgs {
     pub userinfo_url: Option<String>,
     #[arg(long, value_name = "URL")]
     pub jwks_url: Option<String>,
+    /// The end-session endpoint (RP-initiated logout; `logout --end-session`)
+    #[arg(long, value_name = "URL")]
+    pub end_session_url: Option<String>,
     #[arg(long)]
     pub client_id: String,
     /// Read the client secret from stdin (it goes to the encrypted vault)
@@ -430,7 +441,7 @@ impl Command {
             )
             | Command::Show { name, .. }
             | Command::Refresh { name }
-            | Command::Logout { name }
+            | Command::Logout { name, .. }
             | Command::Device { name, .. }
             | Command::ClientCredentials { name, .. }
             | Command::Revoke { name }

@@ -36,16 +36,26 @@ impl Terminal {
 impl SignInHost for Terminal {
     fn open(&self, page: &SignInPage) -> Result<(), String> {
         let name = &page.provider;
+        let to = if page.sign_out {
+            "sign out of"
+        } else {
+            "sign in to"
+        };
         if self.no_browser {
-            eprintln!("Open this URL in a browser to sign in to {name}:");
+            eprintln!("Open this URL in a browser to {to} {name}:");
             self.hand_out(page.url.as_str());
         } else if let Err(e) = oauth_desk::open_in_browser(page.url.as_str()) {
             eprintln!("{e}. Open this URL in a browser instead:");
             self.hand_out(page.url.as_str());
         } else {
-            eprintln!("Opened the browser to sign in to {name}.");
+            eprintln!("Opened the browser to {to} {name}.");
         }
         match page.capture {
+            Capture::Loopback if page.sign_out => eprintln!(
+                "Waiting for {name} to send the browser back to {} (up to {} s; Ctrl-C to cancel)...",
+                page.redirect_uri,
+                page.timeout.as_secs()
+            ),
             Capture::Loopback => eprintln!(
                 "Waiting for the sign-in response on {} (up to {} s; Ctrl-C to cancel)...",
                 page.redirect_uri,

@@ -19,6 +19,7 @@ pub fn advice(advice: &Advice, provider: Option<&str>) -> String {
                 Endpoint::Revocation => "--revocation-url URL",
                 Endpoint::Introspection => "--introspection-url URL",
                 Endpoint::Userinfo => "--userinfo-url URL",
+                Endpoint::EndSession => "--end-session-url URL",
             };
             format!(
                 "Add the {endpoint}: remove and add the provider again with {flag}, or with an --issuer whose discovery lists it."

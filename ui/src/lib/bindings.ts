@@ -3,7 +3,7 @@
 
 export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]?: JsonValue } | null;
 
-export type ProviderSpec = { name: string, template: string | null, issuer: string | null, authorization_url: string | null, token_url: string | null, device_url: string | null, revocation_url: string | null, introspection_url: string | null, userinfo_url: string | null, jwks_url: string | null, client_id: string, auth_method: AuthMethod | null, scope: string | null, redirect_uri: string | null, pkce: PkceMode | null, authorize_method: AuthorizeMethod | null, params: Array<string>, token_params: Array<string>, callback_timeout_secs: number | null, 
+export type ProviderSpec = { name: string, template: string | null, issuer: string | null, authorization_url: string | null, token_url: string | null, device_url: string | null, revocation_url: string | null, introspection_url: string | null, userinfo_url: string | null, jwks_url: string | null, end_session_url: string | null, client_id: string, auth_method: AuthMethod | null, scope: string | null, redirect_uri: string | null, pkce: PkceMode | null, authorize_method: AuthorizeMethod | null, params: Array<string>, token_params: Array<string>, callback_timeout_secs: number | null, 
 /**
  * Keep the keeper away from this provider.
  */
@@ -224,7 +224,7 @@ export type ErrorKind = "config" | "vault" | "provider" | "network" | "oauth" | 
 
 export type Advice = { "kind": "sign_in" } | { "kind": "sign_in_interactively" } | { "kind": "add_endpoint", endpoint: Endpoint, } | { "kind": "give_issuer_or_token_url" } | { "kind": "give_issuer" } | { "kind": "set_client_secret" } | { "kind": "set_private_key" } | { "kind": "choose_secret_auth_method" } | { "kind": "list_templates" } | { "kind": "add_provider" } | { "kind": "remove_reserved_param", param: string, } | { "kind": "change_pkce" } | { "kind": "check_client_credentials" } | { "kind": "register_redirect_uri", sent: string, } | { "kind": "fewer_scopes" } | { "kind": "use_system_browser" } | { "kind": "wait_longer" } | { "kind": "use_https" } | { "kind": "write_lab_plan" } | { "kind": "sign_in_to", provider: string, };
 
-export type Endpoint = "authorization" | "token" | "device_authorization" | "revocation" | "introspection" | "userinfo";
+export type Endpoint = "authorization" | "token" | "device_authorization" | "revocation" | "introspection" | "userinfo" | "end_session";
 
 export type ImportFormat = "auto" | "oauth-desk" | "postman" | "insomnia" | "bruno";
 

@@ -13,6 +13,7 @@ export function emptySpec(): ProviderSpec {
     introspection_url: null,
     userinfo_url: null,
     jwks_url: null,
+    end_session_url: null,
     client_id: '',
     auth_method: null,
     scope: null,

@@ -98,7 +98,14 @@ pub async fn run(command: Command) -> Result<(), Failure> {
         Command::Exec { name, env, command } => handover::exec(&desk, &name, &env, &command).await,
         Command::Credential(cmd) => handover::credential(&desk, cmd).await,
         Command::Refresh { name } => tokens::refresh(&desk, &name).await,
-        Command::Logout { name } => tokens::logout(&desk, &name).await,
+        Command::Logout {
+            name,
+            end_session: false,
+            ..
+        } => tokens::logout(&desk, &name).await,
+        Command::Logout {
+            name, no_browser, ..
+        } => tokens::end_session(&desk, &name, no_browser).await,
         Command::Revoke { name } => tokens::revoke(&desk, &name).await,
         Command::Introspect { name, refresh, id } => {
             tokens::introspect(&desk, &name, refresh, id).await

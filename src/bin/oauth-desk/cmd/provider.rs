@@ -101,6 +101,7 @@ async fn add(desk: &Desk, args: AddArgs) -> Result<(), Failure> {
         revocation_url: args.revocation_url,
         introspection_url: args.introspection_url,
         userinfo_url: args.userinfo_url,
+        end_session_url: args.end_session_url,
         jwks_url: args.jwks_url,
         client_id: args.client_id,
         auth_method: args.auth_method,

@@ -29,6 +29,19 @@ pub async fn logout(desk: &Desk, name: &str) -> Result<(), Failure> {
     Ok(())
 }
 
+/// RP-initiated logout: the provider's end-session page in the browser, then the tokens go.
+pub async fn end_session(desk: &Desk, name: &str, no_browser: bool) -> Result<(), Failure> {
+    let host = crate::host::Terminal {
+        no_browser,
+        ..crate::host::Terminal::default()
+    };
+    desk.end_session(name, &host).await?;
+    println!(
+        "Signed out of {name} at the provider too: its session ended, its tokens are forgotten."
+    );
+    Ok(())
+}
+
 pub async fn revoke(desk: &Desk, name: &str) -> Result<(), Failure> {
     let revoked = desk.revoke(name).await?;
     let what: Vec<&str> = revoked.iter().map(|k| k.title()).collect();
