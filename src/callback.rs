@@ -8,6 +8,7 @@
 //! wait has a deadline and can be cancelled. For the POST authorize method it also serves, once,
 //! a self-submitting form at a random path.
 
+use std::io::Read;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -32,6 +33,24 @@ pub enum CallbackError {
     #[error("could not draw random numbers from the operating system: {0}")]
     Random(#[from] getrandom::Error),
 }
+
+/// The most a posted response may weigh (tokens, an ID token, a state).
+const MAX_POSTED_RESPONSE: u64 = 64 * 1024;
+
+/// Reads the response from the URL's fragment and posts it back to this listener.
+const FRAGMENT_RELAY: &str = r#"<!doctype html><html><head><meta charset="utf-8"><title>OAuth Desk: finishing…</title>
+<style>body{font:16px system-ui,sans-serif;margin:15vh auto;max-width:32em;padding:0 1em;color:#222}</style></head>
+<body><p id="m">Finishing…</p><script>
+const f = location.hash.slice(1);
+if (f) {
+  history.replaceState(null, '', location.pathname);
+  fetch(location.pathname, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: f })
+    .then((r) => r.text())
+    .then((t) => { document.open(); document.write(t); document.close(); });
+} else {
+  document.getElementById('m').textContent = 'OAuth Desk is waiting for a sign-in response here; this request has none.';
+}
+</script></body></html>"#;
 
 /// Names of parameters that make a request an authorization response.
 const RESPONSE_PARAMS: &[&str] = &["code", "error", "state"];
@@ -130,7 +149,7 @@ impl LoopbackListener {
                 return Err(CallbackError::Timeout(timeout.as_secs()));
             }
             // Short slices so a cancel is noticed quickly.
-            let request = match self
+            let mut request = match self
                 .server
                 .recv_timeout(left.min(Duration::from_millis(200)))
             {
@@ -158,9 +177,30 @@ impl LoopbackListener {
                 let _ = request.respond(page(404, "Not found", "Nothing here."));
                 continue;
             }
+            // A form post (response_mode=form_post, or a fragment relayed by the page below)
+            // carries the response in its body: it is read as the query would be.
+            let is_post = *request.method() == tiny_http::Method::Post;
+            let url = if is_post {
+                let mut body = String::new();
+                let _ = request
+                    .as_reader()
+                    .take(MAX_POSTED_RESPONSE)
+                    .read_to_string(&mut body);
+                let mut posted = url.clone();
+                posted.set_query(Some(body.trim()));
+                posted
+            } else {
+                url
+            };
             let is_response = url
                 .query_pairs()
                 .any(|(k, _)| RESPONSE_PARAMS.contains(&k.as_ref()));
+            if !is_response && !is_post && url.query().is_none() {
+                // The response may be in the fragment, which never reaches a server: this
+                // page hands it over (same state checks as any response).
+                let _ = request.respond(html_response(200, FRAGMENT_RELAY.to_owned()));
+                continue;
+            }
             if !is_response {
                 let _ = request.respond(page(
                     400,
@@ -271,7 +311,10 @@ mod tests {
             let mut other = base.clone();
             other.set_path("/favicon.ico");
             let a = get(&other).0;
-            let b = get(&base).0; // right path, no parameters: a scanner
+            // Right path, no parameters: a scanner, or a response in the fragment: the page
+            // that relays a fragment (and does nothing without one).
+            let (b, relay) = get(&base);
+            assert!(relay.contains("location.hash"), "{relay}");
             let mut ok = base.clone();
             ok.set_query(Some("code=xyz&state=s"));
             let (c, body) = get(&ok);
@@ -288,8 +331,32 @@ mod tests {
             .unwrap();
         assert_eq!(result.unwrap(), "xyz");
         let (a, b, c, body) = client.join().unwrap();
-        assert_eq!((a, b, c), (404, 400, 200));
+        assert_eq!((a, b, c), (404, 200, 200));
         assert!(body.contains("You can close this tab"));
+    }
+
+    #[test]
+    fn a_posted_response_is_read_like_a_query() {
+        let l = listener();
+        let url = l.redirect_uri().clone();
+        let client = std::thread::spawn(move || {
+            reqwest::blocking::Client::new()
+                .post(url)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body("code=posted&state=s")
+                .send()
+                .map(|r| r.status().as_u16())
+        });
+        let result = l
+            .wait(Duration::from_secs(10), None, |url| {
+                url.query_pairs()
+                    .find(|(k, _)| k == "code")
+                    .map(|(_, v)| v.into_owned())
+                    .ok_or("no code")
+            })
+            .unwrap();
+        assert_eq!(result.unwrap(), "posted");
+        assert_eq!(client.join().unwrap().unwrap(), 200);
     }
 
     #[test]

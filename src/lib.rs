@@ -46,6 +46,7 @@ pub use desk::{
 pub use desk::{Desk, QuickAsk, quick_handover, quick_token};
 pub use flow::device::PollEvent;
 pub use flow::endpoints::UserInfo;
+pub use flow::response::{ResponseMode, ResponseType};
 pub use import::{ImportFile, ImportFormat, ImportNote};
 pub use provider::{
     AuthMethod, AuthorizeMethod, ClientId, Endpoint, Issuer, PkceMode, ProviderSpec, Scope,

@@ -13,8 +13,8 @@ use url::Url;
 use crate::callback::{CallbackError, LoopbackListener};
 use crate::flow::FlowError;
 use crate::flow::authorize::{AuthorizationError, AuthorizationRequest, parse_pasted_url};
+use crate::flow::response::{AuthorizationResponse, ResponseMode, ResponseShape};
 use crate::provider::{AuthorizeMethod, Param, Provider, RedirectTarget, Scope};
-use crate::secret::AuthorizationCode;
 use crate::trace::{Exchange, Message, Recorder, now_ms};
 
 #[derive(Debug, thiserror::Error)]
@@ -27,6 +27,10 @@ pub enum LoginError {
         "the POST authorize method needs a loopback redirect URI (OAuth Desk serves the form that posts the request); with {0} use GET"
     )]
     PostNeedsLoopback(String),
+    #[error(
+        "response_mode form_post needs a loopback redirect URI (the server posts the response to it; a login window or a pasted URL never sees the posted body); with {0} use query or fragment"
+    )]
+    FormPostNeedsLoopback(String),
     #[error("this sign-in waits on its loopback listener; there is no URL to paste")]
     NotPasteable,
     #[error("this sign-in has no loopback listener; paste the final redirect URL instead")]
@@ -55,6 +59,8 @@ pub struct LoginOptions {
     pub params: Vec<Param>,
     /// Overrides the provider's callback timeout.
     pub timeout: Option<Duration>,
+    /// `response_type` and `response_mode` (the code flow and its default mode unless set).
+    pub shape: ResponseShape,
 }
 
 #[derive(Debug)]
@@ -68,13 +74,27 @@ pub struct PendingLogin {
     pub recorder: Recorder,
 }
 
-/// A checked authorization code with the request it answers.
+/// A checked authorization response (its code and front-channel tokens) with the request it
+/// answers.
 #[derive(Debug)]
 pub struct AuthorizedCode {
     pub provider: Provider,
     pub request: AuthorizationRequest,
-    pub code: AuthorizationCode,
+    pub response: AuthorizationResponse,
     pub recorder: Recorder,
+}
+
+/// Every value of the response is a secret of the trace.
+fn remember_secrets(recorder: &Recorder, response: &AuthorizationResponse) {
+    if let Some(code) = &response.code {
+        recorder.secret(code);
+    }
+    if let Some(token) = &response.access_token {
+        recorder.secret(token);
+    }
+    if let Some(token) = &response.id_token {
+        recorder.secret(token);
+    }
 }
 
 /// A browser step of the flow, in the trace: no HTTP exchange of ours, but part of the story.
@@ -116,7 +136,18 @@ impl PendingLogin {
             || provider.redirect_uri.clone(),
             |l| l.redirect_uri().clone(),
         );
-        let request = AuthorizationRequest::new(&provider, redirect_uri, &scope, &options.params)?;
+        if options.shape.mode() == ResponseMode::FormPost && listener.is_none() {
+            return Err(LoginError::FormPostNeedsLoopback(
+                provider.redirect_uri.to_string(),
+            ));
+        }
+        let request = AuthorizationRequest::new(
+            &provider,
+            redirect_uri,
+            &scope,
+            &options.params,
+            options.shape,
+        )?;
         let open_url = match (provider.authorize_method, listener.as_mut()) {
             (AuthorizeMethod::Get, _) => request.url(),
             (AuthorizeMethod::Post, Some(listener)) => {
@@ -182,20 +213,20 @@ impl PendingLogin {
     pub fn wait(mut self, cancel: Option<Arc<AtomicBool>>) -> Result<AuthorizedCode, LoginError> {
         let listener = self.listener.take().ok_or(LoginError::NoListener)?;
         let (request, recorder) = (&self.request, &self.recorder);
-        let code = listener.wait(self.timeout, cancel, |url| {
+        let response = listener.wait(self.timeout, cancel, |url| {
             record_browser_step(
                 recorder,
                 "authorization response (loopback redirect)",
                 url,
                 "GET",
             );
-            request.accept(url)
+            request.accept_response(url)
         })??;
-        self.recorder.secret(&code);
+        remember_secrets(&self.recorder, &response);
         Ok(AuthorizedCode {
             provider: self.provider,
             request: self.request,
-            code,
+            response,
             recorder: self.recorder,
         })
     }
@@ -213,12 +244,12 @@ impl PendingLogin {
             &url,
             "GET",
         );
-        let code = self.request.accept(&url)?;
-        self.recorder.secret(&code);
+        let response = self.request.accept_response(&url)?;
+        remember_secrets(&self.recorder, &response);
         Ok(AuthorizedCode {
             provider: self.provider,
             request: self.request,
-            code,
+            response,
             recorder: self.recorder,
         })
     }

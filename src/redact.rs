@@ -297,6 +297,26 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(crate::fuzz_cases(256)))]
+        /// The grants beyond sign-in: whatever the value, a subject or actor token, an
+        /// assertion or a password in a form body or a JSON body never survives, even when
+        /// nothing told the redactor the value.
+        #[test]
+        fn grant_secrets_are_masked_by_their_names(
+            value in "[A-Za-z0-9._~+/=-]{1,60}",
+            key in proptest::sample::select(vec!["subject_token", "actor_token", "assertion", "password", "client_assertion"]),
+            before in "[a-z_]{1,12}",
+        ) {
+            let encoded: String = url::form_urlencoded::byte_serialize(value.as_bytes()).collect();
+            let form = redact_text(&format!("{before}=1&{key}={encoded}&grant_type=x"));
+            proptest::prop_assert!(form.contains(&format!("{key}={MASK}")), "{}", form);
+            let json = redact_text(&format!(r#"{{"{before}": 1, "{key}": "{value}"}}"#));
+            let parsed: serde_json::Value = serde_json::from_str(&json).unwrap_or_default();
+            proptest::prop_assert_eq!(parsed[key].as_str(), Some(MASK), "{}", json);
+        }
+    }
+
     #[test]
     fn keys_inside_other_words_are_left_alone() {
         assert_eq!(redact_text("barcode=1"), "barcode=1");

@@ -67,11 +67,24 @@ pub struct Report {
     /// Endpoints that travel in plain http off loopback (the provider allowed them): a warning.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub insecure_transport: Vec<String>,
+    /// Tokens that came through the front channel (implicit or hybrid), with why that matters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub front_channel: Option<FrontChannelReport>,
     /// When the report was made (Unix seconds), for `expires_in`.
     pub now: i64,
     #[serde(skip)]
     secrets: Secrets,
 }
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct FrontChannelReport {
+    pub tokens: Vec<crate::token::TokenKind>,
+    pub note: String,
+}
+
+/// The one sentence every front end shows beside front-channel tokens.
+pub const FRONT_CHANNEL_NOTE: &str = "came through the front channel (the browser's URL or a form post), where they can leak through history, logs and referrers; RFC 9700 §2.1.2 deprecates the implicit grant — use the code flow with PKCE";
 
 /// The token values, held back until [`Report::reveal`]; `Secret` keeps them out of `Debug`.
 #[derive(Debug, Clone, Default)]
@@ -161,6 +174,7 @@ impl Report {
             clock: None,
             last_refresh_error: None,
             insecure_transport: provider.insecure_endpoints(),
+            front_channel: None,
             now,
             secrets: Secrets::default(),
         };
@@ -169,6 +183,12 @@ impl Report {
         };
         (report.status, report.status_detail) = Status::of(Some(tokens));
         report.last_refresh_error = tokens.last_refresh_error.clone();
+        if !tokens.front_channel.is_empty() {
+            report.front_channel = Some(FrontChannelReport {
+                tokens: tokens.front_channel.clone(),
+                note: FRONT_CHANNEL_NOTE.to_owned(),
+            });
+        }
         let decoded = jwt::decode(tokens.access_token.expose()).ok();
         let signature = decoded
             .as_ref()
@@ -211,6 +231,7 @@ impl Report {
                             client_secret,
                             access_token: Some(&tokens.access_token),
                             c_hash: tokens.c_hash_check.as_ref(),
+                            at_hash: tokens.at_hash_check.as_ref(),
                         },
                     );
                     IdTokenReport {

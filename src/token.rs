@@ -220,6 +220,8 @@ pub enum Grant {
     TokenExchange,
     JwtBearer,
     Password,
+    /// Tokens straight from the authorization response (implicit, OIDC Core §3.2).
+    Implicit,
 }
 
 /// The tokens of one provider, as stored in the vault.
@@ -258,6 +260,13 @@ pub struct TokenSet {
     /// The ID token's `c_hash` verdict, made at sign-in while the code was known.
     #[serde(default)]
     pub c_hash_check: Option<crate::verify::Check>,
+    /// The `at_hash` verdict of a front-channel ID token, made at sign-in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_hash_check: Option<crate::verify::Check>,
+    /// The tokens kept from the authorization response itself (the browser's URL or a form
+    /// post), which RFC 9700 §2.1.2 deprecates.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub front_channel: Vec<TokenKind>,
     /// The last refreshes, oldest first (at most [`HISTORY_LEN`]).
     #[serde(default)]
     pub history: Vec<RefreshRecord>,
@@ -337,6 +346,8 @@ impl TokenSet {
         TokenSet {
             server_clock_offset: response.server_date.map(|d| d - now),
             c_hash_check: None,
+            at_hash_check: None,
+            front_channel: Vec::new(),
             expires_at: response.expires_in.map(|s| now + s),
             obtained_at: now,
             access_token: response.access_token,

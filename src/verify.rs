@@ -57,6 +57,9 @@ pub struct Expected<'a> {
     pub access_token: Option<&'a Secret>,
     /// The `c_hash` verdict, made at sign-in while the code was known.
     pub c_hash: Option<&'a Check>,
+    /// The `at_hash` verdict made at sign-in (a front-channel ID token, where OIDC Core
+    /// requires the claim); `None` checks against `access_token` here.
+    pub at_hash: Option<&'a Check>,
 }
 
 /// Verifies a JWS signature with the right key (RFC 7515 §5.2).
@@ -173,6 +176,23 @@ pub fn half_hash(alg: &str, value: &str) -> Option<String> {
     Some(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&digest[..digest.len() / 2]))
 }
 
+/// `at_hash` or `c_hash` where OIDC Core requires it (`rule` says where): missing is a failure.
+pub fn check_required_half_hash(
+    name: &str,
+    jwt: &DecodedJwt,
+    value: Option<&Secret>,
+    rule: &str,
+) -> Check {
+    if !jwt.claims.contains_key(name) {
+        return check(
+            name,
+            CheckResult::Fail,
+            format!("no {name} claim, which {rule} requires"),
+        );
+    }
+    check_half_hash(name, jwt, value)
+}
+
 /// Checks `at_hash` or `c_hash` against the value it hashes.
 pub fn check_half_hash(name: &str, jwt: &DecodedJwt, value: Option<&Secret>) -> Check {
     use CheckResult::*;
@@ -227,7 +247,10 @@ pub fn check_id_token(token: &str, jwt: &DecodedJwt, expected: &Expected<'_>) ->
     let (before_sub, sub): (Vec<Check>, Vec<Check>) =
         claims.into_iter().partition(|c| c.name != "sub");
     checks.extend(before_sub);
-    checks.push(check_half_hash("at_hash", jwt, expected.access_token));
+    checks.push(match expected.at_hash {
+        Some(c) => c.clone(),
+        None => check_half_hash("at_hash", jwt, expected.access_token),
+    });
     checks.push(match expected.c_hash {
         Some(c) => c.clone(),
         None => check(
@@ -390,6 +413,7 @@ mod tests {
             client_secret: None,
             access_token: None,
             c_hash: None,
+            at_hash: None,
         }
     }
 

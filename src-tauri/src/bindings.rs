@@ -17,13 +17,17 @@ mod tests {
     };
     use ts_rs::{Config, TS};
 
+    use crate::commands::grants::{AssertionInput, GrantTexts};
     use crate::error::CommandError;
     use crate::views::{DeviceStart, LabRunView, Settings, ShellEvent};
+    use oauth_desk::grant::ExchangeRequest;
     use oauth_desk::lab::{
         Case, CaseGrant, CaseResult, ChecksMode, Disposal, LabFormat, LabRun, Matrix, MatrixRow,
         Plan, ScopeCell, Verdict,
     };
+    use oauth_desk::report::FrontChannelReport;
     use oauth_desk::{LabPlanView, LabProgress};
+    use oauth_desk::{ResponseMode, ResponseType};
 
     const PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../ui/src/lib/bindings.ts");
 
@@ -85,6 +89,12 @@ mod tests {
             MatrixRow::decl(&cfg),
             ScopeCell::decl(&cfg),
             LabFormat::decl(&cfg),
+            ExchangeRequest::decl(&cfg),
+            AssertionInput::decl(&cfg),
+            GrantTexts::decl(&cfg),
+            FrontChannelReport::decl(&cfg),
+            ResponseType::decl(&cfg),
+            ResponseMode::decl(&cfg),
         ];
         let mut out = String::from(
             "// Generated from the Rust types by src-tauri/src/bindings.rs: do not edit.\n\

@@ -14,6 +14,7 @@ mod agent;
 mod changes;
 mod copy;
 mod edit;
+mod front_channel;
 mod grants;
 mod handover;
 mod importing;

@@ -10,14 +10,19 @@ use tokio::sync::mpsc;
 
 use super::advice::Endpoint;
 use super::changes::{Change, SignInState};
+use super::front_channel;
 use super::session::{Capture, DeviceCode, DeviceHost, SignInHost, SignInPage, Ticket};
 use super::{ClientContext, Desk, DeskError};
 use crate::callback::CallbackError;
 use crate::clock::now;
+use crate::flow::authorize::AuthorizationRequest;
 use crate::flow::device;
+use crate::flow::response::{ResponseMode, ResponseShape, ResponseType};
 use crate::login::{self, AuthorizedCode, LoginError, LoginOptions, PendingLogin};
 use crate::provider::{Param, Scope};
+use crate::secret::AuthorizationCode;
 use crate::token::{Grant, TokenResponse, TokenSet};
+use crate::trace::Recorder;
 use crate::verify::check_half_hash;
 
 /// What one code-flow sign-in asks for, beyond the provider's settings.
@@ -34,6 +39,10 @@ pub struct SignInRequest {
     pub timeout: Option<Duration>,
     /// Overrides the provider's system-browser setting for this sign-in.
     pub system_browser: Option<bool>,
+    /// `response_type` (default `code`): implicit and hybrid flows, for debugging them.
+    pub response_type: ResponseType,
+    /// `response_mode` (default: the type's own, query for `code`, else fragment).
+    pub response_mode: Option<ResponseMode>,
 }
 
 /// Where a grant's tokens go.
@@ -148,7 +157,8 @@ impl Desk {
         }
     }
 
-    /// Exchanges the code; the new token set goes to `destination`.
+    /// Exchanges the code (when the response has one) or takes the tokens of an implicit
+    /// response, after checking a front-channel ID token; the new set goes to `destination`.
     async fn finish_login(
         &self,
         authorized: AuthorizedCode,
@@ -157,39 +167,20 @@ impl Desk {
         let AuthorizedCode {
             provider,
             request,
-            code,
+            response,
             recorder,
         } = authorized;
         let name = provider.name.to_string();
         let result = async {
-            let client = self.client(&name).await?.client;
-            let http = self.http.recording(&recorder);
-            let response = client
-                .exchange_code(
-                    &http,
-                    &code,
-                    &request.redirect_uri,
-                    request.pkce.as_ref().map(|p| &p.verifier),
-                )
-                .await
-                .map_err(|source| DeskError::CodeExchange {
-                    redirect_uri: request.redirect_uri.to_string(),
-                    source,
-                })?;
-            let c_hash = response.id_token.as_ref().and_then(|id| {
-                let jwt = crate::jwt::decode(id.expose()).ok()?;
-                jwt.claims
-                    .contains_key("c_hash")
-                    .then(|| check_half_hash("c_hash", &jwt, Some(&code)))
-            });
-            let mut tokens = TokenSet::from_response(
-                response,
-                &request.scope,
-                Grant::AuthorizationCode,
-                request.nonce.clone(),
-                now(),
-            );
-            tokens.c_hash_check = c_hash;
+            let front = front_channel::check(&request, &response)?;
+            let tokens = match &response.code {
+                Some(code) => {
+                    let mut tokens = self.redeem_code(&name, &request, code, &recorder).await?;
+                    tokens.c_hash_check = front.c_hash.or(tokens.c_hash_check);
+                    tokens
+                }
+                None => front_channel::implicit_tokens(&request, response, front, now()),
+            };
             if destination == Destination::Provider {
                 self.store_tokens(&name, tokens.clone()).await?;
             }
@@ -200,6 +191,46 @@ impl Desk {
             self.save_trace(&name, "authorization code", &recorder);
         }
         result
+    }
+
+    /// The code exchange (RFC 6749 §4.1.3) and the token set it gives, `c_hash` checked when
+    /// the token endpoint's ID token has one.
+    async fn redeem_code(
+        &self,
+        name: &str,
+        request: &AuthorizationRequest,
+        code: &AuthorizationCode,
+        recorder: &Recorder,
+    ) -> Result<TokenSet, DeskError> {
+        let client = self.client(name).await?.client;
+        let http = self.http.recording(recorder);
+        let response = client
+            .exchange_code(
+                &http,
+                code,
+                &request.redirect_uri,
+                request.pkce.as_ref().map(|p| &p.verifier),
+            )
+            .await
+            .map_err(|source| DeskError::CodeExchange {
+                redirect_uri: request.redirect_uri.to_string(),
+                source,
+            })?;
+        let c_hash = response.id_token.as_ref().and_then(|id| {
+            let jwt = crate::jwt::decode(id.expose()).ok()?;
+            jwt.claims
+                .contains_key("c_hash")
+                .then(|| check_half_hash("c_hash", &jwt, Some(code)))
+        });
+        let mut tokens = TokenSet::from_response(
+            response,
+            &request.scope,
+            Grant::AuthorizationCode,
+            request.nonce.clone(),
+            now(),
+        );
+        tokens.c_hash_check = c_hash;
+        Ok(tokens)
     }
 
     /// Signs in with the device authorization grant (RFC 8628): shows the code through `host`,
@@ -386,6 +417,10 @@ fn login_options(request: &SignInRequest) -> Result<LoginOptions, DeskError> {
         scope: request.scope.clone().filter(|s| !s.trim().is_empty()),
         params,
         timeout: request.timeout,
+        shape: ResponseShape {
+            response_type: request.response_type,
+            response_mode: request.response_mode,
+        },
     })
 }
 

@@ -47,6 +47,11 @@ impl Desk {
             .tokens
             .ok_or_else(|| not_signed_in(name))?;
         check_usable(name, &tokens)?;
+        if tokens.access_token.expose().is_empty() {
+            return Err(DeskError::NotSupported(format!(
+                "{name}'s last sign-in gave no access token (response_type id_token): sign in with a response type that includes one"
+            )));
+        }
         let now = now();
         if !tokens.is_due_with(now, margin) {
             return Ok(tokens.into());

@@ -37,6 +37,8 @@ pub struct Grants {
     pub revoke: bool,
     pub introspect: bool,
     pub userinfo: bool,
+    /// RP-initiated logout: the provider has an end-session endpoint.
+    pub end_session: bool,
 }
 
 impl Grants {
@@ -50,6 +52,7 @@ impl Grants {
             revoke: e.revocation.is_some(),
             introspect: e.introspection.is_some(),
             userinfo: e.userinfo.is_some(),
+            end_session: e.end_session.is_some(),
         }
     }
 }

@@ -8,8 +8,9 @@
 use url::Url;
 
 use super::pkce::Pkce;
+use super::response::{AuthorizationResponse, ResponseShape};
 use crate::provider::{AuthorizeMethod, Param, Provider, Scope};
-use crate::secret::{AuthorizationCode, CsrfState, Nonce, random_urlsafe};
+use crate::secret::{AccessToken, AuthorizationCode, CsrfState, IdToken, Nonce, random_urlsafe};
 use crate::token::OAuthError;
 
 /// Parameters OAuth Desk sets itself; a `--param` may not override them.
@@ -42,6 +43,13 @@ pub enum AuthorizationError {
     MissingIssuer,
     #[error("the response has neither a code nor an error")]
     MissingCode,
+    #[error("the response has no {missing}, which response_type {response_type:?} promises")]
+    MissingToken {
+        missing: &'static str,
+        response_type: &'static str,
+    },
+    #[error("the ID token in the authorization response {0}: refusing the response")]
+    FrontChannelIdToken(String),
     #[error("the URL {got} is not the redirect URI {expected}")]
     WrongRedirect { expected: String, got: String },
     #[error("{0:?} is not a URL")]
@@ -71,6 +79,7 @@ pub struct AuthorizationRequest {
     pub state: CsrfState,
     pub nonce: Option<Nonce>,
     pub pkce: Option<Pkce>,
+    pub shape: ResponseShape,
     params: Vec<(String, String)>,
     expected_issuer: Option<String>,
     iss_required: bool,
@@ -84,6 +93,7 @@ impl AuthorizationRequest {
         redirect_uri: Url,
         scope: &Scope,
         extra: &[Param],
+        shape: ResponseShape,
     ) -> Result<AuthorizationRequest, super::FlowError> {
         let endpoint = provider
             .endpoints
@@ -92,15 +102,24 @@ impl AuthorizationRequest {
             .ok_or(AuthorizationError::NoEndpoint)?;
         let state = CsrfState::new(random_urlsafe(32)?);
         let wants_openid = scope.items().iter().any(|s| s == "openid");
-        let nonce = if wants_openid {
+        // An ID token from the front channel is bound to its sign-in by the nonce alone.
+        let nonce = if wants_openid || shape.response_type.has_id_token() {
             Some(Nonce::new(random_urlsafe(32)?))
         } else {
             None
         };
-        let pkce = Pkce::generate(provider.pkce)?;
+        // PKCE protects a code; an implicit response has none.
+        let pkce = if shape.response_type.has_code() {
+            Pkce::generate(provider.pkce)?
+        } else {
+            None
+        };
 
         let mut params: Vec<(String, String)> = vec![
-            ("response_type".into(), "code".into()),
+            (
+                "response_type".into(),
+                shape.response_type.as_str().to_owned(),
+            ),
             ("client_id".into(), provider.client_id.to_string()),
             ("redirect_uri".into(), redirect_uri.to_string()),
         ];
@@ -114,6 +133,9 @@ impl AuthorizationRequest {
         if let Some(pkce) = &pkce {
             params.push(("code_challenge".into(), pkce.challenge.clone()));
             params.push(("code_challenge_method".into(), pkce.method.into()));
+        }
+        if let Some(mode) = shape.response_mode {
+            params.push(("response_mode".into(), mode.as_str().to_owned()));
         }
         // Provider parameters, then this sign-in's: a later value replaces an earlier one.
         for Param(k, v) in provider.authorize_params.iter().chain(extra) {
@@ -131,10 +153,16 @@ impl AuthorizationRequest {
             state,
             nonce,
             pkce,
+            shape,
             params,
             expected_issuer: provider.issuer.as_ref().map(ToString::to_string),
             iss_required: provider.iss_parameter_supported,
         })
+    }
+
+    /// The issuer the response must come from, when the provider has one.
+    pub fn expected_issuer(&self) -> Option<&str> {
+        self.expected_issuer.as_deref()
     }
 
     /// The authorization URL for a GET request. Existing query parameters of the endpoint are
@@ -168,17 +196,40 @@ impl AuthorizationRequest {
     }
 
     /// Checks an authorization response that arrived at `url` and returns the code.
+    #[cfg(test)]
     pub fn accept(&self, url: &Url) -> Result<AuthorizationCode, AuthorizationError> {
+        self.accept_response(url)?
+            .code
+            .ok_or(AuthorizationError::MissingCode)
+    }
+
+    /// Checks an authorization response that arrived at `url` — in its query, or its fragment
+    /// (a form post reaches here as a query) — and returns what it carries.
+    pub fn accept_response(&self, url: &Url) -> Result<AuthorizationResponse, AuthorizationError> {
         if !is_redirect_to(url, &self.redirect_uri) {
             return Err(AuthorizationError::WrongRedirect {
                 expected: self.redirect_uri.to_string(),
                 got: crate::http::display_url(url),
             });
         }
+        let fragment: Vec<(String, String)> = url
+            .fragment()
+            .map(|f| {
+                url::form_urlencoded::parse(f.as_bytes())
+                    .into_owned()
+                    .collect()
+            })
+            .unwrap_or_default();
         let get = |name: &str| {
-            url.query_pairs()
+            fragment
+                .iter()
                 .find(|(k, _)| k == name)
-                .map(|(_, v)| v.into_owned())
+                .map(|(_, v)| v.clone())
+                .or_else(|| {
+                    url.query_pairs()
+                        .find(|(k, _)| k == name)
+                        .map(|(_, v)| v.into_owned())
+                })
         };
         let error = get("error").map(|error| OAuthError {
             error,
@@ -207,16 +258,44 @@ impl AuthorizationRequest {
                     found,
                 });
             }
-            (None, Some(_)) if self.iss_required => return Err(AuthorizationError::MissingIssuer),
+            // RFC 9207 §2.4: an ID token in the response carries the issuer instead (checked
+            // with the token's other front-channel checks).
+            (None, Some(_)) if self.iss_required && get("id_token").is_none() => {
+                return Err(AuthorizationError::MissingIssuer);
+            }
             _ => {}
         }
         if let Some(error) = error {
             return Err(AuthorizationError::Denied(error));
         }
-        get("code")
-            .filter(|c| !c.is_empty())
-            .map(AuthorizationCode::new)
-            .ok_or(AuthorizationError::MissingCode)
+        let kind = self.shape.response_type;
+        let present = |name: &str| get(name).filter(|v| !v.is_empty());
+        let response = AuthorizationResponse {
+            code: present("code").map(AuthorizationCode::new),
+            id_token: present("id_token").map(IdToken::new),
+            access_token: present("access_token").map(AccessToken::new),
+            token_type: present("token_type"),
+            expires_in: present("expires_in").and_then(|s| s.trim().parse().ok()),
+            scope: present("scope"),
+        };
+        let missing = |what| AuthorizationError::MissingToken {
+            missing: what,
+            response_type: kind.as_str(),
+        };
+        if kind.has_code() && response.code.is_none() {
+            return Err(if kind == super::response::ResponseType::Code {
+                AuthorizationError::MissingCode
+            } else {
+                missing("code")
+            });
+        }
+        if kind.has_id_token() && response.id_token.is_none() {
+            return Err(missing("id_token"));
+        }
+        if kind.has_token() && response.access_token.is_none() {
+            return Err(missing("access_token"));
+        }
+        Ok(response)
     }
 }
 

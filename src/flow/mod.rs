@@ -9,6 +9,7 @@ pub mod device;
 pub mod endpoints;
 pub mod grants;
 pub mod pkce;
+pub mod response;
 
 use url::Url;
 

@@ -185,6 +185,12 @@ async function fillOpForms(wd, user) {
   await wd.clickCss('button[type=submit]', {});
 }
 
+/** Picks the option of a <select> whose value is `value`, as a person would click it. */
+async function selectOption(wd, css, value) {
+  await wd.waitFor(css);
+  await wd.clickCss(`${css} option[value="${value}"]`);
+}
+
 async function backToMain(wd, main) {
   // The app closes the login window once the redirect is captured.
   for (let i = 0; i < 80; i++) {
@@ -212,6 +218,10 @@ async function main() {
     '--scope', 'openid offline_access profile'], { env });
   execFileSync(cli, ['provider', 'add', 'qa', '--issuer', issuer, '--client-id', 'lab-app', '--client-secret-stdin',
     '--scope', 'openid'], { env, input: 'lab-secret-0123456789' });
+  execFileSync(cli, ['provider', 'add', 'svc', '--issuer', issuer, '--client-id', 'exchange-app', '--client-secret-stdin',
+    '--scope', 'openid'], { env, input: 'exchange-secret-0123456789' });
+  execFileSync(cli, ['provider', 'add', 'hy', '--issuer', issuer, '--client-id', 'hybrid-app', '--client-secret-stdin',
+    '--scope', 'openid profile'], { env, input: 'hybrid-secret-0123456789' });
   const hostile = await startHostilePage();
   const flaky = await startFlakyTokenEndpoint();
   execFileSync(cli, ['provider', 'add', 'probe', '--authorize-url', `${hostile.url}/authorize`, '--token-url', `${hostile.url}/token`,
@@ -445,6 +455,51 @@ async function main() {
       if ((xml.match(/<failure /g) ?? []).length !== 1) throw new Error(`JUnit: ${xml}`);
       // The provider's own tokens were never touched.
       await wd.waitFor('[data-testid=status-word]', { text: 'not signed in' });
+    });
+
+    await step('token exchange: a signed-in provider\'s token becomes another\'s', async () => {
+      await wd.clickCss('[data-testid=provider-svc]');
+      await wd.waitFor('[data-testid=provider-title]', { text: 'svc' });
+      await wd.clickCss('[data-testid=provider-menu]');
+      await wd.clickCss('[data-testid=grant-exchange]');
+      await wd.waitFor('[data-testid=grant-dialog-exchange]');
+      await selectOption(wd, '[data-testid=exchange-subject]', 'shop');
+      await wd.clickCss('[data-testid=grant-submit]');
+      await wd.waitFor('[data-testid=status-word]', { text: (t) => t.trim() === 'signed in', timeout: 20000 });
+      await wd.waitGone('[data-testid=grant-dialog-exchange]');
+    });
+
+    await step('a hybrid sign-in (code id_token) with form_post, in the login window', async () => {
+      await wd.clickCss('[data-testid=provider-hy]');
+      await wd.waitFor('[data-testid=provider-title]', { text: 'hy' });
+      await wd.clickCss('[data-testid=sign-in-menu]');
+      await wd.clickCss('[data-testid=sign-in-response-type]');
+      await selectOption(wd, '[data-testid=response-type]', 'code id_token');
+      await selectOption(wd, '[data-testid=response-mode]', 'form_post');
+      await wd.clickCss('[data-testid=grant-submit]');
+      await toLoginWindow(wd, main);
+      await fillOpForms(wd, 'alice');
+      await backToMain(wd, main);
+      await wd.waitFor('[data-testid=status-word]', { text: (t) => t.trim() === 'signed in', timeout: 30000 });
+      await wd.clickCss('[data-testid=tab-validation]');
+      await wd.waitFor('[data-testid=checklist]', { text: 'c_hash matches' });
+      await shot(wd, 'hybrid');
+      await wd.clickCss('[data-testid=tab-tokens]');
+    });
+
+    await step('sign out everywhere, then a sign-in asks for the password again', async () => {
+      await wd.clickCss('[data-testid=sign-out-everywhere]');
+      await toLoginWindow(wd, main);
+      // The OP asks to confirm; a person clicks "Yes, sign me out".
+      await wd.clickCss('button[value=yes]');
+      await backToMain(wd, main);
+      await wd.waitFor('[data-testid=status-word]', { text: 'not signed in', timeout: 20000 });
+      await wd.clickCss('[data-testid=sign-in]');
+      await toLoginWindow(wd, main);
+      await wd.waitFor('input[name=login]');
+      await fillOpForms(wd, 'alice');
+      await backToMain(wd, main);
+      await wd.waitFor('[data-testid=status-word]', { text: (t) => t.trim() === 'signed in', timeout: 30000 });
     });
 
     await step('the login window has no IPC: a page in it gets nothing from the app', async () => {

@@ -297,6 +297,43 @@ pub fn login_by_hand(home: &Home, args: &[&str], query: impl FnOnce(&str) -> Str
     run
 }
 
+/// Like [`login_by_hand`], for the front channel: the response is POSTed to the redirect URI
+/// as a form (response_mode=form_post, or what the fragment relay posts); `body` gets the
+/// sign-in's state and nonce.
+pub fn login_by_post(home: &Home, args: &[&str], body: impl FnOnce(&str, &str) -> String) -> Run {
+    let mut all = vec!["login"];
+    all.extend_from_slice(args);
+    all.push("--no-browser");
+    let mut child = home
+        .command(&all)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the CLI starts");
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut line = String::new();
+    stdout.read_line(&mut line).expect("the CLI prints the URL");
+    let url = url::Url::parse(line.trim()).unwrap_or_else(|e| panic!("not a URL ({e}): {line}"));
+    let param = |k: &str| {
+        url.query_pairs()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.into_owned())
+            .unwrap_or_default()
+    };
+    let _ = reqwest::blocking::Client::new()
+        .post(param("redirect_uri"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body(&param("state"), &param("nonce")))
+        .send();
+    child.stdout = None;
+    let mut run = finish(child, Duration::from_secs(60));
+    let mut rest = String::new();
+    let _ = stdout.read_to_string(&mut rest);
+    run.stdout = format!("{line}{rest}{}", run.stdout);
+    run
+}
+
 /// Adds a provider for one of the test OP's clients.
 pub fn add_op_provider(
     home: &Home,

@@ -12,6 +12,7 @@ mod device;
 mod discovery;
 mod editing;
 mod errors;
+mod front_channel;
 mod grants;
 mod handover;
 mod imports;

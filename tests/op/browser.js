@@ -5,6 +5,7 @@
 // POST-authorize page) and stops at the redirect URI.
 //
 // - A redirect to a loopback address is loaded (that is OAuth Desk's callback listener).
+// - OAuth Desk's fragment relay page gets what its script does: the URL's fragment posted back.
 // - A redirect anywhere else (a registered non-loopback redirect URI such as
 //   https://shop.example/) is not loaded: the URL is appended to $BROWSER_OUT, the way a person
 //   would copy it from the address bar.
@@ -83,9 +84,10 @@ function parseForm(html) {
   if (!form) return null;
   const tag = form[0].match(/<form\b[^>]*>/i)[0];
   const fields = new URLSearchParams();
-  // The first submit button with a name is the one a person clicks (e.g. "Yes, sign me out").
-  const button = [...html.matchAll(/<button\b[^>]*>/gi)].find((b) => attr(b[0], 'name'));
-  if (button) fields.append(attr(button[0], 'name'), attr(button[0], 'value') ?? '');
+  // A person clicks the first button; when it has a name (e.g. logout=yes on "Yes, sign me
+  // out"), the browser submits it too.
+  const button = html.match(/<button\b[^>]*>/i);
+  if (button && attr(button[0], 'name')) fields.append(attr(button[0], 'name'), attr(button[0], 'value') ?? '');
   for (const input of form[1].matchAll(/<input\b[^>]*>/gi)) {
     const name = attr(input[0], 'name');
     if (!name) continue;
@@ -127,6 +129,18 @@ async function run(start) {
       continue;
     }
     const html = await response.text();
+    // OAuth Desk's fragment relay: a browser runs its script, which posts the URL's fragment
+    // (the response of an implicit or hybrid sign-in) back to the listener. Do what it does.
+    if (url.hash.length > 1 && html.includes('location.hash.slice(1)')) {
+      trace(`script: posting the fragment to ${url.pathname}`);
+      init = {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: url.hash.slice(1),
+      };
+      url = new URL(url.pathname, url);
+      continue;
+    }
     const form = parseForm(html);
     if (!form) {
       // A page without a form: the end of the journey (e.g. "you can close this tab").

@@ -2,6 +2,7 @@
 //! rules (what a valid provider is, how a token is refreshed, what is secret, what changed)
 //! stay in the engine, which announces every change on its stream (forwarded by `events`).
 
+pub mod grants;
 pub mod lab;
 pub mod providers;
 pub mod signin;
@@ -63,6 +64,12 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         tokens::export_har,
         tokens::get_settings,
         tokens::set_settings,
+        grants::grant_texts,
+        grants::exchange,
+        grants::assertion_preview,
+        grants::jwt_bearer,
+        grants::password_grant,
+        grants::end_session,
         lab::lab_plan,
         lab::check_lab_plan,
         lab::save_lab_plan,

@@ -2,7 +2,10 @@
 //! device flow and client credentials. Each is one engine call; the app's part of a sign-in —
 //! showing the page, closing it, showing a device code — is its host.
 
-use oauth_desk::{DeviceCode, DeviceHost, ProviderView, SignInHost, SignInPage, SignInRequest};
+use oauth_desk::{
+    DeviceCode, DeviceHost, ProviderView, ResponseMode, ResponseType, SignInHost, SignInPage,
+    SignInRequest,
+};
 use tauri::{AppHandle, Emitter, State};
 
 use super::view;
@@ -55,11 +58,15 @@ pub async fn sign_in(
     fresh: bool,
     system_browser: Option<bool>,
     scope: Option<String>,
+    response_type: Option<ResponseType>,
+    response_mode: Option<ResponseMode>,
 ) -> CommandResult<ProviderView> {
     let request = SignInRequest {
         scope,
         fresh,
         system_browser,
+        response_type: response_type.unwrap_or_default(),
+        response_mode,
         ..SignInRequest::default()
     };
     let host = Window {

@@ -2,7 +2,10 @@
 //! `cmd/`, one module per group.
 
 use clap::{Args, Parser, Subcommand};
-use oauth_desk::{AuthMethod, AuthorizeMethod, ImportFormat, PkceMode, TokenFormat, TokenKind};
+use oauth_desk::{
+    AuthMethod, AuthorizeMethod, ImportFormat, PkceMode, ResponseMode, ResponseType, TokenFormat,
+    TokenKind,
+};
 
 fn parse_format(s: &str) -> Result<TokenFormat, String> {
     s.parse()
@@ -353,6 +356,21 @@ pub(crate) struct LoginArgs {
     /// Seconds to wait for the sign-in response (default: the provider's, 300)
     #[arg(long, value_name = "SECS")]
     pub timeout: Option<u64>,
+    /// code (default), or for debugging implicit and hybrid flows: "code id_token",
+    /// "code token", "code id_token token", id_token, "id_token token", token
+    #[arg(long, value_name = "TYPE", default_value = "code", value_parser = parse_response_type)]
+    pub response_type: ResponseType,
+    /// query, fragment or form_post (default: query for code, fragment otherwise)
+    #[arg(long, value_name = "MODE", value_parser = parse_response_mode)]
+    pub response_mode: Option<ResponseMode>,
+}
+
+fn parse_response_type(s: &str) -> Result<ResponseType, String> {
+    s.parse()
+}
+
+fn parse_response_mode(s: &str) -> Result<ResponseMode, String> {
+    s.parse()
 }
 
 #[derive(Args)]

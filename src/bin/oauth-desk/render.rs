@@ -350,6 +350,10 @@ fn report_status(out: &mut String, r: &Report) {
             "  ⚠ insecure transport: {url} is plain http (allowed with --allow-http)"
         );
     }
+    if let Some(front) = &r.front_channel {
+        let kinds: Vec<&str> = front.tokens.iter().map(|k| k.title()).collect();
+        let _ = writeln!(out, "  ⚠ the {} {}", kinds.join(" and "), front.note);
+    }
     if let Some(failure) = &r.last_refresh_error {
         let retry = match failure.next_attempt_at {
             Some(at) if at > r.now => format!(", retrying in {}", duration(at - r.now)),

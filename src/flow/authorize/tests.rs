@@ -1,4 +1,5 @@
 use super::*;
+use crate::flow::response::ResponseShape;
 use crate::provider::{AuthMethod, Endpoints, PkceMode, Provider};
 
 fn provider(pkce: PkceMode, iss_supported: bool) -> Provider {
@@ -39,6 +40,7 @@ fn request(pkce: PkceMode, iss: bool) -> AuthorizationRequest {
         redirect,
         &"openid,email".into(),
         &[Param("prompt".into(), "login".into())],
+        ResponseShape::default(),
     )
     .unwrap()
 }
@@ -89,8 +91,14 @@ fn the_url_carries_every_parameter_encoded() {
 fn no_pkce_and_no_nonce_when_not_wanted() {
     let mut p = provider(PkceMode::Off, false);
     p.scope = "read write".into();
-    let req =
-        AuthorizationRequest::new(&p, p.redirect_uri.clone(), &"read write".into(), &[]).unwrap();
+    let req = AuthorizationRequest::new(
+        &p,
+        p.redirect_uri.clone(),
+        &"read write".into(),
+        &[],
+        ResponseShape::default(),
+    )
+    .unwrap();
     let url = req.url().to_string();
     assert!(
         !url.contains("code_challenge") && !url.contains("nonce="),
@@ -106,6 +114,7 @@ fn reserved_params_are_refused() {
         p.redirect_uri.clone(),
         &"".into(),
         &[Param("state".into(), "x".into())],
+        ResponseShape::default(),
     )
     .unwrap_err();
     assert!(err.to_string().contains("state"), "{err}");
@@ -199,7 +208,14 @@ fn a_url_elsewhere_is_not_a_response() {
 fn the_post_form_escapes_values() {
     let mut p = provider(PkceMode::S256, false);
     p.authorize_params = vec![Param("login_hint".into(), "\"><script>".into())];
-    let req = AuthorizationRequest::new(&p, p.redirect_uri.clone(), &"openid".into(), &[]).unwrap();
+    let req = AuthorizationRequest::new(
+        &p,
+        p.redirect_uri.clone(),
+        &"openid".into(),
+        &[],
+        ResponseShape::default(),
+    )
+    .unwrap();
     let html = req.post_form_html();
     assert!(!html.contains("\"><script>"), "values must be HTML-escaped");
     assert!(html.contains(r#"method="post""#));

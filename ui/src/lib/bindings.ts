@@ -43,7 +43,11 @@ kind: string, spec: ProviderSpec, has_client_secret: boolean, has_private_key: b
  */
 loopback_redirect: boolean, grants: Grants, report: Report, };
 
-export type Grants = { authorization_code: boolean, device: boolean, client_credentials: boolean, revoke: boolean, introspect: boolean, userinfo: boolean, };
+export type Grants = { authorization_code: boolean, device: boolean, client_credentials: boolean, revoke: boolean, introspect: boolean, userinfo: boolean, 
+/**
+ * RP-initiated logout: the provider has an end-session endpoint.
+ */
+end_session: boolean, };
 
 export type TemplateView = { name: string, title: string, quirks: string, 
 /**
@@ -69,6 +73,10 @@ last_refresh_error: RefreshFailure | null,
  * Endpoints that travel in plain http off loopback (the provider allowed them): a warning.
  */
 insecure_transport: Array<string>, 
+/**
+ * Tokens that came through the front channel (implicit or hybrid), with why that matters.
+ */
+front_channel: FrontChannelReport | null, 
 /**
  * When the report was made (Unix seconds), for `expires_in`.
  */
@@ -325,3 +333,35 @@ claims: Array<boolean>, };
 export type ScopeCell = "granted" | "not_granted" | "extra" | "not_asked";
 
 export type LabFormat = "json" | "junit" | "csv" | "markdown";
+
+export type ExchangeRequest = { 
+/**
+ * The provider whose token is the subject.
+ */
+subject_from: string, 
+/**
+ * Which of its tokens (access by default).
+ */
+subject_token: TokenKind, 
+/**
+ * The provider whose token is the actor (delegation, RFC 8693 §1.1).
+ */
+actor_from: string | null, actor_token: TokenKind, audience: Array<string>, resource: Array<string>, 
+/**
+ * Replaces the provider's scopes for this exchange.
+ */
+scope: string | null, 
+/**
+ * A token type URN (`urn:ietf:params:oauth:token-type:…`).
+ */
+requested_token_type: string | null, };
+
+export type AssertionInput = { "kind": "id_token_of", provider: string, } | { "kind": "given", assertion: string, } | { "kind": "self_signed", subject: string | null, issuer: string | null, };
+
+export type GrantTexts = { password_warning: string, };
+
+export type FrontChannelReport = { tokens: Array<TokenKind>, note: string, };
+
+export type ResponseType = "code" | "code id_token" | "code token" | "code id_token token" | "id_token" | "id_token token" | "token";
+
+export type ResponseMode = "query" | "fragment" | "form_post";

@@ -3,7 +3,12 @@
 import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type {
+  AssertionInput,
   Change,
+  ExchangeRequest,
+  GrantTexts,
+  ResponseMode,
+  ResponseType,
   CommandError,
   ImportFile,
   ImportFormat,
@@ -69,8 +74,14 @@ export const api = {
   importProviders: (files: ImportFile[], format: ImportFormat, env: ImportFile | null, rename: string | null, save: boolean) =>
     invoke<ImportReport>('import_providers', { files, format, env, rename, save }),
 
-  signIn: (name: string, fresh: boolean, systemBrowser: boolean | null, scope: string | null) =>
-    invoke<ProviderView>('sign_in', { name, fresh, systemBrowser, scope }),
+  signIn: (
+    name: string,
+    fresh: boolean,
+    systemBrowser: boolean | null,
+    scope: string | null,
+    responseType: ResponseType | null = null,
+    responseMode: ResponseMode | null = null,
+  ) => invoke<ProviderView>('sign_in', { name, fresh, systemBrowser, scope, responseType, responseMode }),
   cancelSignIn: (name: string) => invoke<void>('cancel_sign_in', { name }),
   submitRedirectUrl: (name: string, url: string) =>
     invoke<void>('submit_redirect_url', { name, url }),
@@ -93,6 +104,17 @@ export const api = {
   exportHar: (name: string) => invoke<string>('export_har', { name }),
   getSettings: () => invoke<Settings>('get_settings'),
   setSettings: (settings: Settings) => invoke<Settings>('set_settings', { settings }),
+
+  grantTexts: () => invoke<GrantTexts>('grant_texts'),
+  exchange: (name: string, request: ExchangeRequest) => invoke<ProviderView>('exchange', { name, request }),
+  assertionPreview: (name: string, subject: string | null, issuer: string | null) =>
+    invoke<JsonValue>('assertion_preview', { name, subject, issuer }),
+  jwtBearer: (name: string, assertion: AssertionInput, scope: string | null) =>
+    invoke<ProviderView>('jwt_bearer', { name, assertion, scope }),
+  passwordGrant: (name: string, username: string, password: string, scope: string | null) =>
+    invoke<ProviderView>('password_grant', { name, username, password, scope }),
+  /** Ends the session at the provider in its login window, then forgets the tokens. */
+  endSession: (name: string) => invoke<ProviderView>('end_session', { name }),
 
   labPlan: (name: string) => invoke<LabPlanView>('lab_plan', { name }),
   /** The plan's cases, or a CommandError naming the line. */

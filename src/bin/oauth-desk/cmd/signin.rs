@@ -21,6 +21,8 @@ pub async fn login(desk: &Desk, args: LoginArgs) -> Result<(), Failure> {
         fresh: args.fresh,
         timeout: args.timeout.map(Duration::from_secs),
         system_browser: None,
+        response_type: args.response_type,
+        response_mode: args.response_mode,
     };
     let host = Terminal {
         no_browser: args.no_browser,
