@@ -95,6 +95,7 @@ mod tests {
             FrontChannelReport::decl(&cfg),
             ResponseType::decl(&cfg),
             ResponseMode::decl(&cfg),
+            crate::views::SignInOptions::decl(&cfg),
         ];
         let mut out = String::from(
             "// Generated from the Rust types by src-tauri/src/bindings.rs: do not edit.\n\

@@ -9,6 +9,19 @@ use qrcode::render::svg;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+/// How the UI asks for one sign-in. `fresh`: an empty, throw-away browser session (sign in as
+/// someone else); `system_browser` overrides the provider's setting; `scope` replaces the
+/// provider's scopes; `response_type` / `response_mode` for implicit and hybrid debugging.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
+pub struct SignInOptions {
+    pub fresh: bool,
+    pub system_browser: Option<bool>,
+    pub scope: Option<String>,
+    pub response_type: Option<oauth_desk::ResponseType>,
+    pub response_mode: Option<oauth_desk::ResponseMode>,
+}
+
 /// A lab run with its matrix (cases × scopes and claims), drawn by the Lab tab.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct LabRunView {

@@ -185,10 +185,14 @@ async function fillOpForms(wd, user) {
   await wd.clickCss('button[type=submit]', {});
 }
 
-/** Picks the option of a <select> whose value is `value`, as a person would click it. */
+/** Picks the option of a <select> whose value is `value`. WebKitWebDriver can't click an
+ * <option> (it is drawn by the platform), so the choice is made as the page's own change. */
 async function selectOption(wd, css, value) {
-  await wd.waitFor(css);
-  await wd.clickCss(`${css} option[value="${value}"]`);
+  await wd.waitFor(`${css} option[value="${value}"]`);
+  await wd.execute(
+    `const s = document.querySelector(arguments[0]); s.value = arguments[1]; s.dispatchEvent(new Event('change', { bubbles: true }));`,
+    [css, value],
+  );
 }
 
 async function backToMain(wd, main) {
@@ -464,6 +468,8 @@ async function main() {
       await wd.clickCss('[data-testid=grant-exchange]');
       await wd.waitFor('[data-testid=grant-dialog-exchange]');
       await selectOption(wd, '[data-testid=exchange-subject]', 'shop');
+      await wd.fill('input[placeholder="https://api.example"]', 'https://api.example');
+      await shot(wd, 'exchange');
       await wd.clickCss('[data-testid=grant-submit]');
       await wd.waitFor('[data-testid=status-word]', { text: (t) => t.trim() === 'signed in', timeout: 20000 });
       await wd.waitGone('[data-testid=grant-dialog-exchange]');

@@ -72,6 +72,11 @@ export class WebDriver {
     return this.call('GET', this.s('/screenshot'));
   }
 
+  /** Runs `script` in the page (arguments as `arguments[i]`; elements as WebDriver refs). */
+  execute(script, args = []) {
+    return this.call('POST', this.s('/execute/sync'), { script, args });
+  }
+
   async find(css) {
     const v = await this.call('POST', this.s('/element'), { using: 'css selector', value: css });
     return Object.values(v)[0];

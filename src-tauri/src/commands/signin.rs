@@ -2,10 +2,7 @@
 //! device flow and client credentials. Each is one engine call; the app's part of a sign-in —
 //! showing the page, closing it, showing a device code — is its host.
 
-use oauth_desk::{
-    DeviceCode, DeviceHost, ProviderView, ResponseMode, ResponseType, SignInHost, SignInPage,
-    SignInRequest,
-};
+use oauth_desk::{DeviceCode, DeviceHost, ProviderView, SignInHost, SignInPage, SignInRequest};
 use tauri::{AppHandle, Emitter, State};
 
 use super::view;
@@ -13,7 +10,7 @@ use crate::error::CommandResult;
 use crate::events::SHELL_EVENT;
 use crate::login_window;
 use crate::state::AppState;
-use crate::views::{DeviceStart, ShellEvent};
+use crate::views::{DeviceStart, ShellEvent, SignInOptions};
 
 /// The app as a sign-in's host: the login window, or the system browser.
 pub(super) struct Window<'a> {
@@ -47,26 +44,21 @@ impl DeviceHost for Window<'_> {
     }
 }
 
-/// Signs in with the authorization-code flow. `fresh` uses an empty, ephemeral browser
-/// session (sign in as someone else); `system_browser` overrides the provider's setting for
-/// this sign-in; `scope` replaces the provider's scopes for this sign-in.
+/// Signs in with the authorization-code flow (or, for debugging, an implicit or hybrid one):
+/// see [`SignInOptions`].
 #[tauri::command]
 pub async fn sign_in(
     app: AppHandle,
     state: State<'_, AppState>,
     name: String,
-    fresh: bool,
-    system_browser: Option<bool>,
-    scope: Option<String>,
-    response_type: Option<ResponseType>,
-    response_mode: Option<ResponseMode>,
+    options: SignInOptions,
 ) -> CommandResult<ProviderView> {
     let request = SignInRequest {
-        scope,
-        fresh,
-        system_browser,
-        response_type: response_type.unwrap_or_default(),
-        response_mode,
+        scope: options.scope,
+        fresh: options.fresh,
+        system_browser: options.system_browser,
+        response_type: options.response_type.unwrap_or_default(),
+        response_mode: options.response_mode,
         ..SignInRequest::default()
     };
     let host = Window {

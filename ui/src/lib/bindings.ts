@@ -365,3 +365,5 @@ export type FrontChannelReport = { tokens: Array<TokenKind>, note: string, };
 export type ResponseType = "code" | "code id_token" | "code token" | "code id_token token" | "id_token" | "id_token token" | "token";
 
 export type ResponseMode = "query" | "fragment" | "form_post";
+
+export type SignInOptions = { fresh: boolean, system_browser: boolean | null, scope: string | null, response_type: ResponseType | null, response_mode: ResponseMode | null, };

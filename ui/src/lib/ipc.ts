@@ -9,6 +9,7 @@ import type {
   GrantTexts,
   ResponseMode,
   ResponseType,
+  SignInOptions,
   CommandError,
   ImportFile,
   ImportFormat,
@@ -81,7 +82,16 @@ export const api = {
     scope: string | null,
     responseType: ResponseType | null = null,
     responseMode: ResponseMode | null = null,
-  ) => invoke<ProviderView>('sign_in', { name, fresh, systemBrowser, scope, responseType, responseMode }),
+  ) => {
+    const options: SignInOptions = {
+      fresh,
+      system_browser: systemBrowser,
+      scope,
+      response_type: responseType,
+      response_mode: responseMode,
+    };
+    return invoke<ProviderView>('sign_in', { name, options });
+  },
   cancelSignIn: (name: string) => invoke<void>('cancel_sign_in', { name }),
   submitRedirectUrl: (name: string, url: string) =>
     invoke<void>('submit_redirect_url', { name, url }),

@@ -182,7 +182,10 @@ describe('token view', () => {
     await page.evaluate(() => (window.__mock.handlers.sign_in = () => window.__fixtures.op));
     await page.getByTestId('error-remedy').filter({ hasText: 'Sign in again' }).click();
     await page.waitForFunction(() => window.__mock.calls.some((c) => c.cmd === 'sign_in'));
-    assert.deepEqual((await calls('sign_in'))[0], { name: 'op', fresh: false, systemBrowser: null, scope: null });
+    assert.deepEqual((await calls('sign_in'))[0], {
+      name: 'op',
+      options: { fresh: false, system_browser: null, scope: null, response_type: null, response_mode: null },
+    });
   });
 
   test('the engine\'s changes update the status without a reload', async () => {
