@@ -7,7 +7,7 @@
 use serde_json::{Map, Value};
 
 use super::advice::Endpoint;
-use super::signin::no_endpoint;
+use super::signin::{chosen_scope as chosen, no_endpoint};
 use super::{ClientContext, Desk, DeskError};
 use crate::clock::now;
 use crate::flow::grants::{ExchangeTargets, ExchangeTokenType, assertion_claims, sign_assertion};
@@ -333,13 +333,5 @@ impl Desk {
         tokens.renewal = renewal;
         self.store_tokens(name, tokens.clone()).await?;
         Ok(tokens)
-    }
-}
-
-/// The scopes asked for: as given, or the provider's.
-fn chosen(scope: Option<&str>, provider_scope: &Scope) -> Scope {
-    match scope.filter(|s| !s.trim().is_empty()) {
-        Some(scope) => Scope::new(scope),
-        None => provider_scope.clone(),
     }
 }

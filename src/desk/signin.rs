@@ -425,7 +425,7 @@ fn login_options(request: &SignInRequest) -> Result<LoginOptions, DeskError> {
 }
 
 /// The scopes of one sign-in: as given, or the provider's when none (or a blank) is given.
-fn chosen_scope(scope: Option<&str>, provider_scope: &Scope) -> Scope {
+pub(super) fn chosen_scope(scope: Option<&str>, provider_scope: &Scope) -> Scope {
     match scope.filter(|s| !s.trim().is_empty()) {
         Some(scope) => Scope::new(scope),
         None => provider_scope.clone(),

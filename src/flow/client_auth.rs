@@ -123,9 +123,15 @@ pub fn client_assertion(
         iat: now,
         exp: now + ASSERTION_TTL_SECS,
     };
+    sign_jwt(&claims, pem)
+}
+
+/// Signs `claims` with the PEM private key, the algorithm its type implies (for an EC key of
+/// unknown curve, each candidate in turn).
+pub fn sign_jwt(claims: &impl serde::Serialize, pem: &Secret) -> Result<Secret, FlowError> {
     let mut last_error = String::new();
     for (key, alg) in signing_key(pem)? {
-        match jsonwebtoken::encode(&Header::new(alg), &claims, &key) {
+        match jsonwebtoken::encode(&Header::new(alg), claims, &key) {
             Ok(jwt) => return Ok(Secret::new(jwt)),
             Err(e) => last_error = e.to_string(),
         }

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use url::Url;
 
-use super::client_auth::signing_key;
+use super::client_auth::sign_jwt;
 use super::{Client, FlowError};
 use crate::http::{Form, Http};
 use crate::provider::Scope;
@@ -138,14 +138,7 @@ pub fn assertion_claims(
 
 /// Signs `claims` with the PEM private key (its type chooses the algorithm).
 pub fn sign_assertion(claims: &Map<String, Value>, pem: &Secret) -> Result<Secret, FlowError> {
-    let mut last_error = String::new();
-    for (key, alg) in signing_key(pem)? {
-        match jsonwebtoken::encode(&jsonwebtoken::Header::new(alg), claims, &key) {
-            Ok(jwt) => return Ok(Secret::new(jwt)),
-            Err(e) => last_error = e.to_string(),
-        }
-    }
-    Err(FlowError::BadPrivateKey(last_error))
+    sign_jwt(claims, pem)
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::harness::{Home, Op, add_op_provider, add_post_app};
+use crate::harness::{Home, Op, add_jwt_app, add_op_provider, add_post_app};
 
 fn check<'a>(checks: &'a Value, name: &str) -> &'a Value {
     checks
@@ -148,25 +148,7 @@ fn userinfo_answers_with_the_users_claims() {
 fn private_key_jwt_signs_in_and_renews() {
     let op = Op::start();
     let home = Home::new();
-    let pem = reqwest::blocking::get(format!("{}/_test/client-key", op.issuer))
-        .unwrap()
-        .text()
-        .unwrap();
-    let key = home.path().join("client.pem");
-    std::fs::write(&key, &pem).unwrap();
-    add_op_provider(
-        &home,
-        &op,
-        "j",
-        "jwt-app",
-        None,
-        &[
-            "--auth-method",
-            "private_key_jwt",
-            "--private-key-file",
-            key.to_str().unwrap(),
-        ],
-    );
+    let pem = add_jwt_app(&home, &op, "j");
     home.run(&["login", "j"]).ok();
     home.run(&["refresh", "j"]).ok();
     let log = op.token_log();

@@ -262,76 +262,103 @@ pub fn finish(mut child: Child, limit: Duration) -> Run {
     }
 }
 
+/// A `login --no-browser` under way: the CLI, and the authorization URL it printed.
+struct HandLogin {
+    child: std::process::Child,
+    stdout: BufReader<std::process::ChildStdout>,
+    line: String,
+    url: url::Url,
+}
+
+impl HandLogin {
+    fn start(home: &Home, args: &[&str]) -> HandLogin {
+        let mut all = vec!["login"];
+        all.extend_from_slice(args);
+        all.push("--no-browser");
+        let mut child = home
+            .command(&all)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the CLI starts");
+        let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+        let mut line = String::new();
+        stdout.read_line(&mut line).expect("the CLI prints the URL");
+        let url =
+            url::Url::parse(line.trim()).unwrap_or_else(|e| panic!("not a URL ({e}): {line}"));
+        HandLogin {
+            child,
+            stdout,
+            line,
+            url,
+        }
+    }
+
+    fn param(&self, k: &str) -> String {
+        self.url
+            .query_pairs()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.into_owned())
+            .unwrap_or_default()
+    }
+
+    fn finish(mut self) -> Run {
+        self.child.stdout = None;
+        let mut run = finish(self.child, Duration::from_secs(60));
+        let mut rest = String::new();
+        let _ = self.stdout.read_to_string(&mut rest);
+        run.stdout = format!("{}{rest}{}", self.line, run.stdout);
+        run
+    }
+}
+
 /// Signs in with `login --no-browser` and plays the browser itself: reads the printed
 /// authorization URL and sends `query(state)` to the redirect URI. For mock servers, whose
 /// authorization endpoint is never visited.
 pub fn login_by_hand(home: &Home, args: &[&str], query: impl FnOnce(&str) -> String) -> Run {
-    let mut all = vec!["login"];
-    all.extend_from_slice(args);
-    all.push("--no-browser");
-    let mut child = home
-        .command(&all)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the CLI starts");
-    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
-    let mut line = String::new();
-    stdout.read_line(&mut line).expect("the CLI prints the URL");
-    let url = url::Url::parse(line.trim()).unwrap_or_else(|e| panic!("not a URL ({e}): {line}"));
-    let param = |k: &str| {
-        url.query_pairs()
-            .find(|(key, _)| key == k)
-            .map(|(_, v)| v.into_owned())
-            .unwrap_or_default()
-    };
-    let redirect = param("redirect_uri");
-    let state = param("state");
+    let login = HandLogin::start(home, args);
+    let (redirect, state) = (login.param("redirect_uri"), login.param("state"));
     let _ = reqwest::blocking::get(format!("{redirect}?{}", query(&state)));
-    child.stdout = None;
-    let mut run = finish(child, Duration::from_secs(60));
-    let mut rest = String::new();
-    let _ = stdout.read_to_string(&mut rest);
-    run.stdout = format!("{line}{rest}{}", run.stdout);
-    run
+    login.finish()
 }
 
 /// Like [`login_by_hand`], for the front channel: the response is POSTed to the redirect URI
 /// as a form (response_mode=form_post, or what the fragment relay posts); `body` gets the
 /// sign-in's state and nonce.
 pub fn login_by_post(home: &Home, args: &[&str], body: impl FnOnce(&str, &str) -> String) -> Run {
-    let mut all = vec!["login"];
-    all.extend_from_slice(args);
-    all.push("--no-browser");
-    let mut child = home
-        .command(&all)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the CLI starts");
-    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
-    let mut line = String::new();
-    stdout.read_line(&mut line).expect("the CLI prints the URL");
-    let url = url::Url::parse(line.trim()).unwrap_or_else(|e| panic!("not a URL ({e}): {line}"));
-    let param = |k: &str| {
-        url.query_pairs()
-            .find(|(key, _)| key == k)
-            .map(|(_, v)| v.into_owned())
-            .unwrap_or_default()
-    };
+    let login = HandLogin::start(home, args);
     let _ = reqwest::blocking::Client::new()
-        .post(param("redirect_uri"))
+        .post(login.param("redirect_uri"))
         .header("content-type", "application/x-www-form-urlencoded")
-        .body(body(&param("state"), &param("nonce")))
+        .body(body(&login.param("state"), &login.param("nonce")))
         .send();
-    child.stdout = None;
-    let mut run = finish(child, Duration::from_secs(60));
-    let mut rest = String::new();
-    let _ = stdout.read_to_string(&mut rest);
-    run.stdout = format!("{line}{rest}{}", run.stdout);
-    run
+    login.finish()
+}
+
+/// Adds the test OP's `private_key_jwt` client `jwt-app` as `name`, its key fetched from the
+/// OP (made at its start) and given as a file; returns the PEM.
+pub fn add_jwt_app(home: &Home, op: &Op, name: &str) -> String {
+    let pem = reqwest::blocking::get(format!("{}/_test/client-key", op.issuer))
+        .unwrap()
+        .text()
+        .unwrap();
+    let key = home.path().join(format!("{name}.pem"));
+    std::fs::write(&key, &pem).unwrap();
+    add_op_provider(
+        home,
+        op,
+        name,
+        "jwt-app",
+        None,
+        &[
+            "--auth-method",
+            "private_key_jwt",
+            "--private-key-file",
+            key.to_str().unwrap(),
+        ],
+    );
+    pem
 }
 
 /// Adds a provider for one of the test OP's clients.

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::harness::{Home, Op, add_op_provider, add_post_app};
+use crate::harness::{Home, Op, add_jwt_app, add_post_app};
 
 fn add(home: &Home, op: &Op, name: &str, client: &str, secret: &str, extra: &[&str]) {
     let mut args = vec![
@@ -198,25 +198,7 @@ fn exchange_refusals_are_explained_and_keep_what_was_stored() {
 fn jwt_bearer_with_an_id_token_a_signed_assertion_or_a_given_one() {
     let op = Op::start();
     let home = Home::new();
-    let pem = reqwest::blocking::get(format!("{}/_test/client-key", op.issuer))
-        .unwrap()
-        .text()
-        .unwrap();
-    let key = home.path().join("client.pem");
-    std::fs::write(&key, &pem).unwrap();
-    add_op_provider(
-        &home,
-        &op,
-        "j",
-        "jwt-app",
-        None,
-        &[
-            "--auth-method",
-            "private_key_jwt",
-            "--private-key-file",
-            key.to_str().unwrap(),
-        ],
-    );
+    add_jwt_app(&home, &op, "j");
     // Signed here: sub as given, iss the client id, aud the token endpoint.
     home.run(&["jwt-bearer", "j", "--subject", "dave", "--scope", "openid"])
         .ok();
