@@ -199,3 +199,37 @@ fn forged_front_channel_id_tokens_are_refused() {
     let show = home.run(&["show", "m", "--json"]).ok().json();
     assert_eq!(show["front_channel"]["tokens"], json!(["id"]));
 }
+
+#[test]
+fn a_plain_implicit_token_response_is_kept_and_flagged() {
+    let home = Home::new();
+    home.run(&[
+        "provider",
+        "add",
+        "m",
+        "--authorize-url",
+        "http://127.0.0.1:9/authorize",
+        "--token-url",
+        "http://127.0.0.1:9/token",
+        "--client-id",
+        "c",
+        "--scope",
+        "read",
+    ])
+    .ok();
+    login_by_post(&home, &["m", "--response-type", "token"], |state, _| {
+        format!(
+            "state={state}&access_token=implicit-at&token_type=Bearer&expires_in=600&scope=read"
+        )
+    })
+    .ok();
+    assert_eq!(home.run(&["token", "m"]).ok().stdout.trim(), "implicit-at");
+    let show = home.run(&["show", "m", "--json"]).ok().json();
+    assert_eq!(show["front_channel"]["tokens"], json!(["access"]));
+    assert_eq!(show["access_token"]["expires_in"], 600);
+    // An implicit response without the token its type promises is refused.
+    login_by_post(&home, &["m", "--response-type", "token"], |state, _| {
+        format!("state={state}&token_type=Bearer")
+    })
+    .fails(1, "no access_token, which response_type \"token\" promises");
+}

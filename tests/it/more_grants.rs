@@ -196,13 +196,22 @@ fn exchange_refusals_are_explained_and_keep_what_was_stored() {
 
 #[test]
 fn jwt_bearer_with_an_id_token_a_signed_assertion_or_a_given_one() {
-    let op = Op::start();
+    let op = Op::start_with(&[("OP_ACCESS_TTL", "4")]);
     let home = Home::new();
     add_jwt_app(&home, &op, "j");
     // Signed here: sub as given, iss the client id, aud the token endpoint.
     home.run(&["jwt-bearer", "j", "--subject", "dave", "--scope", "openid"])
         .ok();
     assert_eq!(introspect(&home, "j")["sub"], "dave");
+    // No refresh token: when due, a new assertion (a new jti) is signed and sent.
+    let first = home.run(&["token", "j"]).ok().stdout;
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    assert_ne!(home.run(&["token", "j"]).ok().stdout, first);
+    assert_eq!(
+        introspect(&home, "j")["sub"],
+        "dave",
+        "the same subject again"
+    );
 
     // Another provider's ID token.
     add_post_app(&home, &op, "user", &[]);
@@ -223,7 +232,7 @@ fn jwt_bearer_with_an_id_token_a_signed_assertion_or_a_given_one() {
     );
     assert_eq!(home.run(&["token", "j"]).ok().stdout, before);
     let bearer = grants_of(&op, "urn:ietf:params:oauth:grant-type:jwt-bearer");
-    assert_eq!(bearer.len(), 3);
+    assert_eq!(bearer.len(), 4);
     assert_eq!(
         bearer[0]["client_assertion_type"],
         "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
