@@ -1,6 +1,7 @@
 //! Client authentication at the token, revocation and introspection endpoints: none (public
 //! client, RFC 6749 §2.1), `client_secret_post` and `client_secret_basic` (§2.3.1, id and secret
-//! form-urlencoded before base64), and `private_key_jwt` (RFC 7523 §2.2, OIDC Core §9).
+//! form-urlencoded before base64), `private_key_jwt` and `client_secret_jwt` (RFC 7523 §2.2,
+//! OIDC Core §9).
 
 use base64::Engine;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
@@ -61,6 +62,13 @@ impl Credentials {
                     .add("client_assertion", assertion);
                 Ok(None)
             }
+            AuthMethod::ClientSecretJwt => {
+                let assertion = secret_assertion(&self.client_id, audience, secret()?)?;
+                form.add("client_id", self.client_id.as_str())
+                    .add("client_assertion_type", JWT_BEARER_ASSERTION)
+                    .add("client_assertion", assertion);
+                Ok(None)
+            }
         }
     }
 }
@@ -107,23 +115,47 @@ pub fn signing_key(pem: &Secret) -> Result<Vec<(EncodingKey, Algorithm)>, FlowEr
     ))
 }
 
-/// A client assertion JWT (RFC 7523 §3): `iss` = `sub` = client id, `aud` = the token
-/// endpoint, a random `jti`, valid for 60 s.
-pub fn client_assertion(
-    client_id: &ClientId,
-    audience: &Url,
-    pem: &Secret,
-) -> Result<Secret, FlowError> {
+/// The claims of a client assertion (RFC 7523 §3): `iss` = `sub` = client id, `aud` = the
+/// token endpoint, a random `jti`, valid for 60 s.
+fn assertion_claims<'a>(
+    client_id: &'a ClientId,
+    audience: &'a Url,
+) -> Result<AssertionClaims<'a>, FlowError> {
     let now = crate::clock::now();
-    let claims = AssertionClaims {
+    Ok(AssertionClaims {
         iss: client_id.as_str(),
         sub: client_id.as_str(),
         aud: audience.as_str(),
         jti: random_urlsafe(16)?,
         iat: now,
         exp: now + ASSERTION_TTL_SECS,
-    };
-    sign_jwt(&claims, pem)
+    })
+}
+
+/// A client assertion signed with the client's private key (`private_key_jwt`).
+pub fn client_assertion(
+    client_id: &ClientId,
+    audience: &Url,
+    pem: &Secret,
+) -> Result<Secret, FlowError> {
+    sign_jwt(&assertion_claims(client_id, audience)?, pem)
+}
+
+/// A client assertion signed HS256 with the client secret (`client_secret_jwt`), a fresh
+/// `jti` each time.
+pub fn secret_assertion(
+    client_id: &ClientId,
+    audience: &Url,
+    secret: &Secret,
+) -> Result<Secret, FlowError> {
+    let key = EncodingKey::from_secret(secret.expose().as_bytes());
+    jsonwebtoken::encode(
+        &Header::new(Algorithm::HS256),
+        &assertion_claims(client_id, audience)?,
+        &key,
+    )
+    .map(Secret::new)
+    .map_err(|e| FlowError::BadPrivateKey(e.to_string()))
 }
 
 /// Signs `claims` with the PEM private key, the algorithm its type implies (for an EC key of

@@ -205,13 +205,17 @@ pub enum AuthMethod {
     ClientSecretBasic,
     /// A JWT signed with the client's private key (RFC 7523 §2.2, OIDC Core §9).
     PrivateKeyJwt,
+    /// A JWT signed HS256 with the client secret (RFC 7523 §2.2, OIDC Core §9).
+    ClientSecretJwt,
 }
 
 impl AuthMethod {
     pub fn needs_secret(self) -> bool {
         matches!(
             self,
-            AuthMethod::ClientSecretPost | AuthMethod::ClientSecretBasic
+            AuthMethod::ClientSecretPost
+                | AuthMethod::ClientSecretBasic
+                | AuthMethod::ClientSecretJwt
         )
     }
 }
@@ -224,10 +228,11 @@ impl FromStr for AuthMethod {
             "post" | "client_secret_post" => Ok(AuthMethod::ClientSecretPost),
             "basic" | "client_secret_basic" => Ok(AuthMethod::ClientSecretBasic),
             "jwt" | "private_key_jwt" => Ok(AuthMethod::PrivateKeyJwt),
+            "secret_jwt" | "client_secret_jwt" => Ok(AuthMethod::ClientSecretJwt),
             _ => Err(ProviderError::UnknownChoice {
                 what: "client auth method",
                 value: s.to_owned(),
-                expected: "none, post, basic, private_key_jwt",
+                expected: "none, post, basic, private_key_jwt, client_secret_jwt",
             }),
         }
     }
@@ -240,6 +245,7 @@ impl fmt::Display for AuthMethod {
             AuthMethod::ClientSecretPost => "client_secret_post",
             AuthMethod::ClientSecretBasic => "client_secret_basic",
             AuthMethod::PrivateKeyJwt => "private_key_jwt",
+            AuthMethod::ClientSecretJwt => "client_secret_jwt",
         })
     }
 }

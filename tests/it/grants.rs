@@ -337,3 +337,48 @@ fn the_id_token_is_not_introspected_and_says_why() {
     home.run(&["introspect", "p", "--id"])
         .fails(1, "ID tokens are not introspected");
 }
+
+#[test]
+fn client_secret_jwt_signs_an_assertion_with_the_secret_each_time() {
+    let op = Op::start();
+    let home = Home::new();
+    add_op_provider(
+        &home,
+        &op,
+        "s",
+        "secret-jwt-app",
+        Some("secret-jwt-secret-0123456789-0123456789"),
+        &["--auth-method", "client_secret_jwt"],
+    );
+    home.run(&["login", "s"]).ok();
+    home.run(&["refresh", "s"]).ok();
+    home.run(&["client-credentials", "s", "--scope", "api:read"])
+        .ok();
+    let log = op.token_log();
+    assert_eq!(log.len(), 3);
+    for entry in &log {
+        assert_eq!(entry["status"], 200, "{entry}");
+        assert_eq!(
+            entry["client_assertion_type"],
+            "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+        );
+        assert_eq!(
+            entry["body_client_secret"], false,
+            "the secret itself is never sent"
+        );
+        assert_eq!(entry["authorization_scheme"], serde_json::Value::Null);
+    }
+    // A wrong secret signs an assertion the server refuses, explained.
+    let other = Home::new();
+    add_op_provider(
+        &other,
+        &op,
+        "s",
+        "secret-jwt-app",
+        Some("not-the-secret-0123456789-0123456789"),
+        &["--auth-method", "client_secret_jwt"],
+    );
+    other
+        .run(&["client-credentials", "s", "--scope", "api:read"])
+        .fails(1, "invalid_client");
+}

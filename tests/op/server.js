@@ -111,6 +111,17 @@ export const clients = [
     response_types: ['code'],
   },
   {
+    // A confidential client that signs an HS256 assertion with its secret (RFC 7523 §2.2).
+    client_id: 'secret-jwt-app',
+    client_secret: 'secret-jwt-secret-0123456789-0123456789',
+    application_type: 'native',
+    token_endpoint_auth_method: 'client_secret_jwt',
+    token_endpoint_auth_signing_alg: 'HS256',
+    redirect_uris: ['http://127.0.0.1/callback'],
+    grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
+    response_types: ['code'],
+  },
+  {
     // A service that trades other clients' tokens for its own (RFC 8693).
     client_id: 'exchange-app',
     client_secret: 'exchange-secret-0123456789',

@@ -289,8 +289,8 @@ pub(crate) struct AddArgs {
     /// Read the client secret from stdin (it goes to the encrypted vault)
     #[arg(long)]
     pub client_secret_stdin: bool,
-    /// Client authentication: none, post (client_secret_post), basic (client_secret_basic)
-    /// or private_key_jwt
+    /// Client authentication: none, post (client_secret_post), basic (client_secret_basic),
+    /// private_key_jwt or client_secret_jwt (an HS256 assertion signed with the secret)
     #[arg(long, value_name = "METHOD", value_parser = parse_choice::<AuthMethod>)]
     pub auth_method: Option<AuthMethod>,
     /// PEM private key (RSA, EC or Ed25519) for private_key_jwt; stored in the vault

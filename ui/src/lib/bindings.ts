@@ -26,7 +26,7 @@ allow_http: boolean,
  */
 git_username: string | null, };
 
-export type AuthMethod = "none" | "client_secret_post" | "client_secret_basic" | "private_key_jwt";
+export type AuthMethod = "none" | "client_secret_post" | "client_secret_basic" | "private_key_jwt" | "client_secret_jwt";
 
 export type PkceMode = "s256" | "plain" | "off";
 

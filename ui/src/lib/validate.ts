@@ -7,7 +7,7 @@ export type FieldErrors = Partial<Record<keyof ProviderSpec | 'form', string>>;
 const NAME = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** The client authentications that send a client secret (the engine's `AuthMethod` values). */
-export const SECRET_METHODS: readonly AuthMethod[] = ['client_secret_basic', 'client_secret_post'];
+export const SECRET_METHODS: readonly AuthMethod[] = ['client_secret_basic', 'client_secret_post', 'client_secret_jwt'];
 
 export function urlError(value: string | null | undefined, opts: { https?: boolean } = {}): string | null {
   const v = (value ?? '').trim();
