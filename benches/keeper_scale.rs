@@ -142,6 +142,7 @@ async fn main() {
         },
         token_endpoint,
         token_params: vec![],
+        resources: vec![],
     };
     let now = oauth_desk::now();
     let mut sets = HashMap::new();

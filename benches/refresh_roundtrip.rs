@@ -40,6 +40,7 @@ async fn main() {
         },
         token_endpoint: url.clone(),
         token_params: vec![],
+        resources: vec![],
     };
     let http = Http::new().unwrap();
     let raw = reqwest::Client::builder()

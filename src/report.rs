@@ -115,6 +115,9 @@ pub struct AccessTokenReport {
     pub lifetime: Option<i64>,
     pub obtained_at: i64,
     pub expired: bool,
+    /// Who the token is for: a JWT access token's `aud` (RFC 9068), as a list (empty when
+    /// the token is opaque or names none).
+    pub audience: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub header: Option<Map<String, Value>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -202,6 +205,18 @@ impl Report {
             lifetime: tokens.lifetime(),
             obtained_at: tokens.obtained_at,
             expired: tokens.is_expired(now),
+            audience: decoded
+                .as_ref()
+                .and_then(|d| d.claims.get("aud"))
+                .map(|aud| match aud {
+                    Value::String(one) => vec![one.clone()],
+                    Value::Array(many) => many
+                        .iter()
+                        .filter_map(|a| a.as_str().map(str::to_owned))
+                        .collect(),
+                    _ => Vec::new(),
+                })
+                .unwrap_or_default(),
             header: decoded.as_ref().map(|d| d.header.clone()),
             claims: decoded.map(|d| d.claims),
             value: None,

@@ -47,6 +47,7 @@ pub(super) fn normalise(spec: &mut ProviderSpec) {
     }
     spec.params.retain(|p| !p.trim().is_empty());
     spec.token_params.retain(|p| !p.trim().is_empty());
+    spec.resources.retain(|r| !r.trim().is_empty());
 }
 
 impl Desk {

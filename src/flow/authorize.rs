@@ -134,6 +134,9 @@ impl AuthorizationRequest {
             params.push(("code_challenge".into(), pkce.challenge.clone()));
             params.push(("code_challenge_method".into(), pkce.method.into()));
         }
+        for resource in &provider.resources {
+            params.push(("resource".into(), resource.clone()));
+        }
         if let Some(mode) = shape.response_mode {
             params.push(("response_mode".into(), mode.as_str().to_owned()));
         }

@@ -63,6 +63,8 @@ pub struct Client {
     pub credentials: Credentials,
     pub token_endpoint: Url,
     pub token_params: Vec<Param>,
+    /// Resource indicators (RFC 8707 §2.2) for every token request.
+    pub resources: Vec<String>,
 }
 
 impl Client {
@@ -83,6 +85,7 @@ impl Client {
                 .cloned()
                 .ok_or(FlowError::MissingEndpoint("token endpoint"))?,
             token_params: provider.token_params.clone(),
+            resources: provider.resources.clone(),
         })
     }
 
@@ -97,6 +100,12 @@ impl Client {
         let authorization = self.credentials.apply(&mut form, &self.token_endpoint)?;
         for Param(k, v) in &self.token_params {
             form.add(k, v.as_str());
+        }
+        // A request that names its own resources (a token exchange's) keeps them.
+        if !form.keys().any(|k| k == "resource") {
+            for resource in &self.resources {
+                form.add("resource", resource.as_str());
+            }
         }
         let response = http
             .post_form(&label, &self.token_endpoint, &form, authorization.as_ref())

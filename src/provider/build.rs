@@ -121,6 +121,18 @@ pub fn build(
         authorize_method: spec.authorize_method.unwrap_or_default(),
         authorize_params,
         token_params: params(&spec.token_params)?,
+        resources: spec
+            .resources
+            .iter()
+            .map(|r| {
+                let r = r.trim();
+                url::Url::parse(r)
+                    .ok()
+                    .filter(|u| u.fragment().is_none())
+                    .map(|_| r.to_owned())
+                    .ok_or_else(|| ProviderError::InvalidResource(r.to_owned()))
+            })
+            .collect::<Result<_, _>>()?,
         iss_parameter_supported: discovered
             .as_ref()
             .is_some_and(|d| d.iss_parameter_supported),

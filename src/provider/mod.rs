@@ -59,6 +59,8 @@ pub enum ProviderError {
     InsecureTransport { field: &'static str, url: String },
     #[error("{0} is set by OAuth Desk itself, not as an extra parameter")]
     ReservedParam(String),
+    #[error("the resource {0:?} is not an absolute URI without a fragment (RFC 8707 §2)")]
+    InvalidResource(String),
     #[error("unknown {what} {value:?}: expected one of {expected}")]
     UnknownChoice {
         what: &'static str,
@@ -438,6 +440,10 @@ pub struct Provider {
     pub authorize_params: Vec<Param>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub token_params: Vec<Param>,
+    /// Resource indicators (RFC 8707): on the authorization request and every token request,
+    /// exactly as written (servers compare them as strings; a URL parser would add a `/`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub resources: Vec<String>,
     /// The server promised an `iss` parameter in authorization responses (RFC 9207 §3).
     #[serde(default)]
     pub iss_parameter_supported: bool,

@@ -28,6 +28,8 @@ pub struct ProviderSpec {
     pub authorize_method: Option<AuthorizeMethod>,
     pub params: Vec<String>,
     pub token_params: Vec<String>,
+    /// Resource indicators (RFC 8707), absolute URIs.
+    pub resources: Vec<String>,
     pub callback_timeout_secs: Option<u64>,
     /// Keep the keeper away from this provider.
     pub no_auto_refresh: bool,
@@ -76,6 +78,7 @@ impl ProviderSpec {
                 .iter()
                 .map(|p| format!("{}={}", p.0, p.1))
                 .collect(),
+            resources: provider.resources.clone(),
             callback_timeout_secs: Some(provider.callback_timeout_secs),
             no_auto_refresh: !provider.auto_refresh,
             refresh_margin_secs: provider.refresh_margin_secs,

@@ -382,3 +382,68 @@ fn client_secret_jwt_signs_an_assertion_with_the_secret_each_time() {
         .run(&["client-credentials", "s", "--scope", "api:read"])
         .fails(1, "invalid_client");
 }
+
+#[test]
+fn resource_indicators_go_on_every_request_and_the_audience_is_shown() {
+    let op = Op::start_with(&[("OP_JWT_AT", "1")]);
+    let mut home = Home::new();
+    let log = home.path().join("browser.log");
+    home.set("BROWSER_LOG", log.to_str().unwrap());
+    home.run(&[
+        "provider",
+        "add",
+        "op",
+        "--issuer",
+        &op.issuer,
+        "--client-id",
+        "public-app",
+        "--scope",
+        "openid offline_access api:read",
+        "--param",
+        "prompt=consent",
+        "--resource",
+        "https://api.example",
+    ])
+    .ok();
+    home.run(&["login", "op"]).ok();
+    home.run(&["refresh", "op"]).ok();
+    let trail = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        trail.contains("resource=https%3A%2F%2Fapi.example"),
+        "{trail}"
+    );
+    let sent: Vec<_> = op
+        .token_log()
+        .into_iter()
+        .map(|e| e["resource"].clone())
+        .collect();
+    assert_eq!(
+        sent,
+        ["https://api.example", "https://api.example"],
+        "code exchange and refresh"
+    );
+    let show = home.run(&["show", "op", "--json"]).ok().json();
+    assert_eq!(
+        show["access_token"]["audience"],
+        serde_json::json!(["https://api.example"])
+    );
+    assert!(
+        home.run(&["show", "op"])
+            .ok()
+            .stdout
+            .contains("audience https://api.example")
+    );
+    // A resource must be an absolute URI without a fragment.
+    home.run(&[
+        "provider",
+        "add",
+        "bad",
+        "--issuer",
+        &op.issuer,
+        "--client-id",
+        "public-app",
+        "--resource",
+        "api#x",
+    ])
+    .fails(2, "RFC 8707");
+}

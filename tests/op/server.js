@@ -229,6 +229,7 @@ server.listen(port, host, () => {
       body_client_secret: body.client_secret !== undefined,
       client_assertion_type: body.client_assertion_type ?? null,
       refresh_token: body.refresh_token ?? null,
+      resource: body.resource ?? null,
       status: ctx.status,
       // Every token it handed out, so tests can look for them where they must not be.
       issued: ctx.body && typeof ctx.body === 'object'

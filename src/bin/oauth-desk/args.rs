@@ -314,6 +314,10 @@ pub(crate) struct AddArgs {
     /// Extra parameter for every token request, k=v (repeatable)
     #[arg(long = "token-param", value_name = "K=V")]
     pub token_params: Vec<String>,
+    /// Resource indicator (RFC 8707) for the authorization request and every token request
+    /// (repeatable)
+    #[arg(long = "resource", value_name = "URI")]
+    pub resources: Vec<String>,
     /// Seconds to wait for the sign-in response (default 300)
     #[arg(long, value_name = "SECS")]
     pub callback_timeout: Option<u64>,

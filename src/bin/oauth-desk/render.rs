@@ -382,6 +382,9 @@ fn access_token(out: &mut String, at: &AccessTokenReport, now: i64) {
     if let Some(l) = at.lifetime {
         let _ = writeln!(out, "  lifetime {}", duration(l));
     }
+    if !at.audience.is_empty() {
+        let _ = writeln!(out, "  audience {}", at.audience.join(", "));
+    }
     if let Some(c) = &at.signature {
         let _ = writeln!(out, "  {} signature {}", check_mark(c.result), c.detail);
     }

@@ -22,6 +22,7 @@ fn provider(pkce: PkceMode, iss_supported: bool) -> Provider {
         authorize_method: AuthorizeMethod::Get,
         authorize_params: vec![Param("prompt".into(), "consent".into())],
         token_params: vec![],
+        resources: vec![],
         iss_parameter_supported: iss_supported,
         callback_timeout_secs: 300,
         auto_refresh: true,

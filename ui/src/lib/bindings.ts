@@ -3,7 +3,11 @@
 
 export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]?: JsonValue } | null;
 
-export type ProviderSpec = { name: string, template: string | null, issuer: string | null, authorization_url: string | null, token_url: string | null, device_url: string | null, revocation_url: string | null, introspection_url: string | null, userinfo_url: string | null, jwks_url: string | null, end_session_url: string | null, client_id: string, auth_method: AuthMethod | null, scope: string | null, redirect_uri: string | null, pkce: PkceMode | null, authorize_method: AuthorizeMethod | null, params: Array<string>, token_params: Array<string>, callback_timeout_secs: number | null, 
+export type ProviderSpec = { name: string, template: string | null, issuer: string | null, authorization_url: string | null, token_url: string | null, device_url: string | null, revocation_url: string | null, introspection_url: string | null, userinfo_url: string | null, jwks_url: string | null, end_session_url: string | null, client_id: string, auth_method: AuthMethod | null, scope: string | null, redirect_uri: string | null, pkce: PkceMode | null, authorize_method: AuthorizeMethod | null, params: Array<string>, token_params: Array<string>, 
+/**
+ * Resource indicators (RFC 8707), absolute URIs.
+ */
+resources: Array<string>, callback_timeout_secs: number | null, 
 /**
  * Keep the keeper away from this provider.
  */
@@ -98,7 +102,12 @@ format: string, token_type: string, expires_at: number | null,
 /**
  * Seconds left (negative once expired); `null` when the expiry is unknown.
  */
-expires_in: number | null, lifetime: number | null, obtained_at: number, expired: boolean, header: { [key in string]: JsonValue } | null, claims: { [key in string]: JsonValue } | null, 
+expires_in: number | null, lifetime: number | null, obtained_at: number, expired: boolean, 
+/**
+ * Who the token is for: a JWT access token's `aud` (RFC 9068), as a list (empty when
+ * the token is opaque or names none).
+ */
+audience: Array<string>, header: { [key in string]: JsonValue } | null, claims: { [key in string]: JsonValue } | null, 
 /**
  * For a JWT access token (RFC 9068): its signature against the provider's JWKS.
  */

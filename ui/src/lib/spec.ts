@@ -22,6 +22,7 @@ export function emptySpec(): ProviderSpec {
     authorize_method: null,
     params: [],
     token_params: [],
+    resources: [],
     callback_timeout_secs: null,
     no_auto_refresh: false,
     refresh_margin_secs: null,

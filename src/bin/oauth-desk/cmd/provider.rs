@@ -111,6 +111,7 @@ async fn add(desk: &Desk, args: AddArgs) -> Result<(), Failure> {
         authorize_method: args.authorize_method,
         params: args.params,
         token_params: args.token_params,
+        resources: args.resources,
         callback_timeout_secs: args.callback_timeout,
         no_auto_refresh: args.no_auto_refresh,
         refresh_margin_secs: args.refresh_margin,
