@@ -226,7 +226,10 @@ fn a_plain_implicit_token_response_is_kept_and_flagged() {
     assert_eq!(home.run(&["token", "m"]).ok().stdout.trim(), "implicit-at");
     let show = home.run(&["show", "m", "--json"]).ok().json();
     assert_eq!(show["front_channel"]["tokens"], json!(["access"]));
-    assert_eq!(show["access_token"]["expires_in"], 600);
+    assert_eq!(
+        show["access_token"]["lifetime"], 600,
+        "expires_in=600 from the response"
+    );
     // An implicit response without the token its type promises is refused.
     login_by_post(&home, &["m", "--response-type", "token"], |state, _| {
         format!("state={state}&token_type=Bearer")
