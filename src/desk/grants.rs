@@ -7,7 +7,7 @@
 use serde_json::{Map, Value};
 
 use super::advice::Endpoint;
-use super::signin::{chosen_scope as chosen, no_endpoint};
+use super::signin::{Destination, chosen_scope as chosen, no_endpoint};
 use super::{ClientContext, Desk, DeskError};
 use crate::clock::now;
 use crate::flow::grants::{ExchangeTargets, ExchangeTokenType, assertion_claims, sign_assertion};
@@ -64,8 +64,14 @@ impl Desk {
                 )
                 .await?;
             let renewal = Renewal::Exchange(request);
-            self.store_grant(name, response, &scope, Grant::TokenExchange, Some(renewal))
-                .await
+            self.store_new(
+                name,
+                response,
+                &scope,
+                (Grant::TokenExchange, Some(renewal)),
+                Destination::Provider,
+            )
+            .await
         }
         .await;
         self.save_trace(name, "token exchange", &recorder);
@@ -191,8 +197,14 @@ impl Desk {
                 .await
                 .map_err(failed(OtherGrant::JwtBearer))?;
             let renewal = request.assertion.renewal();
-            self.store_grant(name, response, &scope, Grant::JwtBearer, renewal)
-                .await
+            self.store_new(
+                name,
+                response,
+                &scope,
+                (Grant::JwtBearer, renewal),
+                Destination::Provider,
+            )
+            .await
         }
         .await;
         self.save_trace(name, "JWT bearer", &recorder);
@@ -271,8 +283,14 @@ impl Desk {
                 .password(&self.http.recording(&recorder), username, &password, &scope)
                 .await
                 .map_err(failed(OtherGrant::Password))?;
-            self.store_grant(name, response, &scope, Grant::Password, None)
-                .await
+            self.store_new(
+                name,
+                response,
+                &scope,
+                (Grant::Password, None),
+                Destination::Provider,
+            )
+            .await
         }
         .await;
         self.save_trace(name, "password", &recorder);
@@ -319,19 +337,5 @@ impl Desk {
             }
             _ => return None,
         })
-    }
-
-    async fn store_grant(
-        &self,
-        name: &str,
-        response: TokenResponse,
-        scope: &Scope,
-        grant: Grant,
-        renewal: Option<Renewal>,
-    ) -> Result<TokenSet, DeskError> {
-        let mut tokens = TokenSet::from_response(response, scope, grant, None, now());
-        tokens.renewal = renewal;
-        self.store_tokens(name, tokens.clone()).await?;
-        Ok(tokens)
     }
 }

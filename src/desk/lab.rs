@@ -274,7 +274,10 @@ impl Desk {
             .labs
             .kept(name, case)
             .ok_or_else(|| LabError::NotKept(case.to_owned()))?;
-        Ok(self.report_of(&provider, Some(&tokens)).await)
+        let client_secret = self.secrets(name).await?.client_secret;
+        Ok(self
+            .report_of(&provider, Some(&tokens), client_secret.as_ref())
+            .await)
     }
 
     /// One case: its grant, what it produced, its tokens disposed of, the verdict. `None`
@@ -361,7 +364,14 @@ impl Desk {
     /// Records what the case's tokens say: scopes, the ID token's claims and checks, and the
     /// userinfo response for grants that sign a person in.
     async fn observe(&self, provider: &Provider, tokens: &TokenSet, result: &mut CaseResult) {
-        let report = self.report_of(provider, Some(tokens)).await;
+        let client_secret = self
+            .secrets(provider.name.as_str())
+            .await
+            .ok()
+            .and_then(|s| s.client_secret);
+        let report = self
+            .report_of(provider, Some(tokens), client_secret.as_ref())
+            .await;
         let scopes = tokens.scopes();
         result.granted = scopes.granted;
         result.not_granted = scopes.not_granted;

@@ -302,8 +302,14 @@ impl Desk {
                     return Err(LoginError::Callback(CallbackError::Cancelled).into());
                 }
             };
-            self.store_new(name, response, &scope, Grant::DeviceCode, destination)
-                .await
+            self.store_new(
+                name,
+                response,
+                &scope,
+                (Grant::DeviceCode, None),
+                destination,
+            )
+            .await
         }
         .await;
         if destination == Destination::Provider {
@@ -346,7 +352,7 @@ impl Desk {
                 name,
                 response,
                 &scope,
-                Grant::ClientCredentials,
+                (Grant::ClientCredentials, None),
                 destination,
             )
             .await
@@ -373,15 +379,18 @@ impl Desk {
         result
     }
 
-    async fn store_new(
+    /// The token set of a grant's response (with how to renew it, if it has no refresh
+    /// token), stored when it is the provider's.
+    pub(super) async fn store_new(
         &self,
         name: &str,
         response: TokenResponse,
         scope: &Scope,
-        grant: Grant,
+        (grant, renewal): (Grant, Option<crate::grant::Renewal>),
         destination: Destination,
     ) -> Result<TokenSet, DeskError> {
-        let tokens = TokenSet::from_response(response, scope, grant, None, now());
+        let mut tokens = TokenSet::from_response(response, scope, grant, None, now());
+        tokens.renewal = renewal;
         if destination == Destination::Provider {
             self.store_tokens(name, tokens.clone()).await?;
         }

@@ -109,16 +109,14 @@ impl Desk {
             && let Some(response) = Box::pin(self.request_again(&context, &http, &tokens)).await
         {
             let result = async {
-                let mut fresh = TokenSet::from_response(
+                self.store_new(
+                    name,
                     response?,
                     &tokens.requested_scope,
-                    tokens.grant,
-                    None,
-                    now(),
-                );
-                fresh.renewal = tokens.renewal.clone();
-                self.store_tokens(name, fresh.clone()).await?;
-                Ok(fresh)
+                    (tokens.grant, tokens.renewal.clone()),
+                    super::signin::Destination::Provider,
+                )
+                .await
             }
             .await;
             self.save_trace(name, grant_title(tokens.grant), &recorder);
@@ -380,8 +378,14 @@ impl Desk {
     /// (cached; fetched again once when a token names an unknown key).
     pub async fn report(&self, name: &str) -> Result<Report, DeskError> {
         let provider = self.provider(name)?;
-        let tokens = self.secrets(name).await?.tokens;
-        let mut report = self.report_of(&provider, tokens.as_ref()).await;
+        let secrets = self.secrets(name).await?;
+        let mut report = self
+            .report_of(
+                &provider,
+                secrets.tokens.as_ref(),
+                secrets.client_secret.as_ref(),
+            )
+            .await;
         if report.status == crate::report::Status::SignedIn && self.refresh_interrupted(name) {
             report.status_detail = Some(
                 "a refresh was interrupted after its request was sent: if the server rotated the refresh token, sign-in may be needed (the next refresh will tell)".into(),
@@ -391,16 +395,13 @@ impl Desk {
     }
 
     /// The report of `tokens` (the provider's or a lab case's), signatures checked against
-    /// the provider's keys.
+    /// the provider's keys (and `client_secret`, the key of HS* tokens).
     pub(super) async fn report_of(
         &self,
         provider: &crate::provider::Provider,
         tokens: Option<&TokenSet>,
+        client_secret: Option<&Secret>,
     ) -> Report {
-        let client_secret = match self.secrets(provider.name.as_str()).await {
-            Ok(s) => s.client_secret,
-            Err(_) => None,
-        };
         let kids: Vec<Option<String>> = [
             tokens.and_then(|t| t.id_token.as_deref()),
             tokens.map(|t| &*t.access_token),
@@ -424,13 +425,7 @@ impl Desk {
         } else {
             self.keys_for(provider, &kids).await
         };
-        Report::build(
-            provider,
-            tokens,
-            keys.as_ref(),
-            client_secret.as_ref(),
-            now(),
-        )
+        Report::build(provider, tokens, keys.as_ref(), client_secret, now())
     }
 
     /// The provider's JWKS holding every `kid` if it can be had: the cache, else a fetch.

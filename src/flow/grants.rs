@@ -127,13 +127,18 @@ pub fn assertion_claims(
     now: i64,
 ) -> Result<Map<String, Value>, FlowError> {
     let mut claims = Map::new();
-    claims.insert("iss".into(), issuer.unwrap_or(client_id).into());
-    claims.insert("sub".into(), subject.unwrap_or(client_id).into());
+    claims.insert("iss".into(), given(issuer).unwrap_or(client_id).into());
+    claims.insert("sub".into(), given(subject).unwrap_or(client_id).into());
     claims.insert("aud".into(), audience.as_str().into());
     claims.insert("iat".into(), now.into());
     claims.insert("exp".into(), (now + ASSERTION_LIFETIME_SECS).into());
     claims.insert("jti".into(), random_urlsafe(16)?.into());
     Ok(claims)
+}
+
+/// A blank field (an empty form input) means "not set".
+fn given(value: Option<&str>) -> Option<&str> {
+    value.map(str::trim).filter(|v| !v.is_empty())
 }
 
 /// Signs `claims` with the PEM private key (its type chooses the algorithm).
@@ -161,8 +166,9 @@ mod tests {
         assert_eq!(claims["sub"], "alice");
         assert_eq!(claims["aud"], "https://as.example/token");
         assert_eq!(claims["exp"], 1000 + ASSERTION_LIFETIME_SECS);
-        let other = assertion_claims("app", None, None, &aud, 1000).unwrap();
+        let other = assertion_claims("app", Some(" "), None, &aud, 1000).unwrap();
         assert_ne!(claims["jti"], other["jti"], "a fresh jti each time");
         assert_eq!(other["sub"], "app");
+        assert_eq!(other["iss"], "app", "a blank issuer is no issuer");
     }
 }

@@ -355,6 +355,24 @@ fn bad_plans_are_refused_before_anything_runs() {
     let text = std::fs::read_to_string(&plan).unwrap();
     assert!(text.contains("[[case]]"));
     home.run(&["lab", "--plan", &plan]).fails(2, "NAME");
+
+    // A JUnit file that can't be written: the results are still printed, and said so.
+    let plan = write(
+        &home,
+        "machine.toml",
+        "[[case]]\nname = \"m\"\ngrant = \"client_credentials\"\nscope = \"api:read\"\n",
+    );
+    let run = home
+        .run(&[
+            "lab",
+            "lab",
+            "--plan",
+            &plan,
+            "--junit",
+            "/nonexistent/dir/junit.xml",
+        ])
+        .fails(1, "could not write the JUnit report");
+    assert!(run.stdout.contains("pass  m"), "{}", run.stdout);
 }
 
 /// Through the engine: a person at a browser (browser.js) for each case, who may cancel one.

@@ -62,10 +62,9 @@ pub fn assertion_preview(
     subject: Option<String>,
     issuer: Option<String>,
 ) -> CommandResult<Map<String, Value>> {
-    let blank = |s: Option<String>| s.filter(|v| !v.trim().is_empty());
     Ok(state
         .desk
-        .assertion_preview(&name, blank(subject).as_deref(), blank(issuer).as_deref())?)
+        .assertion_preview(&name, subject.as_deref(), issuer.as_deref())?)
 }
 
 /// The JWT-bearer grant (RFC 7523).
@@ -76,16 +75,14 @@ pub async fn jwt_bearer(
     assertion: AssertionInput,
     scope: Option<String>,
 ) -> CommandResult<ProviderView> {
-    let blank = |s: Option<String>| s.filter(|v| !v.trim().is_empty());
     let assertion = match assertion {
         AssertionInput::IdTokenOf { provider } => AssertionSource::IdTokenOf(provider),
         AssertionInput::Given { assertion } => {
             AssertionSource::Given(Secret::new(assertion.trim()))
         }
-        AssertionInput::SelfSigned { subject, issuer } => AssertionSource::SelfSigned {
-            subject: blank(subject),
-            issuer: blank(issuer),
-        },
+        AssertionInput::SelfSigned { subject, issuer } => {
+            AssertionSource::SelfSigned { subject, issuer }
+        }
     };
     state
         .desk

@@ -43,11 +43,16 @@ pub async fn run(desk: &Desk, args: LabArgs) -> Result<(), Failure> {
             running.await
         }
     }?;
-    if let Some(path) = &args.junit {
-        std::fs::write(path, run.export(LabFormat::Junit))
-            .map_err(|e| failure(format!("could not write {}: {e}", path.display())))?;
-    }
+    // The results first: a report file that can't be written must not hide them.
     report(&run, &args);
+    if let Some(path) = &args.junit {
+        std::fs::write(path, run.export(LabFormat::Junit)).map_err(|e| {
+            failure(format!(
+                "could not write the JUnit report {}: {e} (the run itself is kept)",
+                path.display()
+            ))
+        })?;
+    }
     if run.passed() {
         Ok(())
     } else {
