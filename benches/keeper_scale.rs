@@ -72,6 +72,7 @@ impl Renewer for Bench {
                 status: 200,
                 content_type: Some("application/json".into()),
                 date: None,
+                headers: Vec::new(),
                 body: br#"{"access_token":"a","refresh_token":"r","expires_in":17}"#.to_vec(),
                 elapsed: Duration::ZERO,
             })
@@ -143,6 +144,9 @@ async fn main() {
         token_endpoint,
         token_params: vec![],
         resources: vec![],
+        dpop: None,
+        certificate: None,
+        introspection_endpoint: None,
     };
     let now = oauth_desk::now();
     let mut sets = HashMap::new();
@@ -158,6 +162,7 @@ async fn main() {
                 status: 200,
                 content_type: Some("application/json".into()),
                 date: None,
+                headers: Vec::new(),
                 body: body.into_bytes(),
                 elapsed: Duration::ZERO,
             })

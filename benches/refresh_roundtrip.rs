@@ -41,6 +41,9 @@ async fn main() {
         token_endpoint: url.clone(),
         token_params: vec![],
         resources: vec![],
+        dpop: None,
+        certificate: None,
+        introspection_endpoint: None,
     };
     let http = Http::new().unwrap();
     let raw = reqwest::Client::builder()

@@ -26,6 +26,8 @@ const COMMANDS: &[&str] = &[
     "userinfo",
     "reveal_token",
     "copy_token",
+    "copy_resource_headers",
+    "call_resource",
     "get_trace",
     "export_har",
     "get_settings",

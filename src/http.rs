@@ -4,12 +4,14 @@
 //! Token, revocation and introspection calls must never follow a redirect (a 3xx could carry
 //! credentials elsewhere), so no call follows one; a 3xx is reported like any other response.
 
-use std::sync::{Arc, OnceLock};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use reqwest::Method;
 use url::Url;
 
+use crate::mtls::ClientCertificate;
 use crate::secret::Secret;
 use crate::trace::{Exchange, Message, Recorder};
 
@@ -76,6 +78,8 @@ pub struct HttpResponse {
     pub content_type: Option<String>,
     /// The server's `Date` header, for clock-skew hints.
     pub date: Option<String>,
+    /// Every header, names lower-case, in order.
+    pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
     pub elapsed: Duration,
 }
@@ -83,6 +87,14 @@ pub struct HttpResponse {
 impl HttpResponse {
     pub fn is_success(&self) -> bool {
         (200..300).contains(&self.status)
+    }
+
+    /// The first value of header `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     pub fn content_type_is(&self, needle: &str) -> bool {
@@ -98,12 +110,16 @@ impl HttpResponse {
 #[derive(Debug, Clone)]
 pub struct Http {
     client: Arc<OnceLock<Result<reqwest::Client, String>>>,
+    /// Clients that present a certificate (RFC 8705), by the certificate's thumbprint.
+    presenting: Arc<Mutex<HashMap<String, reqwest::Client>>>,
+    certificate: Option<Arc<ClientCertificate>>,
     total_timeout: Duration,
     recorder: Option<Recorder>,
 }
 
 /// One header of a request; credentials are [`Secret`]s so they never print.
-enum HeaderValue<'a> {
+#[derive(Debug, Clone, Copy)]
+pub enum HeaderValue<'a> {
     Plain(&'a str),
     Secret(&'a Secret),
 }
@@ -117,25 +133,62 @@ impl Http {
     pub fn with_timeout(total: Duration) -> Result<Self, HttpError> {
         Ok(Http {
             client: Arc::new(OnceLock::new()),
+            presenting: Arc::default(),
+            certificate: None,
             total_timeout: total,
             recorder: None,
         })
     }
 
-    fn client(&self) -> Result<&reqwest::Client, HttpError> {
+    fn builder(&self) -> reqwest::ClientBuilder {
         let total = self.total_timeout;
+        reqwest::Client::builder()
+            .user_agent(USER_AGENT)
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(CONNECT_TIMEOUT.min(total))
+            .timeout(total)
+    }
+
+    fn client(&self) -> Result<reqwest::Client, HttpError> {
+        if let Some(certificate) = &self.certificate {
+            return self.presenting_client(certificate);
+        }
         self.client
-            .get_or_init(|| {
-                reqwest::Client::builder()
-                    .user_agent(USER_AGENT)
-                    .redirect(reqwest::redirect::Policy::none())
-                    .connect_timeout(CONNECT_TIMEOUT.min(total))
-                    .timeout(total)
-                    .build()
-                    .map_err(|e| e.to_string())
-            })
-            .as_ref()
-            .map_err(|e| HttpError::Setup(e.clone()))
+            .get_or_init(|| self.builder().build().map_err(|e| e.to_string()))
+            .clone()
+            .map_err(HttpError::Setup)
+    }
+
+    fn presenting_client(
+        &self,
+        certificate: &ClientCertificate,
+    ) -> Result<reqwest::Client, HttpError> {
+        let setup = |e: String| HttpError::Setup(format!("the client certificate: {e}"));
+        let key = certificate.thumbprint().map_err(|e| setup(e.to_string()))?;
+        let mut clients = self
+            .presenting
+            .lock()
+            .map_err(|_| setup("lock poisoned".into()))?;
+        if let Some(client) = clients.get(&key) {
+            return Ok(client.clone());
+        }
+        let identity = reqwest::Identity::from_pem(certificate.identity_pem().expose().as_bytes())
+            .map_err(|e| setup(e.to_string()))?;
+        let client = self
+            .builder()
+            .identity(identity)
+            .build()
+            .map_err(|e| setup(e.to_string()))?;
+        clients.insert(key, client.clone());
+        Ok(client)
+    }
+
+    /// The same client, presenting `certificate` in every TLS handshake (RFC 8705).
+    pub fn presenting(&self, certificate: Option<&Arc<ClientCertificate>>) -> Http {
+        Http {
+            certificate: certificate.cloned(),
+            ..self.clone()
+        }
     }
 
     /// The same client, recording into `recorder`.
@@ -184,6 +237,19 @@ impl Http {
         form: &Form,
         authorization: Option<&Secret>,
     ) -> Result<HttpResponse, HttpError> {
+        self.post_form_with(label, url, form, authorization, &[])
+            .await
+    }
+
+    /// POST a form with more headers (a DPoP proof).
+    pub async fn post_form_with(
+        &self,
+        label: &str,
+        url: &Url,
+        form: &Form,
+        authorization: Option<&Secret>,
+        extra: &[(&str, HeaderValue<'_>)],
+    ) -> Result<HttpResponse, HttpError> {
         let mut headers = vec![
             ("accept", HeaderValue::Plain("application/json")),
             (
@@ -194,9 +260,28 @@ impl Http {
         if let Some(value) = authorization {
             headers.push(("authorization", HeaderValue::Secret(value)));
         }
+        headers.extend_from_slice(extra);
         let body = Secret::new(form.encode());
         self.send(label, Method::POST, url, &headers, Some(&body))
             .await
+    }
+
+    /// Any request (`call`): `method` as given, the headers as given, the body as given.
+    pub async fn request(
+        &self,
+        label: &str,
+        method: &str,
+        url: &Url,
+        headers: &[(&str, HeaderValue<'_>)],
+        body: Option<&Secret>,
+    ) -> Result<HttpResponse, HttpError> {
+        let method = Method::from_bytes(method.to_ascii_uppercase().as_bytes()).map_err(|_| {
+            HttpError::Request {
+                url: display_url(url),
+                reason: format!("{method:?} is not an HTTP method"),
+            }
+        })?;
+        self.send(label, method, url, headers, body).await
     }
 
     async fn send(
@@ -299,6 +384,7 @@ impl Http {
             status,
             content_type: header("content-type"),
             date: header("date"),
+            headers: response_headers,
             body,
             elapsed,
         })

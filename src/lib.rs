@@ -21,6 +21,10 @@ mod browser;
 mod callback;
 mod clock;
 #[cfg(feature = "internals")]
+pub mod dpop;
+#[cfg(not(feature = "internals"))]
+mod dpop;
+#[cfg(feature = "internals")]
 pub mod flow;
 #[cfg(not(feature = "internals"))]
 mod flow;
@@ -31,17 +35,18 @@ mod http;
 mod import;
 mod jwks;
 mod login;
+mod mtls;
 mod redact;
 mod store;
 mod verify;
 
 pub use clock::now;
 pub use desk::{
-    Advice, Capture, Change, ClientSecrets, DeskError, DeviceCode, DeviceHost, ErrorKind,
-    Explained, FreshToken, GitRequest, Grants, ImportOptions, ImportReport, ImportedProvider,
-    KeeperService, LabHost, LabPlanView, LabProgress, LabRequest, Navigation, ProviderView,
-    SecretsEdit, SessionId, SignInHost, SignInPage, SignInRequest, SignInState, TemplateView,
-    TokenFormat, format_token, open_in_browser,
+    Advice, CallRequest, CallResult, Capture, ChallengeView, Change, ClientSecrets, DeskError,
+    DeviceCode, DeviceHost, ErrorKind, Explained, FreshToken, GitRequest, Grants, ImportOptions,
+    ImportReport, ImportedProvider, KeeperService, LabHost, LabPlanView, LabProgress, LabRequest,
+    Navigation, ProviderView, Remedy, SecretsEdit, SecurityView, SessionId, SignInHost, SignInPage,
+    SignInRequest, SignInState, TemplateView, TokenFormat, format_token, open_in_browser,
 };
 pub use desk::{Desk, QuickAsk, quick_handover, quick_token};
 pub use flow::device::PollEvent;
@@ -49,7 +54,8 @@ pub use flow::endpoints::UserInfo;
 pub use flow::response::{ResponseMode, ResponseType};
 pub use import::{ImportFile, ImportFormat, ImportNote};
 pub use provider::{
-    AuthMethod, AuthorizeMethod, ClientId, Endpoint, Issuer, PkceMode, ProviderSpec, Scope,
+    AuthMethod, AuthorizeMethod, ClientId, DpopAlg, Endpoint, Issuer, ParMode, PkceMode,
+    ProviderSpec, RequestObjectMode, Scope,
 };
 pub use secret::{
     AccessToken, AuthorizationCode, CsrfState, IdToken, Nonce, PkceVerifier, RefreshToken, Secret,

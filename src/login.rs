@@ -63,6 +63,17 @@ pub struct LoginOptions {
     pub shape: ResponseShape,
 }
 
+/// A sign-in whose request is made but not yet shown: the request may still be signed or
+/// pushed ([`Prepared::request`]) before [`Prepared::open`] computes the URL to open.
+#[derive(Debug)]
+pub struct Prepared {
+    pub provider: Provider,
+    pub request: AuthorizationRequest,
+    listener: Option<LoopbackListener>,
+    timeout: Duration,
+    pub recorder: Recorder,
+}
+
 #[derive(Debug)]
 pub struct PendingLogin {
     pub provider: Provider,
@@ -116,17 +127,18 @@ fn record_browser_step(recorder: &Recorder, label: &str, url: &Url, method: &str
 }
 
 impl PendingLogin {
-    pub fn start(
+    /// The listener and the request, before the URL to open is made.
+    pub fn prepare(
         provider: Provider,
         options: &LoginOptions,
         recorder: Recorder,
-    ) -> Result<PendingLogin, LoginError> {
+    ) -> Result<Prepared, LoginError> {
         let scope = options
             .scope
             .clone()
             .map(Scope::new)
             .unwrap_or_else(|| provider.scope.clone());
-        let mut listener = match provider.redirect_target() {
+        let listener = match provider.redirect_target() {
             RedirectTarget::Loopback { .. } => {
                 Some(LoopbackListener::bind(&provider.redirect_uri)?)
             }
@@ -148,6 +160,29 @@ impl PendingLogin {
             &options.params,
             options.shape,
         )?;
+        let timeout = options
+            .timeout
+            .unwrap_or(Duration::from_secs(provider.callback_timeout_secs));
+        Ok(Prepared {
+            provider,
+            request,
+            listener,
+            timeout,
+            recorder,
+        })
+    }
+}
+
+impl Prepared {
+    /// The sign-in, its URL made: the authorization URL, or the local page that posts it.
+    pub fn open(self) -> Result<PendingLogin, LoginError> {
+        let Prepared {
+            provider,
+            request,
+            mut listener,
+            timeout,
+            recorder,
+        } = self;
         let open_url = match (provider.authorize_method, listener.as_mut()) {
             (AuthorizeMethod::Get, _) => request.url(),
             (AuthorizeMethod::Post, Some(listener)) => {
@@ -159,9 +194,6 @@ impl PendingLogin {
                 ));
             }
         };
-        let timeout = options
-            .timeout
-            .unwrap_or(Duration::from_secs(provider.callback_timeout_secs));
         recorder.secret(&request.state);
         if let Some(pkce) = &request.pkce {
             recorder.secret(&pkce.verifier);
@@ -185,7 +217,9 @@ impl PendingLogin {
             timeout,
         })
     }
+}
 
+impl PendingLogin {
     /// The URL to open in a browser: the authorization URL, or for the POST method the local
     /// page that posts it.
     pub fn open_url(&self) -> &Url {

@@ -57,6 +57,10 @@ pub struct Report {
     /// Fields of the token response OAuth Desk has no name for, as the server sent them.
     #[serde(skip_serializing_if = "Map::is_empty")]
     pub extra: Map<String, Value>,
+    /// The rich authorization the server granted (RFC 9396 §7), from the token response.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(type = "unknown"))]
+    pub authorization_details: Option<Value>,
     /// Server clock versus this machine's, when the server sent a `Date`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub clock: Option<ClockReport>,
@@ -125,8 +129,106 @@ pub struct AccessTokenReport {
     /// For a JWT access token (RFC 9068): its signature against the provider's JWKS.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signature: Option<Check>,
+    /// The token's confirmation (RFC 7800 `cnf`: `jkt` for DPoP, `x5t#S256` for mTLS), from
+    /// the JWT or, for an opaque token, from introspection when it was issued.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(type = "Record<string, unknown> | null"))]
+    pub cnf: Option<Map<String, Value>>,
+    /// What the token is bound to (DPoP key, client certificate), checked against ours.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub binding: Vec<Binding>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+
+/// A sender constraint: the key the client proved and what the token is bound to.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Binding {
+    /// `DPoP` (RFC 9449) or `mTLS` (RFC 8705).
+    pub kind: String,
+    /// Our key's thumbprint: the DPoP key's JWK thumbprint, the certificate's SHA-256.
+    pub ours: String,
+    /// The token's `cnf.jkt` / `cnf.x5t#S256`, when known.
+    pub bound_to: Option<String>,
+    pub check: Check,
+}
+
+/// The bindings of `tokens` given their `cnf`, each checked against what was presented.
+fn bindings(tokens: &TokenSet, cnf: Option<&Map<String, Value>>) -> Vec<Binding> {
+    use crate::verify::CheckResult;
+    let member = |name: &str| {
+        cnf.and_then(|c| c.get(name))
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
+    let verdict = |name: &str, result: CheckResult, detail: String| Check {
+        name: name.to_owned(),
+        result,
+        detail,
+    };
+    let mut out = Vec::new();
+    if let Some(ours) = &tokens.presented.dpop_jkt {
+        let bound_to = member("jkt");
+        let check = match &bound_to {
+            Some(jkt) if jkt == ours => verdict(
+                "DPoP binding",
+                CheckResult::Pass,
+                format!("cnf.jkt is this provider's DPoP key ({ours})"),
+            ),
+            Some(jkt) => verdict(
+                "DPoP binding",
+                CheckResult::Fail,
+                format!("cnf.jkt {jkt} is another key than this provider's ({ours})"),
+            ),
+            None if !tokens.token_type.eq_ignore_ascii_case("dpop") => verdict(
+                "DPoP binding",
+                CheckResult::Fail,
+                format!(
+                    "the server answered a DPoP proof with a {} token: it is not bound to the key (RFC 9449 §5)",
+                    tokens.token_type
+                ),
+            ),
+            None => verdict(
+                "DPoP binding",
+                CheckResult::Skip,
+                "token_type is DPoP, but the token is opaque and its cnf could not be read (no introspection for this client)".into(),
+            ),
+        };
+        out.push(Binding {
+            kind: "DPoP".into(),
+            ours: ours.clone(),
+            bound_to,
+            check,
+        });
+    }
+    if let Some(ours) = &tokens.presented.x5t_s256 {
+        let bound_to = member("x5t#S256");
+        let check = match &bound_to {
+            Some(x5t) if x5t == ours => verdict(
+                "certificate binding",
+                CheckResult::Pass,
+                format!("cnf.x5t#S256 is this provider's client certificate ({ours})"),
+            ),
+            Some(x5t) => verdict(
+                "certificate binding",
+                CheckResult::Fail,
+                format!("cnf.x5t#S256 {x5t} is another certificate than this provider's ({ours})"),
+            ),
+            None => verdict(
+                "certificate binding",
+                CheckResult::Skip,
+                "the token names no certificate (not certificate-bound, or opaque and not introspectable)".into(),
+            ),
+        };
+        out.push(Binding {
+            kind: "mTLS".into(),
+            ours: ours.clone(),
+            bound_to,
+            check,
+        });
+    }
+    out
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -174,6 +276,7 @@ impl Report {
             id_token: None,
             scopes: None,
             extra: Map::new(),
+            authorization_details: None,
             clock: None,
             last_refresh_error: None,
             insecure_transport: provider.insecure_endpoints(),
@@ -196,6 +299,12 @@ impl Report {
         let signature = decoded
             .as_ref()
             .map(|d| check_signature(tokens.access_token.expose(), d, keys, client_secret));
+        let cnf = decoded
+            .as_ref()
+            .and_then(|d| d.claims.get("cnf"))
+            .and_then(Value::as_object)
+            .cloned()
+            .or_else(|| tokens.cnf.clone());
         report.access_token = Some(AccessTokenReport {
             signature,
             format: if decoded.is_some() { "jwt" } else { "opaque" },
@@ -217,6 +326,8 @@ impl Report {
                     _ => Vec::new(),
                 })
                 .unwrap_or_default(),
+            cnf: cnf.clone(),
+            binding: bindings(tokens, cnf.as_ref()),
             header: decoded.as_ref().map(|d| d.header.clone()),
             claims: decoded.map(|d| d.claims),
             value: None,
@@ -284,6 +395,7 @@ impl Report {
                 warning: clock_skew(offset),
             });
         report.extra = tokens.extra.clone();
+        report.authorization_details = report.extra.remove("authorization_details");
         report.secrets = Secrets {
             access: Some(tokens.access_token.clone().into_secret()),
             refresh: tokens.refresh_token.clone().map(RefreshToken::into_secret),

@@ -79,6 +79,28 @@ pub struct TokenResponse {
     pub extra: Map<String, Value>,
     /// The server's clock (its `Date` header, Unix seconds), for clock-skew hints.
     pub server_date: Option<i64>,
+    /// The keys the client proved possession of when it asked (DPoP, mTLS).
+    pub presented: Presented,
+    /// An opaque sender-constrained token's `cnf`, as introspection told it.
+    pub cnf: Option<Map<String, Value>>,
+}
+
+/// The keys a client proved possession of at the token endpoint: what a sender-constrained
+/// token must be bound to (RFC 9449 `cnf.jkt`, RFC 8705 `cnf.x5t#S256`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Presented {
+    /// The DPoP key's JWK thumbprint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dpop_jkt: Option<String>,
+    /// The client certificate's SHA-256 thumbprint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub x5t_s256: Option<String>,
+}
+
+impl Presented {
+    pub fn is_empty(&self) -> bool {
+        *self == Presented::default()
+    }
 }
 
 /// Parses an HTTP `Date` header (RFC 9110 §5.6.7, the IMF-fixdate form).
@@ -195,6 +217,8 @@ pub fn parse_token_response(response: &HttpResponse) -> Result<TokenResponse, To
         scope,
         extra: fields,
         server_date: response.date.as_deref().and_then(parse_http_date),
+        presented: Presented::default(),
+        cnf: None,
     })
 }
 
@@ -277,6 +301,12 @@ pub struct TokenSet {
     /// How to have tokens again when due without a refresh token (an exchange, an assertion).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renewal: Option<crate::grant::Renewal>,
+    /// The keys presented when the current access token was issued (DPoP, mTLS).
+    #[serde(default, skip_serializing_if = "Presented::is_empty")]
+    pub presented: Presented,
+    /// The current opaque access token's `cnf` (introspected when it was issued).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cnf: Option<Map<String, Value>>,
 }
 
 /// A renewal that failed while the tokens stayed usable.
@@ -365,6 +395,8 @@ impl TokenSet {
             history: Vec::new(),
             last_refresh_error: None,
             renewal: None,
+            presented: response.presented,
+            cnf: response.cnf,
         }
     }
 
@@ -399,6 +431,8 @@ impl TokenSet {
             self.granted_scopes = response.scope;
         }
         self.extra.extend(response.extra);
+        self.presented = response.presented;
+        self.cnf = response.cnf;
         if let Some(date) = response.server_date {
             self.server_clock_offset = Some(date - now);
         }

@@ -31,6 +31,7 @@ mod tests {
 
     const PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../ui/src/lib/bindings.ts");
 
+    // long: one line per type the UI reads, in one list.
     fn generate() -> String {
         // JSON numbers: the values (Unix seconds, byte counts) are far below 2^53.
         let cfg = Config::new().with_large_int("number");
@@ -96,6 +97,19 @@ mod tests {
             ResponseType::decl(&cfg),
             ResponseMode::decl(&cfg),
             crate::views::SignInOptions::decl(&cfg),
+            crate::views::SecretsForm::decl(&cfg),
+            crate::views::CallInput::decl(&cfg),
+            oauth_desk::CallResult::decl(&cfg),
+            oauth_desk::ChallengeView::decl(&cfg),
+            oauth_desk::Remedy::decl(&cfg),
+            oauth_desk::SecurityView::decl(&cfg),
+            oauth_desk::provider::SecurityProfile::decl(&cfg),
+            oauth_desk::provider::ServerSecurity::decl(&cfg),
+            oauth_desk::provider::MtlsAliases::decl(&cfg),
+            oauth_desk::ParMode::decl(&cfg),
+            oauth_desk::RequestObjectMode::decl(&cfg),
+            oauth_desk::DpopAlg::decl(&cfg),
+            oauth_desk::report::Binding::decl(&cfg),
         ];
         let mut out = String::from(
             "// Generated from the Rust types by src-tauri/src/bindings.rs: do not edit.\n\

@@ -42,6 +42,7 @@ pub fn advice_words(advice: &Advice) -> String {
                 Endpoint::Introspection => "Introspection URL",
                 Endpoint::Userinfo => "Userinfo URL",
                 Endpoint::EndSession => "End-session URL",
+                Endpoint::PushedAuthorization => "PAR URL",
             };
             format!("Fill in the {field} in the provider's settings (Edit), or use an issuer whose discovery lists it.")
         }
@@ -69,6 +70,12 @@ pub fn advice_words(advice: &Advice) -> String {
             "Register it at the server, or set a registered Redirect URI with a fixed port in the provider's settings (Edit).".into()
         }
         Advice::FewerScopes => "Ask for fewer scopes.".into(),
+        Advice::UsePar => {
+            "Set PAR to Auto or On in the provider's Security profile (Edit).".into()
+        }
+        Advice::SetClientCertificate => {
+            "Paste the client certificate and its key (PEM) in the provider's Security profile (Edit).".into()
+        }
         Advice::UseSystemBrowser => {
             "Sign in with the system browser (it can be made the default in the provider's settings).".into()
         }

@@ -20,6 +20,33 @@ pub struct SignInOptions {
     pub scope: Option<String>,
     pub response_type: Option<oauth_desk::ResponseType>,
     pub response_mode: Option<oauth_desk::ResponseMode>,
+    /// Extra authorization parameters, `key=value` (a step-up's `acr_values`, `max_age`).
+    pub params: Vec<String>,
+}
+
+/// The secrets side of the provider form: each `None` (or empty) keeps what the vault holds.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
+pub struct SecretsForm {
+    pub client_secret: Option<String>,
+    pub clear_client_secret: bool,
+    /// PEM private key for private_key_jwt (and signed request objects).
+    pub private_key: Option<String>,
+    /// PEM client certificate (chain) and its PEM key, for mutual TLS; both or neither.
+    pub client_certificate: Option<String>,
+    pub client_key: Option<String>,
+    pub clear_client_certificate: bool,
+}
+
+/// A request to try a token with (the *Try it* panel).
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(default)]
+pub struct CallInput {
+    pub method: String,
+    pub url: String,
+    /// `Name: value` lines.
+    pub headers: Vec<String>,
+    pub body: Option<String>,
 }
 
 /// A lab run with its matrix (cases × scopes and claims), drawn by the Lab tab.

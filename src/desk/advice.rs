@@ -62,6 +62,10 @@ pub enum Advice {
     WriteLabPlan,
     /// Sign in to another provider first (the one whose token the action uses).
     SignInTo { provider: String },
+    /// Push authorization requests (RFC 9126): PAR `auto` or `on`.
+    UsePar,
+    /// Give the provider the client certificate and key the server expects (RFC 8705).
+    SetClientCertificate,
 }
 
 /// The stable category of a failure, for front ends that branch (the app's UI).
@@ -189,6 +193,12 @@ fn cause_and_advice(error: &DeskError) -> (Option<String>, Option<Advice>) {
     {
         return (Some(cause.to_owned()), None);
     }
+    if let Some(FlowError::CertificateRefused(_)) = flow_error(error) {
+        return (
+            Some("The server did not accept the client certificate (RFC 8705): none reached it, it is not from a CA the server trusts, or it is not the one registered for the client".into()),
+            Some(Advice::SetClientCertificate),
+        );
+    }
     if let Some(e) = error.oauth_error() {
         let during_refresh = matches!(error, DeskError::Refresh { .. });
         let (cause, advice) = oauth_cause(&e.error, e.error_description.as_deref(), during_refresh);
@@ -214,6 +224,18 @@ fn cause_and_advice(error: &DeskError) -> (Option<String>, Option<Advice>) {
         _ => None,
     };
     (None, advice)
+}
+
+/// The flow failure inside `error`, if it is one.
+fn flow_error(error: &DeskError) -> Option<&FlowError> {
+    match error {
+        DeskError::Flow(e)
+        | DeskError::Refresh { source: e }
+        | DeskError::Grant { source: e, .. }
+        | DeskError::CodeExchange { source: e, .. }
+        | DeskError::Login(LoginError::Flow(e)) => Some(e),
+        _ => None,
+    }
 }
 
 fn provider_advice(error: &ProviderError) -> Option<Advice> {
@@ -272,6 +294,10 @@ pub fn oauth_cause(
             "The code was refused: codes are single-use and short-lived, and the redirect URI and PKCE verifier must match the authorization request",
             Some(Advice::SignIn),
         ),
+        "invalid_client" if d.contains("certificate") => (
+            "The server wants a client certificate it accepts (RFC 8705): none was presented, or not the registered one",
+            Some(Advice::SetClientCertificate),
+        ),
         "invalid_client" | "unauthorized_client" => (
             "The server did not accept the client's credentials",
             Some(Advice::CheckClientCredentials),
@@ -291,6 +317,30 @@ pub fn oauth_cause(
         "invalid_request" if d.contains("code_challenge") || d.contains("pkce") => {
             ("The server's PKCE rules differ", Some(Advice::ChangePkce))
         }
+        "invalid_request" if d.contains("pushed authorization") => (
+            "The server requires this client to push its authorization requests (RFC 9126)",
+            Some(Advice::UsePar),
+        ),
+        "invalid_dpop_proof" => (
+            "The server refused the DPoP proof (RFC 9449 §4.3): its signature, htm or htu, its age, or a jti it has seen before",
+            None,
+        ),
+        "use_dpop_nonce" => (
+            "The server still asks for a DPoP nonce after one retry with its nonce (RFC 9449 §8)",
+            None,
+        ),
+        "invalid_request_object" => (
+            "The server refused the signed request object (RFC 9101): its algorithm, its key, or its claims (aud is the issuer, exp at most minutes away)",
+            None,
+        ),
+        "invalid_request_uri" => (
+            "The pushed request's request_uri was refused: it is single-use and expires (RFC 9126 §4)",
+            Some(Advice::SignIn),
+        ),
+        "invalid_authorization_details" => (
+            "The server refused the authorization details (RFC 9396): a type it does not know or allow for this client, or a field the type needs",
+            None,
+        ),
         "unsupported_grant_type" => ("This client is not allowed this grant at the server", None),
         "access_denied" => (
             "The sign-in was declined; start again and approve the requested access",
@@ -365,6 +415,8 @@ pub fn every_advice() -> Vec<Advice> {
         Advice::SignInTo {
             provider: "other".into(),
         },
+        Advice::UsePar,
+        Advice::SetClientCertificate,
     ];
     // A new variant must be added above: this match fails to compile until it is.
     for advice in &all {
@@ -388,7 +440,9 @@ pub fn every_advice() -> Vec<Advice> {
             | Advice::WaitLonger
             | Advice::UseHttps
             | Advice::WriteLabPlan
-            | Advice::SignInTo { .. } => {}
+            | Advice::SignInTo { .. }
+            | Advice::UsePar
+            | Advice::SetClientCertificate => {}
         }
     }
     let endpoints = [

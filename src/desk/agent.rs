@@ -8,6 +8,7 @@
 //! Protocol: one JSON line each way: `{"op":"token","provider":"x"}` →
 //! `{"token":"…","token_type":"Bearer","expires_at":…}` or `{"error":{…}}`;
 //! `{"op":"refresh","provider":"x"}` likewise after a forced refresh;
+//! `{"op":"headers","provider":"x","method":"GET","url":"…"}` → `{"text":"Authorization: …"}`;
 //! `{"op":"changed","provider":"x"}` → `{}` (`{"op":"rearm"}`, from older CLIs, too).
 
 use std::path::Path;
@@ -56,6 +57,12 @@ pub(crate) enum Request {
     Git {
         provider: String,
         input: String,
+    },
+    /// The headers a request to a resource needs (`headers`), answered whole in `text`.
+    Headers {
+        provider: String,
+        method: String,
+        url: String,
     },
     /// Another process changed tokens or providers.
     Changed {
@@ -245,6 +252,15 @@ async fn answer(stream: UnixStream, desk: &Desk) -> std::io::Result<()> {
         ),
         Ok(Request::Git { provider, input }) => Response::text(
             desk.git_credential(&provider, &super::handover::GitRequest::parse(&input))
+                .await
+                .map_err(Into::into),
+        ),
+        Ok(Request::Headers {
+            provider,
+            method,
+            url,
+        }) => Response::text(
+            desk.resource_headers_here(&provider, &method, &url)
                 .await
                 .map_err(Into::into),
         ),

@@ -5,6 +5,7 @@
 
 use super::changes::Change;
 use super::{ClientSecrets, Desk, DeskError};
+use crate::provider::build::Held;
 use crate::provider::discovery::discover;
 use crate::provider::{Issuer, Provider, ProviderError, ProviderName, ProviderSpec, templates};
 use crate::secret::Secret;
@@ -20,6 +21,19 @@ pub struct SecretsEdit {
     /// Forget the stored client secret (e.g. the client became public).
     pub clear_client_secret: bool,
     pub private_key: Option<Secret>,
+    /// A new client certificate (PEM chain) and its key (PEM), for mutual TLS.
+    pub client_certificate: Option<(Secret, Secret)>,
+    /// Forget the stored client certificate.
+    pub clear_client_certificate: bool,
+}
+
+/// Checks a client certificate and key given together (a wrong file is refused here, not at
+/// the first sign-in).
+fn checked_certificate(pair: &Option<(Secret, Secret)>) -> Result<(), DeskError> {
+    if let Some((certificate, key)) = pair {
+        crate::mtls::ClientCertificate::new(certificate.clone(), key.clone())?;
+    }
+    Ok(())
 }
 
 fn blank_to_none(value: &mut Option<String>) {
@@ -42,6 +56,8 @@ pub(super) fn normalise(spec: &mut ProviderSpec) {
         &mut spec.jwks_url,
         &mut spec.end_session_url,
         &mut spec.redirect_uri,
+        &mut spec.par_url,
+        &mut spec.authorization_details,
     ] {
         blank_to_none(field);
     }
@@ -97,16 +113,30 @@ impl Desk {
             name,
             &spec,
             discovered,
-            secrets.client_secret.is_some(),
-            secrets.private_key.is_some(),
+            Held {
+                secret: secrets.client_secret.is_some(),
+                private_key: secrets.private_key.is_some(),
+                certificate: secrets.client_certificate.is_some(),
+            },
         )?;
         if let Some(key) = &secrets.private_key {
             crate::flow::client_auth::signing_key(key)?;
         }
-        if secrets.client_secret.is_some() || secrets.private_key.is_some() {
+        checked_certificate(&secrets.client_certificate)?;
+        let dpop_key = new_dpop_key(&provider, None)?;
+        if secrets.client_secret.is_some()
+            || secrets.private_key.is_some()
+            || secrets.client_certificate.is_some()
+            || dpop_key.is_some()
+        {
             self.update_secrets(&spec.name, move |s| {
                 s.client_secret = secrets.client_secret;
                 s.private_key = secrets.private_key;
+                if let Some((certificate, key)) = secrets.client_certificate {
+                    s.client_certificate = Some(certificate);
+                    s.client_key = Some(key);
+                }
+                s.dpop_key = dpop_key;
             })
             .await?;
         }
@@ -184,6 +214,9 @@ impl Desk {
         let has_secret = !secrets.clear_client_secret
             && (secrets.client_secret.is_some() || old.has_client_secret);
         let has_key = secrets.private_key.is_some() || old.has_private_key;
+        let has_certificate = !secrets.clear_client_certificate
+            && (secrets.client_certificate.is_some() || old.security.client_certificate);
+        checked_certificate(&secrets.client_certificate)?;
         let issuer_changed = spec.issuer.is_some()
             && spec.issuer.as_deref() != old.issuer.as_ref().map(Issuer::as_str);
         let discovered = if issuer_changed {
@@ -199,15 +232,21 @@ impl Desk {
             new_name.clone(),
             &spec,
             discovered.clone(),
-            has_secret,
-            has_key,
+            Held {
+                secret: has_secret,
+                private_key: has_key,
+                certificate: has_certificate,
+            },
         )?;
         // The form does not edit the lab plan (the Lab tab does): it stays.
         provider.lab_plan = old.lab_plan.clone();
         if discovered.is_none() && spec.issuer.is_some() {
             provider.issuer = old.issuer.clone();
             provider.iss_parameter_supported = old.iss_parameter_supported;
+            provider.server_security = old.server_security.clone();
         }
+        let old_dpop_key = self.secrets(name).await?.dpop_key;
+        let dpop_key = new_dpop_key(&provider, old_dpop_key.as_ref())?;
         if let Some(key) = &secrets.private_key {
             crate::flow::client_auth::signing_key(key)?;
         }
@@ -215,7 +254,10 @@ impl Desk {
         let secrets_touched = renamed
             || secrets.client_secret.is_some()
             || secrets.clear_client_secret
-            || secrets.private_key.is_some();
+            || secrets.private_key.is_some()
+            || secrets.client_certificate.is_some()
+            || secrets.clear_client_certificate
+            || dpop_key.is_some();
         if secrets_touched {
             self.with_vault(move |vault| {
                 vault.update(|data| {
@@ -232,6 +274,17 @@ impl Desk {
                     }
                     if let Some(k) = secrets.private_key {
                         entry.private_key = Some(k);
+                    }
+                    if secrets.clear_client_certificate {
+                        entry.client_certificate = None;
+                        entry.client_key = None;
+                    }
+                    if let Some((certificate, key)) = secrets.client_certificate {
+                        entry.client_certificate = Some(certificate);
+                        entry.client_key = Some(key);
+                    }
+                    if let Some(key) = dpop_key {
+                        entry.dpop_key = Some(key);
                     }
                     *data.provider_mut(&new_key) = entry;
                     Ok::<_, crate::store::vault::VaultError>(())
@@ -272,12 +325,18 @@ impl Desk {
         if self.config.load()?.get(new_name.as_str()).is_ok() {
             return Err(ConfigError::Exists(new_name.to_string()).into());
         }
+        // The copy has its own DPoP key (made when it is first used): a key is one client's.
         let secrets = self.secrets(name).await?;
-        if secrets.client_secret.is_some() || secrets.private_key.is_some() {
+        if secrets.client_secret.is_some()
+            || secrets.private_key.is_some()
+            || secrets.client_certificate.is_some()
+        {
             let key = new_name.to_string();
             self.update_secrets(&key, move |s| {
                 s.client_secret = secrets.client_secret;
                 s.private_key = secrets.private_key;
+                s.client_certificate = secrets.client_certificate;
+                s.client_key = secrets.client_key;
             })
             .await?;
         }
@@ -319,6 +378,24 @@ impl Desk {
         self.providers_changed(None).await;
         Ok(())
     }
+}
+
+/// A DPoP key to store for `provider`: a new one when DPoP is on and there is none, or the
+/// stored one has another algorithm; `None` keeps what is stored (a key that is no longer
+/// used stays: turning DPoP on again binds to the same key).
+pub(super) fn new_dpop_key(
+    provider: &Provider,
+    stored: Option<&Secret>,
+) -> Result<Option<Secret>, DeskError> {
+    let Some(alg) = provider.security.dpop else {
+        return Ok(None);
+    };
+    let current = stored.and_then(|s| crate::dpop::DpopKey::from_secret(s).ok());
+    if current.is_some_and(|k| k.alg() == alg) {
+        return Ok(None);
+    }
+    let key = crate::dpop::DpopKey::generate(alg)?;
+    Ok(Some(key.to_secret()))
 }
 
 #[cfg(test)]

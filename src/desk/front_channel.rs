@@ -94,6 +94,8 @@ pub(super) fn implicit_tokens(
     }
     let has_access = response.access_token.is_some();
     let parsed = TokenResponse {
+        presented: Default::default(),
+        cnf: None,
         access_token: response
             .access_token
             .unwrap_or_else(|| crate::secret::AccessToken::new("")),

@@ -100,8 +100,7 @@ impl Desk {
                     n,
                     &found.spec,
                     None,
-                    found.client_secret.is_some(),
-                    false,
+                    crate::provider::build::Held::secret(found.client_secret.is_some()),
                 )
             });
             match built {

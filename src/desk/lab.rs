@@ -22,6 +22,7 @@ use crate::lab::{
     Case, CaseGrant, CaseResult, Disposal, LabError, LabRun, Plan, Verdict, compare, history,
 };
 use crate::login::LoginError;
+use crate::provider::Endpoint;
 use crate::provider::Provider;
 use crate::report::Report;
 use crate::token::TokenSet;
@@ -364,11 +365,14 @@ impl Desk {
     /// Records what the case's tokens say: scopes, the ID token's claims and checks, and the
     /// userinfo response for grants that sign a person in.
     async fn observe(&self, provider: &Provider, tokens: &TokenSet, result: &mut CaseResult) {
-        let client_secret = self
-            .secrets(provider.name.as_str())
+        let secrets = self.secrets(provider.name.as_str()).await.ok();
+        let client_secret = secrets.as_ref().and_then(|s| s.client_secret.clone());
+        let dpop_key = secrets.and_then(|s| s.dpop_key);
+        let dpop = self
+            .dpop_key(provider, dpop_key.as_ref())
             .await
             .ok()
-            .and_then(|s| s.client_secret);
+            .flatten();
         let report = self
             .report_of(provider, Some(tokens), client_secret.as_ref())
             .await;
@@ -381,8 +385,13 @@ impl Desk {
             result.checks = id.checks;
         }
         let person = result.grant != CaseGrant::ClientCredentials;
-        if let (true, Some(endpoint)) = (person, &provider.endpoints.userinfo) {
-            match endpoints::userinfo(&self.http, endpoint, &tokens.access_token).await {
+        if let (true, Some(endpoint)) = (person, provider.endpoint(Endpoint::Userinfo)) {
+            let presenter = crate::flow::resource::Presenter {
+                token: &tokens.access_token,
+                token_type: &tokens.token_type,
+                dpop: dpop.as_ref(),
+            };
+            match endpoints::userinfo(&self.http, endpoint, &presenter).await {
                 Ok(UserInfo::Claims(claims)) => result.userinfo = Some(claims),
                 Ok(UserInfo::Jwt(jwt)) => match crate::jwt::decode(&jwt) {
                     Ok(decoded) => result.userinfo = Some(decoded.claims),
@@ -413,7 +422,7 @@ impl Desk {
             self.labs.keep(name, &case.name, tokens);
             return (Disposal::Kept, None);
         }
-        let Some(endpoint) = provider.endpoints.revocation.clone() else {
+        let Some(endpoint) = provider.endpoint(Endpoint::Revocation).cloned() else {
             return (Disposal::NotRevocable, None);
         };
         let revoked = async {

@@ -11,6 +11,7 @@
 
 pub mod advice;
 mod agent;
+mod call;
 mod changes;
 mod copy;
 mod edit;
@@ -20,6 +21,7 @@ mod handover;
 mod importing;
 mod keep;
 mod lab;
+mod protect;
 mod quick;
 mod session;
 mod signin;
@@ -29,6 +31,7 @@ mod view;
 
 pub use advice::{Advice, ErrorKind, Explained};
 pub use agent::{AgentError, FreshToken};
+pub use call::{CallRequest, CallResult, ChallengeView, Remedy};
 pub use changes::{Change, LabProgress, SignInState};
 pub use copy::{TokenFormat, format_token};
 pub use edit::SecretsEdit;
@@ -40,7 +43,7 @@ pub use lab::{LabHost, LabPlanView, LabRequest};
 pub use quick::{QuickAsk, quick_handover, quick_token};
 pub use session::{Capture, DeviceCode, DeviceHost, Navigation, SessionId, SignInHost, SignInPage};
 pub use signin::SignInRequest;
-pub use view::{Grants, ProviderView, TemplateView};
+pub use view::{Grants, ProviderView, SecurityView, TemplateView};
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -123,6 +126,10 @@ pub enum DeskError {
     Import(#[from] crate::import::ImportError),
     #[error(transparent)]
     Lab(#[from] crate::lab::LabError),
+    #[error(transparent)]
+    Certificate(#[from] crate::mtls::MtlsError),
+    #[error(transparent)]
+    Dpop(#[from] crate::dpop::DpopError),
     #[error("could not read the private key file {path}: {reason}")]
     PrivateKeyFile { path: String, reason: String },
     /// A failure another process (the running keeper) already explained.
@@ -180,6 +187,8 @@ pub struct ClientSecrets {
     pub client_secret: Option<Secret>,
     /// PEM private key for `private_key_jwt`.
     pub private_key: Option<Secret>,
+    /// A client certificate (PEM chain) and its PEM private key, for mutual TLS (RFC 8705).
+    pub client_certificate: Option<(Secret, Secret)>,
 }
 
 /// The provider, a client for it with its secrets, a recorder that knows those secrets, and
@@ -208,12 +217,15 @@ pub struct Desk {
     sessions: session::Sessions,
     labs: lab::Labs,
     changes: broadcast::Sender<Change>,
+    /// DPoP nonces the servers gave, per origin (RFC 9449 §8, §9).
+    dpop_nonces: crate::dpop::DpopNonces,
     /// This process serves the agent socket (then it is the one others tell of changes).
     serving_agent: AtomicBool,
 }
 
 impl Desk {
     fn open(paths: Paths, key_source: KeySource, http: Http) -> Desk {
+        let dpop_nonces = crate::dpop::DpopNonces::kept_in(paths.data_dir.join("dpop-nonces.json"));
         Desk {
             config: ConfigStore::new(&paths),
             vault: Arc::new(Mutex::new(Vault::new(&paths, key_source))),
@@ -223,6 +235,7 @@ impl Desk {
             sessions: session::Sessions::default(),
             labs: lab::Labs::default(),
             changes: broadcast::channel(256).0,
+            dpop_nonces,
             serving_agent: AtomicBool::new(false),
         }
     }
@@ -467,13 +480,48 @@ impl Desk {
                 recorder.secret(s);
             }
         }
-        let client = Client::for_provider(&provider, secrets.client_secret, secrets.private_key)?;
+        let mut client =
+            Client::for_provider(&provider, secrets.client_secret, secrets.private_key)?;
+        client.dpop = self.dpop_key(&provider, secrets.dpop_key.as_ref()).await?;
+        client.certificate = match (secrets.client_certificate, secrets.client_key) {
+            (Some(certificate), Some(key)) if provider.security.client_certificate => Some(
+                std::sync::Arc::new(crate::mtls::ClientCertificate::new(certificate, key)?),
+            ),
+            _ => None,
+        };
         Ok(ClientContext {
             provider,
             client,
             recorder,
             tokens: secrets.tokens,
         })
+    }
+
+    /// The provider's DPoP key with the process's nonces, when its tokens are DPoP-bound;
+    /// made and stored now if the vault has none yet (an imported provider).
+    async fn dpop_key(
+        &self,
+        provider: &Provider,
+        stored: Option<&Secret>,
+    ) -> Result<Option<crate::dpop::Dpop>, DeskError> {
+        if provider.security.dpop.is_none() {
+            return Ok(None);
+        }
+        let stored = match edit::new_dpop_key(provider, stored)? {
+            Some(made) => {
+                let keep = made.clone();
+                self.update_secrets(provider.name.as_str(), move |s| s.dpop_key = Some(keep))
+                    .await?;
+                made
+            }
+            None => stored
+                .cloned()
+                .ok_or_else(|| DeskError::Internal("no DPoP key".into()))?,
+        };
+        Ok(Some(crate::dpop::Dpop {
+            key: std::sync::Arc::new(crate::dpop::DpopKey::from_secret(&stored)?),
+            nonces: self.dpop_nonces.clone(),
+        }))
     }
 
     async fn secrets(&self, name: &str) -> Result<ProviderSecrets, DeskError> {

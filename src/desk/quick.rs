@@ -31,6 +31,8 @@ pub enum QuickAsk {
     Kubectl { exec_info: Option<String> },
     /// git's credential `get`, with git's request lines.
     Git { input: String },
+    /// `headers NAME --url URL [--method M]`: the request's headers.
+    Headers { method: String, url: String },
 }
 
 /// [`quick_token`] for kubectl and git: the whole answer from a running keeper, the same the
@@ -44,6 +46,11 @@ pub fn quick_handover(name: &str, ask: QuickAsk) -> Option<Result<Secret, Explai
             exec_info,
         },
         QuickAsk::Git { input } => agent::Request::Git { provider, input },
+        QuickAsk::Headers { method, url } => agent::Request::Headers {
+            provider,
+            method,
+            url,
+        },
     };
     Some(agent::ask_blocking(&paths.agent_socket, &request)?.into_text())
 }

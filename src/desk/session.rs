@@ -52,6 +52,8 @@ pub struct SignInPage {
     pub timeout: Duration,
     /// The page ends the session at the provider (RP-initiated logout) instead of signing in.
     pub sign_out: bool,
+    /// The URL names a pushed request (RFC 9126) usable this many seconds, once.
+    pub expires_in: Option<u64>,
 }
 
 /// What a front end does for a code-flow sign-in.
@@ -67,6 +69,10 @@ pub trait SignInHost: Send + Sync {
 
     /// The sign-in is over, whatever the outcome (close the login window).
     fn finished(&self, _page: &SignInPage) {}
+
+    /// Something the person should know before the next step (the engine's wording), e.g.
+    /// why a sign-in starts again.
+    fn note(&self, _text: &str) {}
 }
 
 /// A device code to show (RFC 8628 §3.2).

@@ -11,6 +11,7 @@ use tokio::sync::mpsc;
 use super::advice::Endpoint;
 use super::changes::{Change, SignInState};
 use super::front_channel;
+use super::protect;
 use super::session::{Capture, DeviceCode, DeviceHost, SignInHost, SignInPage, Ticket};
 use super::{ClientContext, Desk, DeskError};
 use crate::callback::CallbackError;
@@ -19,7 +20,7 @@ use crate::flow::authorize::AuthorizationRequest;
 use crate::flow::device;
 use crate::flow::response::{ResponseMode, ResponseShape, ResponseType};
 use crate::login::{self, AuthorizedCode, LoginError, LoginOptions, PendingLogin};
-use crate::provider::{Param, Scope};
+use crate::provider::{ParMode, Param, Scope};
 use crate::secret::AuthorizationCode;
 use crate::token::{Grant, TokenResponse, TokenSet};
 use crate::trace::Recorder;
@@ -82,15 +83,58 @@ impl Desk {
         host: &impl SignInHost,
         destination: Destination,
     ) -> Result<TokenSet, DeskError> {
+        let push = protect::pushes_first(&self.provider(name)?);
+        match self
+            .code_attempt(name, &request, host, destination, push)
+            .await
+        {
+            // `--par auto`: a server that refuses this client's plain request gets a pushed
+            // one, once.
+            Err(e)
+                if !push
+                    && self.provider(name)?.security.par == ParMode::Auto
+                    && protect::is_par_required_refusal(&e) =>
+            {
+                host.note(protect::PAR_RETRY_NOTE);
+                self.code_attempt(name, &request, host, destination, true)
+                    .await
+            }
+            other => other,
+        }
+    }
+
+    /// One sign-in attempt, its request pushed when `push`.
+    async fn code_attempt(
+        &self,
+        name: &str,
+        request: &SignInRequest,
+        host: &impl SignInHost,
+        destination: Destination,
+        push: bool,
+    ) -> Result<TokenSet, DeskError> {
+        let request = request.clone();
         let ClientContext {
-            provider, recorder, ..
+            provider,
+            recorder,
+            client,
+            ..
         } = self.client(name).await?;
         if provider.token_endpoint().is_none() {
             return Err(no_endpoint(name, Endpoint::Token));
         }
         let options = login_options(&request)?;
         let system_browser = request.system_browser.unwrap_or(provider.system_browser);
-        let pending = PendingLogin::start(provider, &options, recorder)?;
+        let mut prepared = PendingLogin::prepare(provider, &options, recorder)?;
+        let expires_in = match self.protect(&mut prepared, &client, push).await {
+            Ok(expires_in) => expires_in,
+            Err(e) => {
+                if destination == Destination::Provider {
+                    self.save_trace(name, "authorization code", &prepared.recorder);
+                }
+                return Err(e);
+            }
+        };
+        let pending = prepared.open()?;
         let capture = match pending.capture() {
             login::Capture::Loopback => Capture::Loopback,
             login::Capture::Paste => Capture::Redirect,
@@ -108,6 +152,7 @@ impl Desk {
             system_browser,
             timeout: pending.timeout(),
             sign_out: false,
+            expires_in,
         };
         let recorder = pending.recorder.clone();
         let result = async {
@@ -265,9 +310,8 @@ impl Desk {
             ..
         } = self.client(name).await?;
         let endpoint = provider
-            .endpoints
-            .device_authorization
-            .clone()
+            .endpoint(Endpoint::DeviceAuthorization)
+            .cloned()
             .ok_or_else(|| no_endpoint(name, Endpoint::DeviceAuthorization))?;
         let scope = chosen_scope(scope, &provider.scope);
         let http = self.http.recording(&recorder);

@@ -67,6 +67,7 @@ impl Desk {
             system_browser: provider.system_browser,
             timeout,
             sign_out: true,
+            expires_in: None,
         };
         host.open(&page).map_err(DeskError::Browser)?;
         let cancel = ticket.cancel.clone();

@@ -282,8 +282,7 @@ impl Desk {
             tokens,
         } = self.client(name).await?;
         let endpoint = provider
-            .endpoints
-            .get(endpoint)
+            .endpoint(endpoint)
             .cloned()
             .ok_or_else(|| no_endpoint(name, endpoint))?;
         let tokens = tokens.ok_or_else(|| not_signed_in(name))?;
@@ -362,14 +361,20 @@ impl Desk {
     pub async fn userinfo(&self, name: &str) -> Result<UserInfo, DeskError> {
         let endpoint = self
             .provider(name)?
-            .endpoints
-            .get(Endpoint::Userinfo)
+            .endpoint(Endpoint::Userinfo)
             .cloned()
             .ok_or_else(|| no_endpoint(name, Endpoint::Userinfo))?;
-        let token = self.fresh_token(name).await?.token;
+        let fresh = self.fresh_token(name).await?;
         let recorder = Recorder::new();
-        recorder.secret(&token);
-        let result = endpoints::userinfo(&self.http.recording(&recorder), &endpoint, &token).await;
+        recorder.secret(&fresh.token);
+        let context = self.client(name).await?;
+        let presenter = crate::flow::resource::Presenter {
+            token: &fresh.token,
+            token_type: &fresh.token_type,
+            dpop: context.client.dpop.as_ref(),
+        };
+        let http = context.client.transport(&self.http.recording(&recorder));
+        let result = endpoints::userinfo(&http, &endpoint, &presenter).await;
         self.save_trace(name, "userinfo", &recorder);
         Ok(result?)
     }

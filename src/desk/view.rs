@@ -6,7 +6,9 @@ use serde::Serialize;
 
 use super::{Desk, DeskError};
 use crate::provider::templates::{self, TEMPLATES, Template};
-use crate::provider::{AuthMethod, Provider, ProviderSpec, RedirectTarget};
+use crate::provider::{
+    AuthMethod, Endpoint, Provider, ProviderSpec, RedirectTarget, ServerSecurity,
+};
 use crate::report::Report;
 
 /// A provider as a front end shows it: its settings (as the form edits them), what it can do,
@@ -24,7 +26,22 @@ pub struct ProviderView {
     /// the person pastes it).
     pub loopback_redirect: bool,
     pub grants: Grants,
+    pub security: SecurityView,
     pub report: Report,
+}
+
+/// The provider's security profile as shown: its keys' public thumbprints and what the
+/// server announced (the form pre-sets its choices from it).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SecurityView {
+    /// The DPoP key's JWK thumbprint (RFC 7638), when DPoP is on.
+    pub dpop_thumbprint: Option<String>,
+    /// The client certificate's SHA-256 thumbprint (`x5t#S256`), when there is one.
+    pub certificate_thumbprint: Option<String>,
+    /// Whether the server has a pushed authorization request endpoint.
+    pub par_available: bool,
+    pub server: ServerSecurity,
 }
 
 /// Which actions the provider's endpoints and client allow.
@@ -100,7 +117,29 @@ impl Desk {
     pub async fn provider_view(&self, name: &str) -> Result<ProviderView, DeskError> {
         let provider = self.provider(name)?;
         let report = self.report(name).await?;
+        let secrets = self.secrets(name).await?;
+        let dpop_thumbprint = match (provider.security.dpop, &secrets.dpop_key) {
+            (Some(_), Some(key)) => crate::dpop::DpopKey::from_secret(key)
+                .ok()
+                .map(|k| k.thumbprint().to_owned()),
+            _ => None,
+        };
+        let certificate_thumbprint = match (&secrets.client_certificate, &secrets.client_key) {
+            (Some(certificate), Some(key)) => {
+                crate::mtls::ClientCertificate::new(certificate.clone(), key.clone())
+                    .and_then(|c| c.thumbprint())
+                    .ok()
+            }
+            _ => None,
+        };
+        let security = SecurityView {
+            dpop_thumbprint,
+            certificate_thumbprint,
+            par_available: provider.endpoint(Endpoint::PushedAuthorization).is_some(),
+            server: provider.server_security.clone(),
+        };
         Ok(ProviderView {
+            security,
             name: provider.name.to_string(),
             kind: kind_of(&provider),
             spec: ProviderSpec::of(&provider),
@@ -145,7 +184,7 @@ mod tests {
             revocation_url: Some("https://as.example/revoke".into()),
             ..ProviderSpec::default()
         };
-        let public = build("p".parse().unwrap(), &spec, None, false, false).unwrap();
+        let public = build("p".parse().unwrap(), &spec, None, Default::default()).unwrap();
         assert_eq!(kind_of(&public), "OAuth 2.0");
         let grants = Grants::of(&public);
         assert!(grants.authorization_code && grants.revoke);
@@ -154,7 +193,13 @@ mod tests {
             "a public client can't use client credentials"
         );
         assert!(!grants.device && !grants.introspect && !grants.userinfo);
-        let confidential = build("p".parse().unwrap(), &spec, None, true, false).unwrap();
+        let confidential = build(
+            "p".parse().unwrap(),
+            &spec,
+            None,
+            crate::provider::build::Held::secret(true),
+        )
+        .unwrap();
         assert!(Grants::of(&confidential).client_credentials);
         let mut google = public.clone();
         google.template = Some("google".into());

@@ -23,6 +23,9 @@ pub const RESERVED_PARAMS: &[&str] = &[
     "nonce",
     "code_challenge",
     "code_challenge_method",
+    "request",
+    "request_uri",
+    "dpop_jkt",
 ];
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -137,6 +140,9 @@ impl AuthorizationRequest {
         for resource in &provider.resources {
             params.push(("resource".into(), resource.clone()));
         }
+        if let Some(details) = &provider.security.authorization_details {
+            params.push(("authorization_details".into(), details.clone()));
+        }
         if let Some(mode) = shape.response_mode {
             params.push(("response_mode".into(), mode.as_str().to_owned()));
         }
@@ -161,6 +167,34 @@ impl AuthorizationRequest {
             expected_issuer: provider.issuer.as_ref().map(ToString::to_string),
             iss_required: provider.iss_parameter_supported,
         })
+    }
+
+    /// The request's parameters as they stand (what a pushed request or a request object
+    /// carries).
+    pub fn params(&self) -> &[(String, String)] {
+        &self.params
+    }
+
+    /// Names the DPoP key the code will be bound to (RFC 9449 §10).
+    pub fn bind_to_dpop_key(&mut self, jkt: &str) {
+        self.params.push(("dpop_jkt".into(), jkt.to_owned()));
+    }
+
+    /// Sends the parameters as a signed request object (RFC 9101 §5): `client_id` and
+    /// `request`, with `response_type` and `scope` repeated for OpenID servers (OIDC Core
+    /// §6.1 wants them outside too).
+    pub fn use_request_object(&mut self, request_object: &crate::secret::Secret) {
+        let keep = ["client_id", "response_type", "scope"];
+        self.params.retain(|(k, _)| keep.contains(&k.as_str()));
+        self.params
+            .push(("request".into(), request_object.expose().to_owned()));
+    }
+
+    /// After a pushed request (RFC 9126 §4): the browser gets `client_id` and `request_uri`.
+    pub fn use_pushed(&mut self, request_uri: &str) {
+        self.params.retain(|(k, _)| k == "client_id");
+        self.params
+            .push(("request_uri".into(), request_uri.to_owned()));
     }
 
     /// The issuer the response must come from, when the provider has one.

@@ -37,7 +37,9 @@ impl Credentials {
             })
         };
         match self.method {
-            AuthMethod::None => {
+            // Mutual TLS authenticates in the handshake (RFC 8705 §2); the form names the
+            // client, as a public client's does.
+            AuthMethod::None | AuthMethod::TlsClientAuth | AuthMethod::SelfSignedTlsClientAuth => {
                 form.add("client_id", self.client_id.as_str());
                 Ok(None)
             }

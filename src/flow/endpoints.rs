@@ -73,12 +73,14 @@ pub enum UserInfo {
 pub async fn userinfo(
     http: &Http,
     endpoint: &Url,
-    access_token: &Secret,
+    presenter: &super::resource::Presenter<'_>,
 ) -> Result<UserInfo, FlowError> {
-    let authorization = Secret::new(format!("Bearer {}", access_token.expose()));
-    let response = http
-        .get_with_token("userinfo", endpoint, &authorization)
-        .await?;
+    let request = super::resource::ResourceRequest {
+        method: "GET".into(),
+        headers: vec![("accept".into(), "application/json".into())],
+        body: None,
+    };
+    let response = super::resource::send(http, "userinfo", presenter, endpoint, &request).await?;
     if !response.is_success() {
         return Err(oauth_or_unexpected(&response));
     }

@@ -4,18 +4,26 @@
 //! hold the device grant and the revocation / introspection / userinfo calls.
 
 pub mod authorize;
+pub mod challenge;
 pub mod client_auth;
 pub mod device;
 pub mod endpoints;
 pub mod grants;
+pub mod par;
 pub mod pkce;
+pub mod request_object;
+pub mod resource;
 pub mod response;
+
+use std::sync::Arc;
 
 use url::Url;
 
 pub use client_auth::Credentials;
 
-use crate::http::{Form, Http, HttpError, HttpResponse};
+use crate::dpop::{Dpop, DpopError};
+use crate::http::{Form, HeaderValue, Http, HttpError, HttpResponse};
+use crate::mtls::ClientCertificate;
 use crate::provider::{AuthMethod, Param, Provider, Scope};
 use crate::secret::{AuthorizationCode, PkceVerifier, RefreshToken, Secret};
 use crate::token::{OAuthError, TokenError, TokenResponse, parse_token_response};
@@ -44,13 +52,22 @@ pub enum FlowError {
     BadPrivateKey(String),
     #[error(transparent)]
     Device(#[from] device::DeviceError),
+    #[error(transparent)]
+    Dpop(#[from] DpopError),
+    /// `invalid_client` for a client that authenticates with its certificate (RFC 8705).
+    #[error("the server refused the client's certificate: {0}")]
+    CertificateRefused(OAuthError),
+    #[error(transparent)]
+    Par(#[from] par::ParError),
+    #[error(transparent)]
+    RequestObject(#[from] request_object::RequestObjectError),
 }
 
 impl FlowError {
     /// The server's OAuth error, when the failure is one.
     pub fn oauth_error(&self) -> Option<&OAuthError> {
         match self {
-            FlowError::Token(TokenError::OAuth(e)) => Some(e),
+            FlowError::Token(TokenError::OAuth(e)) | FlowError::CertificateRefused(e) => Some(e),
             FlowError::Authorization(authorize::AuthorizationError::Denied(e)) => Some(e),
             _ => None,
         }
@@ -65,6 +82,12 @@ pub struct Client {
     pub token_params: Vec<Param>,
     /// Resource indicators (RFC 8707 §2.2) for every token request.
     pub resources: Vec<String>,
+    /// The DPoP key every token request proves possession of (RFC 9449).
+    pub dpop: Option<Dpop>,
+    /// The certificate presented in every TLS handshake with the server (RFC 8705).
+    pub certificate: Option<Arc<ClientCertificate>>,
+    /// Where an opaque sender-constrained token's binding (`cnf`) can be read.
+    pub introspection_endpoint: Option<Url>,
 }
 
 impl Client {
@@ -86,6 +109,29 @@ impl Client {
                 .ok_or(FlowError::MissingEndpoint("token endpoint"))?,
             token_params: provider.token_params.clone(),
             resources: provider.resources.clone(),
+            dpop: None,
+            certificate: None,
+            introspection_endpoint: provider
+                .endpoint(crate::provider::Endpoint::Introspection)
+                .cloned(),
+        })
+    }
+
+    /// `http` presenting this client's certificate, when it has one.
+    pub fn transport(&self, http: &Http) -> Http {
+        http.presenting(self.certificate.as_ref())
+    }
+
+    /// What this client proves possession of, as a token set records it.
+    fn presented(&self) -> Result<crate::token::Presented, FlowError> {
+        Ok(crate::token::Presented {
+            dpop_jkt: self.dpop.as_ref().map(|d| d.key.thumbprint().to_owned()),
+            x5t_s256: self
+                .certificate
+                .as_ref()
+                .map(|c| c.thumbprint())
+                .transpose()
+                .map_err(|e| FlowError::BadPrivateKey(e.to_string()))?,
         })
     }
 
@@ -107,10 +153,85 @@ impl Client {
                 form.add("resource", resource.as_str());
             }
         }
-        let response = http
-            .post_form(&label, &self.token_endpoint, &form, authorization.as_ref())
+        let response = self
+            .post_with_proof(
+                http,
+                &label,
+                &self.token_endpoint,
+                &form,
+                authorization.as_ref(),
+            )
             .await?;
-        Ok(parse_token_response(&response)?)
+        let mut parsed = match parse_token_response(&response) {
+            Err(TokenError::OAuth(e))
+                if e.error == "invalid_client" && self.credentials.method.is_mtls() =>
+            {
+                return Err(FlowError::CertificateRefused(e));
+            }
+            other => other?,
+        };
+        parsed.presented = self.presented()?;
+        parsed.cnf = self.introspected_binding(http, &parsed).await;
+        Ok(parsed)
+    }
+
+    /// A sender-constrained token that is opaque says what it is bound to only through
+    /// introspection (RFC 9449 §6.2, RFC 8705 §3.2): asked once, when it is issued, so the
+    /// binding can be checked and shown. Best effort: a server that won't introspect for this
+    /// client leaves the check undecided.
+    async fn introspected_binding(
+        &self,
+        http: &Http,
+        parsed: &TokenResponse,
+    ) -> Option<serde_json::Map<String, serde_json::Value>> {
+        if parsed.presented.is_empty() || crate::jwt::decode(parsed.access_token.expose()).is_ok() {
+            return None;
+        }
+        let endpoint = self.introspection_endpoint.as_ref()?;
+        let fields =
+            endpoints::introspect(self, http, endpoint, &parsed.access_token, "access_token")
+                .await
+                .ok()?;
+        fields.get("cnf").and_then(|c| c.as_object()).cloned()
+    }
+
+    /// POSTs `form` with a DPoP proof when the client has a key: a `use_dpop_nonce` answer
+    /// is retried once with the server's nonce (RFC 9449 §8), and every `DPoP-Nonce` the
+    /// server sends is remembered for the next request.
+    async fn post_with_proof(
+        &self,
+        http: &Http,
+        label: &str,
+        endpoint: &Url,
+        form: &Form,
+        authorization: Option<&crate::secret::Secret>,
+    ) -> Result<HttpResponse, FlowError> {
+        let http = self.transport(http);
+        let Some(dpop) = &self.dpop else {
+            return Ok(http.post_form(label, endpoint, form, authorization).await?);
+        };
+        let mut retried = false;
+        loop {
+            let proof = dpop.proof_for("POST", endpoint, None)?;
+            let response = http
+                .post_form_with(
+                    label,
+                    endpoint,
+                    form,
+                    authorization,
+                    &[("dpop", HeaderValue::Plain(proof.expose()))],
+                )
+                .await?;
+            let nonce = response.header("dpop-nonce").map(str::to_owned);
+            if let Some(nonce) = &nonce {
+                dpop.nonces.remember(endpoint, nonce);
+            }
+            if !retried && nonce.is_some() && asks_for_nonce(&response) {
+                retried = true;
+                continue;
+            }
+            return Ok(response);
+        }
     }
 
     /// Exchanges an authorization code (RFC 6749 §4.1.3, RFC 7636 §4.5).
@@ -167,8 +288,25 @@ impl Client {
         mut form: Form,
     ) -> Result<HttpResponse, FlowError> {
         let authorization = self.credentials.apply(&mut form, &self.token_endpoint)?;
-        Ok(http
+        Ok(self
+            .transport(http)
             .post_form(label, endpoint, &form, authorization.as_ref())
             .await?)
     }
+}
+
+/// Whether a response is the server asking for a DPoP nonce: `use_dpop_nonce` as the token
+/// endpoint's error (RFC 9449 §8) or in a resource's `WWW-Authenticate` challenge (§9).
+pub fn asks_for_nonce(response: &HttpResponse) -> bool {
+    let in_body = || {
+        crate::token::body_fields(response)
+            .and_then(|f| f.get("error").and_then(|e| e.as_str()).map(str::to_owned))
+            .is_some_and(|e| e == "use_dpop_nonce")
+    };
+    let in_challenge = || {
+        response
+            .header("www-authenticate")
+            .is_some_and(|c| c.contains("use_dpop_nonce"))
+    };
+    matches!(response.status, 400 | 401) && (in_challenge() || in_body())
 }

@@ -3,6 +3,7 @@
 //! redirect with a random port), and contradictions are refused before anything is saved.
 
 use super::discovery::Discovered;
+use super::security::{ParMode, RequestObjectMode, SecurityProfile, parse_authorization_details};
 use super::{
     AuthMethod, ClientId, DEFAULT_CALLBACK_TIMEOUT_SECS, DEFAULT_REDIRECT_URI, Endpoints, Issuer,
     Param, Provider, ProviderError, ProviderName, ProviderSpec, Scope, parse_endpoint,
@@ -10,13 +11,31 @@ use super::{
 };
 use crate::flow::authorize::RESERVED_PARAMS;
 
+/// Which secrets the vault holds (or will) for the provider: the rules depend on them.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Held {
+    pub secret: bool,
+    pub private_key: bool,
+    /// A client certificate and its key (RFC 8705).
+    pub certificate: bool,
+}
+
+impl Held {
+    pub fn secret(secret: bool) -> Held {
+        Held {
+            secret,
+            ..Held::default()
+        }
+    }
+}
+
 pub fn build(
     name: ProviderName,
     spec: &ProviderSpec,
     discovered: Option<Discovered>,
-    has_secret: bool,
-    has_private_key: bool,
+    held: Held,
 ) -> Result<Provider, ProviderError> {
+    let (has_secret, has_private_key) = (held.secret, held.private_key);
     if spec.client_id.trim().is_empty() {
         return Err(ProviderError::EmptyClientId);
     }
@@ -39,6 +58,7 @@ pub fn build(
         userinfo: url("userinfo URL", &spec.userinfo_url)?.or(found.userinfo),
         jwks: url("JWKS URL", &spec.jwks_url)?.or(found.jwks),
         end_session: url("end-session URL", &spec.end_session_url)?.or(found.end_session),
+        pushed_authorization: url("PAR URL", &spec.par_url)?.or(found.pushed_authorization),
     };
     if endpoints.token.is_none() {
         return Err(ProviderError::MissingTokenEndpoint);
@@ -55,6 +75,7 @@ pub fn build(
         ("userinfo endpoint", &endpoints.userinfo),
         ("JWKS URL", &endpoints.jwks),
         ("end-session endpoint", &endpoints.end_session),
+        ("PAR endpoint", &endpoints.pushed_authorization),
     ] {
         if let Some(url) = url {
             transport::check(field, url, spec.allow_http)?;
@@ -90,6 +111,19 @@ pub fn build(
     if auth_method == AuthMethod::PrivateKeyJwt && !has_private_key {
         return Err(ProviderError::PrivateKeyRequired);
     }
+    if auth_method.is_mtls() && !held.certificate {
+        return Err(ProviderError::CertificateRequired(auth_method));
+    }
+    let server = discovered
+        .as_ref()
+        .map(|d| d.security.clone())
+        .unwrap_or_default();
+    let security = security_profile(
+        spec,
+        &server,
+        held,
+        endpoints.pushed_authorization.is_some(),
+    )?;
     let params = |list: &[String]| -> Result<Vec<Param>, ProviderError> {
         list.iter().map(|p| p.parse()).collect()
     };
@@ -133,6 +167,8 @@ pub fn build(
                     .ok_or_else(|| ProviderError::InvalidResource(r.to_owned()))
             })
             .collect::<Result<_, _>>()?,
+        security,
+        server_security: server,
         iss_parameter_supported: discovered
             .as_ref()
             .is_some_and(|d| d.iss_parameter_supported),
@@ -153,6 +189,51 @@ pub fn build(
     })
 }
 
+/// The security profile `spec` asks for, checked against what the server announced.
+fn security_profile(
+    spec: &ProviderSpec,
+    server: &super::ServerSecurity,
+    held: Held,
+    has_par_endpoint: bool,
+) -> Result<SecurityProfile, ProviderError> {
+    let par = spec.par.unwrap_or_default();
+    if par == ParMode::On && !has_par_endpoint {
+        return Err(ProviderError::ParWithoutEndpoint);
+    }
+    // A server that requires signed request objects gets them unless told otherwise.
+    let request_object = spec
+        .request_object
+        .unwrap_or(if server.requires_signed_request_object {
+            RequestObjectMode::Signed
+        } else {
+            RequestObjectMode::Off
+        });
+    if request_object == RequestObjectMode::Signed && !held.private_key && !held.secret {
+        return Err(ProviderError::RequestObjectNeedsKey);
+    }
+    let dpop = (spec.dpop || spec.dpop_alg.is_some()).then(|| spec.dpop_alg.unwrap_or_default());
+    if let Some(alg) = dpop
+        && !alg.listed_in(&server.dpop_algs)
+    {
+        return Err(ProviderError::DpopAlgUnsupported {
+            alg,
+            supported: server.dpop_algs.join(", "),
+        });
+    }
+    Ok(SecurityProfile {
+        par,
+        request_object,
+        dpop,
+        authorization_details: spec
+            .authorization_details
+            .as_deref()
+            .filter(|d| !d.trim().is_empty())
+            .map(parse_authorization_details)
+            .transpose()?,
+        client_certificate: held.certificate,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -169,11 +250,11 @@ mod tests {
 
     #[test]
     fn defaults_are_the_secure_ones() {
-        let p = build("p".parse().unwrap(), &spec(), None, false, false).unwrap();
+        let p = build("p".parse().unwrap(), &spec(), None, Held::default()).unwrap();
         assert_eq!(p.auth_method, AuthMethod::None);
         assert_eq!(p.pkce, super::super::PkceMode::S256);
         assert_eq!(p.redirect_uri.as_str(), "http://127.0.0.1/callback");
-        let p = build("p".parse().unwrap(), &spec(), None, true, false).unwrap();
+        let p = build("p".parse().unwrap(), &spec(), None, Held::secret(true)).unwrap();
         assert_eq!(
             p.auth_method,
             AuthMethod::ClientSecretBasic,
@@ -186,43 +267,86 @@ mod tests {
         let mut s = spec();
         s.auth_method = Some(AuthMethod::ClientSecretPost);
         assert_eq!(
-            build("p".parse().unwrap(), &s, None, false, false),
+            build("p".parse().unwrap(), &s, None, Held::default()),
             Err(ProviderError::SecretRequired(AuthMethod::ClientSecretPost))
         );
         s.auth_method = Some(AuthMethod::None);
         assert_eq!(
-            build("p".parse().unwrap(), &s, None, true, false),
+            build("p".parse().unwrap(), &s, None, Held::secret(true)),
             Err(ProviderError::SecretUnused)
         );
         let mut s = spec();
         s.token_url = None;
         assert_eq!(
-            build("p".parse().unwrap(), &s, None, false, false),
+            build("p".parse().unwrap(), &s, None, Held::default()),
             Err(ProviderError::MissingTokenEndpoint)
         );
         let mut s = spec();
         s.params = vec!["state=fixed".into()];
         assert!(
-            build("p".parse().unwrap(), &s, None, false, false).is_err(),
+            build("p".parse().unwrap(), &s, None, Held::default()).is_err(),
             "state is never user-set"
         );
         let mut s = spec();
         s.token_url = Some("http://as.example/token".into());
         assert!(
             matches!(
-                build("p".parse().unwrap(), &s, None, false, false),
+                build("p".parse().unwrap(), &s, None, Held::default()),
                 Err(ProviderError::InsecureTransport { .. })
             ),
             "plain http off loopback is refused"
         );
         s.allow_http = true;
-        let p = build("p".parse().unwrap(), &s, None, false, false).unwrap();
+        let p = build("p".parse().unwrap(), &s, None, Held::default()).unwrap();
         assert_eq!(p.insecure_endpoints(), ["http://as.example/token"]);
         let mut s = spec();
         s.client_id = " ".into();
         assert_eq!(
-            build("p".parse().unwrap(), &s, None, false, false),
+            build("p".parse().unwrap(), &s, None, Held::default()),
             Err(ProviderError::EmptyClientId)
         );
+    }
+
+    #[test]
+    fn the_security_profile_is_checked() {
+        let mut s = spec();
+        s.par = Some(ParMode::On);
+        assert_eq!(
+            build("p".parse().unwrap(), &s, None, Held::default()),
+            Err(ProviderError::ParWithoutEndpoint)
+        );
+        s.par_url = Some("https://as.example/par".into());
+        let p = build("p".parse().unwrap(), &s, None, Held::default()).unwrap();
+        assert_eq!(p.security.par, ParMode::On);
+        let mut s = spec();
+        s.request_object = Some(RequestObjectMode::Signed);
+        assert_eq!(
+            build("p".parse().unwrap(), &s, None, Held::default()),
+            Err(ProviderError::RequestObjectNeedsKey),
+            "a public client has nothing to sign with"
+        );
+        let mut s = spec();
+        s.dpop = true;
+        let p = build("p".parse().unwrap(), &s, None, Held::default()).unwrap();
+        assert_eq!(p.security.dpop, Some(super::super::DpopAlg::ES256));
+        s.authorization_details = Some("{}".into());
+        assert!(matches!(
+            build("p".parse().unwrap(), &s, None, Held::default()),
+            Err(ProviderError::InvalidAuthorizationDetails(_))
+        ));
+        let mut s = spec();
+        s.auth_method = Some(AuthMethod::TlsClientAuth);
+        assert_eq!(
+            build("p".parse().unwrap(), &s, None, Held::default()),
+            Err(ProviderError::CertificateRequired(
+                AuthMethod::TlsClientAuth
+            ))
+        );
+        let held = Held {
+            certificate: true,
+            ..Held::default()
+        };
+        let p = build("p".parse().unwrap(), &s, None, held).unwrap();
+        assert!(p.security.client_certificate);
     }
 }

@@ -12,6 +12,7 @@
 use serde::Deserialize;
 use url::Url;
 
+use super::security::{MtlsAliases, ServerSecurity};
 use super::{Endpoints, parse_endpoint, transport};
 use crate::http::{Http, HttpError, HttpResponse};
 use crate::redact;
@@ -63,6 +64,8 @@ pub struct Discovered {
     pub code_challenge_methods: Vec<String>,
     pub token_endpoint_auth_methods: Vec<String>,
     pub scopes_supported: Vec<String>,
+    /// PAR, request objects, DPoP, RAR and mTLS as the server announces them.
+    pub security: ServerSecurity,
     /// The URL the document was read from.
     pub document_url: Url,
 }
@@ -86,6 +89,21 @@ struct Metadata {
     token_endpoint_auth_methods_supported: Vec<String>,
     #[serde(default)]
     scopes_supported: Vec<String>,
+    pushed_authorization_request_endpoint: Option<String>,
+    #[serde(default)]
+    require_pushed_authorization_requests: bool,
+    #[serde(default)]
+    request_object_signing_alg_values_supported: Vec<String>,
+    #[serde(default)]
+    require_signed_request_object: bool,
+    #[serde(default)]
+    dpop_signing_alg_values_supported: Vec<String>,
+    #[serde(default)]
+    authorization_details_types_supported: Vec<String>,
+    #[serde(default)]
+    tls_client_certificate_bound_access_tokens: bool,
+    #[serde(default)]
+    mtls_endpoint_aliases: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// Where the documents may live: the OpenID one, then the RFC 8414 ones in the order tried.
@@ -190,12 +208,16 @@ impl Discovered {
             (&mut e.userinfo, o.userinfo),
             (&mut e.jwks, o.jwks),
             (&mut e.end_session, o.end_session),
+            (&mut e.pushed_authorization, o.pushed_authorization),
         ] {
             if slot.is_none() {
                 *slot = value;
             }
         }
         self.iss_parameter_supported |= other.iss_parameter_supported;
+        if self.security.is_default() {
+            self.security = other.security;
+        }
         for (mine, theirs) in [
             (
                 &mut self.code_challenge_methods,
@@ -275,6 +297,34 @@ fn read_document(expected: &str, response: &HttpResponse) -> Result<Discovered, 
         userinfo: endpoint("userinfo_endpoint", &metadata.userinfo_endpoint)?,
         jwks: endpoint("jwks_uri", &metadata.jwks_uri)?,
         end_session: endpoint("end_session_endpoint", &metadata.end_session_endpoint)?,
+        pushed_authorization: endpoint(
+            "pushed_authorization_request_endpoint",
+            &metadata.pushed_authorization_request_endpoint,
+        )?,
+    };
+    let alias = |name: &'static str| -> Result<Option<Url>, DiscoveryError> {
+        let value = metadata
+            .mtls_endpoint_aliases
+            .get(name)
+            .and_then(|v| v.as_str())
+            .map(str::to_owned);
+        endpoint("mtls_endpoint_aliases", &value)
+    };
+    let security = ServerSecurity {
+        requires_par: metadata.require_pushed_authorization_requests,
+        request_object_algs: metadata.request_object_signing_alg_values_supported,
+        requires_signed_request_object: metadata.require_signed_request_object,
+        dpop_algs: metadata.dpop_signing_alg_values_supported,
+        authorization_details_types: metadata.authorization_details_types_supported,
+        certificate_bound_tokens: metadata.tls_client_certificate_bound_access_tokens,
+        mtls_aliases: MtlsAliases {
+            token: alias("token_endpoint")?,
+            pushed_authorization: alias("pushed_authorization_request_endpoint")?,
+            device_authorization: alias("device_authorization_endpoint")?,
+            revocation: alias("revocation_endpoint")?,
+            introspection: alias("introspection_endpoint")?,
+            userinfo: alias("userinfo_endpoint")?,
+        },
     };
     parse_issuer(&found)?;
     Ok(Discovered {
@@ -284,6 +334,7 @@ fn read_document(expected: &str, response: &HttpResponse) -> Result<Discovered, 
         code_challenge_methods: metadata.code_challenge_methods_supported,
         token_endpoint_auth_methods: metadata.token_endpoint_auth_methods_supported,
         scopes_supported: metadata.scopes_supported,
+        security,
         document_url: response.url.clone(),
     })
 }
@@ -298,6 +349,7 @@ mod tests {
             status: 200,
             content_type: Some("application/json".into()),
             date: None,
+            headers: Vec::new(),
             body,
             elapsed: std::time::Duration::ZERO,
         }

@@ -4,10 +4,14 @@
 
 pub mod build;
 pub mod discovery;
+pub mod security;
 mod spec;
 pub mod templates;
 pub mod transport;
 
+pub use security::{
+    DpopAlg, MtlsAliases, ParMode, RequestObjectMode, SecurityProfile, ServerSecurity,
+};
 pub use spec::ProviderSpec;
 
 use std::fmt;
@@ -61,6 +65,24 @@ pub enum ProviderError {
     ReservedParam(String),
     #[error("the resource {0:?} is not an absolute URI without a fragment (RFC 8707 §2)")]
     InvalidResource(String),
+    #[error("invalid authorization details (RFC 9396): {0}")]
+    InvalidAuthorizationDetails(String),
+    #[error(
+        "client authentication {0} needs a client certificate and its key (--client-cert, --client-key)"
+    )]
+    CertificateRequired(AuthMethod),
+    #[error("a client certificate needs its private key too, and a key its certificate")]
+    CertificateHalf,
+    #[error(
+        "a signed request object needs something to sign with: the client's private key or its client secret"
+    )]
+    RequestObjectNeedsKey,
+    #[error(
+        "PAR is on but the server announces no pushed authorization request endpoint: give it with --par-url"
+    )]
+    ParWithoutEndpoint,
+    #[error("the server does not take DPoP proofs signed with {alg}; it lists {supported}")]
+    DpopAlgUnsupported { alg: DpopAlg, supported: String },
     #[error("unknown {what} {value:?}: expected one of {expected}")]
     UnknownChoice {
         what: &'static str,
@@ -209,6 +231,10 @@ pub enum AuthMethod {
     PrivateKeyJwt,
     /// A JWT signed HS256 with the client secret (RFC 7523 §2.2, OIDC Core §9).
     ClientSecretJwt,
+    /// Mutual TLS with a certificate from a CA the server trusts (RFC 8705 §2.1).
+    TlsClientAuth,
+    /// Mutual TLS with a self-signed certificate registered with the client (RFC 8705 §2.2).
+    SelfSignedTlsClientAuth,
 }
 
 impl AuthMethod {
@@ -218,6 +244,14 @@ impl AuthMethod {
             AuthMethod::ClientSecretPost
                 | AuthMethod::ClientSecretBasic
                 | AuthMethod::ClientSecretJwt
+        )
+    }
+
+    /// Mutual TLS: the client certificate authenticates (RFC 8705 §2).
+    pub fn is_mtls(self) -> bool {
+        matches!(
+            self,
+            AuthMethod::TlsClientAuth | AuthMethod::SelfSignedTlsClientAuth
         )
     }
 }
@@ -231,10 +265,14 @@ impl FromStr for AuthMethod {
             "basic" | "client_secret_basic" => Ok(AuthMethod::ClientSecretBasic),
             "jwt" | "private_key_jwt" => Ok(AuthMethod::PrivateKeyJwt),
             "secret_jwt" | "client_secret_jwt" => Ok(AuthMethod::ClientSecretJwt),
+            "tls" | "tls_client_auth" => Ok(AuthMethod::TlsClientAuth),
+            "self_signed_tls" | "self_signed_tls_client_auth" => {
+                Ok(AuthMethod::SelfSignedTlsClientAuth)
+            }
             _ => Err(ProviderError::UnknownChoice {
                 what: "client auth method",
                 value: s.to_owned(),
-                expected: "none, post, basic, private_key_jwt, client_secret_jwt",
+                expected: "none, post, basic, private_key_jwt, client_secret_jwt, tls_client_auth, self_signed_tls_client_auth",
             }),
         }
     }
@@ -248,6 +286,8 @@ impl fmt::Display for AuthMethod {
             AuthMethod::ClientSecretBasic => "client_secret_basic",
             AuthMethod::PrivateKeyJwt => "private_key_jwt",
             AuthMethod::ClientSecretJwt => "client_secret_jwt",
+            AuthMethod::TlsClientAuth => "tls_client_auth",
+            AuthMethod::SelfSignedTlsClientAuth => "self_signed_tls_client_auth",
         })
     }
 }
@@ -358,6 +398,9 @@ pub struct Endpoints {
     /// RP-initiated logout (OpenID RP-Initiated Logout 1.0).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_session: Option<Url>,
+    /// Pushed authorization requests (RFC 9126).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pushed_authorization: Option<Url>,
 }
 
 /// A configured provider. Contains no secret: whether a client secret exists is a flag, the
@@ -374,6 +417,7 @@ pub enum Endpoint {
     Introspection,
     Userinfo,
     EndSession,
+    PushedAuthorization,
 }
 
 impl Endpoint {
@@ -386,6 +430,7 @@ impl Endpoint {
             Endpoint::Introspection => "introspection endpoint",
             Endpoint::Userinfo => "userinfo endpoint",
             Endpoint::EndSession => "end-session endpoint",
+            Endpoint::PushedAuthorization => "pushed authorization request endpoint",
         }
     }
 }
@@ -406,6 +451,7 @@ impl Endpoints {
             Endpoint::Introspection => self.introspection.as_ref(),
             Endpoint::Userinfo => self.userinfo.as_ref(),
             Endpoint::EndSession => self.end_session.as_ref(),
+            Endpoint::PushedAuthorization => self.pushed_authorization.as_ref(),
         }
     }
 }
@@ -444,6 +490,12 @@ pub struct Provider {
     /// exactly as written (servers compare them as strings; a URL parser would add a `/`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub resources: Vec<String>,
+    /// PAR, request objects, DPoP, rich authorization requests, a client certificate.
+    #[serde(default, skip_serializing_if = "SecurityProfile::is_default")]
+    pub security: SecurityProfile,
+    /// What discovery said the server supports or requires of them.
+    #[serde(default, skip_serializing_if = "ServerSecurity::is_default")]
+    pub server_security: ServerSecurity,
     /// The server promised an `iss` parameter in authorization responses (RFC 9207 §3).
     #[serde(default)]
     pub iss_parameter_supported: bool,
@@ -495,8 +547,27 @@ impl Provider {
         redirect_target(&self.redirect_uri)
     }
 
+    /// The endpoint to call for `which`: its mutual-TLS alias when the client presents a
+    /// certificate and the server has one (RFC 8705 §5), else the plain one.
+    pub fn endpoint(&self, which: Endpoint) -> Option<&Url> {
+        let aliases = &self.server_security.mtls_aliases;
+        let alias = match which {
+            Endpoint::Token => aliases.token.as_ref(),
+            Endpoint::PushedAuthorization => aliases.pushed_authorization.as_ref(),
+            Endpoint::DeviceAuthorization => aliases.device_authorization.as_ref(),
+            Endpoint::Revocation => aliases.revocation.as_ref(),
+            Endpoint::Introspection => aliases.introspection.as_ref(),
+            Endpoint::Userinfo => aliases.userinfo.as_ref(),
+            Endpoint::Authorization | Endpoint::EndSession => None,
+        };
+        match alias {
+            Some(url) if self.security.client_certificate => Some(url),
+            _ => self.endpoints.get(which),
+        }
+    }
+
     pub fn token_endpoint(&self) -> Option<&Url> {
-        self.endpoints.token.as_ref()
+        self.endpoint(Endpoint::Token)
     }
 
     /// The scopes of `scope` as a list, whether the user separated them by spaces or commas.
@@ -521,6 +592,7 @@ impl Provider {
             &e.introspection,
             &e.userinfo,
             &e.jwks,
+            &e.pushed_authorization,
         ]
         .into_iter()
         .flatten()

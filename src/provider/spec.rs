@@ -3,7 +3,7 @@
 //! template's or discovery's value or the secure default ([`super::build::build`] decides).
 //! The choices are typed, so the app's form and the CLI accept exactly the same values.
 
-use super::{AuthMethod, AuthorizeMethod, PkceMode, Provider};
+use super::{AuthMethod, AuthorizeMethod, DpopAlg, ParMode, PkceMode, Provider, RequestObjectMode};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
@@ -20,6 +20,8 @@ pub struct ProviderSpec {
     pub userinfo_url: Option<String>,
     pub jwks_url: Option<String>,
     pub end_session_url: Option<String>,
+    /// The pushed authorization request endpoint (RFC 9126), when discovery has none.
+    pub par_url: Option<String>,
     pub client_id: String,
     pub auth_method: Option<AuthMethod>,
     pub scope: Option<String>,
@@ -42,6 +44,16 @@ pub struct ProviderSpec {
     pub allow_http: bool,
     /// The username git is given with the token (default `oauth2`).
     pub git_username: Option<String>,
+    /// Push the authorization request (RFC 9126): auto (default), on, off.
+    pub par: Option<ParMode>,
+    /// Send the authorization request as a signed request object (RFC 9101).
+    pub request_object: Option<RequestObjectMode>,
+    /// Bind tokens to a DPoP key (RFC 9449).
+    pub dpop: bool,
+    /// The DPoP key's algorithm (implies `dpop`); ES256 when unset.
+    pub dpop_alg: Option<DpopAlg>,
+    /// RFC 9396 authorization details, a JSON array of objects with `type`.
+    pub authorization_details: Option<String>,
 }
 
 impl ProviderSpec {
@@ -62,6 +74,7 @@ impl ProviderSpec {
             userinfo_url: url(&e.userinfo),
             jwks_url: url(&e.jwks),
             end_session_url: url(&e.end_session),
+            par_url: url(&e.pushed_authorization),
             client_id: provider.client_id.to_string(),
             auth_method: Some(provider.auth_method),
             scope: Some(provider.scope.to_string()),
@@ -85,6 +98,11 @@ impl ProviderSpec {
             system_browser: provider.system_browser,
             allow_http: provider.allow_http,
             git_username: provider.git_username.clone(),
+            par: Some(provider.security.par),
+            request_object: Some(provider.security.request_object),
+            dpop: provider.security.dpop.is_some(),
+            dpop_alg: provider.security.dpop,
+            authorization_details: provider.security.authorization_details.clone(),
         }
     }
 }

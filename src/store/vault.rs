@@ -78,6 +78,14 @@ pub struct ProviderSecrets {
     /// PEM private key for `private_key_jwt`.
     #[serde(default, with = "crate::secret::vault_serde_opt")]
     pub private_key: Option<Secret>,
+    /// The mTLS client certificate chain (PEM) and its private key (PEM), RFC 8705.
+    #[serde(default, with = "crate::secret::vault_serde_opt")]
+    pub client_certificate: Option<Secret>,
+    #[serde(default, with = "crate::secret::vault_serde_opt")]
+    pub client_key: Option<Secret>,
+    /// The DPoP key (`ALG:base64url(PKCS#8)`), RFC 9449.
+    #[serde(default, with = "crate::secret::vault_serde_opt")]
+    pub dpop_key: Option<Secret>,
     #[serde(default)]
     pub tokens: Option<TokenSet>,
 }

@@ -11,6 +11,7 @@ fn response(status: u16, content_type: Option<&str>, body: &str) -> HttpResponse
         status,
         content_type: content_type.map(str::to_owned),
         date: None,
+        headers: Vec::new(),
         body: body.as_bytes().to_vec(),
         elapsed: Duration::ZERO,
     }
@@ -261,6 +262,8 @@ proptest! {
 #[test]
 fn refreshes_are_remembered_up_to_the_history_length() {
     let response = |rt: Option<&str>| TokenResponse {
+        presented: Default::default(),
+        cnf: None,
         refresh_token: rt.map(crate::secret::RefreshToken::new),
         ..parse_token_response(&json(
             r#"{"access_token":"a","token_type":"Bearer","expires_in":60}"#,

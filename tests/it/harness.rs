@@ -23,6 +23,8 @@ pub fn browser_js() -> PathBuf {
 pub struct Op {
     child: Child,
     pub issuer: String,
+    /// The mutual-TLS listener's base URL (`OP_MTLS=1`).
+    pub mtls: Option<String>,
 }
 
 impl Op {
@@ -60,7 +62,31 @@ impl Op {
             .expect("the test OP did not start within 30 s");
         let info: Value = serde_json::from_str(&line).expect("the OP prints its issuer as JSON");
         let issuer = info["issuer"].as_str().expect("issuer").to_owned();
-        Op { child, issuer }
+        let mtls = info["mtls"].as_str().map(str::to_owned);
+        Op {
+            child,
+            issuer,
+            mtls,
+        }
+    }
+
+    /// The pushed authorization requests the OP saw (client and status).
+    pub fn pushed(&self) -> Vec<Value> {
+        reqwest::blocking::get(format!("{}/_test/pushed", self.issuer))
+            .and_then(|r| r.json())
+            .expect("the OP serves its PAR log")
+    }
+
+    /// One of the OP's mTLS files (`OP_MTLS=1`: ca, client, client-key, self, self-key),
+    /// written into `dir`; returns its path.
+    pub fn tls_file(&self, name: &str, dir: &Path) -> String {
+        let pem = reqwest::blocking::get(format!("{}/_test/tls/{name}.pem", self.issuer))
+            .and_then(|r| r.error_for_status())
+            .and_then(|r| r.text())
+            .expect("the OP serves its TLS material (OP_MTLS=1)");
+        let path = dir.join(format!("{name}.pem"));
+        std::fs::write(&path, pem).expect("write the PEM");
+        path.display().to_string()
     }
 
     /// What reached the token endpoint so far (see server.js).

@@ -20,6 +20,7 @@ mod keeper;
 mod keyring;
 mod lab;
 mod more_grants;
+mod protected;
 mod providers;
 mod quirks;
 mod rotation;

@@ -7,6 +7,15 @@
 //   OP_ACCESS_TTL    access token lifetime in seconds (default 60)
 //   OP_ROTATE        "0" turns refresh-token rotation off (default: every refresh rotates)
 //   OP_JWT_AT        "1" issues JWT access tokens (RFC 9068) for the resource https://api.example
+//   OP_MTLS          "1" also serves the provider on a mutual-TLS listener (RFC 8705) with a CA
+//                    made at start (`tls.js`), announced as `mtls_endpoint_aliases`; the
+//                    material is served at `GET /_test/tls/<file>.pem` (ca, client, client-key,
+//                    self, self-key) and the first line also has `"mtls": "https://…"`
+//   OP_PAR_REQUIRED  "1" makes every client push its authorization requests (RFC 9126)
+//
+// DPoP (RFC 9449) is on with server nonces always required, so every client must answer
+// `use_dpop_nonce` once; PAR, signed request objects (RFC 9101) and rich authorization
+// requests (RFC 9396, type `payment_initiation` needing an `instructedAmount`) are on.
 //
 // Besides the provider itself it serves `GET /_test/log`: the token-endpoint requests it saw
 // (grant type, how the client authenticated, which refresh token was presented, status), so
@@ -16,14 +25,19 @@
 // so no key material lives in the repository).
 import crypto from 'node:crypto';
 import http from 'node:http';
-import Provider from 'oidc-provider';
+import https from 'node:https';
+import Provider, { errors } from 'oidc-provider';
 import { registerGrants } from './grants.js';
+import { makeTlsMaterial } from './tls.js';
 
 const host = '127.0.0.1';
 const port = Number(process.env.OP_PORT || 0);
 const accessTtl = Number(process.env.OP_ACCESS_TTL || 60);
 const rotate = process.env.OP_ROTATE !== '0';
 const jwtAccessTokens = process.env.OP_JWT_AT === '1';
+const mtls = process.env.OP_MTLS === '1';
+const parRequired = process.env.OP_PAR_REQUIRED === '1';
+const tls = mtls ? makeTlsMaterial() : null;
 
 // The private_key_jwt client's key pair.
 const clientKey = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -150,18 +164,108 @@ export const clients = [
     grant_types: ['authorization_code', 'implicit', 'refresh_token'],
     response_types: ['code', 'id_token', 'id_token token', 'code id_token', 'code token', 'code id_token token'],
   },
+  {
+    // A client the server makes push its authorization requests (RFC 9126 §6).
+    client_id: 'par-app',
+    client_secret: 'par-secret-0123456789',
+    application_type: 'native',
+    token_endpoint_auth_method: 'client_secret_basic',
+    require_pushed_authorization_requests: true,
+    redirect_uris: ['http://127.0.0.1/callback'],
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+  },
+  {
+    // A public client whose access tokens must be DPoP-bound (RFC 9449 §5.2).
+    client_id: 'dpop-app',
+    application_type: 'native',
+    token_endpoint_auth_method: 'none',
+    dpop_bound_access_tokens: true,
+    redirect_uris: ['http://127.0.0.1/callback'],
+    grant_types: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code'],
+    response_types: ['code'],
+  },
+  {
+    // A confidential DPoP client: client credentials with a bound token.
+    client_id: 'dpop-cc-app',
+    client_secret: 'dpop-cc-secret-0123456789',
+    token_endpoint_auth_method: 'client_secret_basic',
+    dpop_bound_access_tokens: true,
+    redirect_uris: [],
+    grant_types: ['client_credentials'],
+    response_types: [],
+  },
+  {
+    // A client that must send its authorization request as an HS256 request object (RFC 9101).
+    client_id: 'ro-app',
+    client_secret: 'ro-secret-0123456789-0123456789-0123456789',
+    application_type: 'native',
+    token_endpoint_auth_method: 'client_secret_basic',
+    require_signed_request_object: true,
+    request_object_signing_alg: 'HS256',
+    redirect_uris: ['http://127.0.0.1/callback'],
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+  },
+  {
+    // Rich authorization requests (RFC 9396).
+    client_id: 'rar-app',
+    client_secret: 'rar-secret-0123456789',
+    application_type: 'native',
+    token_endpoint_auth_method: 'client_secret_basic',
+    authorization_details_types: ['payment_initiation'],
+    redirect_uris: ['http://127.0.0.1/callback'],
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+  },
+  ...(tls ? [
+    {
+      // mTLS client authentication with a CA-issued certificate (RFC 8705 §2.1).
+      client_id: 'mtls-app',
+      application_type: 'native',
+      token_endpoint_auth_method: 'tls_client_auth',
+      tls_client_auth_subject_dn: 'CN=mtls-app',
+      tls_client_certificate_bound_access_tokens: true,
+      redirect_uris: ['http://127.0.0.1/callback'],
+      grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
+      response_types: ['code'],
+    },
+    {
+      // mTLS with a self-signed certificate registered in the client's JWKS (RFC 8705 §2.2).
+      client_id: 'self-mtls-app',
+      token_endpoint_auth_method: 'self_signed_tls_client_auth',
+      jwks: { keys: [tls.selfJwk] },
+      tls_client_certificate_bound_access_tokens: true,
+      redirect_uris: [],
+      grant_types: ['client_credentials'],
+      response_types: [],
+    },
+  ] : []),
 ];
 
 const log = [];
 const revocations = [];
+const pushed = [];
 let handler = (_req, res) => {
   res.statusCode = 503;
   res.end();
 };
 const server = http.createServer((req, res) => handler(req, res));
+// The mutual-TLS listener asks for a client certificate but lets the provider judge it.
+const tlsServer = tls && https.createServer({
+  key: tls.files['server-key.pem'],
+  cert: tls.files['server.pem'],
+  ca: tls.files['ca.pem'],
+  requestCert: true,
+  rejectUnauthorized: false,
+}, (req, res) => handler(req, res));
+const listening = (s) => new Promise((resolve) => { s.listen(0, host, resolve); });
+const tlsReady = tlsServer ? listening(tlsServer) : Promise.resolve();
 
-server.listen(port, host, () => {
+server.listen(port, host, async () => {
+  await tlsReady;
   const issuer = `http://${host}:${server.address().port}`;
+  const mtlsBase = tlsServer ? `https://${host}:${tlsServer.address().port}` : null;
   const provider = new Provider(issuer, {
     clients,
     pkce: { required: (_ctx, client) => client.clientAuthMethod === 'none' },
@@ -183,17 +287,60 @@ server.listen(port, host, () => {
     responseTypes: ['code', 'id_token', 'id_token token', 'code id_token', 'code token', 'code id_token token', 'none'],
     features: {
       devInteractions: { enabled: true },
+      pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: parRequired },
+      requestObjects: { enabled: true, requireSignedRequestObject: false },
+      dPoP: { enabled: true, nonceSecret: crypto.randomBytes(32), requireNonce: () => true },
+      richAuthorizationRequests: {
+        enabled: true,
+        types: {
+          payment_initiation: {
+            validate(_ctx, detail) {
+              if (typeof detail.instructedAmount !== 'object') {
+                throw new errors.InvalidAuthorizationDetails('payment_initiation needs an instructedAmount');
+              }
+            },
+          },
+        },
+        authorizationDetailsForGrantSource: (ctx) => ctx.oidc.grant?.rar,
+        authorizationDetailsForAccessToken: (_ctx, _token, source) => source?.rar,
+        authorizationDetailsForIntrospection: (_ctx, token) => token.rar,
+      },
+      mTLS: {
+        enabled: mtls,
+        certificateBoundAccessTokens: true,
+        tlsClientAuth: true,
+        selfSignedTlsClientAuth: true,
+        getCertificate(ctx) {
+          const cert = ctx.socket?.getPeerCertificate?.();
+          return cert?.raw ? new crypto.X509Certificate(cert.raw) : undefined;
+        },
+        certificateAuthorized: (ctx) => ctx.socket?.authorized === true,
+        certificateSubjectMatches: (ctx, property, expected) => {
+          const cert = ctx.socket?.getPeerCertificate?.();
+          return property === 'tls_client_auth_subject_dn' && `CN=${cert?.subject?.CN}` === expected;
+        },
+      },
       rpInitiatedLogout: { enabled: true },
       clientCredentials: { enabled: true },
       deviceFlow: { enabled: true },
       introspection: { enabled: true },
       revocation: { enabled: true },
+      // Always on (rich authorization requests need it); a resource server only with OP_JWT_AT.
       resourceIndicators: {
-        enabled: jwtAccessTokens,
-        defaultResource: () => 'https://api.example',
-        useGrantedResource: () => true,
+        enabled: true,
+        // Rich authorization requests need a resource server: theirs is https://api.example.
+        defaultResource: (ctx) => (jwtAccessTokens || ctx.oidc.params?.authorization_details
+          ? 'https://api.example' : undefined),
+        useGrantedResource: (ctx) => jwtAccessTokens || Boolean(ctx.oidc.params?.authorization_details),
         getResourceServerInfo: () => ({ scope: 'api:read api:write', accessTokenFormat: 'jwt', audience: 'https://api.example' }),
       },
+    },
+    clientAuthMethods: ['client_secret_basic', 'client_secret_jwt', 'client_secret_post', 'private_key_jwt', 'none',
+      ...(mtls ? ['tls_client_auth', 'self_signed_tls_client_auth'] : [])],
+    enabledJWA: {
+      dPoPSigningAlgValues: ['ES256', 'Ed25519', 'EdDSA', 'PS256'],
+      // No EdDSA: how a server refuses an algorithm it does not take.
+      requestObjectSigningAlgValues: ['HS256', 'RS256', 'PS256', 'ES256'],
     },
     scopes: ['openid', 'offline_access', 'profile', 'email', 'api:read', 'api:write'],
     claims: { profile: ['name', 'preferred_username'], email: ['email', 'email_verified'] },
@@ -208,6 +355,20 @@ server.listen(port, host, () => {
   // Record what reached the token endpoint, after the provider parsed it.
   provider.use(async (ctx, next) => {
     await next();
+    if (mtlsBase && ctx.path === '/.well-known/openid-configuration' && ctx.status === 200) {
+      const endpoints = ['token_endpoint', 'revocation_endpoint', 'introspection_endpoint',
+        'userinfo_endpoint', 'pushed_authorization_request_endpoint', 'device_authorization_endpoint'];
+      ctx.body = {
+        ...ctx.body,
+        mtls_endpoint_aliases: Object.fromEntries(endpoints.filter((e) => ctx.body[e])
+          .map((e) => [e, ctx.body[e].replace(issuer, mtlsBase)])),
+      };
+      return;
+    }
+    if (ctx.path === '/request' && ctx.method === 'POST') {
+      pushed.push({ client_id: ctx.oidc?.client?.clientId ?? null, status: ctx.status });
+      return;
+    }
     if (ctx.path === '/token/revocation' && ctx.method === 'POST') {
       revocations.push({ token_type_hint: ctx.oidc?.body?.token_type_hint ?? null, status: ctx.status });
       return;
@@ -230,6 +391,9 @@ server.listen(port, host, () => {
       client_assertion_type: body.client_assertion_type ?? null,
       refresh_token: body.refresh_token ?? null,
       resource: body.resource ?? null,
+      dpop: Boolean(ctx.get('dpop')),
+      client_certificate: Boolean(ctx.socket?.getPeerCertificate?.()?.raw),
+      authorization_details: body.authorization_details ?? null,
       status: ctx.status,
       // Every token it handed out, so tests can look for them where they must not be.
       issued: ctx.body && typeof ctx.body === 'object'
@@ -245,6 +409,17 @@ server.listen(port, host, () => {
       res.end(clientPrivatePem);
       return;
     }
+    if (req.url === '/_test/pushed') {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify(pushed));
+      return;
+    }
+    const tlsFile = tls && req.url.match(/^\/_test\/tls\/([a-z-]+\.pem)$/);
+    if (tlsFile && tls.files[tlsFile[1]] && tlsFile[1] !== 'server-key.pem') {
+      res.setHeader('content-type', 'application/x-pem-file');
+      res.end(tls.files[tlsFile[1]]);
+      return;
+    }
     if (req.url === '/_test/revocations') {
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify(revocations));
@@ -257,5 +432,5 @@ server.listen(port, host, () => {
     }
     callback(req, res);
   };
-  process.stdout.write(`${JSON.stringify({ issuer })}\n`);
+  process.stdout.write(`${JSON.stringify(mtlsBase ? { issuer, mtls: mtlsBase } : { issuer })}\n`);
 });

@@ -60,6 +60,8 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         tokens::userinfo,
         tokens::reveal_token,
         tokens::copy_token,
+        tokens::copy_resource_headers,
+        tokens::call_resource,
         tokens::get_trace,
         tokens::export_har,
         tokens::get_settings,

@@ -2,17 +2,33 @@
 //! import and export (never secrets).
 
 use oauth_desk::{
-    ClientSecrets, ImportFile, ImportFormat, ImportOptions, ImportReport, ProviderSpec,
+    ClientSecrets, ErrorKind, ImportFile, ImportFormat, ImportOptions, ImportReport, ProviderSpec,
     ProviderView, Secret, SecretsEdit, TemplateView,
 };
 use tauri::State;
 
 use super::view;
-use crate::error::CommandResult;
+use crate::error::{CommandError, CommandResult};
 use crate::state::AppState;
+use crate::views::SecretsForm;
 
 fn secret(value: Option<String>) -> Option<Secret> {
     value.filter(|v| !v.is_empty()).map(Secret::new)
+}
+
+/// A certificate and its key come together, or not at all.
+fn certificate(
+    certificate: Option<String>,
+    key: Option<String>,
+) -> CommandResult<Option<(Secret, Secret)>> {
+    match (secret(certificate), secret(key)) {
+        (Some(c), Some(k)) => Ok(Some((c, k))),
+        (None, None) => Ok(None),
+        _ => Err(CommandError::new(
+            ErrorKind::Invalid,
+            "give the client certificate and its private key together",
+        )),
+    }
 }
 
 #[tauri::command]
@@ -37,12 +53,12 @@ pub fn list_templates(state: State<'_, AppState>) -> Vec<TemplateView> {
 pub async fn add_provider(
     state: State<'_, AppState>,
     spec: ProviderSpec,
-    client_secret: Option<String>,
-    private_key: Option<String>,
+    secrets: SecretsForm,
 ) -> CommandResult<ProviderView> {
     let secrets = ClientSecrets {
-        client_secret: secret(client_secret),
-        private_key: secret(private_key),
+        client_secret: secret(secrets.client_secret),
+        private_key: secret(secrets.private_key),
+        client_certificate: certificate(secrets.client_certificate, secrets.client_key)?,
     };
     let provider = state.desk.add_provider(spec, secrets).await?;
     view(&state.desk, provider.name.as_str()).await
@@ -53,14 +69,14 @@ pub async fn update_provider(
     state: State<'_, AppState>,
     name: String,
     spec: ProviderSpec,
-    client_secret: Option<String>,
-    clear_client_secret: bool,
-    private_key: Option<String>,
+    secrets: SecretsForm,
 ) -> CommandResult<ProviderView> {
     let secrets = SecretsEdit {
-        client_secret: secret(client_secret),
-        clear_client_secret,
-        private_key: secret(private_key),
+        client_certificate: certificate(secrets.client_certificate, secrets.client_key)?,
+        client_secret: secret(secrets.client_secret),
+        clear_client_secret: secrets.clear_client_secret,
+        private_key: secret(secrets.private_key),
+        clear_client_certificate: secrets.clear_client_certificate,
     };
     let provider = state.desk.update_provider(&name, spec, secrets).await?;
     view(&state.desk, provider.name.as_str()).await

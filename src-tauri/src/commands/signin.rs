@@ -59,6 +59,7 @@ pub async fn sign_in(
         system_browser: options.system_browser,
         response_type: options.response_type.unwrap_or_default(),
         response_mode: options.response_mode,
+        params: options.params,
         ..SignInRequest::default()
     };
     let host = Window {

@@ -5,7 +5,9 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use oauth_desk::trace::Trace;
-use oauth_desk::{ErrorKind, ProviderView, TokenFormat, TokenKind, UserInfo};
+use oauth_desk::{
+    CallRequest, CallResult, ErrorKind, ProviderView, Secret, TokenFormat, TokenKind, UserInfo,
+};
 use serde_json::Value;
 use tauri::{AppHandle, Emitter, State};
 use tauri_plugin_clipboard_manager::ClipboardExt;
@@ -14,7 +16,7 @@ use super::view;
 use crate::error::{CommandError, CommandResult};
 use crate::events::SHELL_EVENT;
 use crate::state::AppState;
-use crate::views::{Settings, ShellEvent};
+use crate::views::{CallInput, Settings, ShellEvent};
 
 #[tauri::command]
 pub async fn refresh(state: State<'_, AppState>, name: String) -> CommandResult<ProviderView> {
@@ -76,7 +78,46 @@ pub async fn copy_token(
     format: TokenFormat,
 ) -> CommandResult<()> {
     let text = state.desk.token_text(&name, kind, format).await?;
-    let text = text.expose().to_owned();
+    copy_secret(&app, &state, text.expose().to_owned())
+}
+
+/// The headers a request to `url` needs (`Authorization`, and a DPoP proof for this method
+/// and URL), copied like a token (*Copy as DPoP headers*).
+#[tauri::command]
+pub async fn copy_resource_headers(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    name: String,
+    method: String,
+    url: String,
+) -> CommandResult<()> {
+    let text = state.desk.resource_headers(&name, &method, &url).await?;
+    copy_secret(&app, &state, text.expose().to_owned())
+}
+
+/// Sends a request with a fresh token (*Try it*); the answer with its challenge explained.
+#[tauri::command]
+pub async fn call_resource(
+    state: State<'_, AppState>,
+    name: String,
+    input: CallInput,
+) -> CommandResult<CallResult> {
+    let request = CallRequest {
+        method: Some(input.method).filter(|m| !m.trim().is_empty()),
+        url: input.url,
+        headers: input
+            .headers
+            .into_iter()
+            .filter(|h| !h.trim().is_empty())
+            .collect(),
+        body: input.body.filter(|b| !b.is_empty()).map(Secret::new),
+    };
+    Ok(state.desk.call(&name, request).await?)
+}
+
+/// Puts `text` on the clipboard and, after the configured time, clears the clipboard if it
+/// still holds it.
+fn copy_secret(app: &AppHandle, state: &State<'_, AppState>, text: String) -> CommandResult<()> {
     app.clipboard()
         .write_text(text.clone())
         .map_err(|e| CommandError::new(ErrorKind::Io, format!("could not copy: {e}")))?;

@@ -3,8 +3,8 @@
 
 use clap::{Args, Parser, Subcommand};
 use oauth_desk::{
-    AuthMethod, AuthorizeMethod, ImportFormat, PkceMode, ResponseMode, ResponseType, TokenFormat,
-    TokenKind,
+    AuthMethod, AuthorizeMethod, DpopAlg, ImportFormat, ParMode, PkceMode, RequestObjectMode,
+    ResponseMode, ResponseType, TokenFormat, TokenKind,
 };
 
 fn parse_format(s: &str) -> Result<TokenFormat, String> {
@@ -57,6 +57,25 @@ pub(crate) enum Command {
         #[arg(long, default_value = "raw", value_parser = parse_format)]
         format: TokenFormat,
     },
+    /// Print the headers a request needs: Authorization (Bearer or DPoP) and a DPoP proof
+    #[command(after_help = "One header per line, ready for curl:
+  oauth-desk headers api --url https://api.example/me | curl -H @- https://api.example/me
+        A DPoP proof is made for this method and URL (htm, htu, ath, the server's nonce when known) and is good for one request.")]
+    Headers {
+        name: String,
+        /// The URL the request goes to (its query and fragment are not part of the proof)
+        #[arg(long, value_name = "URL")]
+        url: String,
+        /// The request's method
+        #[arg(long, value_name = "M", default_value = "GET")]
+        method: String,
+    },
+    /// Send a request with a fresh token and print the response (exit 0 for 2xx)
+    #[command(
+        after_help = "The token goes as the provider's tokens need: Bearer, or DPoP with a proof (a nonce asked for is retried once), over a connection presenting the client certificate when there is one.
+        A WWW-Authenticate challenge is explained on stderr with the sign-in that would satisfy it."
+    )]
+    Call(CallArgs),
     /// Run a command with a fresh access token in its environment ($OAUTH_DESK_TOKEN)
     #[command(
         after_help = "Example: oauth-desk exec api -- sh -c 'curl -H \"Authorization: Bearer $OAUTH_DESK_TOKEN\" https://api.example/me'\n\
@@ -284,18 +303,29 @@ pub(crate) struct AddArgs {
     /// The end-session endpoint (RP-initiated logout; `logout --end-session`)
     #[arg(long, value_name = "URL")]
     pub end_session_url: Option<String>,
+    /// The pushed authorization request endpoint (RFC 9126), when discovery has none
+    #[arg(long, value_name = "URL")]
+    pub par_url: Option<String>,
     #[arg(long)]
     pub client_id: String,
     /// Read the client secret from stdin (it goes to the encrypted vault)
     #[arg(long)]
     pub client_secret_stdin: bool,
     /// Client authentication: none, post (client_secret_post), basic (client_secret_basic),
-    /// private_key_jwt or client_secret_jwt (an HS256 assertion signed with the secret)
+    /// private_key_jwt, client_secret_jwt (an HS256 assertion signed with the secret),
+    /// tls_client_auth or self_signed_tls_client_auth (mutual TLS, RFC 8705)
     #[arg(long, value_name = "METHOD", value_parser = parse_choice::<AuthMethod>)]
     pub auth_method: Option<AuthMethod>,
     /// PEM private key (RSA, EC or Ed25519) for private_key_jwt; stored in the vault
     #[arg(long, value_name = "PEM")]
     pub private_key_file: Option<std::path::PathBuf>,
+    /// PEM client certificate (chain) for mutual TLS (RFC 8705): presented to every endpoint
+    /// and resource, its mtls_endpoint_aliases used; needs --client-key
+    #[arg(long, value_name = "PEM", requires = "client_key")]
+    pub client_cert: Option<std::path::PathBuf>,
+    /// PEM private key of --client-cert; stored in the vault
+    #[arg(long, value_name = "PEM", requires = "client_cert")]
+    pub client_key: Option<std::path::PathBuf>,
     /// Scopes, sent exactly as written ("openid profile", or "a,b" for servers that want commas)
     #[arg(long)]
     pub scope: Option<String>,
@@ -339,6 +369,41 @@ pub(crate) struct AddArgs {
     /// The username `credential git` answers with (default oauth2)
     #[arg(long, value_name = "NAME")]
     pub git_username: Option<String>,
+    /// Pushed authorization requests (RFC 9126): auto (default: when the server requires
+    /// them, or refuses a plain request asking for one), on or off
+    #[arg(long, value_name = "MODE", value_parser = parse_choice::<ParMode>)]
+    pub par: Option<ParMode>,
+    /// Send the authorization request as a request object (RFC 9101): off (default) or
+    /// signed (with the private key, or HS256 with the client secret)
+    #[arg(long, value_name = "MODE", value_parser = parse_choice::<RequestObjectMode>)]
+    pub request_object: Option<RequestObjectMode>,
+    /// Bind tokens to a DPoP key made for this provider and kept in the vault (RFC 9449)
+    #[arg(long)]
+    pub dpop: bool,
+    /// The DPoP key's algorithm: ES256 (default), EdDSA or PS256 (implies --dpop)
+    #[arg(long, value_name = "ALG", value_parser = parse_choice::<DpopAlg>)]
+    pub dpop_alg: Option<DpopAlg>,
+    /// Rich authorization request (RFC 9396): a JSON array of objects with a "type", or
+    /// @FILE to read it from a file
+    #[arg(long, value_name = "JSON|@FILE")]
+    pub authorization_details: Option<String>,
+}
+
+#[derive(Args)]
+pub(crate) struct CallArgs {
+    pub name: String,
+    pub url: String,
+    #[arg(long, value_name = "M")]
+    pub method: Option<String>,
+    /// The request body, or @FILE to read it from a file
+    #[arg(long, value_name = "BODY|@FILE")]
+    pub data: Option<String>,
+    /// An extra request header, "Name: value" (repeatable)
+    #[arg(long = "header", short = 'H', value_name = "K: V")]
+    pub headers: Vec<String>,
+    /// Print status, headers and body as JSON
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Args)]
@@ -457,6 +522,8 @@ impl Command {
             Command::Exchange(args) => Some(&args.name),
             Command::JwtBearer { name, .. } | Command::Password { name, .. } => Some(name),
             Command::Token { name, .. }
+            | Command::Headers { name, .. }
+            | Command::Call(CallArgs { name, .. })
             | Command::Exec { name, .. }
             | Command::Credential(
                 CredentialCommand::Kubectl { name } | CredentialCommand::Git { name, .. },

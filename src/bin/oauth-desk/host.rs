@@ -44,6 +44,9 @@ impl SignInHost for Terminal {
         if self.no_browser {
             eprintln!("Open this URL in a browser to {to} {name}:");
             self.hand_out(page.url.as_str());
+            if let Some(secs) = page.expires_in {
+                eprintln!("(It names a pushed request: open it within {secs} s, once.)");
+            }
         } else if let Err(e) = oauth_desk::open_in_browser(page.url.as_str()) {
             eprintln!("{e}. Open this URL in a browser instead:");
             self.hand_out(page.url.as_str());
@@ -68,6 +71,10 @@ impl SignInHost for Terminal {
             ),
         }
         Ok(())
+    }
+
+    fn note(&self, text: &str) {
+        eprintln!("{text}");
     }
 
     async fn pasted_redirect(&self) -> Option<String> {

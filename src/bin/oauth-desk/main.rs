@@ -75,8 +75,9 @@ fn run() -> u8 {
     }
 }
 
-/// What a running keeper can answer whole: `token NAME [--format F]`, `credential kubectl
-/// NAME`, `credential git NAME [get]` — the commands tools call for every operation.
+/// What a running keeper can answer whole: `token NAME [--format F]`, `headers NAME --url U
+/// [--method M]`, `credential kubectl NAME`, `credential git NAME [get]` — the commands tools
+/// call for every operation.
 fn answer_from_agent() -> Option<u8> {
     let args: Vec<String> = std::env::args_os()
         .skip(1)
@@ -90,6 +91,11 @@ fn answer_from_agent() -> Option<u8> {
             *name,
             quick_token(name, flag.strip_prefix("--format=")?.parse().ok()?),
         ),
+        ["headers", name, "--url", url] => (*name, quick_headers(name, "GET", url)),
+        ["headers", name, "--url", url, "--method", method]
+        | ["headers", name, "--method", method, "--url", url] => {
+            (*name, quick_headers(name, method, url))
+        }
         ["credential", "kubectl", name] => {
             let exec_info = std::env::var("KUBERNETES_EXEC_INFO").ok();
             (*name, quick_handover(name, QuickAsk::Kubectl { exec_info }))
@@ -116,7 +122,8 @@ fn answer_from_agent() -> Option<u8> {
     if name.starts_with('-') {
         return None;
     }
-    let newline = args.first() == Some(&"token") || args.get(1) == Some(&"kubectl");
+    let newline =
+        matches!(args.first(), Some(&"token" | &"headers")) || args.get(1) == Some(&"kubectl");
     Some(match answer? {
         Ok(text) if newline => {
             println!("{}", text.expose());
@@ -136,6 +143,16 @@ fn answer_from_agent() -> Option<u8> {
 
 /// git's request, when the fast path read it but no keeper answered: the full path uses it.
 pub static PENDING_STDIN: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+fn quick_headers(name: &str, method: &str, url: &str) -> Option<Result<Secret, Explained>> {
+    quick_handover(
+        name,
+        QuickAsk::Headers {
+            method: method.to_owned(),
+            url: url.to_owned(),
+        },
+    )
+}
 
 fn quick_token(name: &str, format: TokenFormat) -> Option<Result<Secret, Explained>> {
     oauth_desk::quick_token(name, format)

@@ -233,6 +233,9 @@ pub fn provider(p: &Provider) -> String {
     };
     line("authorize params", params(&p.authorize_params));
     line("token params", params(&p.token_params));
+    line("resources", p.resources.join(" "));
+    line("PAR endpoint", url(&p.endpoints.pushed_authorization));
+    security_lines(&mut line, p);
     for url in p.insecure_endpoints() {
         line(
             "⚠ insecure",
@@ -240,6 +243,38 @@ pub fn provider(p: &Provider) -> String {
         );
     }
     out
+}
+
+/// The security profile's lines of `provider show`.
+fn security_lines(line: &mut impl FnMut(&str, String), p: &Provider) {
+    let s = &p.security;
+    let server = &p.server_security;
+    line(
+        "PAR",
+        format!(
+            "{}{}",
+            s.par,
+            if server.requires_par {
+                " (the server requires it)"
+            } else {
+                ""
+            }
+        ),
+    );
+    if s.request_object != oauth_desk::RequestObjectMode::Off
+        || server.requires_signed_request_object
+    {
+        line("request object", s.request_object.to_string());
+    }
+    if let Some(alg) = s.dpop {
+        line("DPoP", format!("on, {alg} key in the vault"));
+    }
+    if s.client_certificate {
+        line("client certificate", "in the vault (mutual TLS)".into());
+    }
+    if let Some(details) = &s.authorization_details {
+        line("authorization details", details.clone());
+    }
 }
 
 fn claims_table(out: &mut String, claims: &Map<String, Value>, now: i64) {
@@ -314,6 +349,13 @@ pub fn report(r: &Report) -> String {
     if let Some(warning) = r.clock.as_ref().and_then(|c| c.warning.as_ref()) {
         let _ = writeln!(out, "\n⚠ {warning}");
     }
+    if let Some(details) = &r.authorization_details {
+        let _ = writeln!(out, "\nAUTHORIZATION DETAILS (granted, RFC 9396)");
+        let pretty = serde_json::to_string_pretty(details).unwrap_or_default();
+        for line in pretty.lines() {
+            let _ = writeln!(out, "  {line}");
+        }
+    }
     if !r.extra.is_empty() {
         let _ = writeln!(out, "\nOTHER RESPONSE FIELDS");
         claims_table(&mut out, &r.extra, r.now);
@@ -387,6 +429,15 @@ fn access_token(out: &mut String, at: &AccessTokenReport, now: i64) {
     }
     if let Some(c) = &at.signature {
         let _ = writeln!(out, "  {} signature {}", check_mark(c.result), c.detail);
+    }
+    for b in &at.binding {
+        let _ = writeln!(
+            out,
+            "  {} {} binding: {}",
+            check_mark(b.check.result),
+            b.kind,
+            b.check.detail
+        );
     }
     if let Some(v) = &at.value {
         let _ = writeln!(out, "  value  {v}");
@@ -592,4 +643,34 @@ pub fn lab_verdict(run: &oauth_desk::lab::LabRun) -> String {
         (1, false) => format!("1 of {total} cases failed"),
         (n, false) => format!("{n} of {total} cases failed"),
     }
+}
+
+/// `call --json`: status, headers (a name's values joined), body (JSON when it is JSON), and
+/// the challenge explained.
+pub fn call_json(result: &oauth_desk::CallResult) -> String {
+    let mut headers = Map::new();
+    for (name, value) in &result.headers {
+        match headers.get_mut(name) {
+            Some(Value::String(existing)) => {
+                existing.push_str(", ");
+                existing.push_str(value);
+            }
+            _ => {
+                headers.insert(name.clone(), Value::String(value.clone()));
+            }
+        }
+    }
+    let body = serde_json::from_str::<Value>(&result.body)
+        .unwrap_or_else(|_| Value::String(result.body.clone()));
+    let mut out = serde_json::json!({
+        "status": result.status,
+        "headers": headers,
+        "body": body,
+        "presented_as": result.presented_as,
+        "elapsed_ms": result.elapsed_ms,
+    });
+    if let Some(challenge) = &result.challenge {
+        out["challenge"] = serde_json::to_value(challenge).unwrap_or(Value::Null);
+    }
+    serde_json::to_string_pretty(&out).unwrap_or_default()
 }

@@ -20,6 +20,7 @@ pub fn advice(advice: &Advice, provider: Option<&str>) -> String {
                 Endpoint::Introspection => "--introspection-url URL",
                 Endpoint::Userinfo => "--userinfo-url URL",
                 Endpoint::EndSession => "--end-session-url URL",
+                Endpoint::PushedAuthorization => "--par-url URL",
             };
             format!(
                 "Add the {endpoint}: remove and add the provider again with {flag}, or with an --issuer whose discovery lists it."
@@ -61,6 +62,10 @@ pub fn advice(advice: &Advice, provider: Option<&str>) -> String {
         Advice::SignInTo { provider } => {
             format!("Sign in to it first: `oauth-desk login {provider}`.")
         }
+        Advice::UsePar => format!(
+            "Let it push: add the provider again with --par auto (the default) or --par on (now: `oauth-desk provider show {name}`)."
+        ),
+        Advice::SetClientCertificate => "Add the provider with --client-cert PEM --client-key PEM (the certificate registered for the client).".into(),
         Advice::WriteLabPlan => format!(
             "Give one with `oauth-desk lab {name} --plan PLAN.toml` (add --save-plan to keep it with the provider; `oauth-desk lab --example` prints one to start from)."
         ),
@@ -72,6 +77,39 @@ pub fn failure(explained: &Explained, provider: Option<&str>) -> String {
     match &explained.advice {
         Some(a) => format!("{}. {}", explained.message, advice(a, provider)),
         None => explained.message.clone(),
+    }
+}
+
+/// A resource's challenge explained, with the command that satisfies it.
+pub fn challenge(challenge: &oauth_desk::ChallengeView, name: &str) -> String {
+    let remedy = match &challenge.remedy {
+        Some(oauth_desk::Remedy::SignIn { scope, params }) => {
+            let mut command = format!("oauth-desk login {name}");
+            if let Some(scope) = scope {
+                command.push_str(&format!(" --scope {}", shell_word(scope)));
+            }
+            for param in params {
+                command.push_str(&format!(" --param {}", shell_word(param)));
+            }
+            format!("\nTo satisfy it: `{command}`")
+        }
+        Some(oauth_desk::Remedy::Renew) => format!(
+            "\nTo satisfy it: `oauth-desk refresh {name}` (or `oauth-desk login {name}` when it can't be renewed)"
+        ),
+        None => String::new(),
+    };
+    format!("{}{remedy}", challenge.explanation)
+}
+
+/// `s` as one shell word: bare when safe, else single-quoted.
+fn shell_word(s: &str) -> String {
+    if !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.:/=@%+,".contains(&b))
+    {
+        s.to_owned()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
     }
 }
 

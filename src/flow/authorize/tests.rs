@@ -23,6 +23,8 @@ fn provider(pkce: PkceMode, iss_supported: bool) -> Provider {
         authorize_params: vec![Param("prompt".into(), "consent".into())],
         token_params: vec![],
         resources: vec![],
+        security: Default::default(),
+        server_security: Default::default(),
         iss_parameter_supported: iss_supported,
         callback_timeout_secs: 300,
         auto_refresh: true,

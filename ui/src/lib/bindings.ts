@@ -3,7 +3,11 @@
 
 export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]?: JsonValue } | null;
 
-export type ProviderSpec = { name: string, template: string | null, issuer: string | null, authorization_url: string | null, token_url: string | null, device_url: string | null, revocation_url: string | null, introspection_url: string | null, userinfo_url: string | null, jwks_url: string | null, end_session_url: string | null, client_id: string, auth_method: AuthMethod | null, scope: string | null, redirect_uri: string | null, pkce: PkceMode | null, authorize_method: AuthorizeMethod | null, params: Array<string>, token_params: Array<string>, 
+export type ProviderSpec = { name: string, template: string | null, issuer: string | null, authorization_url: string | null, token_url: string | null, device_url: string | null, revocation_url: string | null, introspection_url: string | null, userinfo_url: string | null, jwks_url: string | null, end_session_url: string | null, 
+/**
+ * The pushed authorization request endpoint (RFC 9126), when discovery has none.
+ */
+par_url: string | null, client_id: string, auth_method: AuthMethod | null, scope: string | null, redirect_uri: string | null, pkce: PkceMode | null, authorize_method: AuthorizeMethod | null, params: Array<string>, token_params: Array<string>, 
 /**
  * Resource indicators (RFC 8707), absolute URIs.
  */
@@ -28,9 +32,29 @@ allow_http: boolean,
 /**
  * The username git is given with the token (default `oauth2`).
  */
-git_username: string | null, };
+git_username: string | null, 
+/**
+ * Push the authorization request (RFC 9126): auto (default), on, off.
+ */
+par: ParMode | null, 
+/**
+ * Send the authorization request as a signed request object (RFC 9101).
+ */
+request_object: RequestObjectMode | null, 
+/**
+ * Bind tokens to a DPoP key (RFC 9449).
+ */
+dpop: boolean, 
+/**
+ * The DPoP key's algorithm (implies `dpop`); ES256 when unset.
+ */
+dpop_alg: DpopAlg | null, 
+/**
+ * RFC 9396 authorization details, a JSON array of objects with `type`.
+ */
+authorization_details: string | null, };
 
-export type AuthMethod = "none" | "client_secret_post" | "client_secret_basic" | "private_key_jwt" | "client_secret_jwt";
+export type AuthMethod = "none" | "client_secret_post" | "client_secret_basic" | "private_key_jwt" | "client_secret_jwt" | "tls_client_auth" | "self_signed_tls_client_auth";
 
 export type PkceMode = "s256" | "plain" | "off";
 
@@ -45,7 +69,7 @@ kind: string, spec: ProviderSpec, has_client_secret: boolean, has_private_key: b
  * The redirect comes back to a loopback listener (else a login window intercepts it, or
  * the person pastes it).
  */
-loopback_redirect: boolean, grants: Grants, report: Report, };
+loopback_redirect: boolean, grants: Grants, security: SecurityView, report: Report, };
 
 export type Grants = { authorization_code: boolean, device: boolean, client_credentials: boolean, revoke: boolean, introspect: boolean, userinfo: boolean, 
 /**
@@ -64,6 +88,10 @@ export type Report = { provider: string, status: Status, status_detail: string |
  * Fields of the token response OAuth Desk has no name for, as the server sent them.
  */
 extra: { [key in string]: JsonValue }, 
+/**
+ * The rich authorization the server granted (RFC 9396 §7), from the token response.
+ */
+authorization_details: unknown, 
 /**
  * Server clock versus this machine's, when the server sent a `Date`.
  */
@@ -111,7 +139,16 @@ audience: Array<string>, header: { [key in string]: JsonValue } | null, claims: 
 /**
  * For a JWT access token (RFC 9068): its signature against the provider's JWKS.
  */
-signature: Check | null, value: string | null, };
+signature: Check | null, 
+/**
+ * The token's confirmation (RFC 7800 `cnf`: `jkt` for DPoP, `x5t#S256` for mTLS), from
+ * the JWT or, for an opaque token, from introspection when it was issued.
+ */
+cnf: Record<string, unknown> | null, 
+/**
+ * What the token is bound to (DPoP key, client certificate), checked against ours.
+ */
+binding: Array<Binding>, value: string | null, };
 
 export type RefreshTokenReport = { present: boolean, refresh_count: number, rotations: number, 
 /**
@@ -239,9 +276,9 @@ server_error: string | null, server_description: string | null, };
 
 export type ErrorKind = "config" | "vault" | "provider" | "network" | "oauth" | "sign_in_needed" | "not_signed_in" | "cancelled" | "timeout" | "invalid" | "not_supported" | "browser" | "io" | "internal";
 
-export type Advice = { "kind": "sign_in" } | { "kind": "sign_in_interactively" } | { "kind": "add_endpoint", endpoint: Endpoint, } | { "kind": "give_issuer_or_token_url" } | { "kind": "give_issuer" } | { "kind": "set_client_secret" } | { "kind": "set_private_key" } | { "kind": "choose_secret_auth_method" } | { "kind": "list_templates" } | { "kind": "add_provider" } | { "kind": "remove_reserved_param", param: string, } | { "kind": "change_pkce" } | { "kind": "check_client_credentials" } | { "kind": "register_redirect_uri", sent: string, } | { "kind": "fewer_scopes" } | { "kind": "use_system_browser" } | { "kind": "wait_longer" } | { "kind": "use_https" } | { "kind": "write_lab_plan" } | { "kind": "sign_in_to", provider: string, };
+export type Advice = { "kind": "sign_in" } | { "kind": "sign_in_interactively" } | { "kind": "add_endpoint", endpoint: Endpoint, } | { "kind": "give_issuer_or_token_url" } | { "kind": "give_issuer" } | { "kind": "set_client_secret" } | { "kind": "set_private_key" } | { "kind": "choose_secret_auth_method" } | { "kind": "list_templates" } | { "kind": "add_provider" } | { "kind": "remove_reserved_param", param: string, } | { "kind": "change_pkce" } | { "kind": "check_client_credentials" } | { "kind": "register_redirect_uri", sent: string, } | { "kind": "fewer_scopes" } | { "kind": "use_system_browser" } | { "kind": "wait_longer" } | { "kind": "use_https" } | { "kind": "write_lab_plan" } | { "kind": "sign_in_to", provider: string, } | { "kind": "use_par" } | { "kind": "set_client_certificate" };
 
-export type Endpoint = "authorization" | "token" | "device_authorization" | "revocation" | "introspection" | "userinfo" | "end_session";
+export type Endpoint = "authorization" | "token" | "device_authorization" | "revocation" | "introspection" | "userinfo" | "end_session" | "pushed_authorization";
 
 export type ImportFormat = "auto" | "oauth-desk" | "postman" | "insomnia" | "bruno";
 
@@ -375,4 +412,130 @@ export type ResponseType = "code" | "code id_token" | "code token" | "code id_to
 
 export type ResponseMode = "query" | "fragment" | "form_post";
 
-export type SignInOptions = { fresh: boolean, system_browser: boolean | null, scope: string | null, response_type: ResponseType | null, response_mode: ResponseMode | null, };
+export type SignInOptions = { fresh: boolean, system_browser: boolean | null, scope: string | null, response_type: ResponseType | null, response_mode: ResponseMode | null, 
+/**
+ * Extra authorization parameters, `key=value` (a step-up's `acr_values`, `max_age`).
+ */
+params: Array<string>, };
+
+export type SecretsForm = { client_secret: string | null, clear_client_secret: boolean, 
+/**
+ * PEM private key for private_key_jwt (and signed request objects).
+ */
+private_key: string | null, 
+/**
+ * PEM client certificate (chain) and its PEM key, for mutual TLS; both or neither.
+ */
+client_certificate: string | null, client_key: string | null, clear_client_certificate: boolean, };
+
+export type CallInput = { method: string, url: string, 
+/**
+ * `Name: value` lines.
+ */
+headers: Array<string>, body: string | null, };
+
+export type CallResult = { status: number, headers: Array<[string, string]>, content_type: string | null, 
+/**
+ * The body as text (lossy UTF-8).
+ */
+body: string, 
+/**
+ * The body re-indented, when it is JSON.
+ */
+pretty_body: string | null, elapsed_ms: number, 
+/**
+ * How the token went: `Bearer` or `DPoP` (with a proof), and whether a certificate did.
+ */
+presented_as: string, client_certificate: boolean, 
+/**
+ * The `WWW-Authenticate` challenge, explained.
+ */
+challenge: ChallengeView | null, };
+
+export type ChallengeView = { scheme: string, error: string | null, error_description: string | null, 
+/**
+ * One sentence: what the resource wants.
+ */
+explanation: string, remedy: Remedy | null, };
+
+export type Remedy = { "kind": "sign_in", scope: string | null, params: Array<string>, } | { "kind": "renew" };
+
+export type SecurityView = { 
+/**
+ * The DPoP key's JWK thumbprint (RFC 7638), when DPoP is on.
+ */
+dpop_thumbprint: string | null, 
+/**
+ * The client certificate's SHA-256 thumbprint (`x5t#S256`), when there is one.
+ */
+certificate_thumbprint: string | null, 
+/**
+ * Whether the server has a pushed authorization request endpoint.
+ */
+par_available: boolean, server: ServerSecurity, };
+
+export type SecurityProfile = { par: ParMode, request_object: RequestObjectMode, 
+/**
+ * Tokens bound to the provider's DPoP key, made with this algorithm.
+ */
+dpop?: DpopAlg | null, 
+/**
+ * RFC 9396 `authorization_details`: a JSON array of objects with a `type`, compact.
+ */
+authorization_details?: string | null, 
+/**
+ * A client certificate and key (RFC 8705) are in the vault.
+ */
+client_certificate?: boolean, };
+
+export type ServerSecurity = { 
+/**
+ * `require_pushed_authorization_requests` (RFC 9126 §5).
+ */
+requires_par?: boolean, 
+/**
+ * `request_object_signing_alg_values_supported` (RFC 9101 §10.5).
+ */
+request_object_algs?: Array<string>, 
+/**
+ * `require_signed_request_object` (RFC 9101 §10.5).
+ */
+requires_signed_request_object?: boolean, 
+/**
+ * `dpop_signing_alg_values_supported` (RFC 9449 §5.1).
+ */
+dpop_algs?: Array<string>, 
+/**
+ * `authorization_details_types_supported` (RFC 9396 §10).
+ */
+authorization_details_types?: Array<string>, 
+/**
+ * `tls_client_certificate_bound_access_tokens` (RFC 8705 §3.3).
+ */
+certificate_bound_tokens?: boolean, 
+/**
+ * `mtls_endpoint_aliases` (RFC 8705 §5): where a client presenting a certificate goes.
+ */
+mtls_aliases?: MtlsAliases, };
+
+export type MtlsAliases = { token?: string | null, pushed_authorization?: string | null, device_authorization?: string | null, revocation?: string | null, introspection?: string | null, userinfo?: string | null, };
+
+export type ParMode = "auto" | "on" | "off";
+
+export type RequestObjectMode = "off" | "signed";
+
+export type DpopAlg = "ES256" | "EdDSA" | "PS256";
+
+export type Binding = { 
+/**
+ * `DPoP` (RFC 9449) or `mTLS` (RFC 8705).
+ */
+kind: string, 
+/**
+ * Our key's thumbprint: the DPoP key's JWK thumbprint, the certificate's SHA-256.
+ */
+ours: string, 
+/**
+ * The token's `cnf.jkt` / `cnf.x5t#S256`, when known.
+ */
+bound_to: string | null, check: Check, };

@@ -30,7 +30,7 @@ export const STATUS_LABEL: Record<UiStatus, { glyph: string; word: string }> = {
 };
 
 export type Panel = 'provider' | 'add' | 'edit' | 'import' | 'settings';
-export type Tab = 'tokens' | 'claims' | 'validation' | 'scopes' | 'lab' | 'trace';
+export type Tab = 'tokens' | 'claims' | 'validation' | 'scopes' | 'try' | 'lab' | 'trace';
 
 /** A lab run in progress: the case running and the results so far. */
 export interface LabProgressState {

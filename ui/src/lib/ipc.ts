@@ -4,6 +4,8 @@ import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type {
   AssertionInput,
+  CallInput,
+  CallResult,
   Change,
   ExchangeRequest,
   GrantTexts,
@@ -22,6 +24,7 @@ import type {
   ProviderSpec,
   Report,
   ProviderView,
+  SecretsForm,
   Settings,
   ShellEvent,
   TemplateView,
@@ -50,22 +53,10 @@ export const api = {
   listProviders: () => invoke<ProviderView[]>('list_providers'),
   getProvider: (name: string) => invoke<ProviderView>('get_provider', { name }),
   listTemplates: () => invoke<TemplateView[]>('list_templates'),
-  addProvider: (spec: ProviderSpec, clientSecret: string | null, privateKey: string | null) =>
-    invoke<ProviderView>('add_provider', { spec, clientSecret, privateKey }),
-  updateProvider: (
-    name: string,
-    spec: ProviderSpec,
-    clientSecret: string | null,
-    clearClientSecret: boolean,
-    privateKey: string | null,
-  ) =>
-    invoke<ProviderView>('update_provider', {
-      name,
-      spec,
-      clientSecret,
-      clearClientSecret,
-      privateKey,
-    }),
+  addProvider: (spec: ProviderSpec, secrets: SecretsForm) =>
+    invoke<ProviderView>('add_provider', { spec, secrets }),
+  updateProvider: (name: string, spec: ProviderSpec, secrets: SecretsForm) =>
+    invoke<ProviderView>('update_provider', { name, spec, secrets }),
   duplicateProvider: (name: string, newName: string) =>
     invoke<ProviderView>('duplicate_provider', { name, newName }),
   reorderProviders: (names: string[]) => invoke<void>('reorder_providers', { names }),
@@ -82,6 +73,7 @@ export const api = {
     scope: string | null,
     responseType: ResponseType | null = null,
     responseMode: ResponseMode | null = null,
+    params: string[] = [],
   ) => {
     const options: SignInOptions = {
       fresh,
@@ -89,6 +81,7 @@ export const api = {
       scope,
       response_type: responseType,
       response_mode: responseMode,
+      params,
     };
     return invoke<ProviderView>('sign_in', { name, options });
   },
@@ -110,6 +103,11 @@ export const api = {
   revealToken: (name: string, kind: TokenKind) => invoke<string>('reveal_token', { name, kind }),
   copyToken: (name: string, kind: TokenKind, format: TokenFormat) =>
     invoke<void>('copy_token', { name, kind, format }),
+  /** The headers a request to `url` needs (Authorization, and a DPoP proof), to the clipboard. */
+  copyResourceHeaders: (name: string, method: string, url: string) =>
+    invoke<void>('copy_resource_headers', { name, method, url }),
+  /** Sends a request with a fresh token (Try it). */
+  callResource: (name: string, input: CallInput) => invoke<CallResult>('call_resource', { name, input }),
   getTrace: (name: string) => invoke<Trace | null>('get_trace', { name }),
   exportHar: (name: string) => invoke<string>('export_har', { name }),
   getSettings: () => invoke<Settings>('get_settings'),

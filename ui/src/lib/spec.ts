@@ -29,5 +29,11 @@ export function emptySpec(): ProviderSpec {
     system_browser: false,
     allow_http: false,
     git_username: null,
+    par_url: null,
+    par: null,
+    request_object: null,
+    dpop: false,
+    dpop_alg: null,
+    authorization_details: null,
   };
 }

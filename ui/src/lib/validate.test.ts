@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProviderSpec } from './bindings';
-import { hasErrors, urlError, validateSpec } from './validate';
+import { authorizationDetailsError, hasErrors, urlError, validateSpec } from './validate';
 import { emptySpec } from './spec';
 
 const base: ProviderSpec = { ...emptySpec(), name: 'op', issuer: 'https://op.example', client_id: 'app' };
@@ -46,5 +46,21 @@ describe('urlError', () => {
   it('ignores empty fields and refuses fragments', () => {
     expect(urlError('')).toBeNull();
     expect(urlError('https://a.example/cb#x')).toMatch(/fragment/);
+  });
+});
+
+describe('authorizationDetailsError', () => {
+  it('takes a JSON array of objects with a type', () => {
+    expect(authorizationDetailsError(null)).toBeNull();
+    expect(authorizationDetailsError('  ')).toBeNull();
+    expect(authorizationDetailsError('[{"type":"payment_initiation","amount":"1"}]')).toBeNull();
+  });
+  it('says what is wrong, as the engine does', () => {
+    expect(authorizationDetailsError('[{')).toMatch(/Not JSON/);
+    expect(authorizationDetailsError('{"type":"x"}')).toMatch(/array/);
+    expect(authorizationDetailsError('[]')).toMatch(/empty/);
+    expect(authorizationDetailsError('[{"type":"a"},{"kind":"b"}]')).toBe('Item 2 has no type');
+    expect(authorizationDetailsError('[{"type":3}]')).toMatch(/not a string/);
+    expect(validateSpec({ ...base, authorization_details: '[1]' }).authorization_details).toBe('Item 1 is not an object');
   });
 });

@@ -61,9 +61,34 @@ export function validateSpec(spec: ProviderSpec, opts: { needsSecret?: boolean; 
     const bad = list.find((p) => p.trim() && !/^[^=]+=/.test(p.trim()));
     if (bad) errors[field] = `"${bad}" is not key=value`;
   }
+  const details = authorizationDetailsError(spec.authorization_details);
+  if (details) errors.authorization_details = details;
+  const par = urlError(spec.par_url, { https: !spec.allow_http });
+  if (par) errors.par_url = par;
   if (opts.needsSecret && spec.auth_method && SECRET_METHODS.includes(spec.auth_method) && !opts.hasSecret)
     errors.auth_method = 'This method needs a client secret';
   return errors;
+}
+
+/** RFC 9396 authorization details as typed: a JSON array of objects with a string `type`
+ * (the engine checks the same when saving; this says it while typing). */
+export function authorizationDetailsError(text: string | null): string | null {
+  if (!text?.trim()) return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    return `Not JSON: ${e instanceof Error ? e.message : String(e)}`;
+  }
+  if (!Array.isArray(value)) return 'It must be a JSON array of objects, each with a "type"';
+  if (value.length === 0) return 'The array is empty';
+  for (const [i, item] of value.entries()) {
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) return `Item ${i + 1} is not an object`;
+    const type = (item as Record<string, unknown>).type;
+    if (type === undefined) return `Item ${i + 1} has no type`;
+    if (typeof type !== 'string' || !type) return `Item ${i + 1}'s type is not a string`;
+  }
+  return null;
 }
 
 export function hasErrors(errors: FieldErrors): boolean {

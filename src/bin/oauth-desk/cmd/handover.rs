@@ -2,10 +2,10 @@
 
 use std::io::Read;
 
-use oauth_desk::{Desk, GitRequest, TokenFormat, TokenKind};
+use oauth_desk::{CallRequest, Desk, GitRequest, TokenFormat, TokenKind};
 
 use super::{Failure, failure};
-use crate::args::CredentialCommand;
+use crate::args::{CallArgs, CredentialCommand};
 
 /// Runs `command` with a fresh access token in `$env`, replacing this process (so stdin,
 /// stdout, stderr, signals and the exit status are the command's own). Nothing is started when
@@ -63,5 +63,57 @@ pub async fn credential(desk: &Desk, cmd: CredentialCommand) -> Result<(), Failu
             print!("{}", answer.expose());
             Ok(())
         }
+    }
+}
+
+/// `headers NAME --url URL [--method M]`: the request's headers, one per line.
+pub async fn headers(desk: &Desk, name: &str, url: &str, method: &str) -> Result<(), Failure> {
+    let lines = desk.resource_headers(name, method, url).await?;
+    println!("{}", lines.expose());
+    Ok(())
+}
+
+/// `call NAME URL`: the response body on stdout (`--json`: status, headers, body), a challenge
+/// explained on stderr with the sign-in that satisfies it; exit 0 for 2xx.
+pub async fn call(desk: &Desk, args: CallArgs) -> Result<(), Failure> {
+    let name = args.name.as_str();
+    let body = match args.data.clone() {
+        Some(data) => Some(oauth_desk::Secret::new(match data.strip_prefix('@') {
+            Some(path) => std::fs::read_to_string(path)
+                .map_err(|e| failure(format!("could not read the body file {path}: {e}")))?,
+            None => data,
+        })),
+        None => None,
+    };
+    let result = desk
+        .call(
+            name,
+            CallRequest {
+                method: args.method.clone(),
+                url: args.url.clone(),
+                headers: args.headers.clone(),
+                body,
+            },
+        )
+        .await?;
+    if args.json {
+        println!("{}", crate::render::call_json(&result));
+    } else {
+        let body = result.pretty_body.as_deref().unwrap_or(&result.body);
+        print!("{body}");
+        if !body.is_empty() && !body.ends_with('\n') {
+            println!();
+        }
+    }
+    if let Some(challenge) = &result.challenge {
+        eprintln!("{}", crate::words::challenge(challenge, name));
+    }
+    if result.is_success() {
+        Ok(())
+    } else {
+        Err(Failure {
+            code: 1,
+            message: format!("the resource answered HTTP {}", result.status),
+        })
     }
 }

@@ -95,6 +95,10 @@ pub async fn run(command: Command) -> Result<(), Failure> {
             signin::client_credentials(&desk, &name, scope).await
         }
         Command::Token { name, format } => tokens::token(&desk, &name, format).await,
+        Command::Headers { name, url, method } => {
+            handover::headers(&desk, &name, &url, &method).await
+        }
+        Command::Call(args) => handover::call(&desk, args).await,
         Command::Exec { name, env, command } => handover::exec(&desk, &name, &env, &command).await,
         Command::Credential(cmd) => handover::credential(&desk, cmd).await,
         Command::Refresh { name } => tokens::refresh(&desk, &name).await,

@@ -71,6 +71,31 @@ pub async fn run(desk: &Desk, cmd: ProviderCommand) -> Result<(), Failure> {
     }
 }
 
+/// `--client-cert` and `--client-key`, read (clap makes them come together).
+fn client_certificate(args: &AddArgs) -> Result<Option<(Secret, Secret)>, Failure> {
+    let read = |path: &Path, what: &str| {
+        std::fs::read_to_string(path)
+            .map(Secret::new)
+            .map_err(|e| failure(format!("could not read the {what} {}: {e}", path.display())))
+    };
+    match (&args.client_cert, &args.client_key) {
+        (Some(cert), Some(key)) => Ok(Some((
+            read(cert, "client certificate")?,
+            read(key, "client key")?,
+        ))),
+        _ => Ok(None),
+    }
+}
+
+/// A value given as text, or as `@FILE`.
+fn text_or_file(value: &str) -> Result<String, Failure> {
+    match value.strip_prefix('@') {
+        Some(path) => std::fs::read_to_string(path)
+            .map_err(|e| failure(format!("could not read {path}: {e}"))),
+        None => Ok(value.to_owned()),
+    }
+}
+
 async fn add(desk: &Desk, args: AddArgs) -> Result<(), Failure> {
     let secret = if args.client_secret_stdin {
         Some(read_secret_stdin()?)
@@ -86,6 +111,12 @@ async fn add(desk: &Desk, args: AddArgs) -> Result<(), Failure> {
         })?)),
         None => None,
     };
+    let client_certificate = client_certificate(&args)?;
+    let authorization_details = args
+        .authorization_details
+        .as_deref()
+        .map(text_or_file)
+        .transpose()?;
     if args.issuer.is_none() && args.token_url.is_none() && args.template.is_none() {
         return Err(usage(
             "give --issuer URL (discovery), --authorize-url URL --token-url URL, or --template NAME",
@@ -118,10 +149,17 @@ async fn add(desk: &Desk, args: AddArgs) -> Result<(), Failure> {
         system_browser: args.system_browser,
         allow_http: args.allow_http,
         git_username: args.git_username,
+        par_url: args.par_url,
+        par: args.par,
+        request_object: args.request_object,
+        dpop: args.dpop,
+        dpop_alg: args.dpop_alg,
+        authorization_details,
     };
     let secrets = ClientSecrets {
         client_secret: secret,
         private_key,
+        client_certificate,
     };
     let provider = desk.add_provider(spec, secrets).await?;
     if let Some(t) = provider

@@ -1,0 +1,105 @@
+//! The authorization request's protections, applied between making the request and opening
+//! it: the DPoP key it binds the code to (`dpop_jkt`, RFC 9449 §10), a signed request object
+//! (RFC 9101) and a pushed request (RFC 9126) — in that order, so a request object is what
+//! gets pushed when both are on. Whether to push is decided here too, and so is reading a
+//! refusal as "this client must push".
+
+use super::{Desk, DeskError};
+use crate::flow::authorize::AuthorizationError;
+use crate::flow::request_object::{self, RequestSigner};
+use crate::flow::{Client, FlowError};
+use crate::login::{LoginError, Prepared};
+use crate::provider::{Endpoint, ParMode, Provider, RequestObjectMode};
+
+/// Whether a sign-in pushes its request from the start: always with `on`; with `auto` when
+/// the server's metadata requires it.
+pub(super) fn pushes_first(provider: &Provider) -> bool {
+    match provider.security.par {
+        ParMode::On => true,
+        ParMode::Off => false,
+        ParMode::Auto => provider.server_security.requires_par,
+    }
+}
+
+/// Whether `error` is the server refusing a plain authorization request because this client
+/// must push it (RFC 9126 §6: `invalid_request`; servers word the reason their own way).
+pub(super) fn is_par_required_refusal(error: &DeskError) -> bool {
+    let DeskError::Login(LoginError::Flow(FlowError::Authorization(AuthorizationError::Denied(e)))) =
+        error
+    else {
+        return false;
+    };
+    let description = e
+        .error_description
+        .as_deref()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    e.error == "invalid_request"
+        && (description.contains("pushed")
+            || description.contains("par ")
+            || description.contains("request_uri"))
+}
+
+/// What the front end is told before a sign-in is tried again with PAR.
+pub const PAR_RETRY_NOTE: &str = "the server requires this client to push its authorization requests (RFC 9126): signing in again with a pushed request";
+
+impl Desk {
+    /// Applies the provider's protections to the prepared request, pushing it when `push`;
+    /// returns how many seconds a pushed request stays usable.
+    pub(super) async fn protect(
+        &self,
+        prepared: &mut Prepared,
+        client: &Client,
+        push: bool,
+    ) -> Result<Option<u64>, DeskError> {
+        let provider = &prepared.provider;
+        if let Some(dpop) = &client.dpop {
+            prepared.request.bind_to_dpop_key(dpop.key.thumbprint());
+        }
+        if provider.security.request_object == RequestObjectMode::Signed {
+            let signer = match (&client.credentials.private_key, &client.credentials.secret) {
+                (Some(key), _) => RequestSigner::PrivateKey(key.clone()),
+                (None, Some(secret)) => RequestSigner::Secret(secret.clone()),
+                (None, None) => {
+                    return Err(FlowError::from(request_object::RequestObjectError::NoKey).into());
+                }
+            };
+            // The request object's audience is the issuer (RFC 9101 §4); without discovery,
+            // the authorization endpoint's origin is the best guess.
+            let audience = provider.issuer.as_ref().map_or_else(
+                || prepared.request.endpoint.origin().ascii_serialization(),
+                ToString::to_string,
+            );
+            let jwt = request_object::sign(
+                prepared.request.params(),
+                provider.client_id.as_str(),
+                &audience,
+                &signer,
+                &provider.server_security.request_object_algs,
+            )
+            .map_err(FlowError::from)?;
+            prepared.recorder.secret(&jwt);
+            prepared.request.use_request_object(&jwt);
+        }
+        if push {
+            let endpoint = provider
+                .endpoint(Endpoint::PushedAuthorization)
+                .cloned()
+                .ok_or_else(|| {
+                    super::signin::no_endpoint(
+                        provider.name.as_str(),
+                        Endpoint::PushedAuthorization,
+                    )
+                })?;
+            let http = self.http.recording(&prepared.recorder);
+            let pushed = client
+                .push_authorization_request(&http, &endpoint, prepared.request.params())
+                .await?;
+            prepared.request.use_pushed(&pushed.request_uri);
+            // The request_uri is single-use and short-lived: the page to open says until when
+            // (every attempt pushes anew).
+            return Ok(pushed.expires_in);
+        }
+        Ok(None)
+    }
+}
