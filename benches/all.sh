@@ -3,6 +3,8 @@
 # builds; ~15 minutes on 2 cores). Each part can also be run alone; the README reports a run.
 #   app.sh            app idle memory and launch time vs a bare Tauri 2 window
 #   token_latency.sh  `oauth-desk token NAME` (cached) vs `oauth-desk --version`
+#   headers_latency.sh `oauth-desk headers NAME --url U` (DPoP proof) vs `token NAME`
+#   dpop_proofs       DPoP proofs per second per key type
 #   refresh_roundtrip engine refresh vs a raw reqwest POST to the same loopback endpoint
 #   keeper_scale      10,000 token sets kept fresh for 60 s
 #   sizes             release binaries and the release .deb
@@ -15,6 +17,12 @@ bash benches/app.sh
 
 section "Cached token vs process start (benches/token_latency.sh)"
 bash benches/token_latency.sh
+
+section "DPoP headers vs token (benches/headers_latency.sh)"
+bash benches/headers_latency.sh
+
+section "DPoP proofs (cargo bench --features internals --bench dpop_proofs)"
+cargo bench --locked --quiet --features internals --bench dpop_proofs
 
 section "Refresh round trip (cargo bench --features internals --bench refresh_roundtrip)"
 cargo bench --locked --quiet --features internals --bench refresh_roundtrip

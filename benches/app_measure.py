@@ -80,16 +80,18 @@ def main():
            "BROWSER": f"node {ROOT / 'tests/op/browser.js'}"}
     cli = RELEASE / "oauth-desk"
     try:
-        for name, client, secret in [("public", "public-app", None), ("basic", "basic-app", "basic secret:with/special+chars%"),
-                                     ("post", "post-app", "post-secret-0123456789")]:
+        # One of the three is a DPoP provider (its key in the vault, DPoP-bound tokens).
+        for name, client, secret, extra in [("dpop", "dpop-app", None, ["--dpop"]),
+                                            ("basic", "basic-app", "basic secret:with/special+chars%", []),
+                                            ("post", "post-app", "post-secret-0123456789", [])]:
             args = [str(cli), "provider", "add", name, "--issuer", issuer, "--client-id", client,
-                    "--scope", "openid offline_access profile", "--param", "prompt=consent"]
+                    "--scope", "openid offline_access profile", "--param", "prompt=consent", *extra]
             if secret:
                 args.append("--client-secret-stdin")
             subprocess.run(args, env=env, input=(secret or "").encode(), check=True, capture_output=True)
             subprocess.run([str(cli), "login", name], env=env, check=True, capture_output=True)
         results = {}
-        for label, binary in [("bare Tauri 2 window", RELEASE / "examples" / "bare_window"), ("OAuth Desk, 3 providers signed in", RELEASE / "oauth-desk-app")]:
+        for label, binary in [("bare Tauri 2 window", RELEASE / "examples" / "bare_window"), ("OAuth Desk, 3 providers signed in (one DPoP)", RELEASE / "oauth-desk-app")]:
             results[label] = [run_once(binary, env) for _ in range(RUNS)]
     finally:
         op.terminate()

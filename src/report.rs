@@ -134,8 +134,8 @@ pub struct AccessTokenReport {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(type = "Record<string, unknown> | null"))]
     pub cnf: Option<Map<String, Value>>,
-    /// What the token is bound to (DPoP key, client certificate), checked against ours.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// What the token is bound to (DPoP key, client certificate), checked against ours
+    /// (empty for a Bearer token no key was presented for).
     pub binding: Vec<Binding>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,

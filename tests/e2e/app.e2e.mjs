@@ -508,6 +508,50 @@ async function main() {
       await wd.waitFor('[data-testid=status-word]', { text: (t) => t.trim() === 'signed in', timeout: 30000 });
     });
 
+    await step('DPoP + PAR from the Security profile: the binding shown, Try it at userinfo, a challenge remedied by its button', async () => {
+      await wd.clickCss('[data-testid=add-provider]');
+      await wd.clickCss('[data-testid=template-oidc]');
+      await wd.fill('[data-testid=field-name]', 'dpop');
+      await wd.fill('[data-testid=field-issuer]', issuer);
+      await wd.fill('[data-testid=field-client_id]', 'dpop-app');
+      // No openid: userinfo will ask for it, which is the challenge to remedy.
+      await wd.fill('[data-testid=field-scope]', 'profile');
+      await wd.clickCss('[data-testid=toggle-security]');
+      await wd.clickCss('[data-testid=field-dpop]');
+      await selectOption(wd, '[data-testid=field-par]', 'on');
+      await wd.fill('[data-testid=field-authorization_details]', '{"type": "x"}');
+      await wd.waitFor('[data-testid=error-authorization_details]', { text: 'array' });
+      await wd.fill('[data-testid=field-authorization_details]', '');
+      await shot(wd, 'security-profile');
+      await wd.clickCss('[data-testid=save-provider]');
+      await wd.waitFor('[data-testid=provider-title]', { text: 'dpop' });
+      await wd.clickCss('[data-testid=sign-in]');
+      await toLoginWindow(wd, main);
+      const url = await wd.url();
+      if (!url.startsWith(issuer)) throw new Error(`the login window shows ${url}`);
+      await fillOpForms(wd, 'alice');
+      await backToMain(wd, main);
+      await wd.waitFor('[data-testid=status-word]', { text: (t) => t.trim() === 'signed in', timeout: 30000 });
+      const pushed = await (await fetch(`${issuer}/_test/pushed`)).json();
+      if (!pushed.some((p) => p.client_id === 'dpop-app' && p.status === 201)) throw new Error(`no pushed request: ${JSON.stringify(pushed)}`);
+      await wd.waitFor('[data-testid=binding]', { text: (t) => t.includes('✓') && t.includes('DPoP-bound') });
+      await wd.clickCss('[data-testid=tab-try]');
+      await wd.waitFor('[data-testid=try-url]');
+      await wd.clickCss('[data-testid=try-send]');
+      await wd.waitFor('[data-testid=try-status]', { text: '403' });
+      await wd.waitFor('[data-testid=try-challenge]', { text: 'insufficient_scope' });
+      await wd.waitFor('[data-testid=try-presented]', { text: 'DPoP' });
+      await shot(wd, 'try-challenge');
+      await wd.clickCss('[data-testid=try-remedy]');
+      await toLoginWindow(wd, main);
+      await fillOpForms(wd, 'alice');
+      await backToMain(wd, main);
+      await wd.waitFor('[data-testid=try-status]', { text: '200', timeout: 30000 });
+      await wd.waitFor('[data-testid=try-body-out]', { text: 'alice' });
+      await shot(wd, 'try-it');
+      await wd.clickCss('[data-testid=tab-tokens]');
+    });
+
     await step('the login window has no IPC: a page in it gets nothing from the app', async () => {
       await wd.clickCss('[data-testid=provider-probe]');
       await wd.clickCss('[data-testid=sign-in]');

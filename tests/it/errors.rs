@@ -368,3 +368,97 @@ async fn invalid_client_suggests_the_auth_method() {
     .await;
     run.fails(1, "--auth-method");
 }
+
+/// The DPoP and mTLS private keys, with every command that touches them: never in an output
+/// (all log levels), a trace, a HAR, an export, a config file — only in the encrypted vault.
+#[test]
+fn dpop_and_mtls_keys_never_appear_in_output_or_files() {
+    let op = Op::start_with(&[("OP_MTLS", "1")]);
+    let mut home = Home::new();
+    let dir = home.path().to_owned();
+    let ca = op.tls_file("ca", &dir);
+    home.set("SSL_CERT_FILE", &ca);
+    let cert = op.tls_file("client", &dir);
+    let key_path = op.tls_file("client-key", &dir);
+    let client_key = std::fs::read_to_string(&key_path).unwrap();
+    // The key files the test gave are not OAuth Desk's output: read the rest only.
+    std::fs::remove_file(&key_path).ok();
+    let key_copy = dir.join("given").join("key.pem");
+    std::fs::create_dir_all(key_copy.parent().unwrap()).unwrap();
+    std::fs::write(&key_copy, &client_key).unwrap();
+    let key_copy = key_copy.to_str().unwrap().to_owned();
+    for (name, args) in [
+        ("dp", vec!["--client-id", "dpop-app", "--dpop"]),
+        (
+            "mt",
+            vec![
+                "--client-id",
+                "mtls-app",
+                "--auth-method",
+                "tls_client_auth",
+                "--client-cert",
+                &cert,
+                "--client-key",
+                &key_copy,
+            ],
+        ),
+    ] {
+        let mut add = vec![
+            "provider", "add", name, "--issuer", &op.issuer, "--scope", "openid",
+        ];
+        add.extend(args);
+        home.run(&add).ok();
+    }
+    let userinfo = format!("{}/me", op.issuer);
+    let mtls_userinfo = format!("{}/me", op.mtls.clone().unwrap());
+    let har = dir.join("out.har");
+    let har = har.to_str().unwrap();
+    let mut seen = String::new();
+    let commands: Vec<Vec<&str>> = vec![
+        vec!["login", "dp", "-vv"],
+        vec!["show", "dp", "--json"],
+        vec!["provider", "show", "dp", "--json"],
+        vec!["provider", "export", "dp"],
+        vec!["userinfo", "dp", "-vv"],
+        vec!["headers", "dp", "--url", &userinfo],
+        vec!["call", "dp", &userinfo, "--json", "-vv"],
+        vec!["trace", "dp", "--json"],
+        vec!["trace", "dp", "--har", har],
+        vec!["client-credentials", "mt", "-vv"],
+        vec!["login", "mt", "-vv"],
+        vec!["call", "mt", &mtls_userinfo, "--json", "-vv"],
+        vec!["show", "mt", "--json"],
+        vec!["provider", "show", "mt", "--json"],
+        vec!["provider", "export", "mt"],
+        vec!["trace", "mt", "--json"],
+    ];
+    for args in &commands {
+        let run = home.run(args).ok();
+        seen.push_str(&run.stdout);
+        seen.push_str(&run.stderr);
+    }
+    let mut stack = vec![dir.clone()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() && !path.ends_with("given") {
+                stack.push(path);
+            } else if path.is_file() && path.file_name().is_some_and(|n| n != "vault.bin") {
+                seen.push_str(&String::from_utf8_lossy(&std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    assert!(
+        seen.contains("DPoP binding") || seen.contains("\"jkt\""),
+        "the runs did happen"
+    );
+    // The client key: its PEM body, line by line.
+    for line in client_key.lines().filter(|l| !l.starts_with("-----")) {
+        assert!(!seen.contains(line), "the mTLS key leaked");
+    }
+    assert!(!seen.contains("PRIVATE KEY"), "no PEM private key anywhere");
+    // The DPoP key: as the vault keeps it (ALG:PKCS#8), or as a private JWK member.
+    for marker in ["ES256:", "EdDSA:", "PS256:", "\"d\":"] {
+        assert!(!seen.contains(marker), "{marker} appeared");
+    }
+}

@@ -146,7 +146,8 @@ signature: Check | null,
  */
 cnf: Record<string, unknown> | null, 
 /**
- * What the token is bound to (DPoP key, client certificate), checked against ours.
+ * What the token is bound to (DPoP key, client certificate), checked against ours
+ * (empty for a Bearer token no key was presented for).
  */
 binding: Array<Binding>, value: string | null, };
 

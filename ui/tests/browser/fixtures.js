@@ -6,7 +6,8 @@ export function spec(name, extra = {}) {
     introspection_url: null, userinfo_url: 'https://op.example/me', jwks_url: 'https://op.example/jwks',
     client_id: 'app', auth_method: 'none', scope: 'openid profile offline_access', redirect_uri: 'http://127.0.0.1/callback',
     pkce: 's256', authorize_method: 'get', params: [], token_params: [], callback_timeout_secs: 300,
-    no_auto_refresh: false, refresh_margin_secs: null, system_browser: false, allow_http: false, git_username: null, ...extra,
+    no_auto_refresh: false, refresh_margin_secs: null, system_browser: false, allow_http: false, git_username: null,
+    par_url: null, par: 'auto', request_object: 'off', dpop: false, dpop_alg: null, authorization_details: null, resources: [], ...extra,
   };
 }
 
@@ -16,6 +17,7 @@ export function notSignedIn(name) {
   return {
     name, kind: 'OpenID Connect', spec: spec(name), has_client_secret: false, has_private_key: false,
     loopback_redirect: true, grants,
+    security: { dpop_thumbprint: null, certificate_thumbprint: null, par_available: true, server: {} },
     report: { provider: name, status: 'not_signed_in', issuer: 'https://op.example', client_id: 'app', extra: {}, now: 0 },
   };
 }
@@ -28,7 +30,7 @@ export function signedIn(name, { now = Date.now() / 1000, lifetime = 300, left =
       provider: name, status: 'signed_in', issuer: 'https://op.example', client_id: 'app', extra: {}, now,
       access_token: {
         format: 'opaque', token_type: 'Bearer', expires_at: exp, expires_in: left, lifetime,
-        obtained_at: exp - lifetime, expired: false,
+        obtained_at: exp - lifetime, expired: false, audience: [], binding: [],
       },
       refresh_token: { present: true, refresh_count: 2, rotations: 1, history: [
         { at: exp - 900, expires_in: 300, rotated: false }, { at: exp - 300, expires_in: 300, rotated: true },
@@ -47,4 +49,17 @@ export function signedIn(name, { now = Date.now() / 1000, lifetime = 300, left =
         not_granted: ['api:write'], extra_granted: ['email'], server_listed: true },
     },
   };
+}
+
+/** A DPoP provider signed in: its token DPoP-bound, the binding checked. */
+export function dpopSignedIn(name) {
+  const view = signedIn(name);
+  view.spec = spec(name, { dpop: true, dpop_alg: 'ES256', par: 'on' });
+  view.security = { ...view.security, dpop_thumbprint: 'jkt-0123' };
+  view.report.access_token = {
+    ...view.report.access_token, token_type: 'DPoP', cnf: { jkt: 'jkt-0123' },
+    binding: [{ kind: 'DPoP', ours: 'jkt-0123', bound_to: 'jkt-0123',
+      check: { name: 'DPoP binding', result: 'pass', detail: "cnf.jkt is this provider's DPoP key (jkt-0123)" } }],
+  };
+  return view;
 }

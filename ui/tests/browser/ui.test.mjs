@@ -7,7 +7,7 @@ import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
-import { notSignedIn, signedIn } from './fixtures.js';
+import { dpopSignedIn, notSignedIn, signedIn } from './fixtures.js';
 
 const dist = resolve(import.meta.dirname, '../../dist');
 const mockScript = await readFile(join(import.meta.dirname, 'mock-ipc.js'), 'utf8');
@@ -90,7 +90,7 @@ describe('provider form', () => {
     const [args] = await calls('add_provider');
     assert.equal(args.spec.issuer, 'https://op.example');
     assert.equal(args.spec.client_id, 'app');
-    assert.equal(args.clientSecret, 's3cret');
+    assert.equal(args.secrets.client_secret, 's3cret');
   });
 
   test("shows the engine's refusal where the form is", async () => {
@@ -103,6 +103,71 @@ describe('provider form', () => {
     await page.getByTestId('save-provider').click();
     assert.match(await page.getByTestId('error').innerText(), /discovery failed/);
     await page.getByTestId('provider-form').waitFor();
+  });
+});
+
+describe('security profile and Try it', () => {
+  test('the authorization details are checked as typed; DPoP and PAR are sent', async () => {
+    await open({ script: `window.__mock.handlers.list_providers = () => []; window.__mock.handlers.list_templates = () => [];
+      window.__mock.handlers.add_provider = ({ spec }) => ({ ...window.__fixtures.view, name: spec.name });`,
+      fixtures: { view: notSignedIn('fapi') } });
+    await page.getByTestId('add-provider').click();
+    await page.getByTestId('template-oidc').click();
+    await page.getByTestId('field-name').fill('fapi');
+    await page.getByTestId('field-issuer').fill('https://op.example');
+    await page.getByTestId('field-client_id').fill('app');
+    await page.getByTestId('toggle-security').click();
+    await page.getByTestId('field-dpop').check();
+    await page.getByTestId('field-dpop_alg').selectOption('EdDSA');
+    await page.getByTestId('field-par').selectOption('on');
+    await page.getByTestId('field-authorization_details').fill('[{"kind": "x"}]');
+    assert.equal(await page.getByTestId('error-authorization_details').innerText(), 'Item 1 has no type');
+    await page.getByTestId('save-provider').click();
+    assert.equal((await calls('add_provider')).length, 0, 'nothing invalid is sent');
+    await page.getByTestId('field-authorization_details').fill('[{"type": "payment_initiation"}]');
+    await page.getByTestId('save-provider').click();
+    await page.getByTestId('provider-title').filter({ hasText: 'fapi' }).waitFor();
+    const [args] = await calls('add_provider');
+    assert.equal(args.spec.dpop, true);
+    assert.equal(args.spec.dpop_alg, 'EdDSA');
+    assert.equal(args.spec.par, 'on');
+    assert.equal(args.spec.authorization_details, '[{"type": "payment_initiation"}]');
+  });
+
+  test('Try it shows the answer, explains the challenge, and its button signs in with the scope', async () => {
+    await open({
+      script: `window.__mock.handlers.list_providers = () => [window.__fixtures.op];
+        window.__mock.handlers.get_provider = () => window.__fixtures.op;
+        window.__mock.handlers.get_trace = () => null;
+        window.__mock.handlers.copy_resource_headers = () => null;
+        window.__mock.handlers.sign_in = () => window.__fixtures.op;
+        let first = true;
+        window.__mock.handlers.call_resource = () => {
+          const ok = !first; first = false;
+          return ok
+            ? { status: 200, headers: [['content-type', 'application/json']], content_type: 'application/json', body: '{"sub":"alice"}',
+                pretty_body: '{\\n  "sub": "alice"\\n}', elapsed_ms: 12, presented_as: 'DPoP', client_certificate: false, challenge: null }
+            : { status: 403, headers: [['www-authenticate', 'DPoP error="insufficient_scope", scope="openid"']], content_type: null, body: '',
+                pretty_body: null, elapsed_ms: 9, presented_as: 'DPoP', client_certificate: false,
+                challenge: { scheme: 'DPoP', error: 'insufficient_scope', error_description: null,
+                  explanation: 'The token lacks the scope the resource needs (insufficient_scope, RFC 6750 §3.1): openid.',
+                  remedy: { kind: 'sign_in', scope: 'profile openid', params: [] } } };
+        };`,
+      fixtures: { op: dpopSignedIn('op') },
+    });
+    await page.getByTestId('binding').filter({ hasText: 'DPoP-bound' }).waitFor();
+    await page.getByTestId('tab-try').click();
+    assert.equal(await page.getByTestId('try-url').inputValue(), 'https://op.example/me');
+    await page.getByTestId('try-send').click();
+    assert.equal(await page.getByTestId('try-status').innerText(), '403');
+    assert.match(await page.getByTestId('try-challenge').innerText(), /insufficient_scope/);
+    await page.getByTestId('try-remedy').click();
+    await page.getByTestId('try-status').filter({ hasText: '200' }).waitFor();
+    const [signIn] = await calls('sign_in');
+    assert.equal(signIn.options.scope, 'profile openid');
+    assert.match(await page.getByTestId('try-body-out').innerText(), /alice/);
+    await page.getByTestId('copy-resource-headers').click();
+    assert.deepEqual(await calls('copy_resource_headers'), [{ name: 'op', method: 'GET', url: 'https://op.example/me' }]);
   });
 });
 
@@ -184,7 +249,7 @@ describe('token view', () => {
     await page.waitForFunction(() => window.__mock.calls.some((c) => c.cmd === 'sign_in'));
     assert.deepEqual((await calls('sign_in'))[0], {
       name: 'op',
-      options: { fresh: false, system_browser: null, scope: null, response_type: null, response_mode: null },
+      options: { fresh: false, system_browser: null, scope: null, response_type: null, response_mode: null, params: [] },
     });
   });
 
