@@ -521,7 +521,9 @@ async function main() {
       await selectOption(wd, '[data-testid=field-par]', 'on');
       await wd.fill('[data-testid=field-authorization_details]', '{"type": "x"}');
       await wd.waitFor('[data-testid=error-authorization_details]', { text: 'array' });
-      await wd.fill('[data-testid=field-authorization_details]', '');
+      // (A space, not a clear: WebDriver's clear fires no input event; a blank field is unset.)
+      await wd.fill('[data-testid=field-authorization_details]', ' ');
+      await wd.waitFor('[data-testid=error-authorization_details]', { text: (t) => t.trim() === '' });
       await shot(wd, 'security-profile');
       await wd.clickCss('[data-testid=save-provider]');
       await wd.waitFor('[data-testid=provider-title]', { text: 'dpop' });
