@@ -117,6 +117,27 @@ impl Desk {
     pub async fn provider_view(&self, name: &str) -> Result<ProviderView, DeskError> {
         let provider = self.provider(name)?;
         let report = self.report(name).await?;
+        let security = self.security_view(name).await?;
+        Ok(ProviderView {
+            security,
+            name: provider.name.to_string(),
+            kind: kind_of(&provider),
+            spec: ProviderSpec::of(&provider),
+            has_client_secret: provider.has_client_secret,
+            has_private_key: provider.has_private_key,
+            loopback_redirect: matches!(
+                provider.redirect_target(),
+                RedirectTarget::Loopback { .. }
+            ),
+            grants: Grants::of(&provider),
+            report,
+        })
+    }
+
+    /// The provider's security profile as shown: its keys' public thumbprints, what the
+    /// server announced.
+    pub async fn security_view(&self, name: &str) -> Result<SecurityView, DeskError> {
+        let provider = self.provider(name)?;
         let secrets = self.secrets(name).await?;
         let dpop_thumbprint = match (provider.security.dpop, &secrets.dpop_key) {
             (Some(_), Some(key)) => crate::dpop::DpopKey::from_secret(key)
@@ -132,25 +153,11 @@ impl Desk {
             }
             _ => None,
         };
-        let security = SecurityView {
+        Ok(SecurityView {
             dpop_thumbprint,
             certificate_thumbprint,
             par_available: provider.endpoint(Endpoint::PushedAuthorization).is_some(),
             server: provider.server_security.clone(),
-        };
-        Ok(ProviderView {
-            security,
-            name: provider.name.to_string(),
-            kind: kind_of(&provider),
-            spec: ProviderSpec::of(&provider),
-            has_client_secret: provider.has_client_secret,
-            has_private_key: provider.has_private_key,
-            loopback_redirect: matches!(
-                provider.redirect_target(),
-                RedirectTarget::Loopback { .. }
-            ),
-            grants: Grants::of(&provider),
-            report,
         })
     }
 

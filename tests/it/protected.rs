@@ -91,6 +91,15 @@ fn a_dpop_sign_in_binds_the_token_and_every_request_proves_the_key() {
     assert_eq!(binding["check"]["result"], "pass", "{binding}");
     assert_eq!(at["cnf"]["jkt"], binding["ours"]);
     let jkt = binding["ours"].as_str().unwrap().to_owned();
+    // The key's thumbprint is what `provider show` shows.
+    let shown = home.run(&["provider", "show", "dp", "--json"]).ok().json();
+    assert_eq!(shown["keys"]["dpop_thumbprint"], jkt.as_str());
+    assert!(
+        home.run(&["provider", "show", "dp"])
+            .ok()
+            .stdout
+            .contains(&jkt)
+    );
 
     // The authorization request named the key; the code exchange carried a proof, was asked
     // for a nonce once, and answered with it.
@@ -169,6 +178,15 @@ fn a_dpop_sign_in_binds_the_token_and_every_request_proves_the_key() {
         challenge(&wrong_method).contains("invalid_dpop_proof"),
         "{}",
         challenge(&wrong_method)
+    );
+    let (authorization, other_url_proof) =
+        headers(&home, "dp", &format!("{}/other", op.issuer), "GET");
+    let wrong_url = get(&userinfo_url, &authorization, &other_url_proof);
+    assert_eq!(wrong_url.status(), 401);
+    assert!(
+        challenge(&wrong_url).contains("htu"),
+        "{}",
+        challenge(&wrong_url)
     );
     let (_, fresh_proof) = headers(&home, "dp", &userinfo_url, "GET");
     home.run(&["login", "dp"]).ok();
@@ -267,6 +285,37 @@ fn par_is_used_when_the_server_requires_it_and_off_is_refused_clearly() {
         "not_signed_in",
         "nothing stored for the refused one"
     );
+
+    // A server whose metadata requires PAR: pushed from the start, no refused attempt.
+    let strict = Op::start_with(&[("OP_PAR_REQUIRED", "1")]);
+    home.run_with_stdin(
+        &[
+            "provider",
+            "add",
+            "strict",
+            "--issuer",
+            &strict.issuer,
+            "--client-id",
+            "basic-app",
+            "--client-secret-stdin",
+            "--scope",
+            "openid",
+        ],
+        "basic secret:with/special+chars%",
+    )
+    .ok();
+    let run = home.run(&["login", "strict"]).ok();
+    assert!(
+        !run.stderr.contains("requires this client"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(strict.pushed().len(), 1);
+    let provider = home
+        .run(&["provider", "show", "strict", "--json"])
+        .ok()
+        .json();
+    assert_eq!(provider["server_security"]["requires_par"], true);
 
     // PAR on without an endpoint is refused before anything is saved.
     home.run(&[

@@ -674,3 +674,30 @@ pub fn call_json(result: &oauth_desk::CallResult) -> String {
     }
     serde_json::to_string_pretty(&out).unwrap_or_default()
 }
+
+/// `provider show --json`: the provider, and its keys' public thumbprints under `keys`.
+pub fn provider_json(provider: &Provider, keys: &oauth_desk::SecurityView) -> String {
+    let mut value = serde_json::to_value(provider).unwrap_or(Value::Null);
+    if let Value::Object(map) = &mut value {
+        map.insert(
+            "keys".into(),
+            serde_json::json!({
+                "dpop_thumbprint": keys.dpop_thumbprint,
+                "certificate_thumbprint": keys.certificate_thumbprint,
+            }),
+        );
+    }
+    serde_json::to_string_pretty(&value).unwrap_or_default()
+}
+
+/// The keys' public thumbprints under `provider show`.
+pub fn provider_keys(keys: &oauth_desk::SecurityView) -> String {
+    let mut out = String::new();
+    if let Some(jkt) = &keys.dpop_thumbprint {
+        let _ = writeln!(out, "  {:<20} {jkt}", "DPoP key (jkt)");
+    }
+    if let Some(x5t) = &keys.certificate_thumbprint {
+        let _ = writeln!(out, "  {:<20} {x5t}", "certificate x5t#S256");
+    }
+    out
+}

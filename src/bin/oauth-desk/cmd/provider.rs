@@ -16,10 +16,12 @@ pub async fn run(desk: &Desk, cmd: ProviderCommand) -> Result<(), Failure> {
         ProviderCommand::List { json } => list(desk, json),
         ProviderCommand::Show { name, json } => {
             let provider = desk.provider(&name)?;
+            let keys = desk.security_view(&name).await?;
             if json {
-                println!("{}", render::json(&provider));
+                println!("{}", render::provider_json(&provider, &keys));
             } else {
                 print!("{}", render::provider(&provider));
+                print!("{}", render::provider_keys(&keys));
             }
             Ok(())
         }
