@@ -213,7 +213,10 @@ pub fn import_provider(
         )));
     }
     let mut provider = doc.provider;
+    // An export never carries a secret: the client secret and certificate are given again
+    // (a DPoP key is made anew when the provider is first used).
     provider.has_client_secret = false;
+    provider.security.client_certificate = false;
     if let Some(plan) = &provider.lab_plan {
         crate::lab::Plan::parse(plan).map_err(|e| err(format!("its consent test plan: {e}")))?;
     }
