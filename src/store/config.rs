@@ -242,10 +242,17 @@ mod tests {
     fn an_export_never_claims_a_secret_and_imports_under_another_name() {
         let text = r#"{"oauth_desk_export": 1, "provider": {"name": "a", "endpoints": {"token": "https://as.example/token"},
             "client_id": "c", "auth_method": "client_secret_post", "has_client_secret": true,
+            "security": {"dpop": "ES256", "client_certificate": true},
             "redirect_uri": "http://127.0.0.1/callback"}}"#;
         let p = import_provider("x.json", text, Some("b".parse().unwrap())).unwrap();
         assert_eq!(p.name.as_str(), "b");
         assert!(!p.has_client_secret, "an import never comes with a secret");
+        assert!(!p.security.client_certificate, "nor a client certificate");
+        assert_eq!(
+            p.security.dpop,
+            Some(crate::provider::DpopAlg::ES256),
+            "settings stay"
+        );
         assert!(!export_provider(&p).contains("has_client_secret\": true"));
         let err = import_provider("x.json", &text.replace(": 1,", ": 9,"), None).unwrap_err();
         assert!(err.to_string().contains("version 9"), "{err}");

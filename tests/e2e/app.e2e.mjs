@@ -537,6 +537,7 @@ async function main() {
       const pushed = await (await fetch(`${issuer}/_test/pushed`)).json();
       if (!pushed.some((p) => p.client_id === 'dpop-app' && p.status === 201)) throw new Error(`no pushed request: ${JSON.stringify(pushed)}`);
       await wd.waitFor('[data-testid=binding]', { text: (t) => t.includes('✓') && t.includes('DPoP-bound') });
+      await shot(wd, 'dpop-token');
       await wd.clickCss('[data-testid=tab-try]');
       await wd.waitFor('[data-testid=try-url]');
       await wd.clickCss('[data-testid=try-send]');
