@@ -34,10 +34,12 @@ pub(super) fn is_par_required_refusal(error: &DeskError) -> bool {
         .as_deref()
         .unwrap_or_default()
         .to_ascii_lowercase();
-    e.error == "invalid_request"
-        && (description.contains("pushed")
-            || description.contains("par ")
-            || description.contains("request_uri"))
+    // "Pushed Authorization Request must be used" (oidc-provider), "… requires pushed
+    // authorization requests (PAR)", "PAR required".
+    let says_par = description
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|word| word == "par");
+    e.error == "invalid_request" && (description.contains("pushed") || says_par)
 }
 
 /// What the front end is told before a sign-in is tried again with PAR.
@@ -101,5 +103,44 @@ impl Desk {
             return Ok(pushed.expires_in);
         }
         Ok(None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::token::OAuthError;
+
+    fn refusal(error: &str, description: &str) -> DeskError {
+        DeskError::Login(LoginError::Flow(FlowError::Authorization(
+            AuthorizationError::Denied(OAuthError {
+                error: error.into(),
+                error_description: Some(description.into()),
+                error_uri: None,
+                status: None,
+            }),
+        )))
+    }
+
+    #[test]
+    fn a_refusal_asking_for_par_is_recognised_as_servers_word_it() {
+        for said in [
+            "Pushed Authorization Request must be used",
+            "The authorization server requires pushed authorization requests (PAR)",
+            "PAR required",
+        ] {
+            assert!(
+                is_par_required_refusal(&refusal("invalid_request", said)),
+                "{said}"
+            );
+        }
+        assert!(!is_par_required_refusal(&refusal(
+            "invalid_request",
+            "missing parameter: scope"
+        )));
+        assert!(!is_par_required_refusal(&refusal(
+            "access_denied",
+            "pushed"
+        )));
     }
 }

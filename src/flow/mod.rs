@@ -54,6 +54,8 @@ pub enum FlowError {
     Device(#[from] device::DeviceError),
     #[error(transparent)]
     Dpop(#[from] DpopError),
+    #[error(transparent)]
+    Certificate(#[from] crate::mtls::MtlsError),
     /// `invalid_client` for a client that authenticates with its certificate (RFC 8705).
     #[error("the server refused the client's certificate: {0}")]
     CertificateRefused(OAuthError),
@@ -130,8 +132,7 @@ impl Client {
                 .certificate
                 .as_ref()
                 .map(|c| c.thumbprint())
-                .transpose()
-                .map_err(|e| FlowError::BadPrivateKey(e.to_string()))?,
+                .transpose()?,
         })
     }
 
