@@ -71,6 +71,9 @@ pub enum Remedy {
         scope: Option<String>,
         params: Vec<String>,
     },
+    /// Ask for a client-credentials token again, with this scope (the token is the client's:
+    /// no sign-in would change it).
+    ClientCredentials { scope: Option<String> },
     /// Renew the token (refresh, or sign in when it can't be renewed).
     Renew,
 }
@@ -181,6 +184,10 @@ impl Desk {
             .ok()
             .and_then(|v| serde_json::to_string_pretty(&v).ok());
         let granted = context.tokens.as_ref().map(|t| t.requested_scope.clone());
+        let machine = context
+            .tokens
+            .as_ref()
+            .is_some_and(|t| t.grant == crate::token::Grant::ClientCredentials);
         let presented_as = if presenter.uses_dpop() {
             "DPoP"
         } else {
@@ -196,7 +203,7 @@ impl Desk {
         let challenge = if response.is_success() {
             None
         } else {
-            explain_challenge(&challenges, granted.as_ref())
+            explain_challenge(&challenges, granted.as_ref(), machine)
         };
         Ok(CallResult {
             status: response.status,
@@ -275,10 +282,13 @@ fn header_title(name: &str) -> &'static str {
 }
 
 /// The first challenge that says something, in words, with its remedy. `requested` is the
-/// scope the current tokens were asked with (a missing scope is added to it).
+/// scope the current tokens were asked with (a missing scope is added to it); `machine`: they
+/// are the client's own (client credentials), so the remedy asks for them again rather than a
+/// sign-in.
 pub(super) fn explain_challenge(
     challenges: &[Challenge],
     requested: Option<&Scope>,
+    machine: bool,
 ) -> Option<ChallengeView> {
     let chosen = challenges
         .iter()
@@ -378,6 +388,10 @@ pub(super) fn explain_challenge(
             None,
         ),
     };
+    let remedy = match remedy {
+        Some(Remedy::SignIn { scope, .. }) if machine => Some(Remedy::ClientCredentials { scope }),
+        other => other,
+    };
     Some(ChallengeView {
         scheme: chosen.scheme.clone(),
         error,
@@ -392,7 +406,28 @@ mod tests {
     use super::*;
 
     fn explain(header: &str, requested: &str) -> ChallengeView {
-        explain_challenge(&challenge::parse(header), Some(&Scope::new(requested))).unwrap()
+        explain_challenge(
+            &challenge::parse(header),
+            Some(&Scope::new(requested)),
+            false,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_client_credentials_token_is_asked_for_again_not_signed_in() {
+        let view = explain_challenge(
+            &challenge::parse(r#"Bearer error="insufficient_scope", scope="api:write""#),
+            Some(&Scope::new("api:read")),
+            true,
+        )
+        .unwrap();
+        assert_eq!(
+            view.remedy,
+            Some(Remedy::ClientCredentials {
+                scope: Some("api:read api:write".into())
+            })
+        );
     }
 
     #[test]

@@ -93,6 +93,13 @@ pub fn challenge(challenge: &oauth_desk::ChallengeView, name: &str) -> String {
             }
             format!("\nTo satisfy it: `{command}`")
         }
+        Some(oauth_desk::Remedy::ClientCredentials { scope }) => {
+            let mut command = format!("oauth-desk client-credentials {name}");
+            if let Some(scope) = scope {
+                command.push_str(&format!(" --scope {}", shell_word(scope)));
+            }
+            format!("\nTo satisfy it: `{command}`")
+        }
         Some(oauth_desk::Remedy::Renew) => format!(
             "\nTo satisfy it: `oauth-desk refresh {name}` (or `oauth-desk login {name}` when it can't be renewed)"
         ),

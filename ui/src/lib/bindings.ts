@@ -459,7 +459,7 @@ export type ChallengeView = { scheme: string, error: string | null, error_descri
  */
 explanation: string, remedy: Remedy | null, };
 
-export type Remedy = { "kind": "sign_in", scope: string | null, params: Array<string>, } | { "kind": "renew" };
+export type Remedy = { "kind": "sign_in", scope: string | null, params: Array<string>, } | { "kind": "client_credentials", scope: string | null, } | { "kind": "renew" };
 
 export type SecurityView = { 
 /**
