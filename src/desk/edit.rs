@@ -190,6 +190,29 @@ impl Desk {
         Ok(())
     }
 
+    /// Stores a client certificate and its key for mutual TLS (checked first); returns the
+    /// certificate's `x5t#S256`.
+    pub async fn set_client_certificate(
+        &self,
+        name: &str,
+        (certificate, key): (Secret, Secret),
+    ) -> Result<String, DeskError> {
+        self.provider(name)?;
+        let thumbprint =
+            crate::mtls::ClientCertificate::new(certificate.clone(), key.clone())?.thumbprint()?;
+        self.update_secrets(name, move |s| {
+            s.client_certificate = Some(certificate);
+            s.client_key = Some(key);
+        })
+        .await?;
+        self.config.update(|config| {
+            config.get_mut(name)?.security.client_certificate = true;
+            Ok::<_, ConfigError>(())
+        })?;
+        self.providers_changed(Some(&self.provider(name)?)).await;
+        Ok(thumbprint)
+    }
+
     pub fn export_provider(&self, name: &str) -> Result<String, DeskError> {
         Ok(export_provider(&self.provider(name)?))
     }

@@ -536,6 +536,35 @@ fn mutual_tls_authenticates_binds_and_reaches_the_aliases() {
         "pass"
     );
 
+    // An export carries no certificate: the imported copy is refused until it is given again.
+    let exported = dir.join("mt.json");
+    home.run(&["provider", "export", "mt", "-o", exported.to_str().unwrap()])
+        .ok();
+    home.run(&[
+        "provider",
+        "import",
+        exported.to_str().unwrap(),
+        "--name",
+        "mt2",
+    ])
+    .ok();
+    home.run(&["client-credentials", "mt2"])
+        .fails(1, "certificate");
+    let set = home
+        .run(&[
+            "provider",
+            "set-certificate",
+            "mt2",
+            "--client-cert",
+            &cert,
+            "--client-key",
+            &key,
+        ])
+        .ok();
+    let x5t = at["binding"][0]["ours"].as_str().unwrap();
+    assert!(set.stdout.contains(x5t), "{}", set.stdout);
+    home.run(&["client-credentials", "mt2"]).ok();
+
     // The wrong certificate: the server's refusal, with what to fix.
     with_cert(
         "wrong",

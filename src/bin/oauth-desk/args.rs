@@ -272,6 +272,15 @@ pub(crate) enum ProviderCommand {
     },
     /// Set or replace a provider's client secret, read from stdin
     SetSecret { name: String },
+    /// Set or replace a provider's mutual-TLS client certificate and key (PEM files; both go
+    /// to the vault), e.g. after an import
+    SetCertificate {
+        name: String,
+        #[arg(long, value_name = "PEM")]
+        client_cert: std::path::PathBuf,
+        #[arg(long, value_name = "PEM")]
+        client_key: std::path::PathBuf,
+    },
     /// List the built-in templates and their quirks
     Templates,
 }
@@ -542,7 +551,8 @@ impl Command {
                 ProviderCommand::Show { name, .. }
                 | ProviderCommand::Remove { name }
                 | ProviderCommand::Export { name, .. }
-                | ProviderCommand::SetSecret { name } => Some(name),
+                | ProviderCommand::SetSecret { name }
+                | ProviderCommand::SetCertificate { name, .. } => Some(name),
                 _ => None,
             },
             Command::Keeper | Command::Decode { .. } => None,

@@ -64,6 +64,18 @@ pub async fn run(desk: &Desk, cmd: ProviderCommand) -> Result<(), Failure> {
             }
             Ok(())
         }
+        ProviderCommand::SetCertificate {
+            name,
+            client_cert,
+            client_key,
+        } => {
+            let pair = read_certificate(&client_cert, &client_key)?;
+            let thumbprint = desk.set_client_certificate(&name, pair).await?;
+            println!(
+                "Stored the client certificate of {name} in the vault (x5t#S256 {thumbprint})."
+            );
+            Ok(())
+        }
         ProviderCommand::SetSecret { name } => {
             let secret = read_secret_stdin()?;
             desk.set_client_secret(&name, secret).await?;
@@ -75,18 +87,20 @@ pub async fn run(desk: &Desk, cmd: ProviderCommand) -> Result<(), Failure> {
 
 /// `--client-cert` and `--client-key`, read (clap makes them come together).
 fn client_certificate(args: &AddArgs) -> Result<Option<(Secret, Secret)>, Failure> {
+    match (&args.client_cert, &args.client_key) {
+        (Some(cert), Some(key)) => Ok(Some(read_certificate(cert, key)?)),
+        _ => Ok(None),
+    }
+}
+
+/// A client certificate and its key, read from their PEM files.
+fn read_certificate(cert: &Path, key: &Path) -> Result<(Secret, Secret), Failure> {
     let read = |path: &Path, what: &str| {
         std::fs::read_to_string(path)
             .map(Secret::new)
             .map_err(|e| failure(format!("could not read the {what} {}: {e}", path.display())))
     };
-    match (&args.client_cert, &args.client_key) {
-        (Some(cert), Some(key)) => Ok(Some((
-            read(cert, "client certificate")?,
-            read(key, "client key")?,
-        ))),
-        _ => Ok(None),
-    }
+    Ok((read(cert, "client certificate")?, read(key, "client key")?))
 }
 
 /// A value given as text, or as `@FILE`.
