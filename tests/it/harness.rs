@@ -387,13 +387,14 @@ pub fn add_jwt_app(home: &Home, op: &Op, name: &str) -> String {
     pem
 }
 
-/// Adds a provider for one of the test OP's clients.
-pub fn add_op_provider(
+/// Adds provider `name` for the test OP's client `client`, asking for `scope`; the secret,
+/// when given, on stdin.
+pub fn add_client(
     home: &Home,
     op: &Op,
     name: &str,
-    client_id: &str,
-    secret: Option<&str>,
+    (client, secret): (&str, Option<&str>),
+    scope: &str,
     extra: &[&str],
 ) -> Run {
     let mut args = vec![
@@ -403,17 +404,36 @@ pub fn add_op_provider(
         "--issuer",
         &op.issuer,
         "--client-id",
-        client_id,
+        client,
         "--scope",
-        "openid offline_access profile",
-        "--param",
-        "prompt=consent",
+        scope,
     ];
     if secret.is_some() {
         args.push("--client-secret-stdin");
     }
     args.extend_from_slice(extra);
     home.run_with_stdin(&args, secret.unwrap_or("")).ok()
+}
+
+/// Adds a provider for one of the test OP's clients, with a refresh token's scope and consent.
+pub fn add_op_provider(
+    home: &Home,
+    op: &Op,
+    name: &str,
+    client_id: &str,
+    secret: Option<&str>,
+    extra: &[&str],
+) -> Run {
+    let mut args = vec!["--param", "prompt=consent"];
+    args.extend_from_slice(extra);
+    add_client(
+        home,
+        op,
+        name,
+        (client_id, secret),
+        "openid offline_access profile",
+        &args,
+    )
 }
 
 /// Adds provider `name` whose token endpoint is the mock server at `server` (its authorization

@@ -4,23 +4,10 @@
 
 use serde_json::Value;
 
-use crate::harness::{Home, Op, add_jwt_app, add_post_app};
+use crate::harness::{Home, Op, add_client, add_jwt_app, add_post_app};
 
 fn add(home: &Home, op: &Op, name: &str, client: &str, secret: &str, extra: &[&str]) {
-    let mut args = vec![
-        "provider",
-        "add",
-        name,
-        "--issuer",
-        &op.issuer,
-        "--client-id",
-        client,
-        "--client-secret-stdin",
-        "--scope",
-        "openid",
-    ];
-    args.extend_from_slice(extra);
-    home.run_with_stdin(&args, secret).ok();
+    add_client(home, op, name, (client, Some(secret)), "openid", extra);
 }
 
 fn introspect(home: &Home, name: &str) -> Value {

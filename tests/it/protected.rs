@@ -7,27 +7,12 @@ use base64::Engine;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::harness::{Home, Op, add_jwt_app};
+use crate::harness::{Home, Op, add_client, add_jwt_app};
 
 const RO_SECRET: &str = "ro-secret-0123456789-0123456789-0123456789";
 
 fn add(home: &Home, op: &Op, name: &str, client: &str, secret: Option<&str>, extra: &[&str]) {
-    let mut args = vec![
-        "provider",
-        "add",
-        name,
-        "--issuer",
-        &op.issuer,
-        "--client-id",
-        client,
-        "--scope",
-        "openid profile",
-    ];
-    if secret.is_some() {
-        args.push("--client-secret-stdin");
-    }
-    args.extend_from_slice(extra);
-    home.run_with_stdin(&args, secret.unwrap_or("")).ok();
+    add_client(home, op, name, (client, secret), "openid profile", extra);
 }
 
 fn show(home: &Home, name: &str) -> Value {
@@ -288,22 +273,15 @@ fn par_is_used_when_the_server_requires_it_and_off_is_refused_clearly() {
 
     // A server whose metadata requires PAR: pushed from the start, no refused attempt.
     let strict = Op::start_with(&[("OP_PAR_REQUIRED", "1")]);
-    home.run_with_stdin(
-        &[
-            "provider",
-            "add",
-            "strict",
-            "--issuer",
-            &strict.issuer,
-            "--client-id",
-            "basic-app",
-            "--client-secret-stdin",
-            "--scope",
-            "openid",
-        ],
-        "basic secret:with/special+chars%",
-    )
-    .ok();
+    let basic_secret = Some("basic secret:with/special+chars%");
+    add_client(
+        &home,
+        &strict,
+        "strict",
+        ("basic-app", basic_secret),
+        "openid",
+        &[],
+    );
     let run = home.run(&["login", "strict"]).ok();
     assert!(
         !run.stderr.contains("requires this client"),
@@ -485,24 +463,15 @@ fn mutual_tls_authenticates_binds_and_reaches_the_aliases() {
     .fails(2, "client certificate");
 
     let with_cert = |name: &str, client: &str, method: &str, cert: &str, key: &str| {
-        home.run(&[
-            "provider",
-            "add",
-            name,
-            "--issuer",
-            &op.issuer,
-            "--client-id",
-            client,
-            "--scope",
-            "openid",
+        let extra = [
             "--auth-method",
             method,
             "--client-cert",
             cert,
             "--client-key",
             key,
-        ])
-        .ok();
+        ];
+        add_client(&home, &op, name, (client, None), "openid", &extra);
     };
     with_cert("mt", "mtls-app", "tls_client_auth", &cert, &key);
     home.run(&["client-credentials", "mt"]).ok();
@@ -592,19 +561,7 @@ fn mutual_tls_authenticates_binds_and_reaches_the_aliases() {
 fn call_explains_a_challenge_and_its_remedy_satisfies_it() {
     let op = Op::start();
     let home = Home::new();
-    home.run(&[
-        "provider",
-        "add",
-        "dp",
-        "--issuer",
-        &op.issuer,
-        "--client-id",
-        "dpop-app",
-        "--scope",
-        "profile",
-        "--dpop",
-    ])
-    .ok();
+    add_client(&home, &op, "dp", ("dpop-app", None), "profile", &["--dpop"]);
     home.run(&["login", "dp"]).ok();
     let userinfo = format!("{}/me", op.issuer);
     // No openid scope: userinfo says insufficient_scope, naming openid.
