@@ -222,12 +222,10 @@ fn thumbprint(jwk: &Value) -> String {
     B64.encode(Sha256::digest(format!("{{{canonical}}}")))
 }
 
-/// The `htu` of a request: the URL without query and fragment (RFC 9449 §4.2).
+/// The `htu` of a request: the URL without query and fragment (RFC 9449 §4.2) — the same
+/// cut the engine makes of every URL it shows.
 pub fn htu(url: &Url) -> String {
-    let mut url = url.clone();
-    url.set_query(None);
-    url.set_fragment(None);
-    url.to_string()
+    crate::http::display_url(url)
 }
 
 /// `ath`: base64url(SHA-256(access token)) (RFC 9449 §4.2).

@@ -403,22 +403,27 @@ impl Desk {
     }
 }
 
-/// A DPoP key to store for `provider`: a new one when DPoP is on and there is none, or the
-/// stored one has another algorithm; `None` keeps what is stored (a key that is no longer
-/// used stays: turning DPoP on again binds to the same key).
-pub(super) fn new_dpop_key(
+/// The DPoP key `provider` signs with, read once: the stored one when DPoP is on and it has
+/// the provider's algorithm, else a new one (`true`: to be stored). `None` when DPoP is off (a
+/// key that is no longer used stays stored: turning DPoP on again binds to the same key).
+pub(super) fn dpop_key_for(
     provider: &Provider,
     stored: Option<&Secret>,
-) -> Result<Option<Secret>, DeskError> {
+) -> Result<Option<(crate::dpop::DpopKey, bool)>, DeskError> {
     let Some(alg) = provider.security.dpop else {
         return Ok(None);
     };
-    let current = stored.and_then(|s| crate::dpop::DpopKey::from_secret(s).ok());
-    if current.is_some_and(|k| k.alg() == alg) {
-        return Ok(None);
+    match stored.and_then(|s| crate::dpop::DpopKey::from_secret(s).ok()) {
+        Some(key) if key.alg() == alg => Ok(Some((key, false))),
+        _ => Ok(Some((crate::dpop::DpopKey::generate(alg)?, true))),
     }
-    let key = crate::dpop::DpopKey::generate(alg)?;
-    Ok(Some(key.to_secret()))
+}
+
+/// A new DPoP key to store for `provider`, when it needs one (see [`dpop_key_for`]).
+fn new_dpop_key(provider: &Provider, stored: Option<&Secret>) -> Result<Option<Secret>, DeskError> {
+    Ok(dpop_key_for(provider, stored)?
+        .filter(|(_, made)| *made)
+        .map(|(key, _)| key.to_secret()))
 }
 
 #[cfg(test)]

@@ -504,22 +504,16 @@ impl Desk {
         provider: &Provider,
         stored: Option<&Secret>,
     ) -> Result<Option<crate::dpop::Dpop>, DeskError> {
-        if provider.security.dpop.is_none() {
+        let Some((key, made)) = edit::dpop_key_for(provider, stored)? else {
             return Ok(None);
-        }
-        let stored = match edit::new_dpop_key(provider, stored)? {
-            Some(made) => {
-                let keep = made.clone();
-                self.update_secrets(provider.name.as_str(), move |s| s.dpop_key = Some(keep))
-                    .await?;
-                made
-            }
-            None => stored
-                .cloned()
-                .ok_or_else(|| DeskError::Internal("no DPoP key".into()))?,
         };
+        if made {
+            let keep = key.to_secret();
+            self.update_secrets(provider.name.as_str(), move |s| s.dpop_key = Some(keep))
+                .await?;
+        }
         Ok(Some(crate::dpop::Dpop {
-            key: std::sync::Arc::new(crate::dpop::DpopKey::from_secret(&stored)?),
+            key: std::sync::Arc::new(key),
             nonces: self.dpop_nonces.clone(),
         }))
     }

@@ -301,8 +301,8 @@ impl Client {
 pub fn asks_for_nonce(response: &HttpResponse) -> bool {
     let in_body = || {
         crate::token::body_fields(response)
-            .and_then(|f| f.get("error").and_then(|e| e.as_str()).map(str::to_owned))
-            .is_some_and(|e| e == "use_dpop_nonce")
+            .and_then(|f| OAuthError::from_fields(&f, None))
+            .is_some_and(|e| e.error == "use_dpop_nonce")
     };
     let in_challenge = || {
         response

@@ -56,17 +56,8 @@ impl Client {
             )
             .await?;
         let fields = body_fields(&response).unwrap_or_default();
-        if let Some(error) = fields.get("error").and_then(|e| e.as_str()) {
-            return Err(ParError::Refused(OAuthError {
-                error: error.to_owned(),
-                error_description: fields
-                    .get("error_description")
-                    .and_then(|d| d.as_str())
-                    .map(str::to_owned),
-                error_uri: None,
-                status: Some(response.status),
-            })
-            .into());
+        if let Some(error) = OAuthError::from_fields(&fields, Some(response.status)) {
+            return Err(ParError::Refused(error).into());
         }
         match fields.get("request_uri").and_then(|u| u.as_str()) {
             Some(uri) if response.is_success() => Ok(Pushed {
