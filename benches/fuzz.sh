@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The parsers' property tests at a million cases each (CI runs 256–2,000): token responses,
 # JWTs, authorization responses on the loopback callback, discovery documents, provider
-# import, plus the redactor and the trace recorder. Every case must not panic (and keep the
+# import, import variables, the loopback listener's request reader, server-text escaping,
+# project files and resource challenges, plus the redactor and the trace recorder. Every case must not panic (and keep the
 # property the test states). CASES=1000000 by default; prints a Markdown table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +17,12 @@ properties=(
   "store::config::tests::importing_never_panics|provider import"
   "redact::tests::no_known_secret_survives_the_redactor|redactor (no secret survives)"
   "trace::tests::no_secret_reaches_a_trace_or_har|trace and HAR (no secret)"
+  "import::vars::tests::resolving_is_bounded|import variables (cycles, doubling: bounded)"
+  "callback::request::tests::reading_never_panics|loopback listener: reading a request (any bytes)"
+  "callback::request::tests::requests_read_back|loopback listener: well-formed requests read back"
+  "printable::tests::nothing_hostile_survives|server text escaping (nothing hostile survives)"
+  "project::tests::reading_never_panics|project file"
+  "flow::challenge::tests::reading_any_header_never_panics|WWW-Authenticate challenges"
 )
 echo "| property | cases | time | result |"
 echo "|---|---|---|---|"
@@ -23,7 +30,9 @@ for entry in "${properties[@]}"; do
   name=${entry%%|*}
   label=${entry#*|}
   start=$(date +%s.%N)
-  if OAUTH_DESK_FUZZ_CASES=$cases cargo test --profile fuzz --lib --locked --quiet -- --exact "$name" >/tmp/fuzz.$$.log 2>&1; then
+  # A renamed test would match nothing and "pass": exactly one must have run.
+  if OAUTH_DESK_FUZZ_CASES=$cases cargo test --profile fuzz --lib --locked --quiet -- --exact "$name" >/tmp/fuzz.$$.log 2>&1 \
+    && grep -q "test result: ok. 1 passed" /tmp/fuzz.$$.log; then
     result=pass
   else
     result="FAIL (see below)"

@@ -75,6 +75,7 @@ impl Renewer for Bench {
                 headers: Vec::new(),
                 body: br#"{"access_token":"a","refresh_token":"r","expires_in":17}"#.to_vec(),
                 elapsed: Duration::ZERO,
+                truncated: false,
             })
             .unwrap()
         } else {
@@ -140,6 +141,10 @@ async fn main() {
             method: AuthMethod::None,
             secret: None,
             private_key: None,
+            assertion_audience: (
+                oauth_desk::AssertionAudience::TokenEndpoint,
+                token_endpoint.to_string(),
+            ),
         },
         token_endpoint,
         token_params: vec![],
@@ -165,6 +170,7 @@ async fn main() {
                 headers: Vec::new(),
                 body: body.into_bytes(),
                 elapsed: Duration::ZERO,
+                truncated: false,
             })
             .unwrap();
             sets.insert(

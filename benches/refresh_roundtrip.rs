@@ -37,6 +37,10 @@ async fn main() {
             method: AuthMethod::ClientSecretBasic,
             secret: Some(Secret::new("bench secret:with/special+chars")),
             private_key: None,
+            assertion_audience: (
+                oauth_desk::AssertionAudience::TokenEndpoint,
+                url.to_string(),
+            ),
         },
         token_endpoint: url.clone(),
         token_params: vec![],

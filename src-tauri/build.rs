@@ -44,13 +44,28 @@ const COMMANDS: &[&str] = &[
     "run_lab",
     "last_lab_run",
     "export_lab_run",
+    "audit_provider",
+    "export_audit",
     "lab_case_report",
+    "project_view",
+    "open_project",
+    "open_project_file",
+    "use_environment",
+    "add_identity",
+    "remove_identity",
+    "named_secrets",
+    "set_named_secret",
+    "remove_named_secret",
 ];
 
 fn main() {
     tauri_build::try_build(
         tauri_build::Attributes::new()
-            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS))
+            // The Windows executable's icon (its resource file), from the shared icon set.
+            .windows_attributes(
+                tauri_build::WindowsAttributes::new().window_icon_path("../icons/icon.ico"),
+            ),
     )
     .expect("tauri build script");
 }

@@ -21,8 +21,43 @@ pub const BROWSER_ENV: &str = "BROWSER";
 pub fn open(url: &Url) -> Result<(), BrowserError> {
     match std::env::var(BROWSER_ENV) {
         Ok(command) if !command.trim().is_empty() => open_with(&command, url),
-        _ => open::that_detached(url.as_str()).map_err(|e| BrowserError::System(e.to_string())),
+        _ => open_system(url.as_str()),
     }
+}
+
+/// The system's program for `target` (xdg-open and its fallbacks, `open`, `start`), started
+/// without our secrets: the first launcher that does not fail at once.
+fn open_system(target: impl AsRef<std::ffi::OsStr>) -> Result<(), BrowserError> {
+    let mut last = String::from("no launcher for this system");
+    for command in open::commands(target) {
+        let mut command = crate::child::scrubbed(command);
+        command
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        match command.spawn() {
+            Ok(mut child) => {
+                // A launcher that is missing its desktop fails at once: try the next.
+                std::thread::sleep(std::time::Duration::from_millis(150));
+                match child.try_wait() {
+                    Ok(Some(status)) if !status.success() => {
+                        last = format!("{:?} exited with {status}", command.get_program());
+                    }
+                    _ => {
+                        std::thread::spawn(move || child.wait());
+                        return Ok(());
+                    }
+                }
+            }
+            Err(e) => last = format!("{:?}: {e}", command.get_program()),
+        }
+    }
+    Err(BrowserError::System(last))
+}
+
+/// Opens a local file (the project file) with the program the system has for it.
+pub fn open_file(path: &std::path::Path) -> Result<(), BrowserError> {
+    open_system(path)
 }
 
 /// Runs `command` (a program and optional arguments, split on whitespace) with the URL.
@@ -35,8 +70,9 @@ pub fn open_with(command: &str, url: &Url) -> Result<(), BrowserError> {
     } else {
         args.push(url.to_string());
     }
-    let mut child = Command::new(program)
-        .args(&args)
+    let mut command = Command::new(program);
+    command.args(&args);
+    let mut child = crate::child::scrubbed(command)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())

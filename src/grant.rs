@@ -4,8 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::provider::ProviderRef;
 use crate::secret::Secret;
-use crate::token::TokenKind;
+use crate::token_kind::TokenKind;
 
 fn access() -> TokenKind {
     TokenKind::Access
@@ -15,14 +16,14 @@ fn access() -> TokenKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ExchangeRequest {
-    /// The provider whose token is the subject.
-    pub subject_from: String,
+    /// The provider (and identity) whose token is the subject.
+    pub subject_from: ProviderRef,
     /// Which of its tokens (access by default).
     #[serde(default = "access")]
     pub subject_token: TokenKind,
     /// The provider whose token is the actor (delegation, RFC 8693 §1.1).
     #[serde(default)]
-    pub actor_from: Option<String>,
+    pub actor_from: Option<ProviderRef>,
     #[serde(default = "access")]
     pub actor_token: TokenKind,
     #[serde(default)]
@@ -39,9 +40,9 @@ pub struct ExchangeRequest {
 
 impl ExchangeRequest {
     /// An exchange of `subject`'s access token, nothing else asked.
-    pub fn of(subject: &str) -> ExchangeRequest {
+    pub fn of(subject: ProviderRef) -> ExchangeRequest {
         ExchangeRequest {
-            subject_from: subject.to_owned(),
+            subject_from: subject,
             subject_token: TokenKind::Access,
             actor_from: None,
             actor_token: TokenKind::Access,
@@ -57,7 +58,7 @@ impl ExchangeRequest {
 #[derive(Debug, Clone)]
 pub enum AssertionSource {
     /// Another provider's ID token.
-    IdTokenOf(String),
+    IdTokenOf(ProviderRef),
     /// Given whole (read from stdin, pasted): used once, not renewable.
     Given(Secret),
     /// Signed here with the provider's private key: `iss` and `sub` the client id unless set.
@@ -79,9 +80,9 @@ pub struct JwtBearerRequest {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Renewal {
     /// Exchange the subject's (then current) token again.
-    Exchange(ExchangeRequest),
+    Exchange(Box<ExchangeRequest>),
     /// Another provider's ID token again.
-    IdTokenOf { provider: String },
+    IdTokenOf { provider: ProviderRef },
     /// A newly signed assertion.
     SelfSigned {
         subject: Option<String>,

@@ -29,6 +29,32 @@ pub enum HttpError {
     Request { url: String, reason: String },
     #[error("could not set up the HTTP client: {0}")]
     Setup(String),
+    #[error("{url} answered with more than {} KiB; an answer of that size is refused", limit / 1024)]
+    TooLarge { url: String, limit: usize },
+}
+
+/// The most a protocol endpoint's answer may weigh (discovery, JWKS, token, userinfo,
+/// introspection, PAR…): real ones weigh a few KiB.
+pub const MAX_PROTOCOL_BODY: usize = 1024 * 1024;
+/// The most a resource's answer (`call`) is read by default; the rest is cut, and said so.
+pub const MAX_CALL_BODY: usize = 16 * 1024 * 1024;
+/// The most of one body a trace keeps.
+pub const MAX_TRACED_BODY: usize = 64 * 1024;
+
+/// What to do with an answer larger than a limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyLimit {
+    /// Refuse it: an error (protocol endpoints).
+    Refuse(usize),
+    /// Keep the first bytes, mark it cut (a resource's answer).
+    Cut(usize),
+}
+
+impl Default for BodyLimit {
+    /// A protocol endpoint's.
+    fn default() -> BodyLimit {
+        BodyLimit::Refuse(MAX_PROTOCOL_BODY)
+    }
 }
 
 /// A form body (`application/x-www-form-urlencoded`). Every value is held as a [`Secret`]:
@@ -82,6 +108,8 @@ pub struct HttpResponse {
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
     pub elapsed: Duration,
+    /// The body was longer than the limit and is cut ([`BodyLimit::Cut`]).
+    pub truncated: bool,
 }
 
 impl HttpResponse {
@@ -211,6 +239,7 @@ impl Http {
             url,
             &[("accept", HeaderValue::Plain("application/json"))],
             None,
+            BodyLimit::Refuse(MAX_PROTOCOL_BODY),
         )
         .await
     }
@@ -226,7 +255,45 @@ impl Http {
             ("accept", HeaderValue::Plain("application/json")),
             ("authorization", HeaderValue::Secret(authorization)),
         ];
-        self.send(label, Method::GET, url, &headers, None).await
+        self.send(
+            label,
+            Method::GET,
+            url,
+            &headers,
+            None,
+            BodyLimit::Refuse(MAX_PROTOCOL_BODY),
+        )
+        .await
+    }
+
+    /// A JSON request (client registration, RFC 7591/7592): `method` one of POST, PUT, GET,
+    /// DELETE, the body JSON, an optional bearer token.
+    pub async fn json_request(
+        &self,
+        label: &str,
+        method: &str,
+        url: &Url,
+        body: Option<&Secret>,
+        bearer: Option<&Secret>,
+    ) -> Result<HttpResponse, HttpError> {
+        let method = Method::from_bytes(method.as_bytes()).unwrap_or(Method::GET);
+        let authorization = bearer.map(|t| Secret::new(format!("Bearer {}", t.expose())));
+        let mut headers = vec![("accept", HeaderValue::Plain("application/json"))];
+        if body.is_some() {
+            headers.push(("content-type", HeaderValue::Plain("application/json")));
+        }
+        if let Some(value) = &authorization {
+            headers.push(("authorization", HeaderValue::Secret(value)));
+        }
+        self.send(
+            label,
+            method,
+            url,
+            &headers,
+            body,
+            BodyLimit::Refuse(MAX_PROTOCOL_BODY),
+        )
+        .await
     }
 
     /// POST a form, optionally with an Authorization header (client authentication).
@@ -262,11 +329,13 @@ impl Http {
         }
         headers.extend_from_slice(extra);
         let body = Secret::new(form.encode());
-        self.send(label, Method::POST, url, &headers, Some(&body))
+        let limit = BodyLimit::Refuse(MAX_PROTOCOL_BODY);
+        self.send(label, Method::POST, url, &headers, Some(&body), limit)
             .await
     }
 
-    /// Any request (`call`): `method` as given, the headers as given, the body as given.
+    /// Any request (`call`, userinfo): `method` as given, the headers as given, the body as
+    /// given, the answer read within `limit`.
     pub async fn request(
         &self,
         label: &str,
@@ -274,6 +343,7 @@ impl Http {
         url: &Url,
         headers: &[(&str, HeaderValue<'_>)],
         body: Option<&Secret>,
+        limit: BodyLimit,
     ) -> Result<HttpResponse, HttpError> {
         let method = Method::from_bytes(method.to_ascii_uppercase().as_bytes()).map_err(|_| {
             HttpError::Request {
@@ -281,9 +351,10 @@ impl Http {
                 reason: format!("{method:?} is not an HTTP method"),
             }
         })?;
-        self.send(label, method, url, headers, body).await
+        self.send(label, method, url, headers, body, limit).await
     }
 
+    // long: one exchange from the request to the recorded, redacted response
     async fn send(
         &self,
         label: &str,
@@ -291,6 +362,7 @@ impl Http {
         url: &Url,
         headers: &[(&str, HeaderValue<'_>)],
         body: Option<&Secret>,
+        limit: BodyLimit,
     ) -> Result<HttpResponse, HttpError> {
         let started = Instant::now();
         let started_at_ms = crate::trace::now_ms();
@@ -325,12 +397,8 @@ impl Http {
                     )
                 })
                 .collect();
-            let body = response
-                .bytes()
-                .await
-                .map_err(|e| classify(&shown, &e, timeout))?
-                .to_vec();
-            Ok::<_, HttpError>((status, response_headers, body))
+            let (body, truncated) = read_body(response, limit, &shown, timeout).await?;
+            Ok::<_, HttpError>((status, response_headers, body, truncated))
         }
         .await;
         let elapsed = started.elapsed();
@@ -349,11 +417,11 @@ impl Http {
                 body: body.map(|b| b.expose().to_owned()),
             };
             let (status, response, error) = match &result {
-                Ok((status, headers, body)) => (
+                Ok((status, headers, body, _)) => (
                     Some(*status),
                     Some(Message {
                         headers: headers.clone(),
-                        body: Some(String::from_utf8_lossy(body).into_owned()),
+                        body: Some(traced_body(body)),
                     }),
                     None,
                 ),
@@ -371,7 +439,7 @@ impl Http {
                 error,
             });
         }
-        let (status, response_headers, body) = result?;
+        let (status, response_headers, body, truncated) = result?;
         tracing::debug!(url = %shown, status, elapsed_ms = elapsed.as_millis() as u64, "{label}");
         let header = |name: &str| {
             response_headers
@@ -387,8 +455,58 @@ impl Http {
             headers: response_headers,
             body,
             elapsed,
+            truncated,
         })
     }
+}
+
+/// Reads an answer's body within `limit`: a declared length over a refusing limit is refused
+/// before a byte is read; otherwise chunk by chunk, never holding more than the limit.
+async fn read_body(
+    mut response: reqwest::Response,
+    limit: BodyLimit,
+    shown: &str,
+    timeout: u64,
+) -> Result<(Vec<u8>, bool), HttpError> {
+    let (max, refuse) = match limit {
+        BodyLimit::Refuse(max) => (max, true),
+        BodyLimit::Cut(max) => (max, false),
+    };
+    let too_large = || HttpError::TooLarge {
+        url: shown.to_owned(),
+        limit: max,
+    };
+    if refuse && response.content_length().is_some_and(|n| n > max as u64) {
+        return Err(too_large());
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| classify(shown, &e, timeout))?
+    {
+        if body.len() + chunk.len() > max {
+            if refuse {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk[..max - body.len()]);
+            return Ok((body, true));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok((body, false))
+}
+
+/// A body as a trace keeps it: at most [`MAX_TRACED_BODY`] bytes, saying what was left out.
+fn traced_body(body: &[u8]) -> String {
+    if body.len() <= MAX_TRACED_BODY {
+        return String::from_utf8_lossy(body).into_owned();
+    }
+    format!(
+        "{}\n[… {} more bytes, not kept in the trace]",
+        String::from_utf8_lossy(&body[..MAX_TRACED_BODY]),
+        body.len() - MAX_TRACED_BODY
+    )
 }
 
 /// A URL for messages: without query or fragment, which may carry codes or tokens.

@@ -32,11 +32,15 @@ impl DecodedJwt {
         self.header.get("alg").and_then(Value::as_str)
     }
 
-    /// A numeric date claim (`exp`, `iat`, `nbf`), tolerating floats and numeric strings.
+    /// A numeric date claim (`exp`, `iat`, `nbf`), tolerating floats and numeric strings;
+    /// held to years 0–9999 so that no date a token carries can overflow arithmetic on it.
     pub fn numeric_date(&self, claim: &str) -> Option<i64> {
-        numeric(self.claims.get(claim)?)
+        numeric(self.claims.get(claim)?).map(|date| date.clamp(-LAST_DATE, LAST_DATE))
     }
 }
+
+/// 9999-12-31T23:59:59Z, the last second any date is read as.
+pub const LAST_DATE: i64 = 253_402_300_799;
 
 pub fn numeric(value: &Value) -> Option<i64> {
     match value {
@@ -85,6 +89,19 @@ mod tests {
 
     // The EC-CUBE sample access token from the seed documents.
     const EC_CUBE: &str = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiIsImp0aSI6ImIwODc0MmY1NzJjZjM3OGFiMjk5NmIwYWVjOTFhODNiMWUwZWVlMTg4OTEyMDUxN2Y0ZWVjMmJhNDVkNTFhMzdkOGU4MDNiNDQ2ZmEyOTU4In0.eyJhdWQiOiJlYmQ3NDZlM2E0MjcxNGE2M2YyYjI0N2JmOWI0MjUwNiIsImp0aSI6ImIwODc0MmY1NzJjZjM3OGFiMjk5NmIwYWVjOTFhODNiMWUwZWVlMTg4OTEyMDUxN2Y0ZWVjMmJhNDVkNTFhMzdkOGU4MDNiNDQ2ZmEyOTU4IiwiaWF0IjoxNTgyNzc5NzM4LCJuYmYiOjE1ODI3Nzk3MzgsImV4cCI6MTU4Mjc4MzMzOCwic3ViIjoiYWRtaW4iLCJzY29wZXMiOlsicmVhZCJdfQ.gTbfzr2nzy-wUmYleXlFq1gs-wN7oH8l5nfEsfq5QAZjkl4K4__uLlh2GpStmjveYqY-rxP7Qy7mUBXgIFH3tl0Tnwg52GH9_ftAhz6ZzPilymUzuXtmJ3aj4GZ4Ctm62GtcM1psbzP444BnY9QYuejpQT3tV0VS1enrV8ZkAPKkWvCcOyGLCabfPZ626rThMxMC0I7Mwc-sHAooZ4ebsDUbAQnXj2mwc5zWUpv7r8AsLXnUaMZoAXSk9NQnZvqn7VXo4EkQJkdArT0_QPoPZvFxHrAI5lMWTojMXCZyQMH6cV4OllKHqluij16NA9dGjG73kETyhzbgsm-8e0Hxww";
+
+    #[test]
+    fn a_date_past_the_year_9999_is_held_there() {
+        let claims = serde_json::json!({"exp": 1e300, "iat": i64::MIN, "nbf": "9e18"});
+        let jwt = DecodedJwt {
+            header: Map::new(),
+            claims: claims.as_object().unwrap().clone(),
+            signature_len: 0,
+        };
+        assert_eq!(jwt.numeric_date("exp"), Some(LAST_DATE));
+        assert_eq!(jwt.numeric_date("iat"), Some(-LAST_DATE));
+        assert_eq!(jwt.numeric_date("nbf"), Some(LAST_DATE));
+    }
 
     #[test]
     fn decodes_a_real_access_token() {

@@ -5,6 +5,7 @@
 //! `docs/architecture.md` draws the door.
 
 // The door and what it shows.
+pub mod audit;
 pub mod desk;
 pub mod grant;
 pub mod jwt;
@@ -19,6 +20,7 @@ pub mod trace;
 // Mechanics, private to the engine (benchmarks reach some with the `internals` feature).
 mod browser;
 mod callback;
+mod child;
 mod clock;
 #[cfg(feature = "internals")]
 pub mod dpop;
@@ -34,28 +36,39 @@ pub mod http;
 mod http;
 mod import;
 mod jwks;
+mod lines;
 mod login;
 mod mtls;
+mod platform;
+mod printable;
+mod project;
 mod redact;
 mod store;
+mod token_kind;
 mod verify;
 
+pub use child::exec_with_token;
 pub use clock::now;
 pub use desk::{
-    Advice, CallRequest, CallResult, Capture, ChallengeView, Change, ClientSecrets, DeskError,
-    DeviceCode, DeviceHost, ErrorKind, Explained, FreshToken, GitRequest, Grants, ImportOptions,
-    ImportReport, ImportedProvider, KeeperService, LabHost, LabPlanView, LabProgress, LabRequest,
-    Navigation, ProviderView, Remedy, SecretsEdit, SecurityView, SessionId, SignInHost, SignInPage,
-    SignInRequest, SignInState, TemplateView, TokenFormat, format_token, open_in_browser,
+    Advice, BrowserProfile, CallRequest, CallResult, Capture, ChallengeView, Change, ClientSecrets,
+    DefinedIn, DeskError, DeviceCode, DeviceHost, EnvChoice, EnvView, ErrorKind, Explained,
+    FreshToken, GitRequest, Grants, IdentityOrigin, IdentityView, ImportOptions, ImportReport,
+    ImportedProvider, KeeperService, LabHost, LabPlanView, LabProgress, LabRequest, MakeClient,
+    NamedSecretView, Navigation, ProjectView, ProviderView, Remedy, ResourceFound, SecretsEdit,
+    SecurityView, SessionId, SignInHost, SignInPage, SignInRequest, SignInState, TemplateView,
+    TokenFormat, Workspace, format_token, open_in_browser,
 };
 pub use desk::{Desk, QuickAsk, quick_handover, quick_token};
 pub use flow::device::PollEvent;
 pub use flow::endpoints::UserInfo;
 pub use flow::response::{ResponseMode, ResponseType};
 pub use import::{ImportFile, ImportFormat, ImportNote};
+pub use platform::stop_requested;
+pub use printable::{printable, printable_text};
 pub use provider::{
-    AuthMethod, AuthorizeMethod, ClientId, DpopAlg, Endpoint, Issuer, ParMode, PkceMode,
-    ProviderSpec, RequestObjectMode, Scope,
+    AssertionAudience, AuthMethod, AuthorizeMethod, ClientId, DpopAlg, Endpoint, EnvName,
+    IdentityName, Issuer, ParMode, PkceMode, ProjectPlace, ProviderRef, ProviderSpec,
+    RequestObjectMode, Scope,
 };
 pub use secret::{
     AccessToken, AuthorizationCode, CsrfState, IdToken, Nonce, PkceVerifier, RefreshToken, Secret,

@@ -10,9 +10,11 @@ use std::time::Duration;
 
 use url::Url;
 
-use crate::callback::{CallbackError, LoopbackListener};
+use crate::callback::{CallbackError, Judged, LoopbackListener};
 use crate::flow::FlowError;
-use crate::flow::authorize::{AuthorizationError, AuthorizationRequest, parse_pasted_url};
+use crate::flow::authorize::{
+    AuthorizationError, AuthorizationRequest, StateCheck, parse_pasted_url,
+};
 use crate::flow::response::{AuthorizationResponse, ResponseMode, ResponseShape};
 use crate::provider::{AuthorizeMethod, Param, Provider, RedirectTarget, Scope};
 use crate::trace::{Exchange, Message, Recorder, now_ms};
@@ -76,7 +78,6 @@ pub struct Prepared {
 
 #[derive(Debug)]
 pub struct PendingLogin {
-    pub provider: Provider,
     pub request: AuthorizationRequest,
     listener: Option<LoopbackListener>,
     open_url: Url,
@@ -89,7 +90,6 @@ pub struct PendingLogin {
 /// answers.
 #[derive(Debug)]
 pub struct AuthorizedCode {
-    pub provider: Provider,
     pub request: AuthorizationRequest,
     pub response: AuthorizationResponse,
     pub recorder: Recorder,
@@ -210,7 +210,6 @@ impl Prepared {
         );
         Ok(PendingLogin {
             recorder,
-            provider,
             request,
             listener,
             open_url,
@@ -242,23 +241,48 @@ impl PendingLogin {
         self.timeout
     }
 
-    /// Blocks until the loopback listener receives the response (or times out / is
-    /// cancelled). Call from a blocking thread.
-    pub fn wait(mut self, cancel: Option<Arc<AtomicBool>>) -> Result<AuthorizedCode, LoginError> {
+    /// Waits until the loopback listener receives this sign-in's response (or times out / is
+    /// cancelled). A response without this request's `state` is not this sign-in's: it is
+    /// answered, ignored (`ignored` hears why), and the wait goes on (RFC 9700 §4.7).
+    pub async fn wait(
+        mut self,
+        cancel: Option<Arc<AtomicBool>>,
+        ignored: impl Fn(&str),
+    ) -> Result<AuthorizedCode, LoginError> {
         let listener = self.listener.take().ok_or(LoginError::NoListener)?;
         let (request, recorder) = (&self.request, &self.recorder);
-        let response = listener.wait(self.timeout, cancel, |url| {
-            record_browser_step(
-                recorder,
-                "authorization response (loopback redirect)",
-                url,
-                "GET",
-            );
-            request.accept_response(url)
-        })??;
+        let judge = |url: &Url| {
+            let why = match request.state_check(url) {
+                StateCheck::Matches => {
+                    record_browser_step(
+                        recorder,
+                        "authorization response (loopback redirect)",
+                        url,
+                        "GET",
+                    );
+                    return Judged::Done(request.accept_response(url));
+                }
+                StateCheck::Missing => {
+                    "a response without a state arrived at the loopback listener"
+                }
+                StateCheck::Wrong => {
+                    "a response with another sign-in's state arrived at the loopback listener"
+                }
+            };
+            let error = url
+                .query_pairs()
+                .find(|(k, _)| k == "error")
+                .map(|(_, v)| format!(" (it said {})", crate::printable::printable(&v)))
+                .unwrap_or_default();
+            Judged::Ignore(format!(
+                "{why}{error}: it is not this sign-in's, so it was ignored"
+            ))
+        };
+        let response = listener
+            .wait(self.timeout, cancel, judge, ignored)
+            .await??;
         remember_secrets(&self.recorder, &response);
         Ok(AuthorizedCode {
-            provider: self.provider,
             request: self.request,
             response,
             recorder: self.recorder,
@@ -281,7 +305,6 @@ impl PendingLogin {
         let response = self.request.accept_response(&url)?;
         remember_secrets(&self.recorder, &response);
         Ok(AuthorizedCode {
-            provider: self.provider,
             request: self.request,
             response,
             recorder: self.recorder,

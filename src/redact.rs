@@ -21,6 +21,8 @@ const SECRET_KEYS: &[&str] = &[
     "token",
     "subject_token",
     "actor_token",
+    "registration_access_token",
+    "initial_access_token",
 ];
 
 pub const MASK: &str = "[redacted]";

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use crate::jwt;
 use crate::provider::Provider;
 use crate::secret::{IdToken, RefreshToken, Secret};
-use crate::token::{ScopeDiff, TokenSet, TokenStatus};
+use crate::token::{DetailsDiff, ScopeDiff, TokenSet, TokenStatus};
 use crate::verify::{Check, DEFAULT_SKEW_SECS, Expected, check_id_token, check_signature};
 use jsonwebtoken::jwk::JwkSet;
 
@@ -41,6 +41,14 @@ impl Status {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Report {
     pub provider: String,
+    /// The identity whose tokens these are (`null`: the provider's default identity).
+    pub identity: Option<String>,
+    /// The project environment they belong to, for a project's provider.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub environment: Option<String>,
+    /// The project file, for a project's provider.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub project: Option<String>,
     pub status: Status,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status_detail: Option<String>,
@@ -61,6 +69,9 @@ pub struct Report {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "ts", ts(type = "unknown"))]
     pub authorization_details: Option<Value>,
+    /// The authorization details' types asked for versus granted, when some were asked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<DetailsDiff>,
     /// Server clock versus this machine's, when the server sent a `Date`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub clock: Option<ClockReport>,
@@ -257,6 +268,120 @@ pub struct IdTokenReport {
     pub value: Option<String>,
 }
 
+/// The access token as `show` reports it: decoded when a JWT, its signature checked, its
+/// lifetime, audience and binding.
+fn access_token_report(
+    tokens: &TokenSet,
+    keys: Option<&JwkSet>,
+    client_secret: Option<&Secret>,
+    now: i64,
+) -> AccessTokenReport {
+    let decoded = jwt::decode(tokens.access_token.expose()).ok();
+    let signature = decoded
+        .as_ref()
+        .map(|d| check_signature(tokens.access_token.expose(), d, keys, client_secret));
+    let cnf = decoded
+        .as_ref()
+        .and_then(|d| d.claims.get("cnf"))
+        .and_then(Value::as_object)
+        .cloned()
+        .or_else(|| tokens.cnf.clone());
+    AccessTokenReport {
+        signature,
+        format: if decoded.is_some() { "jwt" } else { "opaque" },
+        token_type: tokens.token_type.clone(),
+        expires_at: tokens.expires_at,
+        expires_in: tokens.expires_at.map(|at| at - now),
+        lifetime: tokens.lifetime(),
+        obtained_at: tokens.obtained_at,
+        expired: tokens.is_expired(now),
+        audience: decoded
+            .as_ref()
+            .and_then(|d| d.claims.get("aud"))
+            .map(|aud| match aud {
+                Value::String(one) => vec![one.clone()],
+                Value::Array(many) => many
+                    .iter()
+                    .filter_map(|a| a.as_str().map(str::to_owned))
+                    .collect(),
+                _ => Vec::new(),
+            })
+            .unwrap_or_default(),
+        cnf: cnf.clone(),
+        binding: bindings(tokens, cnf.as_ref()),
+        header: decoded.as_ref().map(|d| d.header.clone()),
+        claims: decoded.map(|d| d.claims),
+        value: None,
+    }
+}
+
+/// The ID token decoded, with its checklist (OIDC Core §3.1.3.7).
+fn id_token_report(
+    id: &IdToken,
+    provider: &Provider,
+    tokens: &TokenSet,
+    keys: Option<&JwkSet>,
+    client_secret: Option<&Secret>,
+    now: i64,
+) -> IdTokenReport {
+    match jwt::decode(id.expose()) {
+        Ok(decoded) => {
+            let checks = check_id_token(
+                id.expose(),
+                &decoded,
+                &Expected {
+                    issuer: provider.issuer.as_ref().map(|i| i.as_str()),
+                    client_id: provider.client_id.as_str(),
+                    nonce: tokens.nonce.as_ref(),
+                    now,
+                    skew: DEFAULT_SKEW_SECS,
+                    keys,
+                    client_secret,
+                    access_token: Some(&tokens.access_token),
+                    c_hash: tokens.c_hash_check.as_ref(),
+                    at_hash: tokens.at_hash_check.as_ref(),
+                    refreshed_from: tokens
+                        .id_token_refreshed
+                        .then_some(tokens.authentication.as_ref())
+                        .flatten(),
+                },
+            );
+            IdTokenReport {
+                header: Some(decoded.header),
+                claims: Some(decoded.claims),
+                error: None,
+                checks,
+                value: None,
+            }
+        }
+        Err(e) => IdTokenReport {
+            header: None,
+            claims: None,
+            error: Some(e.to_string()),
+            checks: vec![],
+            value: None,
+        },
+    }
+}
+
+/// The server's clock, from its Date header, or else from the ID token's iat against the
+/// moment the token arrived (on the first sign-in only: a refresh keeps the old ID token).
+fn clock_report(id_token: Option<&IdTokenReport>, tokens: &TokenSet) -> Option<ClockReport> {
+    let iat_offset = id_token
+        .and_then(|id| id.claims.as_ref())
+        .and_then(|c| c.get("iat"))
+        .and_then(jwt::numeric)
+        .filter(|_| tokens.refresh_count == 0)
+        .map(|iat| iat - tokens.obtained_at);
+    tokens
+        .server_clock_offset
+        .or(iat_offset)
+        .map(|offset| ClockReport {
+            server_offset_secs: offset,
+            warning: clock_skew(offset),
+        })
+}
+
 impl Report {
     pub fn build(
         provider: &Provider,
@@ -267,6 +392,9 @@ impl Report {
     ) -> Report {
         let mut report = Report {
             provider: provider.name.to_string(),
+            identity: None,
+            environment: None,
+            project: None,
             status: Status::NotSignedIn,
             status_detail: None,
             issuer: provider.issuer.as_ref().map(ToString::to_string),
@@ -277,6 +405,7 @@ impl Report {
             scopes: None,
             extra: Map::new(),
             authorization_details: None,
+            details: None,
             clock: None,
             last_refresh_error: None,
             insecure_transport: provider.insecure_endpoints(),
@@ -295,43 +424,7 @@ impl Report {
                 note: FRONT_CHANNEL_NOTE.to_owned(),
             });
         }
-        let decoded = jwt::decode(tokens.access_token.expose()).ok();
-        let signature = decoded
-            .as_ref()
-            .map(|d| check_signature(tokens.access_token.expose(), d, keys, client_secret));
-        let cnf = decoded
-            .as_ref()
-            .and_then(|d| d.claims.get("cnf"))
-            .and_then(Value::as_object)
-            .cloned()
-            .or_else(|| tokens.cnf.clone());
-        report.access_token = Some(AccessTokenReport {
-            signature,
-            format: if decoded.is_some() { "jwt" } else { "opaque" },
-            token_type: tokens.token_type.clone(),
-            expires_at: tokens.expires_at,
-            expires_in: tokens.expires_at.map(|at| at - now),
-            lifetime: tokens.lifetime(),
-            obtained_at: tokens.obtained_at,
-            expired: tokens.is_expired(now),
-            audience: decoded
-                .as_ref()
-                .and_then(|d| d.claims.get("aud"))
-                .map(|aud| match aud {
-                    Value::String(one) => vec![one.clone()],
-                    Value::Array(many) => many
-                        .iter()
-                        .filter_map(|a| a.as_str().map(str::to_owned))
-                        .collect(),
-                    _ => Vec::new(),
-                })
-                .unwrap_or_default(),
-            cnf: cnf.clone(),
-            binding: bindings(tokens, cnf.as_ref()),
-            header: decoded.as_ref().map(|d| d.header.clone()),
-            claims: decoded.map(|d| d.claims),
-            value: None,
-        });
+        report.access_token = Some(access_token_report(tokens, keys, client_secret, now));
         report.refresh_token = Some(RefreshTokenReport {
             present: tokens.refresh_token.is_some(),
             refresh_count: tokens.refresh_count,
@@ -342,60 +435,12 @@ impl Report {
         report.id_token = tokens
             .id_token
             .as_ref()
-            .map(|id| match jwt::decode(id.expose()) {
-                Ok(decoded) => {
-                    let checks = check_id_token(
-                        id.expose(),
-                        &decoded,
-                        &Expected {
-                            issuer: provider.issuer.as_ref().map(|i| i.as_str()),
-                            client_id: provider.client_id.as_str(),
-                            nonce: tokens.nonce.as_ref(),
-                            now,
-                            skew: DEFAULT_SKEW_SECS,
-                            keys,
-                            client_secret,
-                            access_token: Some(&tokens.access_token),
-                            c_hash: tokens.c_hash_check.as_ref(),
-                            at_hash: tokens.at_hash_check.as_ref(),
-                        },
-                    );
-                    IdTokenReport {
-                        header: Some(decoded.header),
-                        claims: Some(decoded.claims),
-                        error: None,
-                        checks,
-                        value: None,
-                    }
-                }
-                Err(e) => IdTokenReport {
-                    header: None,
-                    claims: None,
-                    error: Some(e.to_string()),
-                    checks: vec![],
-                    value: None,
-                },
-            });
+            .map(|id| id_token_report(id, provider, tokens, keys, client_secret, now));
         report.scopes = Some(tokens.scopes());
-        // The server's clock, from its Date header, or else from the ID token's iat against
-        // the moment the token arrived.
-        let iat_offset = report
-            .id_token
-            .as_ref()
-            .and_then(|id| id.claims.as_ref())
-            .and_then(|c| c.get("iat"))
-            .and_then(jwt::numeric)
-            .filter(|_| tokens.refresh_count == 0)
-            .map(|iat| iat - tokens.obtained_at);
-        report.clock = tokens
-            .server_clock_offset
-            .or(iat_offset)
-            .map(|offset| ClockReport {
-                server_offset_secs: offset,
-                warning: clock_skew(offset),
-            });
+        report.clock = clock_report(report.id_token.as_ref(), tokens);
         report.extra = tokens.extra.clone();
         report.authorization_details = report.extra.remove("authorization_details");
+        report.details = tokens.details();
         report.secrets = Secrets {
             access: Some(tokens.access_token.clone().into_secret()),
             refresh: tokens.refresh_token.clone().map(RefreshToken::into_secret),

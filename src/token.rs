@@ -184,7 +184,7 @@ pub fn parse_token_response(response: &HttpResponse) -> Result<TokenResponse, To
     let token_type = take_string(&mut fields, "token_type").unwrap_or_else(|| "Bearer".into());
     let expires_in = match fields.remove("expires_in") {
         Some(v) => match crate::jwt::numeric(&v) {
-            Some(n) => Some(n.max(0)),
+            Some(n) => Some(clamped_lifetime(n)),
             None => {
                 // Unreadable: keep it visible rather than guess.
                 fields.insert("expires_in".into(), v);
@@ -284,9 +284,20 @@ pub struct TokenSet {
     /// The ID token's `c_hash` verdict, made at sign-in while the code was known.
     #[serde(default)]
     pub c_hash_check: Option<crate::verify::Check>,
-    /// The `at_hash` verdict of a front-channel ID token, made at sign-in.
+    /// The ID token's `at_hash` verdict, made earlier: at sign-in for a front-channel ID
+    /// token, or when a refresh replaced the access token it came with and brought no new ID
+    /// token (its `at_hash` belongs to that access token, not to the next).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at_hash_check: Option<crate::verify::Check>,
+    /// The sign-in's ID token claims a refreshed one must repeat (OIDC Core §12.2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authentication: Option<crate::verify::Authentication>,
+    /// The `type`s of the RFC 9396 `authorization_details` the sign-in asked for.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requested_detail_types: Vec<String>,
+    /// The current ID token came from a refresh, not from the sign-in.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub id_token_refreshed: bool,
     /// The tokens kept from the authorization response itself (the browser's URL or a form
     /// post), which RFC 9700 §2.1.2 deprecates.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -320,34 +331,20 @@ pub struct RefreshFailure {
     pub next_attempt_at: Option<i64>,
 }
 
-/// Which of a provider's tokens an action is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub enum TokenKind {
-    Access,
-    Refresh,
-    Id,
+pub use crate::token_kind::TokenKind;
+
+/// The longest lifetime believed: ten years. A server's `expires_in` of 2^63 (or a float that
+/// reads as one) would otherwise overflow `now + expires_in`, and nothing lasts longer anyway.
+pub const MAX_LIFETIME_SECS: i64 = 10 * 365 * 24 * 3600;
+
+/// A lifetime from a server, between zero and [`MAX_LIFETIME_SECS`].
+pub fn clamped_lifetime(seconds: i64) -> i64 {
+    seconds.clamp(0, MAX_LIFETIME_SECS)
 }
 
-impl TokenKind {
-    /// The `token_type_hint` of revocation and introspection (RFC 7009 §2.1, RFC 7662 §2.1);
-    /// none for ID tokens, which those endpoints are not for.
-    pub fn hint(self) -> Option<&'static str> {
-        match self {
-            TokenKind::Access => Some("access_token"),
-            TokenKind::Refresh => Some("refresh_token"),
-            TokenKind::Id => None,
-        }
-    }
-
-    pub fn title(self) -> &'static str {
-        match self {
-            TokenKind::Access => "access token",
-            TokenKind::Refresh => "refresh token",
-            TokenKind::Id => "ID token",
-        }
-    }
+/// When a token given at `now` for `seconds` expires, without overflow whatever `seconds` is.
+pub fn expiry(now: i64, seconds: i64) -> i64 {
+    now.saturating_add(clamped_lifetime(seconds))
 }
 
 /// How many refreshes a token set remembers.
@@ -377,8 +374,14 @@ impl TokenSet {
             server_clock_offset: response.server_date.map(|d| d - now),
             c_hash_check: None,
             at_hash_check: None,
+            authentication: response
+                .id_token
+                .as_ref()
+                .and_then(|id| crate::verify::Authentication::of(id.expose())),
+            id_token_refreshed: false,
+            requested_detail_types: Vec::new(),
             front_channel: Vec::new(),
-            expires_at: response.expires_in.map(|s| now + s),
+            expires_at: response.expires_in.map(|s| expiry(now, s)),
             obtained_at: now,
             access_token: response.access_token,
             token_type: response.token_type,
@@ -401,11 +404,13 @@ impl TokenSet {
     }
 
     /// Applies a refresh response (RFC 6749 §6): a missing refresh token means the old one
-    /// stays valid; a missing scope means unchanged; a missing ID token keeps the old one.
+    /// stays valid; a missing scope means unchanged; a missing ID token keeps the old one
+    /// (OIDC Core §12.2), judged against the access token it came with.
     pub fn apply_refresh(&mut self, response: TokenResponse, now: i64) {
+        self.take_refreshed_id_token(response.id_token, &response.access_token);
         self.access_token = response.access_token;
         self.token_type = response.token_type;
-        self.expires_at = response.expires_in.map(|s| now + s);
+        self.expires_at = response.expires_in.map(|s| expiry(now, s));
         self.obtained_at = now;
         self.last_refresh_error = None;
         let mut record = RefreshRecord {
@@ -424,9 +429,6 @@ impl TokenSet {
             }
             self.refresh_token = Some(rotated);
         }
-        if let Some(id_token) = response.id_token {
-            self.id_token = Some(id_token);
-        }
         if response.scope.is_some() {
             self.granted_scopes = response.scope;
         }
@@ -442,6 +444,32 @@ impl TokenSet {
             self.history.remove(0);
         }
         self.history.push(record);
+    }
+
+    /// A refresh's ID token, if any, before `new_access` replaces the current access token.
+    fn take_refreshed_id_token(&mut self, id_token: Option<IdToken>, new_access: &AccessToken) {
+        let Some(old) = &self.id_token else {
+            self.id_token = id_token;
+            return;
+        };
+        match id_token {
+            Some(id_token) => {
+                // A vault from before this was recorded: the kept ID token is the sign-in's.
+                if self.authentication.is_none() && !self.id_token_refreshed {
+                    self.authentication = crate::verify::Authentication::of(old.expose());
+                }
+                self.id_token = Some(id_token);
+                self.id_token_refreshed = true;
+                self.at_hash_check = None;
+            }
+            None if self.at_hash_check.is_none()
+                && new_access.expose() != self.access_token.expose() =>
+            {
+                self.at_hash_check =
+                    crate::verify::at_hash_against(old.expose(), &self.access_token);
+            }
+            None => {}
+        }
     }
 
     pub fn lifetime(&self) -> Option<i64> {
@@ -487,6 +515,16 @@ impl TokenSet {
         self.expires_at.is_some_and(|at| at <= now)
     }
 
+    /// Requested versus granted authorization details, by type; `None` when none were asked.
+    pub fn details(&self) -> Option<DetailsDiff> {
+        (!self.requested_detail_types.is_empty()).then(|| {
+            DetailsDiff::new(
+                &self.requested_detail_types,
+                self.extra.get("authorization_details"),
+            )
+        })
+    }
+
     pub fn scopes(&self) -> ScopeDiff {
         ScopeDiff::new(
             &self.requested_scope.items(),
@@ -526,6 +564,37 @@ impl ScopeDiff {
             requested: requested.to_vec(),
             granted: granted_list,
             server_listed: granted.is_some(),
+        }
+    }
+}
+
+/// Requested versus granted RFC 9396 authorization details, by `type`. RFC 9396 §7: the
+/// token response carries the details granted, so details missing from it were not granted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct DetailsDiff {
+    pub requested: Vec<String>,
+    pub granted: Vec<String>,
+    /// Types asked for that no granted detail has.
+    pub not_granted: Vec<String>,
+    /// False when the response had no `authorization_details` at all.
+    pub server_listed: bool,
+}
+
+impl DetailsDiff {
+    pub fn new(requested: &[String], granted: Option<&Value>) -> DetailsDiff {
+        let granted_types = granted
+            .map(|v| crate::provider::security::detail_types(&v.to_string()))
+            .unwrap_or_default();
+        DetailsDiff {
+            not_granted: requested
+                .iter()
+                .filter(|t| !granted_types.contains(t))
+                .cloned()
+                .collect(),
+            requested: requested.to_vec(),
+            granted: granted_types,
+            server_listed: granted.is_some_and(Value::is_array),
         }
     }
 }

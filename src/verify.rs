@@ -57,12 +57,60 @@ pub struct Expected<'a> {
     pub access_token: Option<&'a Secret>,
     /// The `c_hash` verdict, made at sign-in while the code was known.
     pub c_hash: Option<&'a Check>,
-    /// The `at_hash` verdict made at sign-in (a front-channel ID token, where OIDC Core
-    /// requires the claim); `None` checks against `access_token` here.
+    /// The `at_hash` verdict made earlier: at sign-in for a front-channel ID token (where OIDC
+    /// Core requires the claim), or when the access token it came with was refreshed away;
+    /// `None` checks against `access_token` here.
     pub at_hash: Option<&'a Check>,
+    /// The sign-in's ID token, when this one came from a refresh (OIDC Core §12.2).
+    pub refreshed_from: Option<&'a Authentication>,
+}
+
+/// What a refreshed ID token must repeat of the sign-in's (OIDC Core §12.2): the same issuer,
+/// subject, audience and time of authentication.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Authentication {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iss: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sub: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aud: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth_time: Option<i64>,
+}
+
+impl Authentication {
+    /// The sign-in claims of an ID token; `None` when it can't be decoded.
+    pub fn of(id_token: &str) -> Option<Authentication> {
+        let jwt = crate::jwt::decode(id_token).ok()?;
+        let text = |name: &str| {
+            jwt.claims
+                .get(name)
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        };
+        Some(Authentication {
+            iss: text("iss"),
+            sub: text("sub"),
+            aud: jwt.claims.get("aud").cloned(),
+            auth_time: jwt.numeric_date("auth_time"),
+        })
+    }
+}
+
+/// The `at_hash` verdict of an ID token against the access token it came with, made before
+/// that access token is replaced; `None` when the ID token can't be decoded.
+pub fn at_hash_against(id_token: &str, access_token: &Secret) -> Option<Check> {
+    let jwt = crate::jwt::decode(id_token).ok()?;
+    let mut verdict = check_half_hash("at_hash", &jwt, Some(access_token));
+    if verdict.result != CheckResult::Skip {
+        verdict.detail.push_str(" (the access token it came with)");
+    }
+    Some(verdict)
 }
 
 /// Verifies a JWS signature with the right key (RFC 7515 §5.2).
+// long: every way a signature is checked: JWKS key, HMAC, none, each with its words
 pub fn check_signature(
     token: &str,
     jwt: &DecodedJwt,
@@ -260,16 +308,25 @@ pub fn check_id_token(token: &str, jwt: &DecodedJwt, expected: &Expected<'_>) ->
         ),
     });
     checks.extend(sub);
+    checks.extend(continuity_check(jwt, expected));
     checks
 }
 
 pub fn check_id_token_claims(jwt: &DecodedJwt, expected: &Expected<'_>) -> Vec<Check> {
-    use CheckResult::*;
-    let claims = &jwt.claims;
-    let text = |k: &str| claims.get(k).and_then(Value::as_str);
-    let mut checks = Vec::new();
+    let mut checks = vec![alg_check(jwt), iss_check(jwt, expected)];
+    checks.extend(audience_checks(jwt, expected));
+    checks.extend(time_checks(jwt, expected));
+    checks.push(nonce_check(jwt, expected));
+    checks.push(match jwt.claims.get("sub").and_then(Value::as_str) {
+        Some(s) if !s.is_empty() => check("sub", CheckResult::Pass, format!("subject {s}")),
+        _ => check("sub", CheckResult::Fail, "the token has no sub claim"),
+    });
+    checks
+}
 
-    checks.push(match jwt.alg() {
+fn alg_check(jwt: &DecodedJwt) -> Check {
+    use CheckResult::*;
+    match jwt.alg() {
         None => check("alg", Fail, "the header has no alg"),
         Some(a) if a.eq_ignore_ascii_case("none") => check(
             "alg",
@@ -277,9 +334,15 @@ pub fn check_id_token_claims(jwt: &DecodedJwt, expected: &Expected<'_>) -> Vec<C
             "alg is none: an unsigned ID token is never acceptable",
         ),
         Some(a) => check("alg", Pass, format!("signed with {a}")),
-    });
+    }
+}
 
-    checks.push(match (text("iss"), expected.issuer) {
+fn iss_check(jwt: &DecodedJwt, expected: &Expected<'_>) -> Check {
+    use CheckResult::*;
+    match (
+        jwt.claims.get("iss").and_then(Value::as_str),
+        expected.issuer,
+    ) {
         (None, _) => check("iss", Fail, "the token has no iss claim"),
         (Some(iss), Some(want)) if iss.trim_end_matches('/') == want.trim_end_matches('/') => {
             check("iss", Pass, format!("issuer {iss} is the provider's"))
@@ -294,14 +357,20 @@ pub fn check_id_token_claims(jwt: &DecodedJwt, expected: &Expected<'_>) -> Vec<C
             Skip,
             format!("issuer {iss}; the provider has no issuer configured to compare with"),
         ),
-    });
+    }
+}
 
+/// `aud` must name this client; `azp` must be this client, and is needed with several
+/// audiences (OIDC Core §2).
+fn audience_checks(jwt: &DecodedJwt, expected: &Expected<'_>) -> [Check; 2] {
+    use CheckResult::*;
+    let claims = &jwt.claims;
     let audiences: Vec<&str> = match claims.get("aud") {
         Some(Value::String(a)) => vec![a.as_str()],
         Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
         _ => vec![],
     };
-    checks.push(if audiences.contains(&expected.client_id) {
+    let aud = if audiences.contains(&expected.client_id) {
         check(
             "aud",
             Pass,
@@ -319,9 +388,8 @@ pub fn check_id_token_claims(jwt: &DecodedJwt, expected: &Expected<'_>) -> Vec<C
                 expected.client_id
             ),
         )
-    });
-
-    checks.push(match text("azp") {
+    };
+    let azp = match claims.get("azp").and_then(Value::as_str) {
         Some(azp) if azp == expected.client_id => {
             check("azp", Pass, "authorized party is this client")
         }
@@ -336,33 +404,54 @@ pub fn check_id_token_claims(jwt: &DecodedJwt, expected: &Expected<'_>) -> Vec<C
             Skip,
             "no azp claim; not needed with a single audience",
         ),
-    });
+    };
+    [aud, azp]
+}
 
+/// `exp`, `iat` and `nbf` against now, within the allowed clock skew.
+fn time_checks(jwt: &DecodedJwt, expected: &Expected<'_>) -> [Check; 3] {
+    use CheckResult::*;
     let (now, skew) = (expected.now, expected.skew);
-    checks.push(match jwt.numeric_date("exp") {
-        None => check("exp", Fail, "the token has no exp claim"),
-        Some(exp) if exp + skew >= now => check("exp", Pass, format!("expires in {} s", exp - now)),
-        Some(exp) => check("exp", Fail, format!("expired {} s ago", now - exp)),
-    });
-    checks.push(match jwt.numeric_date("iat") {
-        None => check("iat", Fail, "the token has no iat claim"),
-        Some(iat) if iat <= now + skew => check("iat", Pass, format!("issued {} s ago", now - iat)),
-        Some(iat) => check(
-            "iat",
-            Fail,
-            format!("issued {} s in the future: check the clocks", iat - now),
-        ),
-    });
-    checks.push(match jwt.numeric_date("nbf") {
-        None => check("nbf", Skip, "no nbf claim"),
-        Some(nbf) if nbf <= now + skew => check("nbf", Pass, "already valid"),
-        Some(nbf) => check(
-            "nbf",
-            Fail,
-            format!("not valid for another {} s", nbf - now),
-        ),
-    });
-    checks.push(match (text("nonce"), expected.nonce) {
+    [
+        match jwt.numeric_date("exp") {
+            None => check("exp", Fail, "the token has no exp claim"),
+            Some(exp) if exp + skew >= now => {
+                check("exp", Pass, format!("expires in {} s", exp - now))
+            }
+            Some(exp) => check("exp", Fail, format!("expired {} s ago", now - exp)),
+        },
+        match jwt.numeric_date("iat") {
+            None => check("iat", Fail, "the token has no iat claim"),
+            Some(iat) if iat <= now + skew => {
+                check("iat", Pass, format!("issued {} s ago", now - iat))
+            }
+            Some(iat) => check(
+                "iat",
+                Fail,
+                format!("issued {} s in the future: check the clocks", iat - now),
+            ),
+        },
+        match jwt.numeric_date("nbf") {
+            None => check("nbf", Skip, "no nbf claim"),
+            Some(nbf) if nbf <= now + skew => check("nbf", Pass, "already valid"),
+            Some(nbf) => check(
+                "nbf",
+                Fail,
+                format!("not valid for another {} s", nbf - now),
+            ),
+        },
+    ]
+}
+
+fn nonce_check(jwt: &DecodedJwt, expected: &Expected<'_>) -> Check {
+    use CheckResult::*;
+    if expected.refreshed_from.is_some() {
+        return refreshed_nonce_check(jwt, expected);
+    }
+    match (
+        jwt.claims.get("nonce").and_then(Value::as_str),
+        expected.nonce,
+    ) {
         (Some(n), Some(want)) if want.matches(n) => {
             check("nonce", Pass, "nonce matches this sign-in")
         }
@@ -377,12 +466,93 @@ pub fn check_id_token_claims(jwt: &DecodedJwt, expected: &Expected<'_>) -> Vec<C
             "this sign-in sent a nonce but the token has none",
         ),
         (_, None) => check("nonce", Skip, "no nonce was sent with this sign-in"),
-    });
-    checks.push(match text("sub") {
-        Some(s) if !s.is_empty() => check("sub", Pass, format!("subject {s}")),
-        _ => check("sub", Fail, "the token has no sub claim"),
-    });
-    checks
+    }
+}
+
+/// A refreshed ID token SHOULD NOT carry a nonce; if it does, it is the sign-in's (§12.2).
+fn refreshed_nonce_check(jwt: &DecodedJwt, expected: &Expected<'_>) -> Check {
+    use CheckResult::*;
+    match (
+        jwt.claims.get("nonce").and_then(Value::as_str),
+        expected.nonce,
+    ) {
+        (None, _) => check(
+            "nonce",
+            Pass,
+            "no nonce, as a refreshed ID token should be (OIDC Core §12.2)",
+        ),
+        (Some(n), Some(want)) if want.matches(n) => {
+            check("nonce", Pass, "nonce is the sign-in's (OIDC Core §12.2)")
+        }
+        (Some(_), Some(_)) => check(
+            "nonce",
+            Fail,
+            "nonce is not the sign-in's: a refreshed ID token may only repeat it (OIDC Core §12.2)",
+        ),
+        (Some(_), None) => check(
+            "nonce",
+            Skip,
+            "the refreshed ID token has a nonce; the sign-in sent none",
+        ),
+    }
+}
+
+/// A refreshed ID token is about the same sign-in: `iss`, `sub`, `aud` and `auth_time` are the
+/// original's (OIDC Core §12.2). `None` for an ID token from the sign-in itself.
+fn continuity_check(jwt: &DecodedJwt, expected: &Expected<'_>) -> Option<Check> {
+    use CheckResult::*;
+    let original = expected.refreshed_from?;
+    let now = Authentication {
+        iss: jwt
+            .claims
+            .get("iss")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        sub: jwt
+            .claims
+            .get("sub")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        aud: jwt.claims.get("aud").cloned(),
+        auth_time: jwt.numeric_date("auth_time"),
+    };
+    let show = |v: &Option<String>| v.as_deref().map_or("none".into(), |v| format!("{v:?}"));
+    let mut changed = Vec::new();
+    if now.iss != original.iss {
+        changed.push(format!("iss {} → {}", show(&original.iss), show(&now.iss)));
+    }
+    if now.sub != original.sub {
+        changed.push(format!("sub {} → {}", show(&original.sub), show(&now.sub)));
+    }
+    if now.aud != original.aud {
+        let aud = |v: &Option<Value>| v.as_ref().map_or("none".into(), Value::to_string);
+        changed.push(format!("aud {} → {}", aud(&original.aud), aud(&now.aud)));
+    }
+    // auth_time may be left out of a refreshed token only if the sign-in's had none.
+    if original.auth_time.is_some() && now.auth_time != original.auth_time {
+        let time = |t: Option<i64>| t.map_or("none".into(), |t| t.to_string());
+        changed.push(format!(
+            "auth_time {} → {}",
+            time(original.auth_time),
+            time(now.auth_time)
+        ));
+    }
+    Some(if changed.is_empty() {
+        check(
+            "refresh",
+            Pass,
+            "issuer, subject, audience and auth_time are the sign-in's (OIDC Core §12.2)",
+        )
+    } else {
+        check(
+            "refresh",
+            Fail,
+            format!(
+                "the refreshed ID token is not about the same sign-in (OIDC Core §12.2): {}",
+                changed.join(", ")
+            ),
+        )
+    })
 }
 
 #[cfg(test)]
@@ -414,6 +584,7 @@ mod tests {
             access_token: None,
             c_hash: None,
             at_hash: None,
+            refreshed_from: None,
         }
     }
 
@@ -457,6 +628,85 @@ mod tests {
         for (name, result) in results(&checks) {
             assert_eq!(result, CheckResult::Fail, "{name} should fail");
         }
+    }
+
+    fn original() -> Authentication {
+        Authentication {
+            iss: Some("https://as.example".into()),
+            sub: Some("alice".into()),
+            aud: Some(json!("app")),
+            auth_time: Some(900),
+        }
+    }
+
+    fn refreshed_checks(claims: Value, nonce: &Nonce) -> Vec<Check> {
+        let original = original();
+        let token = jwt(json!({"alg": "RS256"}), claims);
+        let expected = Expected {
+            refreshed_from: Some(&original),
+            ..expected(nonce)
+        };
+        check_id_token("x", &token, &expected)
+    }
+
+    fn verdict(checks: &[Check], name: &str) -> (CheckResult, String) {
+        let found = checks.iter().find(|c| c.name == name).expect(name);
+        (found.result, found.detail.clone())
+    }
+
+    #[test]
+    fn a_refreshed_id_token_without_nonce_about_the_same_sign_in_passes() {
+        let nonce = Nonce::new("n-1");
+        let checks = refreshed_checks(
+            json!({"iss": "https://as.example", "aud": "app", "exp": 2000, "iat": 1400, "sub": "alice", "auth_time": 900}),
+            &nonce,
+        );
+        let nonce_verdict = verdict(&checks, "nonce");
+        assert_eq!(nonce_verdict.0, CheckResult::Pass, "{nonce_verdict:?}");
+        assert!(nonce_verdict.1.contains("§12.2"));
+        assert_eq!(verdict(&checks, "refresh").0, CheckResult::Pass);
+        // The sign-in's nonce repeated is fine too; another is not.
+        let same = refreshed_checks(
+            json!({"iss": "https://as.example", "aud": "app", "exp": 2000, "iat": 1400, "sub": "alice", "auth_time": 900, "nonce": "n-1"}),
+            &nonce,
+        );
+        assert_eq!(verdict(&same, "nonce").0, CheckResult::Pass);
+        let other = refreshed_checks(
+            json!({"iss": "https://as.example", "aud": "app", "exp": 2000, "iat": 1400, "sub": "alice", "auth_time": 900, "nonce": "n-2"}),
+            &nonce,
+        );
+        assert_eq!(verdict(&other, "nonce").0, CheckResult::Fail);
+    }
+
+    #[test]
+    fn a_refreshed_id_token_about_another_sign_in_fails_naming_what_changed() {
+        let nonce = Nonce::new("n-1");
+        let checks = refreshed_checks(
+            json!({"iss": "https://as.example", "aud": ["app", "other"], "exp": 2000, "iat": 1400, "sub": "mallory", "auth_time": 1400}),
+            &nonce,
+        );
+        let (result, detail) = verdict(&checks, "refresh");
+        assert_eq!(result, CheckResult::Fail);
+        for changed in [
+            "sub \"alice\" → \"mallory\"",
+            "aud \"app\" → [\"app\",\"other\"]",
+            "auth_time 900 → 1400",
+        ] {
+            assert!(detail.contains(changed), "{changed} in {detail}");
+        }
+        assert!(!detail.contains("iss"), "{detail}");
+    }
+
+    #[test]
+    fn an_id_token_from_the_sign_in_has_no_refresh_check_and_needs_its_nonce() {
+        let nonce = Nonce::new("n-1");
+        let token = jwt(
+            json!({"alg": "RS256"}),
+            json!({"iss": "https://as.example", "aud": "app", "exp": 2000, "iat": 1000, "sub": "alice"}),
+        );
+        let checks = check_id_token("x", &token, &expected(&nonce));
+        assert!(checks.iter().all(|c| c.name != "refresh"));
+        assert_eq!(verdict(&checks, "nonce").0, CheckResult::Fail);
     }
 
     mod signed {

@@ -8,7 +8,7 @@ mod tests {
     use oauth_desk::report::{
         AccessTokenReport, ClockReport, IdTokenReport, RefreshTokenReport, Report, Status,
     };
-    use oauth_desk::token::{RefreshFailure, RefreshRecord, ScopeDiff};
+    use oauth_desk::token::{DetailsDiff, RefreshFailure, RefreshRecord, ScopeDiff};
     use oauth_desk::trace::{Exchange, Message, Trace};
     use oauth_desk::{
         Advice, AuthMethod, AuthorizeMethod, Change, Check, CheckResult, DeviceCode, Endpoint,
@@ -54,6 +54,7 @@ mod tests {
             Check::decl(&cfg),
             CheckResult::decl(&cfg),
             ScopeDiff::decl(&cfg),
+            DetailsDiff::decl(&cfg),
             Trace::decl(&cfg),
             Exchange::decl(&cfg),
             Message::decl(&cfg),
@@ -90,6 +91,10 @@ mod tests {
             MatrixRow::decl(&cfg),
             ScopeCell::decl(&cfg),
             LabFormat::decl(&cfg),
+            oauth_desk::audit::AuditReport::decl(&cfg),
+            oauth_desk::audit::Finding::decl(&cfg),
+            oauth_desk::audit::Verdict::decl(&cfg),
+            oauth_desk::audit::AuditFormat::decl(&cfg),
             ExchangeRequest::decl(&cfg),
             AssertionInput::decl(&cfg),
             GrantTexts::decl(&cfg),
@@ -108,8 +113,22 @@ mod tests {
             oauth_desk::provider::MtlsAliases::decl(&cfg),
             oauth_desk::ParMode::decl(&cfg),
             oauth_desk::RequestObjectMode::decl(&cfg),
+            oauth_desk::AssertionAudience::decl(&cfg),
             oauth_desk::DpopAlg::decl(&cfg),
             oauth_desk::report::Binding::decl(&cfg),
+            oauth_desk::ProviderRef::decl(&cfg),
+            oauth_desk::provider::ProviderName::decl(&cfg),
+            oauth_desk::IdentityName::decl(&cfg),
+            oauth_desk::EnvName::decl(&cfg),
+            oauth_desk::ProjectPlace::decl(&cfg),
+            oauth_desk::DefinedIn::decl(&cfg),
+            oauth_desk::IdentityView::decl(&cfg),
+            oauth_desk::IdentityOrigin::decl(&cfg),
+            oauth_desk::ProjectView::decl(&cfg),
+            oauth_desk::EnvView::decl(&cfg),
+            oauth_desk::EnvChoice::decl(&cfg),
+            oauth_desk::NamedSecretView::decl(&cfg),
+            crate::commands::workspace::NamedSecrets::decl(&cfg),
         ];
         let mut out = String::from(
             "// Generated from the Rust types by src-tauri/src/bindings.rs: do not edit.\n\

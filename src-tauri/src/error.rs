@@ -27,6 +27,7 @@ impl CommandError {
 }
 
 /// What to do, for a desktop user.
+// long: one table, a sentence for each kind of advice
 pub fn advice_words(advice: &Advice) -> String {
     match advice {
         Advice::SignIn => "Sign in again.".into(),
@@ -87,6 +88,28 @@ pub fn advice_words(advice: &Advice) -> String {
         }
         Advice::SignInTo { provider } => format!("Sign in to {provider} first."),
         Advice::WriteLabPlan => "Write the test plan in the provider's Lab tab and save it.".into(),
+        Advice::SetNamedSecret { name } => {
+            format!("Set the project's secret “{name}” (Project → Secrets).")
+        }
+        Advice::EditProjectFile { file, line } => {
+            format!("Change it in the project file {file}, line {line} (Open file).")
+        }
+        Advice::AddIdentity { reference } => {
+            format!("Add the identity first (Sign in as… → {reference}).")
+        }
+        Advice::ChangeAssertionAudience { other, .. } => format!(
+            "Check the client's key or secret; if the server wants the other audience, set Assertion audience to {} in the provider's Security profile (Edit).",
+            match other {
+                oauth_desk::AssertionAudience::Issuer => "Issuer",
+                oauth_desk::AssertionAudience::TokenEndpoint => "Token endpoint",
+            }
+        ),
+        Advice::PinSignOutReturn { sent } => format!(
+            "Register {sent} at the server, or set a registered Sign-out return URI in the provider's settings (Edit)."
+        ),
+        Advice::ChooseEnvironment { known } => {
+            format!("Choose one of the project's environments: {}.", known.join(", "))
+        }
     }
 }
 
@@ -122,8 +145,9 @@ mod tests {
     fn the_app_words_every_advice_without_cli_words() {
         for advice in oauth_desk::desk::advice::every_advice() {
             let text = advice_words(&advice);
+            // (A file may be named oauth-desk.toml; a command is `oauth-desk <command>`.)
             assert!(
-                !text.contains("--") && !text.contains("oauth-desk"),
+                !text.contains("--") && !text.contains("oauth-desk "),
                 "a desktop user must not be told a CLI flag or command: {text}"
             );
             assert!(text.ends_with('.'), "one sentence: {text}");

@@ -8,7 +8,6 @@ use std::sync::Arc;
 use oauth_desk::keeper::KeeperEvent;
 use oauth_desk::{Change, Desk};
 use tauri::{AppHandle, Emitter, Manager};
-use tauri_plugin_notification::NotificationExt;
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::state::AppState;
@@ -19,25 +18,27 @@ pub const DESK_EVENT: &str = "desk";
 pub const SHELL_EVENT: &str = "shell";
 
 /// What deserves an OS notification: the person has to act, or their token is at risk.
-fn notification(event: &KeeperEvent) -> Option<(String, String)> {
+/// `title` names the event's provider, identity and environment as a person reads them.
+fn notification(event: &KeeperEvent, title: &str) -> Option<(String, String)> {
+    let provider = title;
     match event {
-        KeeperEvent::SignInNeeded { provider, reason } => Some((
+        KeeperEvent::SignInNeeded { reason, .. } => Some((
             format!("{provider}: sign-in needed"),
             format!("{reason}. Open OAuth Desk and sign in again."),
         )),
-        KeeperEvent::Stopped { provider, reason } => Some((
+        KeeperEvent::Stopped { reason, .. } => Some((
             format!("{provider}: refresh stopped"),
             format!("{reason}. Check the provider's settings."),
         )),
         KeeperEvent::RefreshFailed {
-            provider,
             reason,
             retry_in_secs,
+            ..
         } => Some((
             format!("{provider}: refresh failed"),
             format!("{reason}. Retrying in {retry_in_secs} s."),
         )),
-        KeeperEvent::Expired { provider } => Some((
+        KeeperEvent::Expired { .. } => Some((
             format!("{provider}: access token expired"),
             "It could not be renewed in time.".to_owned(),
         )),
@@ -48,11 +49,25 @@ fn notification(event: &KeeperEvent) -> Option<(String, String)> {
 fn notify(app: &AppHandle, event: &KeeperEvent) {
     let state = app.state::<AppState>();
     if state.settings().notifications
-        && let Some((title, body)) = notification(event)
-        && let Err(e) = app.notification().builder().title(title).body(body).show()
+        && let Some((title, body)) = notification(event, &state.desk.slot_title(event.provider()))
     {
+        show_notification(app, title, body);
+    }
+}
+
+#[cfg(feature = "notifications")]
+fn show_notification(app: &AppHandle, title: String, body: String) {
+    use tauri_plugin_notification::NotificationExt;
+    if let Err(e) = app.notification().builder().title(title).body(body).show() {
         tracing::debug!("no notification: {e}");
     }
+}
+
+/// A build without the notification plugin (the macOS type-check on Linux: see
+/// docs/platforms.md) logs what it would have shown.
+#[cfg(not(feature = "notifications"))]
+fn show_notification(_app: &AppHandle, title: String, body: String) {
+    tracing::info!("notification (not built in): {title}: {body}");
 }
 
 /// Starts the keeper and forwards the change stream, for as long as the app runs.
@@ -61,6 +76,7 @@ pub fn start(app: &AppHandle, desk: Arc<Desk>) {
     let forward = app.clone();
     tauri::async_runtime::spawn(async move {
         let mut keeper = desk.start_keeper();
+        let _watching = desk.watch_project();
         let agent = async {
             // Another keeper (e.g. `oauth-desk keeper`) may serve the socket already: both keep
             // tokens fresh, the engine's single-flight lock makes them take turns.

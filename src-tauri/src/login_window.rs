@@ -60,8 +60,9 @@ pub fn open(app: &AppHandle, desk: Arc<Desk>, page: &SignInPage) -> Result<(), S
         builder = if page.fresh {
             builder.incognito(true)
         } else {
-            builder.data_directory(
-                desk.browser_profile(&page.provider)
+            with_profile(
+                builder,
+                desk.browser_profile(&page.reference)
                     .map_err(|e| e.to_string())?,
             )
         };
@@ -75,6 +76,19 @@ pub fn open(app: &AppHandle, desk: Arc<Desk>, page: &SignInPage) -> Result<(), S
         }
     });
     Ok(())
+}
+
+/// The window keeps its cookies in the identity's own profile: a data directory for
+/// WebKitGTK and WebView2, a data store for WKWebView (macOS 14 and later).
+fn with_profile<'a>(
+    builder: WebviewWindowBuilder<'a, tauri::Wry, AppHandle>,
+    profile: oauth_desk::BrowserProfile,
+) -> WebviewWindowBuilder<'a, tauri::Wry, AppHandle> {
+    if cfg!(target_os = "macos") {
+        builder.data_store_identifier(profile.store_id)
+    } else {
+        builder.data_directory(profile.dir)
+    }
 }
 
 /// Closes the login window of a finished sign-in, if it is still open.

@@ -7,6 +7,7 @@ mod bindings;
 mod commands;
 mod error;
 mod events;
+mod lean;
 mod login_window;
 mod state;
 mod tray;
@@ -46,14 +47,27 @@ fn main() {
         }
     };
 
-    let app = tauri::Builder::default()
+    // The project opened last, unless this start names one ($OAUTH_DESK_PROJECT) or was
+    // started inside one.
+    let state = AppState::new(desk.clone());
+    if desk.workspace().project.is_none()
+        && let Some(last) = state.settings().last_project
+    {
+        let mut workspace = desk.workspace();
+        workspace.project = Some(last.into());
+        desk.set_workspace(workspace);
+    }
+
+    let builder = tauri::Builder::default()
         // First: a second launch only brings the running app's window forward.
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
             tray::show_main(app);
-        }))
-        .plugin(tauri_plugin_notification::init())
+        }));
+    #[cfg(feature = "notifications")]
+    let builder = builder.plugin(tauri_plugin_notification::init());
+    let app = builder
         .plugin(tauri_plugin_clipboard_manager::init())
-        .manage(AppState::new(desk.clone()))
+        .manage(state)
         .invoke_handler(commands::handler())
         .on_page_load(|webview, payload| {
             if webview.label() == "main"
@@ -78,6 +92,19 @@ fn main() {
             }
         })
         .setup(move |app| {
+            // The main window (not created from the config): after the web process's memory
+            // settings, which WebKit reads when it starts one.
+            lean::before_first_webview();
+            let config = app
+                .config()
+                .app
+                .windows
+                .iter()
+                .find(|w| w.label == "main")
+                .ok_or("tauri.conf.json has no main window")?
+                .clone();
+            let window = tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?.build()?;
+            lean::main_view(&window);
             let handle = app.handle().clone();
             if let Err(e) = tray::create(&handle) {
                 tracing::warn!("no tray icon: {e}");

@@ -1,9 +1,11 @@
 //! What the shell keeps between commands: the engine's `Desk` and the app's preferences.
 //! Sign-ins in progress, the keeper and its schedule are the engine's.
 
+use std::collections::HashMap;
 use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex};
 
+use oauth_desk::audit::AuditReport;
 use oauth_desk::{Desk, DeskError};
 
 use crate::views::Settings;
@@ -16,6 +18,9 @@ pub struct AppState {
     settings: Mutex<Settings>,
     /// Increases with every copy, so a clear timer only clears its own copy.
     pub clipboard_generation: AtomicU64,
+    /// The last audit shown per provider, so exporting one that took sign-ins (`--active`)
+    /// does not sign in again.
+    pub last_audits: Mutex<HashMap<String, AuditReport>>,
 }
 
 impl AppState {
@@ -25,6 +30,7 @@ impl AppState {
             desk,
             settings: Mutex::new(settings),
             clipboard_generation: AtomicU64::new(0),
+            last_audits: Mutex::new(HashMap::new()),
         }
     }
 

@@ -1,8 +1,8 @@
-//! The tray icon: each provider's state and a "copy access token" per provider; "Show" and
+//! The tray icon: each identity's state and a "copy access token" for each; "Show" and
 //! "Quit". Rebuilt whenever something changes (a flow, a keeper event).
 
 use oauth_desk::report::Status;
-use oauth_desk::{TokenFormat, TokenKind, TokenSet};
+use oauth_desk::{TokenFormat, TokenKind};
 use tauri::menu::{Menu, MenuBuilder, MenuItem, PredefinedMenuItem};
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Manager, Wry};
@@ -12,11 +12,10 @@ use crate::state::AppState;
 const TRAY_ID: &str = "main";
 
 /// "● signed in · expires 14:32" — glyph and words, never colour alone.
-pub fn status_line(tokens: Option<&TokenSet>) -> String {
-    match Status::of(tokens).0 {
+pub fn status_line(status: Status, expires_at: Option<i64>) -> String {
+    match status {
         Status::SignedIn => {
-            let expiry = tokens
-                .and_then(|t| t.expires_at)
+            let expiry = expires_at
                 .and_then(|at| jiff::Timestamp::from_second(at).ok())
                 .map(|at| {
                     let local = at.to_zoned(jiff::tz::TimeZone::system());
@@ -31,11 +30,13 @@ pub fn status_line(tokens: Option<&TokenSet>) -> String {
     }
 }
 
+/// One line per identity of every provider (the project's in its current environment, then
+/// the config's), each with a "copy access token" item.
 async fn build_menu(app: &AppHandle) -> tauri::Result<Menu<Wry>> {
     let state = app.state::<AppState>();
     let mut menu = MenuBuilder::new(app);
-    let providers = state.desk.providers().unwrap_or_default();
-    if providers.is_empty() {
+    let references = state.desk.references().unwrap_or_default();
+    if references.is_empty() {
         menu = menu.item(&MenuItem::with_id(
             app,
             "none",
@@ -44,29 +45,30 @@ async fn build_menu(app: &AppHandle) -> tauri::Result<Menu<Wry>> {
             None::<&str>,
         )?);
     }
-    for provider in providers {
-        let name = provider.name.to_string();
-        // The vault's token set only: the tray needs no decoding or signature checks.
-        let line = match state.desk.tokens(&name).await {
-            Ok(tokens) => status_line(tokens.as_ref()),
-            Err(_) => "✕ error".into(),
-        };
-        let signed_in = line.starts_with('●');
-        menu = menu
-            .item(&MenuItem::with_id(
-                app,
-                format!("status:{name}"),
-                format!("{name} — {line}"),
-                false,
-                None::<&str>,
-            )?)
-            .item(&MenuItem::with_id(
-                app,
-                format!("copy:{name}"),
-                format!("    Copy {name} access token"),
-                signed_in,
-                None::<&str>,
-            )?);
+    for reference in references {
+        // The vault's token sets only: the tray needs no decoding or signature checks.
+        let identities = state.desk.identities(&reference).await.unwrap_or_default();
+        for identity in identities {
+            let slot = identity.reference.slot_key();
+            let title = identity.reference.to_string();
+            let line = status_line(identity.status, identity.expires_at);
+            let signed_in = identity.status == Status::SignedIn;
+            menu = menu
+                .item(&MenuItem::with_id(
+                    app,
+                    format!("status:{slot}"),
+                    format!("{title} — {line}"),
+                    false,
+                    None::<&str>,
+                )?)
+                .item(&MenuItem::with_id(
+                    app,
+                    format!("copy:{slot}"),
+                    format!("    Copy {title} access token"),
+                    signed_in,
+                    None::<&str>,
+                )?);
+        }
     }
     menu.item(&PredefinedMenuItem::separator(app)?)
         .item(&MenuItem::with_id(
@@ -97,20 +99,25 @@ pub fn create(app: &AppHandle) -> tauri::Result<()> {
                 "show" => show_main(app),
                 "quit" => app.exit(0),
                 _ => {
-                    if let Some(name) = id.strip_prefix("copy:") {
-                        let (app, name) = (app.clone(), name.to_owned());
+                    let state = app.state::<AppState>();
+                    if let Some(reference) = id
+                        .strip_prefix("copy:")
+                        .and_then(|slot| state.desk.slot_reference(slot))
+                    {
+                        let app = app.clone();
                         tauri::async_runtime::spawn(async move {
                             let state = app.state::<AppState>();
+                            let shown = reference.to_string();
                             if let Err(e) = crate::commands::tokens::copy_token(
                                 app.clone(),
                                 state,
-                                name.clone(),
+                                reference,
                                 TokenKind::Access,
                                 TokenFormat::Raw,
                             )
                             .await
                             {
-                                tracing::warn!("{name}: {e}");
+                                tracing::warn!("{shown}: {e}");
                             }
                         });
                     }

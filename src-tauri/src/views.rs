@@ -100,6 +100,9 @@ pub struct Settings {
     pub close_to_tray: bool,
     /// Notify when a provider needs sign-in or a refresh fails.
     pub notifications: bool,
+    /// The project file opened last (opened again at start).
+    #[serde(default)]
+    pub last_project: Option<String>,
 }
 
 impl Default for Settings {
@@ -108,6 +111,7 @@ impl Default for Settings {
             clipboard_clear_secs: 60,
             close_to_tray: true,
             notifications: true,
+            last_project: None,
         }
     }
 }
@@ -117,7 +121,7 @@ impl Default for Settings {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ShellEvent {
     /// A device sign-in's code, to show while `device_sign_in` waits.
-    DeviceCode { start: DeviceStart },
+    DeviceCode { start: Box<DeviceStart> },
     /// A copied token was cleared from the clipboard.
     ClipboardCleared,
 }

@@ -66,6 +66,22 @@ pub enum Advice {
     UsePar,
     /// Give the provider the client certificate and key the server expects (RFC 8705).
     SetClientCertificate,
+    /// Set the project's named secret `name` (the project file names it).
+    SetNamedSecret { name: String },
+    /// Change the project file at this line.
+    EditProjectFile { file: String, line: usize },
+    /// Add the identity first.
+    AddIdentity { reference: String },
+    /// Choose one of the project's environments.
+    ChooseEnvironment { known: Vec<String> },
+    /// Register the sign-out return URI, or pin a registered one.
+    PinSignOutReturn { sent: String },
+    /// Check the assertion's key or secret, or give its `aud` the other form (the issuer,
+    /// or the token endpoint URL): `sent` is the one used.
+    ChangeAssertionAudience {
+        sent: String,
+        other: crate::provider::AssertionAudience,
+    },
 }
 
 /// The stable category of a failure, for front ends that branch (the app's UI).
@@ -129,12 +145,15 @@ impl From<&DeskError> for Explained {
             Some(cause) => format!("{error}. {cause}"),
             None => error.to_string(),
         };
+        // A server's words (its error_description, a page's excerpt) reach a terminal or a
+        // window only with their control characters escaped.
+        let shown = |text: &str| crate::printable::printable(text).into_owned();
         Explained {
             kind: kind_of(error),
-            message,
+            message: shown(&message),
             advice,
-            server_error: oauth.map(|e| e.error.clone()),
-            server_description: oauth.and_then(|e| e.error_description.clone()),
+            server_error: oauth.map(|e| shown(&e.error)),
+            server_description: oauth.and_then(|e| e.error_description.as_deref().map(shown)),
         }
     }
 }
@@ -147,11 +166,17 @@ impl From<DeskError> for Explained {
 
 fn kind_of(error: &DeskError) -> ErrorKind {
     match error {
-        DeskError::Config(_) => ErrorKind::Config,
-        DeskError::Vault(_) | DeskError::Lock(_) | DeskError::Paths(_) => ErrorKind::Vault,
-        DeskError::Provider(_)
+        DeskError::Config(_)
         | DeskError::NoEndpoint { .. }
-        | DeskError::PrivateKeyFile { .. } => ErrorKind::Provider,
+        | DeskError::PrivateKeyFile { .. }
+        | DeskError::Project(_)
+        | DeskError::UnknownIdentity { .. }
+        | DeskError::IdentityExists { .. }
+        | DeskError::DefinedInProject { .. }
+        | DeskError::SecretUnavailable { .. } => ErrorKind::Config,
+        DeskError::Vault(_) | DeskError::Lock(_) | DeskError::Paths(_) => ErrorKind::Vault,
+        // A setting the provider rules refuse: what a usage error is made of.
+        DeskError::Provider(_) => ErrorKind::Provider,
         DeskError::NotSignedIn { .. } | DeskError::OtherNotSignedIn { .. } => {
             ErrorKind::NotSignedIn
         }
@@ -159,7 +184,8 @@ fn kind_of(error: &DeskError) -> ErrorKind {
         DeskError::NotSupported(_) => ErrorKind::NotSupported,
         DeskError::Browser(_) => ErrorKind::Browser,
         DeskError::NoSession { .. } => ErrorKind::Invalid,
-        DeskError::Login(LoginError::Callback(CallbackError::Timeout(_))) => ErrorKind::Timeout,
+        DeskError::Login(LoginError::Callback(CallbackError::Timeout(_)))
+        | DeskError::SignOutTimeout { .. } => ErrorKind::Timeout,
         DeskError::Login(LoginError::Callback(CallbackError::Cancelled)) => ErrorKind::Cancelled,
         _ if error.oauth_error().is_some() => ErrorKind::Oauth,
         _ if error.is_transient() => ErrorKind::Network,
@@ -170,6 +196,7 @@ fn kind_of(error: &DeskError) -> ErrorKind {
 }
 
 /// The cause to add to the error's own sentence, and the advice.
+// long: one table: each failure and the advice that fixes it
 fn cause_and_advice(error: &DeskError) -> (Option<String>, Option<Advice>) {
     if let DeskError::CodeExchange {
         redirect_uri,
@@ -199,6 +226,29 @@ fn cause_and_advice(error: &DeskError) -> (Option<String>, Option<Advice>) {
             Some(Advice::SetClientCertificate),
         );
     }
+    if let Some(FlowError::AssertionRefused(refusal)) = flow_error(error) {
+        let audience = &refusal.audience;
+        let (now, other) = if refusal.kind == crate::provider::AssertionAudience::Issuer {
+            (
+                "the issuer",
+                crate::provider::AssertionAudience::TokenEndpoint,
+            )
+        } else {
+            (
+                "the token endpoint",
+                crate::provider::AssertionAudience::Issuer,
+            )
+        };
+        return (
+            Some(format!(
+                "The server did not accept the client's assertion (RFC 7523): the key or secret it is signed with, or its audience — it was {now}, {audience}; servers following draft-ietf-oauth-rfc7523bis want the issuer, older ones the token endpoint URL"
+            )),
+            Some(Advice::ChangeAssertionAudience {
+                sent: audience.clone(),
+                other,
+            }),
+        );
+    }
     if let Some(e) = error.oauth_error() {
         let during_refresh = matches!(error, DeskError::Refresh { .. });
         let (cause, advice) = oauth_cause(&e.error, e.error_description.as_deref(), during_refresh);
@@ -221,6 +271,38 @@ fn cause_and_advice(error: &DeskError) -> (Option<String>, Option<Advice>) {
         {
             Some(Advice::AddProvider)
         }
+        DeskError::SecretUnavailable {
+            named: Some(name), ..
+        } => Some(Advice::SetNamedSecret { name: name.clone() }),
+        DeskError::DefinedInProject { file, line, .. } => Some(Advice::EditProjectFile {
+            file: file.clone(),
+            line: *line,
+        }),
+        DeskError::Project(crate::project::ProjectError::At { file, line, .. }) => {
+            Some(Advice::EditProjectFile {
+                file: file.clone(),
+                line: *line,
+            })
+        }
+        DeskError::Project(crate::project::ProjectError::UnknownEnv { known, .. }) => {
+            Some(Advice::ChooseEnvironment {
+                known: known.split(", ").map(str::to_owned).collect(),
+            })
+        }
+        DeskError::SignOutTimeout { sent, .. } => {
+            return (
+                Some("A server that compares post_logout_redirect_uri with the registered ones (RP-Initiated Logout 1.0 §3) shows an error page instead of sending the browser back".into()),
+                Some(Advice::PinSignOutReturn { sent: sent.clone() }),
+            );
+        }
+        DeskError::UnknownIdentity {
+            provider, identity, ..
+        } => Some(Advice::AddIdentity {
+            reference: format!(
+                "{}@{identity}",
+                provider.split(' ').next().unwrap_or(provider)
+            ),
+        }),
         _ => None,
     };
     (None, advice)
@@ -250,6 +332,10 @@ fn provider_advice(error: &ProviderError) -> Option<Advice> {
         ProviderError::ReservedParam(param) => Some(Advice::RemoveReservedParam {
             param: param.clone(),
         }),
+        ProviderError::CertificateRequired(_) => Some(Advice::SetClientCertificate),
+        ProviderError::ParWithoutEndpoint => Some(Advice::AddEndpoint {
+            endpoint: crate::provider::Endpoint::PushedAuthorization,
+        }),
         _ => None,
     }
 }
@@ -274,6 +360,7 @@ fn is_redirect_error(error: &str, description: Option<&str>) -> bool {
 }
 
 /// What an OAuth `error` code means, and what would fix it.
+// long: one table: each OAuth error code and what it means
 pub fn oauth_cause(
     error: &str,
     description: Option<&str>,
@@ -388,6 +475,7 @@ pub fn refuses_embedded_browser(url: &url::Url) -> bool {
 }
 
 /// Every advice, one of each, for front ends' tests that word them all.
+// long: the list of every advice, and the match that keeps it complete
 pub fn every_advice() -> Vec<Advice> {
     let all = vec![
         Advice::SignIn,
@@ -417,6 +505,26 @@ pub fn every_advice() -> Vec<Advice> {
         },
         Advice::UsePar,
         Advice::SetClientCertificate,
+        Advice::SetNamedSecret {
+            name: "shop-secret".into(),
+        },
+        Advice::EditProjectFile {
+            file: "/repo/oauth-desk.toml".into(),
+            line: 12,
+        },
+        Advice::AddIdentity {
+            reference: "api@admin".into(),
+        },
+        Advice::ChooseEnvironment {
+            known: vec!["dev".into(), "stage".into()],
+        },
+        Advice::PinSignOutReturn {
+            sent: "http://127.0.0.1:4711/logged-out".into(),
+        },
+        Advice::ChangeAssertionAudience {
+            sent: "https://as.example".into(),
+            other: crate::provider::AssertionAudience::TokenEndpoint,
+        },
     ];
     // A new variant must be added above: this match fails to compile until it is.
     for advice in &all {
@@ -442,7 +550,13 @@ pub fn every_advice() -> Vec<Advice> {
             | Advice::WriteLabPlan
             | Advice::SignInTo { .. }
             | Advice::UsePar
-            | Advice::SetClientCertificate => {}
+            | Advice::SetClientCertificate
+            | Advice::SetNamedSecret { .. }
+            | Advice::EditProjectFile { .. }
+            | Advice::AddIdentity { .. }
+            | Advice::ChooseEnvironment { .. }
+            | Advice::PinSignOutReturn { .. }
+            | Advice::ChangeAssertionAudience { .. } => {}
         }
     }
     let endpoints = [

@@ -4,12 +4,15 @@
 //! own change stream (its keeper re-arms, its window reloads).
 //!
 //! The socket lives in the user's runtime dir (`$XDG_RUNTIME_DIR/oauth-desk/`, mode 0700 dir,
-//! 0600 socket), or in `OAUTH_DESK_HOME`; each connection's peer uid must be the owner's.
-//! Protocol: one JSON line each way: `{"op":"token","provider":"x"}` →
-//! `{"token":"…","token_type":"Bearer","expires_at":…}` or `{"error":{…}}`;
-//! `{"op":"refresh","provider":"x"}` likewise after a forced refresh;
-//! `{"op":"headers","provider":"x","method":"GET","url":"…"}` → `{"text":"Authorization: …"}`;
-//! `{"op":"changed","provider":"x"}` → `{}` (`{"op":"rearm"}`, from older CLIs, too).
+//! 0600 socket), or in `OAUTH_DESK_HOME`; each connection's peer uid must be the owner's. On
+//! Windows it is a named pipe only the same user can open (see `crate::platform`).
+//! Protocol: one JSON line each way: `{"op":"token","provider":"x@id","project":"…/oauth-desk.toml","env":"dev"}`
+//! (the provider as typed, in the asker's workspace; or `"reference":{…}`, a desk's full
+//! reference) → `{"token":"…","token_type":"Bearer","expires_at":…,"identity":"id"}` or
+//! `{"error":{…}}`; `{"op":"refresh",…}` likewise after a forced refresh;
+//! `{"op":"headers",…,"method":"GET","url":"…"}` → `{"text":"Authorization: …"}`;
+//! `{"op":"changed","provider":"<slot key>"}` → `{}` (`{"op":"rearm"}`, from older CLIs, too).
+//! An ask without a project (an older CLI's) means the config's provider.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -17,11 +20,13 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-use tokio::net::{UnixListener, UnixStream};
 
 use super::Desk;
 use super::advice::Explained;
 use super::changes::Change;
+use super::target::Workspace;
+use crate::platform::{self, AgentListener, AgentStream, BindError};
+use crate::provider::ProviderRef;
 use crate::secret::Secret;
 use crate::store::paths::Paths;
 use crate::token::TokenSet;
@@ -37,30 +42,76 @@ pub enum AgentError {
     Running(String),
 }
 
+/// Whose token an ask is for.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub(crate) struct Who {
+    /// As typed (`NAME[@ID]`) in the workspace below; the plain name older CLIs send.
+    #[serde(default)]
+    pub provider: String,
+    /// A desk's resolved reference (then `provider` is for display only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<ProviderRef>,
+    /// The asker's project file and environment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project: Option<std::path::PathBuf>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub env: Option<String>,
+}
+
+impl Who {
+    fn of(reference: &ProviderRef) -> Who {
+        Who {
+            provider: reference.typed(),
+            reference: Some(reference.clone()),
+            ..Who::default()
+        }
+    }
+
+    /// `typed` in this process's workspace (the CLI's fast path), in `env` when the command
+    /// names one.
+    pub fn typed_here(typed: &str, env: Option<&str>) -> Who {
+        Who {
+            provider: typed.to_owned(),
+            reference: None,
+            project: crate::project::from_env(),
+            env: env.map(str::to_owned).or_else(|| {
+                std::env::var(crate::project::ENV_ENV)
+                    .ok()
+                    .filter(|e| !e.is_empty())
+            }),
+        }
+    }
+}
+
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub(crate) enum Request {
     Token {
-        provider: String,
+        #[serde(flatten)]
+        who: Who,
     },
     /// A forced refresh (`oauth-desk refresh`); answers with the new access token.
     Refresh {
-        provider: String,
+        #[serde(flatten)]
+        who: Who,
     },
     /// kubectl's `ExecCredential` (`credential kubectl`), answered whole in `text`.
     Kubectl {
-        provider: String,
+        #[serde(flatten)]
+        who: Who,
         #[serde(default)]
         exec_info: Option<String>,
     },
     /// git's credential-helper answer to `input` (`credential git … get`), whole in `text`.
     Git {
-        provider: String,
+        #[serde(flatten)]
+        who: Who,
         input: String,
     },
     /// The headers a request to a resource needs (`headers`), answered whole in `text`.
     Headers {
-        provider: String,
+        #[serde(flatten)]
+        who: Who,
         method: String,
         url: String,
     },
@@ -71,6 +122,28 @@ pub(crate) enum Request {
     },
     /// What older CLIs send for a change.
     Rearm,
+}
+
+impl Request {
+    pub fn token(reference: &ProviderRef) -> Request {
+        Request::Token {
+            who: Who::of(reference),
+        }
+    }
+
+    pub fn refresh(reference: &ProviderRef) -> Request {
+        Request::Refresh {
+            who: Who::of(reference),
+        }
+    }
+
+    pub fn headers(reference: &ProviderRef, method: &str, url: &str) -> Request {
+        Request::Headers {
+            who: Who::of(reference),
+            method: method.to_owned(),
+            url: url.to_owned(),
+        }
+    }
 }
 
 /// A fresh access token as the agent hands it over: the value stays a [`Secret`] (redacted in
@@ -88,6 +161,9 @@ pub(crate) struct Response {
     /// When the access token expires.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<i64>,
+    /// The identity whose token it is (absent: the provider's default identity).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<Explained>,
     /// A whole answer for a tool (kubectl's credential, git's lines).
@@ -118,12 +194,13 @@ impl From<TokenSet> for FreshToken {
 }
 
 impl Response {
-    fn answer(result: Result<FreshToken, Explained>) -> Response {
+    fn answer(result: Result<FreshToken, Explained>, identity: Option<String>) -> Response {
         match result {
             Ok(fresh) => Response {
                 token: Some(fresh.token),
                 token_type: Some(fresh.token_type),
                 expires_at: fresh.expires_at,
+                identity,
                 error: None,
                 text: None,
             },
@@ -183,37 +260,29 @@ impl Response {
 pub(super) async fn serve(desk: Arc<Desk>) -> Result<(), AgentError> {
     let path = desk.paths.agent_socket.clone();
     let bind_err = |source| AgentError::Bind {
-        path: path.display().to_string(),
+        path: platform::agent_address(&path),
         source,
     };
     if let Some(dir) = path.parent() {
         Paths::ensure_private_dir(dir).map_err(|e| bind_err(std::io::Error::other(e)))?;
     }
-    if path.exists() {
-        if UnixStream::connect(&path).await.is_ok() {
-            return Err(AgentError::Running(path.display().to_string()));
-        }
-        let _ = std::fs::remove_file(&path);
-    }
-    let listener = UnixListener::bind(&path).map_err(bind_err)?;
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
-            .map_err(bind_err)?;
-    }
-    let owner = owner_uid(&path);
+    let mut listener = AgentListener::bind(&path).await.map_err(|e| match e {
+        BindError::Running => AgentError::Running(platform::agent_address(&path)),
+        BindError::Io(source) => bind_err(source),
+    })?;
     desk.serving_agent
         .store(true, std::sync::atomic::Ordering::SeqCst);
-    tracing::info!("agent listening on {}", path.display());
+    tracing::info!("agent listening on {}", platform::agent_address(&path));
     loop {
-        let Ok((stream, _)) = listener.accept().await else {
-            continue;
+        let stream = match listener.accept().await {
+            Ok(stream) => stream,
+            Err(e) => {
+                // Out of descriptors, say: wait rather than spin.
+                tracing::debug!("agent: accept failed: {e}");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
+            }
         };
-        let peer = stream.peer_cred().ok().map(|c| c.uid());
-        if peer.is_none() || peer != owner {
-            tracing::warn!("agent: refused a connection from uid {peer:?}");
-            continue;
-        }
         let desk = desk.clone();
         tokio::spawn(async move {
             if let Err(e) = answer(stream, &desk).await {
@@ -223,47 +292,69 @@ pub(super) async fn serve(desk: Arc<Desk>) -> Result<(), AgentError> {
     }
 }
 
-fn owner_uid(path: &Path) -> Option<u32> {
-    use std::os::unix::fs::MetadataExt;
-    std::fs::metadata(path).ok().map(|m| m.uid())
+/// The reference an ask is for, resolved in the asker's workspace.
+fn resolve(desk: &Desk, who: Who) -> Result<ProviderRef, Explained> {
+    if let Some(reference) = who.reference {
+        return Ok(reference);
+    }
+    let env = who
+        .env
+        .map(|e| e.parse())
+        .transpose()
+        .map_err(|e: crate::provider::ProviderError| Explained::from(&super::DeskError::from(e)))?;
+    let workspace = Workspace {
+        project: who.project,
+        env,
+    };
+    desk.reference_in(&workspace, &who.provider)
+        .map_err(|e| Explained::from(&e))
 }
 
-async fn answer(stream: UnixStream, desk: &Desk) -> std::io::Result<()> {
-    let (read, mut write) = stream.into_split();
+// long: one match arm per operation of the protocol
+async fn answer(stream: AgentStream, desk: &Desk) -> std::io::Result<()> {
+    let (read, mut write) = tokio::io::split(stream);
     let mut line = String::new();
     BufReader::new(read).take_line(&mut line).await?;
+    let identity = |r: &ProviderRef| r.identity.as_ref().map(ToString::to_string);
     let response = match serde_json::from_str::<Request>(&line) {
-        Ok(Request::Token { provider }) => {
-            Response::answer(desk.fresh_token_here(&provider).await.map_err(Into::into))
-        }
-        Ok(Request::Refresh { provider }) => Response::answer(
-            desk.refresh(&provider, true)
-                .await
-                .map(FreshToken::from)
-                .map_err(Into::into),
-        ),
-        Ok(Request::Kubectl {
-            provider,
-            exec_info,
-        }) => Response::text(
-            desk.kube_credential(&provider, exec_info.as_deref())
-                .await
-                .map_err(Into::into),
-        ),
-        Ok(Request::Git { provider, input }) => Response::text(
-            desk.git_credential(&provider, &super::handover::GitRequest::parse(&input))
-                .await
-                .map_err(Into::into),
-        ),
-        Ok(Request::Headers {
-            provider,
-            method,
-            url,
-        }) => Response::text(
-            desk.resource_headers_here(&provider, &method, &url)
+        Ok(Request::Token { who }) => match resolve(desk, who) {
+            Ok(r) => Response::answer(
+                desk.fresh_token_here(&r).await.map_err(Into::into),
+                identity(&r),
+            ),
+            Err(e) => Response::answer(Err(e), None),
+        },
+        Ok(Request::Refresh { who }) => match resolve(desk, who) {
+            Ok(r) => Response::answer(
+                desk.refresh(&r, true)
+                    .await
+                    .map(FreshToken::from)
+                    .map_err(Into::into),
+                identity(&r),
+            ),
+            Err(e) => Response::answer(Err(e), None),
+        },
+        Ok(Request::Kubectl { who, exec_info }) => Response::text(match resolve(desk, who) {
+            Ok(r) => desk
+                .kube_credential(&r, exec_info.as_deref())
                 .await
                 .map_err(Into::into),
-        ),
+            Err(e) => Err(e),
+        }),
+        Ok(Request::Git { who, input }) => Response::text(match resolve(desk, who) {
+            Ok(r) => desk
+                .git_credential(&r, &super::handover::GitRequest::parse(&input))
+                .await
+                .map_err(Into::into),
+            Err(e) => Err(e),
+        }),
+        Ok(Request::Headers { who, method, url }) => Response::text(match resolve(desk, who) {
+            Ok(r) => desk
+                .resource_headers_here(&r, &method, &url)
+                .await
+                .map_err(Into::into),
+            Err(e) => Err(e),
+        }),
         Ok(Request::Changed { provider }) => {
             // Another process changed something: say so here, where the keeper and the
             // window listen (which of its tokens or providers, the stream's readers re-read).
@@ -277,10 +368,13 @@ async fn answer(stream: UnixStream, desk: &Desk) -> std::io::Result<()> {
             desk.publish_local(Change::Providers { provider: None });
             Response::default()
         }
-        Err(e) => Response::answer(Err(Explained::new(
-            super::advice::ErrorKind::Invalid,
-            format!("bad request: {e}"),
-        ))),
+        Err(e) => Response::answer(
+            Err(Explained::new(
+                super::advice::ErrorKind::Invalid,
+                format!("bad request: {e}"),
+            )),
+            None,
+        ),
     };
     let mut out = serde_json::to_string(&response).unwrap_or_default();
     out.push('\n');
@@ -315,8 +409,7 @@ fn answer_timeout() -> Duration {
 /// anything else (runtime, HTTP client, argument parser) is set up.
 pub(crate) fn ask_blocking(socket: &Path, request: &Request) -> Option<Response> {
     use std::io::{BufRead, Write};
-    let stream = std::os::unix::net::UnixStream::connect(socket).ok()?;
-    stream.set_read_timeout(Some(answer_timeout())).ok()?;
+    let stream = platform::connect_blocking(socket, answer_timeout()).ok()?;
     let mut line = serde_json::to_string(request).ok()?;
     line.push('\n');
     (&stream).write_all(line.as_bytes()).ok()?;
@@ -330,8 +423,8 @@ pub(crate) fn ask_blocking(socket: &Path, request: &Request) -> Option<Response>
 /// Asks a running agent. `None` when no agent answers (then do the work locally).
 pub(crate) async fn ask(socket: &Path, request: &Request) -> Option<Response> {
     let exchange = async {
-        let stream = UnixStream::connect(socket).await.ok()?;
-        let (read, mut write) = stream.into_split();
+        let stream = platform::connect(socket).await.ok()?;
+        let (read, mut write) = tokio::io::split(stream);
         let mut line = serde_json::to_string(request).ok()?;
         line.push('\n');
         write.write_all(line.as_bytes()).await.ok()?;

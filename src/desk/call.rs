@@ -10,7 +10,7 @@ use url::Url;
 use super::{Desk, DeskError, agent};
 use crate::flow::challenge::{self, Challenge};
 use crate::flow::resource::{self, Presenter, ResourceRequest};
-use crate::provider::{Scope, split_scopes};
+use crate::provider::{ProviderRef, Scope, split_scopes};
 use crate::secret::Secret;
 
 /// A request to try a token with.
@@ -22,6 +22,8 @@ pub struct CallRequest {
     /// `Name: value` lines (the token's own headers are set by the engine).
     pub headers: Vec<String>,
     pub body: Option<Secret>,
+    /// How much of the answer to read (16 MiB when unset); the rest is cut, and said so.
+    pub max_body: Option<usize>,
 }
 
 /// What the resource answered.
@@ -35,6 +37,11 @@ pub struct CallResult {
     pub body: String,
     /// The body re-indented, when it is JSON.
     pub pretty_body: Option<String>,
+    /// The body as a window shows it: re-indented when JSON, control characters and the
+    /// invisible characters that reorder text escaped.
+    pub shown_body: String,
+    /// The answer was longer than the limit: `body` is its beginning.
+    pub truncated: bool,
     pub elapsed_ms: u64,
     /// How the token went: `Bearer` or `DPoP` (with a proof), and whether a certificate did.
     pub presented_as: String,
@@ -76,6 +83,8 @@ pub enum Remedy {
     ClientCredentials { scope: Option<String> },
     /// Renew the token (refresh, or sign in when it can't be renewed).
     Renew,
+    /// Add a provider made from the resource's metadata (RFC 9728): `url` is the resource's.
+    AddFromResource { url: String, metadata: String },
 }
 
 impl Desk {
@@ -84,33 +93,29 @@ impl Desk {
     /// resource's nonce when one is known). From the running keeper when there is one.
     pub async fn resource_headers(
         &self,
-        name: &str,
+        reference: &ProviderRef,
         method: &str,
         url: &str,
     ) -> Result<Secret, DeskError> {
         if !self.serving_agent.load(std::sync::atomic::Ordering::SeqCst) {
-            let request = agent::Request::Headers {
-                provider: name.to_owned(),
-                method: method.to_owned(),
-                url: url.to_owned(),
-            };
+            let request = agent::Request::headers(reference, method, url);
             if let Some(answer) = agent::ask(&self.paths.agent_socket, &request).await {
                 return answer.into_text().map_err(DeskError::Explained);
             }
         }
-        self.resource_headers_here(name, method, url).await
+        self.resource_headers_here(reference, method, url).await
     }
 
     pub(super) async fn resource_headers_here(
         &self,
-        name: &str,
+        reference: &ProviderRef,
         method: &str,
         url: &str,
     ) -> Result<Secret, DeskError> {
         let url = resource_url(url)?;
         let method = checked_method(method)?;
-        let fresh = self.fresh_token_here(name).await?;
-        let dpop = self.resource_dpop(name, &fresh.token_type).await?;
+        let fresh = self.fresh_token_here(reference).await?;
+        let dpop = self.resource_dpop(reference, &fresh.token_type).await?;
         let presenter = Presenter {
             token: &fresh.token,
             token_type: &fresh.token_type,
@@ -127,18 +132,21 @@ impl Desk {
     /// The DPoP key to present a `token_type` token with, when it is DPoP-bound.
     async fn resource_dpop(
         &self,
-        name: &str,
+        reference: &ProviderRef,
         token_type: &str,
     ) -> Result<Option<crate::dpop::Dpop>, DeskError> {
         if !token_type.eq_ignore_ascii_case("dpop") {
             return Ok(None);
         }
-        let provider = self.provider(name)?;
-        let stored = self.secrets(name).await?.dpop_key;
-        let dpop = self.dpop_key(&provider, stored.as_ref()).await?;
+        let target = self.target(reference).await?;
+        let stored = self
+            .client_secrets_stored(&target.client_key)
+            .await?
+            .dpop_key;
+        let dpop = self.dpop_key(&target, stored.as_ref()).await?;
         if dpop.is_none() {
             return Err(DeskError::NotSupported(format!(
-                "{name}'s access token is DPoP-bound but the provider's DPoP key is off: turn DPoP on again (the same key is kept) or sign in again"
+                "{reference}'s access token is DPoP-bound but the provider's DPoP key is off: turn DPoP on again (the same key is kept) or sign in again"
             )));
         }
         Ok(dpop)
@@ -146,7 +154,11 @@ impl Desk {
 
     /// Sends `request` with a fresh token (Bearer or DPoP, the client certificate when the
     /// provider has one) and returns the answer, its challenge explained.
-    pub async fn call(&self, name: &str, request: CallRequest) -> Result<CallResult, DeskError> {
+    pub async fn call(
+        &self,
+        reference: &ProviderRef,
+        request: CallRequest,
+    ) -> Result<CallResult, DeskError> {
         let url = resource_url(&request.url)?;
         let method = checked_method(request.method.as_deref().unwrap_or("GET"))?;
         let headers = request
@@ -154,8 +166,8 @@ impl Desk {
             .iter()
             .map(|line| parse_header(line))
             .collect::<Result<Vec<_>, _>>()?;
-        let fresh = self.fresh_token(name).await?;
-        let context = self.client(name).await?;
+        let fresh = self.fresh_token(reference).await?;
+        let context = self.client(reference).await?;
         let dpop = if fresh.token_type.eq_ignore_ascii_case("dpop") {
             context.client.dpop.clone()
         } else {
@@ -176,6 +188,9 @@ impl Desk {
                 method: method.clone(),
                 headers,
                 body: request.body,
+                limit: crate::http::BodyLimit::Cut(
+                    request.max_body.unwrap_or(crate::http::MAX_CALL_BODY),
+                ),
             },
         )
         .await?;
@@ -193,29 +208,68 @@ impl Desk {
         } else {
             "Bearer"
         };
-        let challenges = match response.header("www-authenticate") {
-            Some(header) => challenge::parse(header),
-            // Some resources put the error in the body only (RFC 6750 §3.1 allows both).
-            None => body_challenge(&response, presented_as)
-                .into_iter()
-                .collect(),
-        };
-        let challenge = if response.is_success() {
-            None
-        } else {
-            explain_challenge(&challenges, granted.as_ref(), machine)
-        };
+        let challenge = (!response.is_success())
+            .then(|| {
+                explain_challenge(
+                    &challenges_of(&response, presented_as),
+                    granted.as_ref(),
+                    machine,
+                )
+            })
+            .flatten()
+            .map(|v| point_to_metadata(v, &response, &url, &context.provider.resource_metadata));
+        let shown_body =
+            crate::printable::printable_text(pretty_body.as_deref().unwrap_or(&body)).into_owned();
         Ok(CallResult {
+            shown_body,
             status: response.status,
             content_type: response.content_type.clone(),
             headers: response.headers.clone(),
             body,
             pretty_body,
+            truncated: response.truncated,
             elapsed_ms: response.elapsed.as_millis() as u64,
             presented_as: presented_as.to_owned(),
             client_certificate: context.client.certificate.is_some(),
             challenge,
         })
+    }
+}
+
+/// A refusal whose challenge names the resource's metadata (RFC 9728 §5.1) that this provider
+/// was not made from, and no better reason: the remedy is a provider made from it.
+fn point_to_metadata(
+    mut view: ChallengeView,
+    response: &crate::http::HttpResponse,
+    url: &Url,
+    made_from: &Option<String>,
+) -> ChallengeView {
+    let Some(metadata) = response
+        .header("www-authenticate")
+        .and_then(crate::flow::challenge::resource_metadata)
+    else {
+        return view;
+    };
+    let unexplained = matches!(view.error.as_deref(), None | Some("invalid_token"));
+    if !unexplained || made_from.as_deref() == Some(metadata.as_str()) {
+        return view;
+    }
+    view.explanation.push_str(&format!(
+        " The resource names its metadata, {metadata} (RFC 9728): a provider made from it has the resource's authorization server, resource indicator and scopes."
+    ));
+    view.remedy = Some(Remedy::AddFromResource {
+        url: url.to_string(),
+        metadata: metadata.to_string(),
+    });
+    view
+}
+
+/// The resource's challenges: its `WWW-Authenticate`, else the error some resources put in
+/// the body only (RFC 6750 §3.1 allows both).
+fn challenges_of(response: &crate::http::HttpResponse, presented_as: &str) -> Vec<Challenge> {
+    match response.header("www-authenticate") {
+        Some(header) => challenge::parse(header),
+        None => body_challenge(response, presented_as).into_iter().collect(),
     }
 }
 
@@ -294,8 +348,10 @@ pub(super) fn explain_challenge(
         .iter()
         .find(|c| c.param("error").is_some())
         .or_else(|| challenges.first())?;
-    let error = chosen.param("error").map(str::to_owned);
-    let description = chosen.param("error_description").map(str::to_owned);
+    // The resource's words, shown to a person: escaped.
+    let shown = |text: &str| crate::printable::printable(text).into_owned();
+    let error = chosen.param("error").map(shown);
+    let description = chosen.param("error_description").map(shown);
     let because = description
         .as_deref()
         .map(|d| format!(" (the resource says: {d})"))

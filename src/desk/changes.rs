@@ -35,6 +35,9 @@ pub enum SignInState {
     Waiting,
     /// The provider refuses embedded browsers: sign in with the system browser.
     EmbeddedRefused,
+    /// A response that was not this sign-in's reached the loopback listener and was ignored
+    /// (the message says why); the sign-in goes on waiting.
+    IgnoredResponse,
     Finished,
 }
 

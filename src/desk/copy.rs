@@ -111,19 +111,18 @@ impl Desk {
     /// due, by the running keeper when there is one), the others as stored.
     pub async fn token_text(
         &self,
-        name: &str,
+        reference: &crate::provider::ProviderRef,
         kind: TokenKind,
         format: TokenFormat,
     ) -> Result<Secret, DeskError> {
+        let name = &reference.to_string();
         let token = match kind {
-            TokenKind::Access => self.fresh_token(name).await?,
+            TokenKind::Access => self.fresh_token(reference).await?,
             TokenKind::Id | TokenKind::Refresh => {
                 let tokens = self
-                    .tokens(name)
+                    .tokens(reference)
                     .await?
-                    .ok_or_else(|| DeskError::NotSignedIn {
-                        name: name.to_owned(),
-                    })?;
+                    .ok_or_else(|| DeskError::NotSignedIn { name: name.clone() })?;
                 let value = match kind {
                     TokenKind::Id => tokens.id_token.map(IdToken::into_secret),
                     _ => tokens.refresh_token.map(RefreshToken::into_secret),
@@ -137,7 +136,7 @@ impl Desk {
                 }
             }
         };
-        Ok(format_token(name, kind, &token, format))
+        Ok(format_token(&reference.typed(), kind, &token, format))
     }
 }
 

@@ -7,7 +7,9 @@ use super::changes::Change;
 use super::{ClientSecrets, Desk, DeskError};
 use crate::provider::build::Held;
 use crate::provider::discovery::discover;
-use crate::provider::{Issuer, Provider, ProviderError, ProviderName, ProviderSpec, templates};
+use crate::provider::{
+    Issuer, Provider, ProviderError, ProviderName, ProviderRef, ProviderSpec, templates,
+};
 use crate::secret::Secret;
 use crate::store::config::ConfigError;
 use crate::store::config::export_provider;
@@ -56,6 +58,7 @@ pub(super) fn normalise(spec: &mut ProviderSpec) {
         &mut spec.jwks_url,
         &mut spec.end_session_url,
         &mut spec.redirect_uri,
+        &mut spec.post_logout_redirect_uri,
         &mut spec.par_url,
         &mut spec.authorization_details,
     ] {
@@ -67,12 +70,49 @@ pub(super) fn normalise(spec: &mut ProviderSpec) {
 }
 
 impl Desk {
+    /// The config's providers (`provider add`), in their order.
     pub fn providers(&self) -> Result<Vec<Provider>, DeskError> {
         Ok(self.config.load()?.providers)
     }
 
-    pub fn provider(&self, name: &str) -> Result<Provider, DeskError> {
-        Ok(self.config.load()?.get(name)?.clone())
+    /// A provider's settings: the config's, or a project's resolved in its environment.
+    pub async fn provider(&self, reference: &ProviderRef) -> Result<Provider, DeskError> {
+        Ok(self.target(reference).await?.provider)
+    }
+
+    /// A change to a project's provider is made in its file: refused here, naming the line.
+    pub(super) fn refuse_project_edit(
+        &self,
+        reference: &ProviderRef,
+        what: &str,
+    ) -> Result<(), DeskError> {
+        let Some(place) = &reference.project else {
+            return Ok(());
+        };
+        let line = self
+            .projects
+            .load(&place.file)
+            .ok()
+            .and_then(|p| p.provider_line(&reference.name))
+            .unwrap_or(1);
+        Err(DeskError::DefinedInProject {
+            what: format!("{what} of {}", reference.name),
+            file: place.file.display().to_string(),
+            line,
+        })
+    }
+
+    /// The slot keys of a config provider's identities, the default one first.
+    fn slots_of(provider: &Provider) -> Vec<String> {
+        let base = ProviderRef::local(provider.name.clone());
+        std::iter::once(base.slot_key())
+            .chain(
+                provider
+                    .identities
+                    .iter()
+                    .map(|i| base.with_identity(Some(i.name.clone())).slot_key()),
+            )
+            .collect()
     }
 
     /// Builds a provider from `spec` (template first, then discovery when there is an issuer)
@@ -83,7 +123,7 @@ impl Desk {
         secrets: ClientSecrets,
     ) -> Result<Provider, DeskError> {
         normalise(&mut spec);
-        let name = spec.name.parse()?;
+        let name: ProviderName = spec.name.parse()?;
         if self.config.load()?.get(&spec.name).is_ok() {
             return Err(ConfigError::Exists(spec.name).into());
         }
@@ -104,7 +144,7 @@ impl Desk {
             Some(issuer) => {
                 let result =
                     discover(&self.http.recording(&recorder), issuer, spec.allow_http).await;
-                self.save_trace(&spec.name, "discovery", &recorder);
+                self.save_trace_as(name.as_str(), name.as_str(), "discovery", &recorder);
                 Some(result?)
             }
             None => None,
@@ -129,7 +169,7 @@ impl Desk {
             || secrets.client_certificate.is_some()
             || dpop_key.is_some()
         {
-            self.update_secrets(&spec.name, move |s| {
+            self.update_client(&spec.name, move |s| {
                 s.client_secret = secrets.client_secret;
                 s.private_key = secrets.private_key;
                 if let Some((certificate, key)) = secrets.client_certificate {
@@ -155,8 +195,10 @@ impl Desk {
 
     /// Removes a provider with its secrets, cached keys, trace and lab runs (secrets first: a failure
     /// leaves it configured rather than leaving orphaned secrets).
-    pub async fn remove_provider(&self, name: &str) -> Result<(), DeskError> {
-        self.provider(name)?;
+    pub async fn remove_provider(&self, reference: &ProviderRef) -> Result<(), DeskError> {
+        self.refuse_project_edit(reference, "the provider")?;
+        let name = reference.name.as_str();
+        let provider = self.provider(&reference.default_identity()).await?;
         let key = name.to_owned();
         self.with_vault(move |vault| {
             if !vault.exists() {
@@ -170,23 +212,31 @@ impl Desk {
         .await?;
         self.config.update(|config| config.remove(name).map(drop))?;
         self.jwks.forget(name);
-        let _ = std::fs::remove_file(self.trace_path(name));
-        let _ = std::fs::remove_file(self.lab_history_path(name));
-        self.labs.forget(name);
-        let _ = std::fs::remove_dir_all(self.browser_profile_dir(name));
+        for slot in Desk::slots_of(&provider) {
+            self.forget_slot_files(&slot);
+            let _ = std::fs::remove_file(self.lab_history_path(&slot));
+            self.labs.forget(&slot);
+        }
         self.providers_changed(None).await;
         Ok(())
     }
 
-    pub async fn set_client_secret(&self, name: &str, secret: Secret) -> Result<(), DeskError> {
-        self.provider(name)?;
-        self.update_secrets(name, move |s| s.client_secret = Some(secret))
+    pub async fn set_client_secret(
+        &self,
+        reference: &ProviderRef,
+        secret: Secret,
+    ) -> Result<(), DeskError> {
+        self.refuse_project_edit(reference, "the client secret")?;
+        let name = reference.name.as_str();
+        self.provider(&reference.default_identity()).await?;
+        self.update_client(name, move |s| s.client_secret = Some(secret))
             .await?;
         self.config.update(|config| {
             config.get_mut(name)?.has_client_secret = true;
             Ok::<_, ConfigError>(())
         })?;
-        self.providers_changed(Some(&self.provider(name)?)).await;
+        self.providers_changed(Some(&self.provider(reference).await?))
+            .await;
         Ok(())
     }
 
@@ -194,13 +244,15 @@ impl Desk {
     /// certificate's `x5t#S256`.
     pub async fn set_client_certificate(
         &self,
-        name: &str,
+        reference: &ProviderRef,
         (certificate, key): (Secret, Secret),
     ) -> Result<String, DeskError> {
-        self.provider(name)?;
+        self.refuse_project_edit(reference, "the client certificate")?;
+        let name = reference.name.as_str();
+        self.provider(&reference.default_identity()).await?;
         let thumbprint =
             crate::mtls::ClientCertificate::new(certificate.clone(), key.clone())?.thumbprint()?;
-        self.update_secrets(name, move |s| {
+        self.update_client(name, move |s| {
             s.client_certificate = Some(certificate);
             s.client_key = Some(key);
         })
@@ -209,26 +261,31 @@ impl Desk {
             config.get_mut(name)?.security.client_certificate = true;
             Ok::<_, ConfigError>(())
         })?;
-        self.providers_changed(Some(&self.provider(name)?)).await;
+        self.providers_changed(Some(&self.provider(reference).await?))
+            .await;
         Ok(thumbprint)
     }
 
-    pub fn export_provider(&self, name: &str) -> Result<String, DeskError> {
-        Ok(export_provider(&self.provider(name)?))
+    /// The provider's settings as a shareable export (no secret; a project's as resolved).
+    pub async fn export_provider(&self, reference: &ProviderRef) -> Result<String, DeskError> {
+        Ok(export_provider(&self.provider(reference).await?))
     }
 
     /// Replaces provider `name` with what `spec` describes, keeping its position, its tokens
     /// and (unless `secrets` says otherwise) its client secret. A new issuer is discovered
     /// again; explicit endpoints still win over discovered ones. A rename moves the vault
     /// entry and the trace with it.
+    // long: a provider edit is one rule set — names, secrets, discovery, DPoP key, rename
     pub async fn update_provider(
         &self,
-        name: &str,
+        reference: &ProviderRef,
         mut spec: ProviderSpec,
         secrets: SecretsEdit,
     ) -> Result<Provider, DeskError> {
+        self.refuse_project_edit(reference, "the settings")?;
+        let name = reference.name.as_str();
         normalise(&mut spec);
-        let old = self.provider(name)?;
+        let old = self.provider(&reference.default_identity()).await?;
         let new_name: ProviderName = spec.name.trim().parse()?;
         let renamed = new_name.as_str() != name;
         if renamed && self.config.load()?.get(new_name.as_str()).is_ok() {
@@ -246,7 +303,7 @@ impl Desk {
             let recorder = Recorder::new();
             let issuer = spec.issuer.clone().unwrap_or_default();
             let result = discover(&self.http.recording(&recorder), &issuer, spec.allow_http).await;
-            self.save_trace(name, "discovery", &recorder);
+            self.save_trace_as(name, name, "discovery", &recorder);
             Some(result?)
         } else {
             None
@@ -261,14 +318,16 @@ impl Desk {
                 certificate: has_certificate,
             },
         )?;
-        // The form does not edit the lab plan (the Lab tab does): it stays.
+        // The form edits neither the lab plan (the Lab tab does) nor identities: they stay.
         provider.lab_plan = old.lab_plan.clone();
+        provider.identities = old.identities.clone();
+        provider.client_origin = old.client_origin.clone();
         if discovered.is_none() && spec.issuer.is_some() {
             provider.issuer = old.issuer.clone();
             provider.iss_parameter_supported = old.iss_parameter_supported;
             provider.server_security = old.server_security.clone();
         }
-        let old_dpop_key = self.secrets(name).await?.dpop_key;
+        let old_dpop_key = self.client_secrets_stored(name).await?.dpop_key;
         let dpop_key = new_dpop_key(&provider, old_dpop_key.as_ref())?;
         if let Some(key) = &secrets.private_key {
             crate::flow::client_auth::signing_key(key)?;
@@ -281,14 +340,13 @@ impl Desk {
             || secrets.client_certificate.is_some()
             || secrets.clear_client_certificate
             || dpop_key.is_some();
+        // A rename copies the vault entry first and drops the old one only once the config
+        // says so: a failure in between leaves a copy, never a loss.
         if secrets_touched {
+            let (old_key, new_key) = (old_key.clone(), new_key.clone());
             self.with_vault(move |vault| {
                 vault.update(|data| {
-                    let mut entry = if old_key == new_key {
-                        data.provider(&old_key).cloned().unwrap_or_default()
-                    } else {
-                        data.providers.remove(&old_key).unwrap_or_default()
-                    };
+                    let mut entry = data.provider(&old_key).cloned().unwrap_or_default();
                     if secrets.clear_client_secret {
                         entry.client_secret = None;
                     }
@@ -316,20 +374,37 @@ impl Desk {
             .await?;
         }
         let saved = provider.clone();
-        self.config.update(|config| {
+        let written = self.config.update(|config| {
+            if renamed && config.get(saved.name.as_str()).is_ok() {
+                return Err(ConfigError::Exists(saved.name.to_string()));
+            }
             *config.get_mut(name)? = saved;
             Ok::<_, ConfigError>(())
-        })?;
+        });
+        if renamed && secrets_touched {
+            // The config decides which copy stays: the new one when it was written.
+            let drop_key = if written.is_ok() { old_key } else { new_key };
+            self.with_vault(move |vault| {
+                vault.update(|data| {
+                    data.providers.remove(&drop_key);
+                    Ok::<_, crate::store::vault::VaultError>(())
+                })
+            })
+            .await?;
+        }
+        written?;
         if renamed {
-            let _ = std::fs::rename(self.trace_path(name), self.trace_path(new_name.as_str()));
-            let _ = std::fs::rename(
-                self.lab_history_path(name),
-                self.lab_history_path(new_name.as_str()),
-            );
-            let _ = std::fs::rename(
-                self.browser_profile_dir(name),
-                self.browser_profile_dir(new_name.as_str()),
-            );
+            for (from, to) in Desk::slots_of(&old)
+                .into_iter()
+                .zip(Desk::slots_of(&provider))
+            {
+                let _ = std::fs::rename(self.trace_path(&from), self.trace_path(&to));
+                let _ = std::fs::rename(self.lab_history_path(&from), self.lab_history_path(&to));
+                let _ = std::fs::rename(
+                    self.browser_profile_dir(&from),
+                    self.browser_profile_dir(&to),
+                );
+            }
             self.jwks.forget(name);
         }
         self.providers_changed(Some(&provider)).await;
@@ -340,22 +415,24 @@ impl Desk {
     /// tokens (the copy signs in on its own), placed right after the original.
     pub async fn duplicate_provider(
         &self,
-        name: &str,
+        reference: &ProviderRef,
         new_name: &str,
     ) -> Result<Provider, DeskError> {
-        let source = self.provider(name)?;
+        self.refuse_project_edit(reference, "a copy")?;
+        let name = reference.name.as_str();
+        let source = self.provider(&reference.default_identity()).await?;
         let new_name: ProviderName = new_name.trim().parse()?;
         if self.config.load()?.get(new_name.as_str()).is_ok() {
             return Err(ConfigError::Exists(new_name.to_string()).into());
         }
         // The copy has its own DPoP key (made when it is first used): a key is one client's.
-        let secrets = self.secrets(name).await?;
+        let secrets = self.client_secrets_stored(name).await?;
         if secrets.client_secret.is_some()
             || secrets.private_key.is_some()
             || secrets.client_certificate.is_some()
         {
             let key = new_name.to_string();
-            self.update_secrets(&key, move |s| {
+            self.update_client(&key, move |s| {
                 s.client_secret = secrets.client_secret;
                 s.private_key = secrets.private_key;
                 s.client_certificate = secrets.client_certificate;
@@ -365,6 +442,8 @@ impl Desk {
         }
         let mut copy = source;
         copy.name = new_name;
+        // Identities are people signed in to the original: the copy starts with none.
+        copy.identities.clear();
         let saved = copy.clone();
         self.config.update(|config| {
             let at = config

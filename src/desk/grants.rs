@@ -14,6 +14,7 @@ use crate::flow::grants::{ExchangeTargets, ExchangeTokenType, assertion_claims, 
 use crate::flow::{Client, FlowError};
 use crate::grant::{AssertionSource, ExchangeRequest, JwtBearerRequest, Renewal};
 use crate::http::Http;
+use crate::provider::ProviderRef;
 use crate::provider::{Provider, Scope};
 use crate::secret::Secret;
 use crate::token::{Grant, TokenKind, TokenResponse, TokenSet};
@@ -47,10 +48,11 @@ impl Desk {
     /// its tokens and exchanged again when due if no refresh token came back.
     pub async fn exchange(
         &self,
-        name: &str,
+        reference: &ProviderRef,
         request: ExchangeRequest,
     ) -> Result<TokenSet, DeskError> {
-        let context = self.client(name).await?;
+        let context = self.client(reference).await?;
+        let target = context.target.clone();
         let scope = chosen(request.scope.as_deref(), &context.provider.scope);
         let recorder = context.recorder.clone();
         let result = async {
@@ -63,9 +65,9 @@ impl Desk {
                     &recorder,
                 )
                 .await?;
-            let renewal = Renewal::Exchange(request);
+            let renewal = Renewal::Exchange(Box::new(request));
             self.store_new(
-                name,
+                &target,
                 response,
                 &scope,
                 (Grant::TokenExchange, Some(renewal)),
@@ -74,8 +76,8 @@ impl Desk {
             .await
         }
         .await;
-        self.save_trace(name, "token exchange", &recorder);
-        self.published(name, result).await
+        self.save_trace(&target, "token exchange", &recorder);
+        self.published(&target, result).await
     }
 
     async fn exchange_response(
@@ -119,7 +121,7 @@ impl Desk {
     /// provider without it is named as the other one, not this action's.
     async fn token_of(
         &self,
-        provider: &str,
+        provider: &ProviderRef,
         kind: TokenKind,
     ) -> Result<(Secret, ExchangeTokenType), DeskError> {
         self.own_token_of(provider, kind)
@@ -139,7 +141,7 @@ impl Desk {
 
     async fn own_token_of(
         &self,
-        provider: &str,
+        provider: &ProviderRef,
         kind: TokenKind,
     ) -> Result<(Secret, ExchangeTokenType), DeskError> {
         if kind == TokenKind::Access {
@@ -152,10 +154,10 @@ impl Desk {
             .tokens(provider)
             .await?
             .ok_or_else(|| DeskError::NotSignedIn {
-                name: provider.to_owned(),
+                name: provider.to_string(),
             })?;
         let missing = |what: &str| DeskError::SignInNeeded {
-            name: provider.to_owned(),
+            name: provider.to_string(),
             reason: format!("it holds no {what}"),
         };
         match kind {
@@ -180,10 +182,11 @@ impl Desk {
     /// one signed with this provider's private key.
     pub async fn jwt_bearer(
         &self,
-        name: &str,
+        reference: &ProviderRef,
         request: JwtBearerRequest,
     ) -> Result<TokenSet, DeskError> {
-        let context = self.client(name).await?;
+        let context = self.client(reference).await?;
+        let target = context.target.clone();
         let scope = chosen(request.scope.as_deref(), &context.provider.scope);
         let recorder = context.recorder.clone();
         let result = async {
@@ -198,7 +201,7 @@ impl Desk {
                 .map_err(failed(OtherGrant::JwtBearer))?;
             let renewal = request.assertion.renewal();
             self.store_new(
-                name,
+                &target,
                 response,
                 &scope,
                 (Grant::JwtBearer, renewal),
@@ -207,22 +210,22 @@ impl Desk {
             .await
         }
         .await;
-        self.save_trace(name, "JWT bearer", &recorder);
-        self.published(name, result).await
+        self.save_trace(&target, "JWT bearer", &recorder);
+        self.published(&target, result).await
     }
 
     /// The claims a self-signed assertion of provider `name` would carry, for a front end to
     /// show before signing (the `jti`, `iat` and `exp` are made anew when it is signed).
-    pub fn assertion_preview(
+    pub async fn assertion_preview(
         &self,
-        name: &str,
+        reference: &ProviderRef,
         subject: Option<&str>,
         issuer: Option<&str>,
     ) -> Result<Map<String, Value>, DeskError> {
-        let provider = self.provider(name)?;
+        let provider = self.provider(reference).await?;
         let audience = provider
             .token_endpoint()
-            .ok_or_else(|| no_endpoint(name, Endpoint::Token))?;
+            .ok_or_else(|| no_endpoint(&reference.to_string(), Endpoint::Token))?;
         assertion_claims(
             provider.client_id.as_str(),
             issuer,
@@ -265,17 +268,18 @@ impl Desk {
     /// [`crate::grant::PASSWORD_GRANT_WARNING`]). The password is sent once and never kept.
     pub async fn password_grant(
         &self,
-        name: &str,
+        reference: &ProviderRef,
         username: &str,
         password: Secret,
         scope: Option<&str>,
     ) -> Result<TokenSet, DeskError> {
         let ClientContext {
+            target,
             provider,
             client,
             recorder,
             ..
-        } = self.client(name).await?;
+        } = self.client(reference).await?;
         let scope = chosen(scope, &provider.scope);
         recorder.secret(&password);
         let result = async {
@@ -284,7 +288,7 @@ impl Desk {
                 .await
                 .map_err(failed(OtherGrant::Password))?;
             self.store_new(
-                name,
+                &target,
                 response,
                 &scope,
                 (Grant::Password, None),
@@ -293,8 +297,8 @@ impl Desk {
             .await
         }
         .await;
-        self.save_trace(name, "password", &recorder);
-        self.published(name, result).await
+        self.save_trace(&target, "password", &recorder);
+        self.published(&target, result).await
     }
 
     /// Tokens without a refresh token, had again the way they were first had (client

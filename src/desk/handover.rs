@@ -28,6 +28,9 @@ pub struct GitRequest {
     pub username: Option<String>,
     /// git ≥ 2.46 can take a bearer credential instead of a password (`capability[]=authtype`).
     pub authtype_capable: bool,
+    /// `protocol` and `host`: where git would send the token.
+    pub protocol: Option<String>,
+    pub host: Option<String>,
 }
 
 impl GitRequest {
@@ -40,6 +43,8 @@ impl GitRequest {
                     request.username = Some(value.to_owned());
                 }
                 Some(("capability[]", "authtype")) => request.authtype_capable = true,
+                Some(("protocol", value)) => request.protocol = Some(value.to_owned()),
+                Some(("host", value)) => request.host = Some(value.to_owned()),
                 _ => {}
             }
         }
@@ -54,7 +59,7 @@ impl Desk {
     /// kubectl speaks `v1beta1`); without it, `v1`.
     pub async fn kube_credential(
         &self,
-        name: &str,
+        reference: &crate::provider::ProviderRef,
         exec_info: Option<&str>,
     ) -> Result<Secret, DeskError> {
         let api_version = exec_info
@@ -62,7 +67,7 @@ impl Desk {
             .and_then(|info| info["apiVersion"].as_str().map(str::to_owned))
             .filter(|v| EXEC_API_VERSIONS.contains(&v.as_str()))
             .unwrap_or_else(|| EXEC_API_VERSIONS[0].to_owned());
-        let fresh = self.fresh_token(name).await?;
+        let fresh = self.fresh_token(reference).await?;
         let mut status = json!({ "token": fresh.token.expose() });
         if let Some(at) = fresh.expires_at.and_then(rfc3339) {
             status["expirationTimestamp"] = Value::String(at);
@@ -81,15 +86,17 @@ impl Desk {
     /// token is the engine's to keep and renew.)
     pub async fn git_credential(
         &self,
-        name: &str,
+        reference: &crate::provider::ProviderRef,
         request: &GitRequest,
     ) -> Result<Secret, DeskError> {
+        git_may_have_a_token(request)?;
         let username = self
-            .provider(name)?
+            .provider(reference)
+            .await?
             .git_username
             .or_else(|| request.username.clone())
             .unwrap_or_else(|| DEFAULT_GIT_USERNAME.to_owned());
-        let fresh = self.fresh_token(name).await?;
+        let fresh = self.fresh_token(reference).await?;
         let token = fresh.token.expose();
         let mut answer = String::new();
         if request.authtype_capable {
@@ -103,6 +110,27 @@ impl Desk {
             answer.push_str(&format!("password_expiry_utc={at}\n"));
         }
         Ok(Secret::new(answer))
+    }
+}
+
+/// A token goes to git only over https, or plain http to this machine (a local test remote):
+/// a helper configured without a URL scope is asked for every remote, and an `http://` one
+/// would carry the token in the clear.
+fn git_may_have_a_token(request: &GitRequest) -> Result<(), DeskError> {
+    let host = request.host.as_deref().unwrap_or_default();
+    let host_only = host.rsplit_once(':').map_or(host, |(h, _)| h);
+    let loopback = matches!(host_only, "localhost" | "[::1]")
+        || host_only
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    match request.protocol.as_deref() {
+        Some("https") | None => Ok(()),
+        Some("http") if loopback => Ok(()),
+        Some(other) => Err(DeskError::NotSupported(format!(
+            "git asked for a token for {}://{}: a token is given only over https (or http to this machine), never in the clear",
+            crate::printable::printable(other),
+            crate::printable::printable(host)
+        ))),
     }
 }
 
@@ -126,13 +154,28 @@ mod tests {
             request,
             GitRequest {
                 username: Some("alice".into()),
-                authtype_capable: true
+                authtype_capable: true,
+                protocol: Some("https".into()),
+                host: Some("git.example".into()),
             }
         );
-        assert_eq!(
-            GitRequest::parse("protocol=https\nhost=x\n"),
-            GitRequest::default()
+        assert_eq!(GitRequest::parse("username=\n").username, None);
+    }
+
+    #[test]
+    fn git_gets_a_token_over_https_or_to_this_machine_only() {
+        let ask = |text: &str| git_may_have_a_token(&GitRequest::parse(text));
+        assert!(ask("protocol=https\nhost=git.example\n").is_ok());
+        assert!(ask("protocol=http\nhost=127.0.0.1:8080\n").is_ok());
+        assert!(ask("protocol=http\nhost=localhost\n").is_ok());
+        let err = ask("protocol=http\nhost=git.example\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("http://git.example") && err.contains("never in the clear"),
+            "{err}"
         );
+        assert!(ask("protocol=ssh\nhost=git.example\n").is_err());
     }
 
     #[test]

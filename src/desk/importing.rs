@@ -9,7 +9,7 @@ use super::{Desk, DeskError};
 use crate::import::{self, ImportFile, ImportFormat, ImportNote};
 use crate::provider::{Provider, ProviderName};
 use crate::secret::Secret;
-use crate::store::config::{ConfigError, import_provider};
+use crate::store::config::import_provider;
 use crate::store::vault::VaultError;
 
 /// What an import asks for besides the files.
@@ -115,12 +115,15 @@ impl Desk {
                 }),
             }
         }
-        let providers = ready
+        let mut providers: Vec<ImportedProvider> = ready
             .iter()
             .map(|(p, _, source)| ImportedProvider::of(p, source))
             .collect();
         if options.save && !ready.is_empty() {
-            self.save_all(ready).await?;
+            let names = self.save_all(ready).await?;
+            for (provider, name) in providers.iter_mut().zip(names) {
+                provider.name = name;
+            }
         }
         Ok(ImportReport {
             format,
@@ -144,6 +147,14 @@ impl Desk {
             .filter(|r| !r.is_empty());
         let rename = rename.map(str::parse).transpose()?;
         let provider = import_provider(&file.path, &file.text, rename)?;
+        if let Some(plan) = &provider.lab_plan {
+            crate::lab::Plan::parse(plan).map_err(|e| {
+                crate::store::config::ConfigError::Import {
+                    path: file.path.clone(),
+                    message: format!("its consent test plan: {e}"),
+                }
+            })?;
+        }
         let imported = ImportedProvider::of(&provider, &file.path);
         if options.save {
             let saved = provider.clone();
@@ -162,50 +173,63 @@ impl Desk {
         })
     }
 
-    /// Saves every provider or none: secrets first, then the settings in one config write; a
-    /// failed config write takes the secrets back out.
+    /// Saves every provider or none, holding the config lock throughout: names are checked
+    /// again against the config and the vault (renumbered when another process took one
+    /// meanwhile), secrets go only to vault entries this import creates, then the settings in
+    /// one write; a failed write takes out exactly the entries it made. The names saved.
     async fn save_all(
         &self,
         ready: Vec<(Provider, Option<Secret>, String)>,
-    ) -> Result<(), DeskError> {
-        let secrets: Vec<(String, Secret)> = ready
-            .iter()
-            .filter_map(|(p, s, _)| s.clone().map(|s| (p.name.to_string(), s)))
-            .collect();
-        let names: Vec<String> = secrets.iter().map(|(n, _)| n.clone()).collect();
-        if !secrets.is_empty() {
-            self.with_vault(move |vault| {
+    ) -> Result<Vec<String>, DeskError> {
+        let (config, vault) = (self.config.clone(), self.vault.clone());
+        let names = tokio::task::spawn_blocking(move || -> Result<Vec<String>, DeskError> {
+            let _lock = config.lock()?;
+            let mut current = config.load()?;
+            let mut vault = vault
+                .lock()
+                .map_err(|_| DeskError::Internal("the vault lock was poisoned".into()))?;
+            let mut taken: Vec<String> = current
+                .providers
+                .iter()
+                .map(|p| p.name.to_string())
+                .chain(vault.read()?.providers.into_keys())
+                .collect();
+            let mut secrets = Vec::new();
+            let mut names = Vec::new();
+            for (mut provider, secret, _) in ready {
+                let name = unique_name(provider.name.as_str(), &taken);
+                provider.name = name.parse()?;
+                taken.push(name.clone());
+                if let Some(secret) = secret {
+                    secrets.push((name.clone(), secret));
+                }
+                names.push(name);
+                current.add(provider)?;
+            }
+            let created: Vec<String> = secrets.iter().map(|(n, _)| n.clone()).collect();
+            if !secrets.is_empty() {
                 vault.update(|data| {
                     for (name, secret) in secrets {
                         data.provider_mut(&name).client_secret = Some(secret);
                     }
                     Ok::<_, VaultError>(())
-                })
-            })
-            .await?;
-        }
-        let providers: Vec<Provider> = ready.into_iter().map(|(p, _, _)| p).collect();
-        let saved = self.config.update(move |config| {
-            for provider in providers {
-                config.add(provider)?;
+                })?;
             }
-            Ok::<_, ConfigError>(())
-        });
-        if let Err(e) = saved {
-            let _ = self
-                .with_vault(move |vault| {
-                    vault.update(|data| {
-                        for name in &names {
-                            data.providers.remove(name);
-                        }
-                        Ok::<_, VaultError>(())
-                    })
-                })
-                .await;
-            return Err(e.into());
-        }
+            if let Err(e) = config.save(&current) {
+                let _ = vault.update(|data| {
+                    for name in &created {
+                        data.providers.remove(name);
+                    }
+                    Ok::<_, VaultError>(())
+                });
+                return Err(e.into());
+            }
+            Ok(names)
+        })
+        .await
+        .map_err(|e| DeskError::Internal(e.to_string()))??;
         self.publish(Change::Providers { provider: None }).await;
-        Ok(())
+        Ok(names)
     }
 }
 

@@ -16,9 +16,9 @@ use crate::keeper::{
 use crate::provider::Provider;
 use crate::token::{TokenSet, TokenStatus};
 
-/// The keeper's plan for a token set: at the margin before expiry, renew it — or, when it
-/// can't be renewed, announce that it is about to expire.
-pub(crate) fn plan_for(provider: &Provider, tokens: &TokenSet) -> Option<Plan> {
+/// The keeper's plan for a token set (slot `slot`): at the margin before expiry, renew it —
+/// or, when it can't be renewed, announce that it is about to expire.
+pub(crate) fn plan_for(slot: &str, provider: &Provider, tokens: &TokenSet) -> Option<Plan> {
     if tokens.status != TokenStatus::Active {
         return None;
     }
@@ -28,7 +28,7 @@ pub(crate) fn plan_for(provider: &Provider, tokens: &TokenSet) -> Option<Plan> {
         .refresh_margin_with(provider.refresh_margin_secs)
         .unwrap_or(0);
     Some(Plan {
-        provider: provider.name.to_string(),
+        provider: slot.to_owned(),
         due_at: expires_at - margin,
         expires_at: Some(expires_at),
         renewable,
@@ -36,14 +36,10 @@ pub(crate) fn plan_for(provider: &Provider, tokens: &TokenSet) -> Option<Plan> {
 }
 
 impl Renewer for Desk {
+    /// Every slot of the vault with tokens — every identity of every provider, the config's
+    /// and every project's in every environment that has been signed in — whose provider still
+    /// exists and is kept fresh.
     async fn plans(&self) -> Vec<Plan> {
-        let providers = match self.providers() {
-            Ok(p) => p,
-            Err(e) => {
-                tracing::warn!("keeper: could not read the providers: {e}");
-                return vec![];
-            }
-        };
         let data = match self.read_vault().await {
             Ok(d) => d,
             Err(e) => {
@@ -51,22 +47,45 @@ impl Renewer for Desk {
                 return vec![];
             }
         };
-        providers
-            .iter()
-            .filter(|p| p.auto_refresh)
-            .filter_map(|p| {
-                let tokens = data.provider(p.name.as_str())?.tokens.as_ref()?;
-                plan_for(p, tokens)
-            })
-            .collect()
+        let mut plans = Vec::new();
+        for (client_key, secrets) in &data.providers {
+            let identities = std::iter::once(None).chain(secrets.identities.keys().map(Some));
+            for identity in identities {
+                let Some(tokens) = secrets.tokens_of(identity.map(String::as_str)) else {
+                    continue;
+                };
+                let slot = match identity {
+                    Some(id) => format!("{client_key}@{id}"),
+                    None => client_key.clone(),
+                };
+                let Some(reference) = self.reference_of_key(&slot) else {
+                    continue;
+                };
+                match self.target(&reference).await {
+                    Ok(target) if target.provider.auto_refresh => {
+                        plans.extend(plan_for(&slot, &target.provider, tokens));
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::debug!("keeper: {slot} is not kept fresh: {e}"),
+                }
+            }
+        }
+        plans
     }
 
-    async fn renew(&self, provider: &str) -> Result<Option<Plan>, RenewError> {
-        match self.refresh(provider, false).await {
+    async fn renew(&self, slot: &str) -> Result<Option<Plan>, RenewError> {
+        let Some(reference) = self.reference_of_key(slot) else {
+            return Err(RenewError::Fatal {
+                reason: format!("{slot} names no provider"),
+                sign_in_needed: false,
+            });
+        };
+        match self.refresh(&reference, false).await {
             Ok(tokens) => Ok(self
-                .provider(provider)
+                .target(&reference)
+                .await
                 .ok()
-                .and_then(|p| plan_for(&p, &tokens))),
+                .and_then(|t| plan_for(slot, &t.provider, &tokens))),
             Err(e) if e.is_transient() => Err(RenewError::Transient(e.to_string())),
             Err(e) => {
                 let sign_in_needed =

@@ -7,11 +7,12 @@
 use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use super::changes::{Change, LabProgress};
 use super::session::{DeviceHost, SignInHost};
 use super::signin::{Destination, SignInRequest};
+use super::target::Target;
 use super::tokens::revoke_all;
 use super::{Desk, DeskError, Explained};
 use crate::callback::CallbackError;
@@ -22,13 +23,12 @@ use crate::lab::{
     Case, CaseGrant, CaseResult, Disposal, LabError, LabRun, Plan, Verdict, compare, history,
 };
 use crate::login::LoginError;
-use crate::provider::Endpoint;
-use crate::provider::Provider;
+use crate::provider::{Endpoint, ProviderRef};
 use crate::report::Report;
 use crate::token::TokenSet;
 
 /// What a lab run is asked to do.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct LabRequest {
     /// The plan's TOML; `None` runs the plan kept with the provider.
     pub plan: Option<String>,
@@ -38,20 +38,6 @@ pub struct LabRequest {
     pub keep_tokens: bool,
     /// Keep the given plan with the provider (once it has been read without error).
     pub save_plan: bool,
-    /// The device grant's polling unit: one second except in tests.
-    pub device_unit: Duration,
-}
-
-impl Default for LabRequest {
-    fn default() -> Self {
-        LabRequest {
-            plan: None,
-            only: None,
-            keep_tokens: false,
-            save_plan: false,
-            device_unit: Duration::from_secs(1),
-        }
-    }
 }
 
 /// A front end running a plan: it shows each case's sign-in page or device code, and may
@@ -130,8 +116,8 @@ impl Labs {
 
 impl Desk {
     /// The plan kept with the provider, or the example when none is.
-    pub fn lab_plan(&self, name: &str) -> Result<LabPlanView, DeskError> {
-        Ok(match self.provider(name)?.lab_plan {
+    pub async fn lab_plan(&self, reference: &ProviderRef) -> Result<LabPlanView, DeskError> {
+        Ok(match self.target(reference).await?.provider.lab_plan {
             Some(text) => LabPlanView { text, kept: true },
             None => LabPlanView {
                 text: crate::lab::EXAMPLE_PLAN.to_owned(),
@@ -144,39 +130,43 @@ impl Desk {
     /// the kept plan.
     pub async fn save_lab_plan(
         &self,
-        name: &str,
+        reference: &ProviderRef,
         plan: Option<String>,
     ) -> Result<Option<Plan>, DeskError> {
         let parsed = plan.as_deref().map(Plan::parse).transpose()?;
+        self.refuse_project_edit(reference, "its consent test plan")?;
         self.config.update(|config| {
-            config.get_mut(name)?.lab_plan = plan;
+            config.get_mut(reference.name.as_str())?.lab_plan = plan;
             Ok::<_, crate::store::config::ConfigError>(())
         })?;
         self.publish(Change::Providers {
-            provider: Some(name.to_owned()),
+            provider: Some(reference.name.to_string()),
         })
         .await;
         Ok(parsed)
     }
 
     /// The provider's kept runs, oldest first (the last 20).
-    pub fn lab_runs(&self, name: &str) -> Result<Vec<LabRun>, DeskError> {
-        self.provider(name)?;
-        Ok(history::load(&self.lab_history_path(name)))
+    pub async fn lab_runs(&self, reference: &ProviderRef) -> Result<Vec<LabRun>, DeskError> {
+        self.target(reference).await?;
+        Ok(history::load(&self.lab_history_path(&reference.slot_key())))
     }
 
     /// Runs a consent test plan (or one case of it) against provider `name`: see the module.
     /// Cancelled by [`Desk::cancel_sign_in`]: the case in progress ends, the rest are skipped.
+    // long: the run in order — plan, cases one by one (cancellable), history, comparison
     pub async fn run_lab(
         &self,
-        name: &str,
+        reference: &ProviderRef,
         request: LabRequest,
         host: &impl LabHost,
     ) -> Result<LabRun, DeskError> {
-        let provider = self.provider(name)?;
-        let text = match (&request.plan, &provider.lab_plan) {
+        let target = self.target(reference).await?;
+        let slot = target.slot_key();
+        let name = &slot;
+        let text = match (&request.plan, &target.provider.lab_plan) {
             (Some(text), _) | (None, Some(text)) => text.clone(),
-            (None, None) => return Err(LabError::NoPlan(name.to_owned()).into()),
+            (None, None) => return Err(LabError::NoPlan(reference.to_string()).into()),
         };
         let plan = Plan::parse(&text)?;
         let cases: Vec<&Case> = match &request.only {
@@ -187,7 +177,7 @@ impl Desk {
             None => plan.cases.iter().collect(),
         };
         if request.save_plan && request.plan.is_some() {
-            self.save_lab_plan(name, Some(text)).await?;
+            self.save_lab_plan(reference, Some(text)).await?;
         }
         let cancel = self.labs.start(name);
         self.labs.forget(name);
@@ -207,7 +197,7 @@ impl Desk {
                         total,
                     },
                 );
-                let result = self.run_case(&provider, case, &request, host).await;
+                let result = self.run_case(&target, case, &request, host).await;
                 result.unwrap_or_else(|| {
                     cancel.store(true, Ordering::SeqCst);
                     CaseResult::skipped(&case.name, case.grant, &case.scope, now())
@@ -224,7 +214,7 @@ impl Desk {
         }
         self.labs.finish(name, &cancel);
         let mut run = LabRun {
-            provider: name.to_owned(),
+            provider: reference.typed(),
             started_at,
             finished_at: now(),
             cancelled: cancel.load(Ordering::SeqCst),
@@ -248,19 +238,20 @@ impl Desk {
     }
 
     /// The provider's last kept run, if any.
-    pub fn last_lab_run(&self, name: &str) -> Result<Option<LabRun>, DeskError> {
-        Ok(self.lab_runs(name)?.pop())
+    pub async fn last_lab_run(&self, reference: &ProviderRef) -> Result<Option<LabRun>, DeskError> {
+        Ok(self.lab_runs(reference).await?.pop())
     }
 
     /// A kept run (the one started at `started_at`) in an export format.
-    pub fn export_lab_run(
+    pub async fn export_lab_run(
         &self,
-        name: &str,
+        reference: &ProviderRef,
         started_at: i64,
         format: crate::lab::LabFormat,
     ) -> Result<String, DeskError> {
         let run = self
-            .lab_runs(name)?
+            .lab_runs(reference)
+            .await?
             .into_iter()
             .rev()
             .find(|r| r.started_at == started_at)
@@ -269,32 +260,45 @@ impl Desk {
     }
 
     /// What a case's kept tokens look like (decoded, checked): `show` for a lab case.
-    pub async fn lab_case_report(&self, name: &str, case: &str) -> Result<Report, DeskError> {
-        let provider = self.provider(name)?;
+    pub async fn lab_case_report(
+        &self,
+        reference: &ProviderRef,
+        case: &str,
+    ) -> Result<Report, DeskError> {
+        let context = self.client(reference).await?;
         let tokens = self
             .labs
-            .kept(name, case)
+            .kept(&context.target.slot_key(), case)
             .ok_or_else(|| LabError::NotKept(case.to_owned()))?;
-        let client_secret = self.secrets(name).await?.client_secret;
         Ok(self
-            .report_of(&provider, Some(&tokens), client_secret.as_ref())
+            .report_of(&context.target, Some(&tokens), context.client.secret())
             .await)
     }
 
     /// One case: its grant, what it produced, its tokens disposed of, the verdict. `None`
     /// when the person cancelled it.
+    // long: one case from its grant to its verdict, every outcome recorded on the result
     async fn run_case(
         &self,
-        provider: &Provider,
+        run_target: &Target,
         case: &Case,
         request: &LabRequest,
         host: &impl LabHost,
     ) -> Option<CaseResult> {
-        let name = provider.name.as_str();
         let clock = Instant::now();
         let mut result = CaseResult::skipped(&case.name, case.grant, &case.scope, now());
         result.failures.clear();
         result.requested = case.scopes();
+        result.identity = case.identity.clone();
+        let target = match self.case_target(run_target, case).await {
+            Ok(target) => target,
+            Err(e) => {
+                result.failures = vec![Explained::from(&e).message];
+                result.result = Verdict::Fail;
+                return Some(result);
+            }
+        };
+        let target = &target;
         let obtained = match case.grant {
             CaseGrant::Code => {
                 let sign_in = SignInRequest {
@@ -303,20 +307,15 @@ impl Desk {
                     fresh: true,
                     ..SignInRequest::default()
                 };
-                self.code_grant(name, sign_in, host, Destination::Lab).await
+                self.code_grant(target, sign_in, host, Destination::Lab)
+                    .await
             }
             CaseGrant::Device => {
-                self.device_grant(
-                    name,
-                    Some(&case.scope),
-                    host,
-                    request.device_unit,
-                    Destination::Lab,
-                )
-                .await
+                self.device_grant(target, Some(&case.scope), host, Destination::Lab)
+                    .await
             }
             CaseGrant::ClientCredentials => {
-                self.client_credentials_grant(name, Some(&case.scope), Destination::Lab)
+                self.client_credentials_grant(target, Some(&case.scope), Destination::Lab)
                     .await
             }
         };
@@ -331,9 +330,10 @@ impl Desk {
                 None => failure = Some(Explained::from(&e).message),
             },
             Ok(tokens) => {
-                self.observe(provider, &tokens, &mut result).await;
-                (result.tokens, result.tokens_note) =
-                    self.dispose(provider, case, tokens, request).await;
+                self.observe(target, &tokens, &mut result).await;
+                (result.tokens, result.tokens_note) = self
+                    .dispose(run_target, target, case, tokens, request)
+                    .await;
             }
         }
         if result.granted.is_empty() {
@@ -364,17 +364,13 @@ impl Desk {
 
     /// Records what the case's tokens say: scopes, the ID token's claims and checks, and the
     /// userinfo response for grants that sign a person in.
-    async fn observe(&self, provider: &Provider, tokens: &TokenSet, result: &mut CaseResult) {
-        let secrets = self.secrets(provider.name.as_str()).await.ok();
-        let client_secret = secrets.as_ref().and_then(|s| s.client_secret.clone());
-        let dpop_key = secrets.and_then(|s| s.dpop_key);
-        let dpop = self
-            .dpop_key(provider, dpop_key.as_ref())
-            .await
-            .ok()
-            .flatten();
+    async fn observe(&self, target: &Target, tokens: &TokenSet, result: &mut CaseResult) {
+        let provider = &target.provider;
+        let context = self.client_of(target.clone()).await.ok();
+        let dpop = context.as_ref().and_then(|c| c.client.dpop.clone());
+        let client_secret = context.as_ref().and_then(|c| c.client.secret().cloned());
         let report = self
-            .report_of(provider, Some(tokens), client_secret.as_ref())
+            .report_of(target, Some(tokens), client_secret.as_ref())
             .await;
         let scopes = tokens.scopes();
         result.granted = scopes.granted;
@@ -412,21 +408,21 @@ impl Desk {
     /// Revokes the case's tokens (refresh first, RFC 7009 §2.1), or keeps them when asked.
     async fn dispose(
         &self,
-        provider: &Provider,
+        run_target: &Target,
+        target: &Target,
         case: &Case,
         tokens: TokenSet,
         request: &LabRequest,
     ) -> (Disposal, Option<String>) {
-        let name = provider.name.as_str();
         if request.keep_tokens {
-            self.labs.keep(name, &case.name, tokens);
+            self.labs.keep(&run_target.slot_key(), &case.name, tokens);
             return (Disposal::Kept, None);
         }
-        let Some(endpoint) = provider.endpoint(Endpoint::Revocation).cloned() else {
+        let Some(endpoint) = target.provider.endpoint(Endpoint::Revocation).cloned() else {
             return (Disposal::NotRevocable, None);
         };
         let revoked = async {
-            let client = self.client(name).await?.client;
+            let client = self.client_of(target.clone()).await?.client;
             Ok::<_, DeskError>(revoke_all(&client, &self.http, &endpoint, &tokens).await?)
         }
         .await;
@@ -446,7 +442,18 @@ impl Desk {
         });
     }
 
-    pub(super) fn lab_history_path(&self, name: &str) -> std::path::PathBuf {
-        self.paths.data_dir.join("lab").join(format!("{name}.json"))
+    pub(super) fn lab_history_path(&self, slot: &str) -> std::path::PathBuf {
+        self.paths.data_dir.join("lab").join(format!("{slot}.json"))
+    }
+
+    /// The target a case signs in as: the run's, or the case's own identity of it.
+    async fn case_target(&self, run_target: &Target, case: &Case) -> Result<Target, DeskError> {
+        match &case.identity {
+            None => Ok(run_target.clone()),
+            Some(identity) => {
+                let reference = run_target.reference.with_identity(Some(identity.parse()?));
+                self.target(&reference).await
+            }
+        }
     }
 }

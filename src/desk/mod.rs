@@ -11,39 +11,56 @@
 
 pub mod advice;
 mod agent;
+mod audit;
+mod audit_active;
+mod browser_profile;
 mod call;
 mod changes;
 mod copy;
 mod edit;
+mod environments;
+mod from_resource;
 mod front_channel;
 mod grants;
 mod handover;
+mod identities;
 mod importing;
 mod keep;
 mod lab;
 mod protect;
 mod quick;
+mod registration;
+mod secrets;
 mod session;
 mod signin;
 mod signout;
+mod target;
 mod tokens;
 mod view;
 
 pub use advice::{Advice, ErrorKind, Explained};
 pub use agent::{AgentError, FreshToken};
+pub use audit_active::ACTIVE_SIGN_INS;
+pub use browser_profile::BrowserProfile;
 pub use call::{CallRequest, CallResult, ChallengeView, Remedy};
 pub use changes::{Change, LabProgress, SignInState};
 pub use copy::{TokenFormat, format_token};
 pub use edit::SecretsEdit;
+pub use environments::{EnvChoice, EnvView, ProjectView};
+pub use from_resource::ResourceFound;
 pub use grants::OtherGrant;
 pub use handover::{DEFAULT_GIT_USERNAME, GitRequest};
+pub use identities::{IdentityOrigin, IdentityView};
 pub use importing::{ImportOptions, ImportReport, ImportedProvider};
 pub use keep::KeeperService;
 pub use lab::{LabHost, LabPlanView, LabRequest};
 pub use quick::{QuickAsk, quick_handover, quick_token};
+pub use registration::MakeClient;
+pub use secrets::NamedSecretView;
 pub use session::{Capture, DeviceCode, DeviceHost, Navigation, SessionId, SignInHost, SignInPage};
 pub use signin::SignInRequest;
-pub use view::{Grants, ProviderView, SecurityView, TemplateView};
+pub use target::Workspace;
+pub use view::{DefinedIn, Grants, ProviderView, SecurityView, TemplateView};
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -55,7 +72,7 @@ use crate::http::{Http, HttpError};
 use crate::jwks::JwksCache;
 use crate::login::LoginError;
 use crate::provider::discovery::DiscoveryError;
-use crate::provider::{Endpoint, Provider, ProviderError};
+use crate::provider::{Endpoint, Provider, ProviderError, ProviderRef};
 use crate::secret::Secret;
 use crate::store::atomic::write_atomic;
 use crate::store::config::{ConfigError, ConfigStore};
@@ -105,6 +122,38 @@ pub enum DeskError {
     Lock(#[from] LockError),
     #[error(transparent)]
     Paths(#[from] PathsError),
+    #[error(transparent)]
+    Project(#[from] crate::project::ProjectError),
+    #[error("{provider} has no identity {identity:?}{}", known_identities(known))]
+    UnknownIdentity {
+        provider: String,
+        identity: String,
+        known: Vec<String>,
+    },
+    /// The browser did not come back from the end-session page.
+    #[error(
+        "the browser did not come back from the end-session page within {secs} s (it was to return to {sent}); the tokens are kept"
+    )]
+    SignOutTimeout { secs: u64, sent: String },
+    #[error("the identity {reference} already exists")]
+    IdentityExists { reference: String },
+    /// A setting of a project's provider changed anywhere but in its file.
+    #[error("{what} is defined in the project file {file} (line {line}): change it there")]
+    DefinedInProject {
+        what: String,
+        file: String,
+        line: usize,
+    },
+    /// A secret a project's provider names is not to be had.
+    #[error("{what} of {provider} (project file line {line}) {problem}")]
+    SecretUnavailable {
+        provider: String,
+        what: &'static str,
+        line: usize,
+        problem: String,
+        /// The named secret to set, when it is one.
+        named: Option<String>,
+    },
     #[error("{name} is not signed in")]
     NotSignedIn { name: String },
     /// Another provider this action takes a token from (an exchange's subject) has none.
@@ -125,6 +174,10 @@ pub enum DeskError {
     #[error(transparent)]
     Import(#[from] crate::import::ImportError),
     #[error(transparent)]
+    Resource(crate::provider::resource_metadata::ResourceError),
+    #[error(transparent)]
+    Registration(crate::flow::registration::RegistrationError),
+    #[error(transparent)]
     Lab(#[from] crate::lab::LabError),
     #[error(transparent)]
     Certificate(#[from] crate::mtls::MtlsError),
@@ -137,6 +190,14 @@ pub enum DeskError {
     Explained(Explained),
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+fn known_identities(known: &[String]) -> String {
+    if known.is_empty() {
+        " (it has only its default identity)".to_owned()
+    } else {
+        format!(" (its identities: {})", known.join(", "))
+    }
 }
 
 impl From<DiscoveryError> for DeskError {
@@ -192,8 +253,9 @@ pub struct ClientSecrets {
 }
 
 /// The provider, a client for it with its secrets, a recorder that knows those secrets, and
-/// the stored tokens, as read together.
+/// the stored tokens of the identity, as read together.
 struct ClientContext {
+    target: target::Target,
     provider: Provider,
     client: Client,
     recorder: Recorder,
@@ -201,10 +263,17 @@ struct ClientContext {
 }
 
 /// Opens `url` in the person's browser: the command in `$BROWSER` when set (the URL its one
-/// argument, as xdg-open does), else the system's.
+/// argument, as xdg-open does), else the system's. Only a web page is opened — `https`, or
+/// `http` on this machine — since the URL may be a server's (a device verification URI).
 pub fn open_in_browser(url: &str) -> Result<(), DeskError> {
-    let url =
-        url::Url::parse(url).map_err(|e| DeskError::Browser(format!("{url} is not a URL: {e}")))?;
+    let shown = crate::printable::printable(url).into_owned();
+    let url = url::Url::parse(url)
+        .map_err(|e| DeskError::Browser(format!("{shown} is not a URL: {e}")))?;
+    if !crate::provider::transport::is_openable(&url) {
+        return Err(DeskError::Browser(format!(
+            "{shown} is not a web page (only https, or http on this machine, is opened): it was not opened"
+        )));
+    }
     crate::browser::open(&url).map_err(|e| DeskError::Browser(e.to_string()))
 }
 
@@ -221,10 +290,13 @@ pub struct Desk {
     dpop_nonces: crate::dpop::DpopNonces,
     /// This process serves the agent socket (then it is the one others tell of changes).
     serving_agent: AtomicBool,
+    /// The project file and environment this desk works in.
+    workspace: Mutex<Workspace>,
+    projects: target::Projects,
 }
 
 impl Desk {
-    fn open(paths: Paths, key_source: KeySource, http: Http) -> Desk {
+    fn open(paths: Paths, key_source: KeySource, http: Http, workspace: Workspace) -> Desk {
         let dpop_nonces = crate::dpop::DpopNonces::kept_in(paths.data_dir.join("dpop-nonces.json"));
         Desk {
             config: ConfigStore::new(&paths),
@@ -237,22 +309,32 @@ impl Desk {
             changes: broadcast::channel(256).0,
             dpop_nonces,
             serving_agent: AtomicBool::new(false),
+            workspace: Mutex::new(workspace),
+            projects: target::Projects::default(),
         }
     }
 
     /// A desk whose files all live in `dir` (tests, portable setups), its vault sealed with
-    /// `passphrase` instead of a keyring key.
+    /// `passphrase` instead of a keyring key; no project.
     pub fn in_dir(dir: &std::path::Path, passphrase: Secret) -> Result<Desk, DeskError> {
         Ok(Desk::open(
             Paths::in_dir(dir),
             KeySource::Passphrase(passphrase),
             Http::new()?,
+            Workspace::default(),
         ))
     }
 
-    /// From the environment: `OAUTH_DESK_HOME`, `OAUTH_DESK_PASSPHRASE`, and
-    /// `OAUTH_DESK_HTTP_TIMEOUT` (seconds per HTTP request, default 30).
+    /// From the environment: `OAUTH_DESK_HOME`, `OAUTH_DESK_PASSPHRASE`,
+    /// `OAUTH_DESK_HTTP_TIMEOUT` (seconds per HTTP request, default 30), and the workspace
+    /// ([`Workspace::from_env`]: `OAUTH_DESK_PROJECT` or the project file found from the
+    /// working directory, `OAUTH_DESK_ENV`).
     pub fn from_env() -> Result<Desk, DeskError> {
+        Desk::from_env_in(Workspace::from_env()?)
+    }
+
+    /// [`Desk::from_env`] working in `workspace`.
+    pub fn from_env_in(workspace: Workspace) -> Result<Desk, DeskError> {
         let timeout = std::env::var("OAUTH_DESK_HTTP_TIMEOUT")
             .ok()
             .and_then(|s| s.trim().parse::<u64>().ok())
@@ -262,6 +344,7 @@ impl Desk {
             Paths::from_env()?,
             KeySource::from_env(),
             Http::with_timeout(timeout)?,
+            workspace,
         ))
     }
 
@@ -294,11 +377,11 @@ impl Desk {
 
     // ---- sign-ins in progress ---------------------------------------------------------------
 
-    /// Cancels the sign-in (code or device flow) of `name` in progress, and the rest of a
-    /// lab run; whether there was one.
-    pub fn cancel_sign_in(&self, name: &str) -> bool {
-        let lab = self.labs.cancel(name);
-        self.sessions.cancel_provider(name) || lab
+    /// Cancels the sign-in (code or device flow) of `reference` in progress, and the rest of
+    /// a lab run; whether there was one.
+    pub fn cancel_sign_in(&self, reference: &ProviderRef) -> bool {
+        let lab = self.labs.cancel(&reference.slot_key());
+        self.sessions.cancel_provider(&reference.slot_key()) || lab
     }
 
     /// Cancels sign-in `session` if it still runs (its login window was closed).
@@ -306,13 +389,14 @@ impl Desk {
         self.sessions.cancel_session(session);
     }
 
-    /// Hands the final redirect URL, pasted by the person, to the waiting sign-in of `name`.
-    pub fn deliver_redirect(&self, name: &str, url: String) -> Result<(), DeskError> {
-        if self.sessions.deliver(name, url) {
+    /// Hands the final redirect URL, pasted by the person, to the waiting sign-in of
+    /// `reference`.
+    pub fn deliver_redirect(&self, reference: &ProviderRef, url: String) -> Result<(), DeskError> {
+        if self.sessions.deliver(&reference.slot_key(), url) {
             Ok(())
         } else {
             Err(DeskError::NoSession {
-                name: name.to_owned(),
+                name: reference.to_string(),
             })
         }
     }
@@ -337,28 +421,42 @@ impl Desk {
         verdict
     }
 
-    /// Opens the verification page of the device sign-in of `name` in progress.
-    pub fn open_device_page(&self, name: &str) -> Result<(), DeskError> {
+    /// Opens the verification page of the device sign-in of `reference` in progress.
+    pub fn open_device_page(&self, reference: &ProviderRef) -> Result<(), DeskError> {
         let page = self
             .sessions
-            .device_page(name)
+            .device_page(&reference.slot_key())
             .ok_or_else(|| DeskError::NoSession {
-                name: name.to_owned(),
+                name: reference.to_string(),
             })?;
         open_in_browser(&page)
     }
 
-    /// Where the login window of `name` keeps its cookies: one private (0700) browser profile
-    /// per provider, moved with a rename and removed with the provider.
-    pub fn browser_profile(&self, name: &str) -> Result<std::path::PathBuf, DeskError> {
-        self.provider(name)?;
-        let dir = self.browser_profile_dir(name);
+    /// Where the login window of a sign-in of `reference` (a [`SignInPage`]'s) keeps its
+    /// cookies: one private (0700) browser profile per identity and environment — signing in
+    /// as `admin` never reuses `viewer`'s session — moved with a rename and removed with the
+    /// provider or the identity.
+    pub fn browser_profile(&self, reference: &ProviderRef) -> Result<BrowserProfile, DeskError> {
+        let key = reference.slot_key();
+        let dir = self.browser_profile_dir(&key);
         Paths::ensure_private_dir(&dir)?;
-        Ok(dir)
+        Ok(BrowserProfile::new(dir))
     }
 
-    fn browser_profile_dir(&self, name: &str) -> std::path::PathBuf {
-        self.paths.data_dir.join("profiles").join(name)
+    /// How a slot key of the change stream or the keeper's events reads to a person:
+    /// `api@admin (dev)`; the key itself when its provider is gone.
+    pub fn slot_title(&self, slot: &str) -> String {
+        self.reference_of_key(slot)
+            .map_or_else(|| slot.to_owned(), |r| r.to_string())
+    }
+
+    /// The reference a slot key of the change stream names, when its provider still exists.
+    pub fn slot_reference(&self, slot: &str) -> Option<ProviderRef> {
+        self.reference_of_key(slot)
+    }
+
+    fn browser_profile_dir(&self, slot: &str) -> std::path::PathBuf {
+        self.paths.data_dir.join("profiles").join(slot)
     }
 
     /// Where a running keeper of this desk answers.
@@ -395,25 +493,21 @@ impl Desk {
 
     /// A fresh access token: from the running keeper when there is one (its vault is already
     /// unlocked), else renewed here when due.
-    pub async fn fresh_token(&self, name: &str) -> Result<FreshToken, DeskError> {
-        let request = agent::Request::Token {
-            provider: name.to_owned(),
-        };
+    pub async fn fresh_token(&self, reference: &ProviderRef) -> Result<FreshToken, DeskError> {
+        let request = agent::Request::token(reference);
         match self.ask_keeper(&request).await {
             Some(answer) => answer,
-            None => self.fresh_token_here(name).await,
+            None => self.fresh_token_here(reference).await,
         }
     }
 
     /// Renews the tokens now, even if not due: by the running keeper when there is one.
-    pub async fn refresh_now(&self, name: &str) -> Result<FreshToken, DeskError> {
-        let request = agent::Request::Refresh {
-            provider: name.to_owned(),
-        };
+    pub async fn refresh_now(&self, reference: &ProviderRef) -> Result<FreshToken, DeskError> {
+        let request = agent::Request::refresh(reference);
         if let Some(answer) = self.ask_keeper(&request).await {
             return answer;
         }
-        Ok(self.refresh(name, true).await?.into())
+        Ok(self.refresh(reference, true).await?.into())
     }
 
     /// The running keeper's answer, when another process runs one.
@@ -427,18 +521,27 @@ impl Desk {
 
     // ---- traces ---------------------------------------------------------------------------
 
-    fn trace_path(&self, name: &str) -> std::path::PathBuf {
+    fn trace_path(&self, slot: &str) -> std::path::PathBuf {
         self.paths
             .data_dir
             .join("traces")
-            .join(format!("{name}.json"))
+            .join(format!("{slot}.json"))
     }
 
-    /// Keeps `recorder`'s exchanges as the provider's last trace. A failure to save is logged,
+    /// Keeps `recorder`'s exchanges as the slot's last trace. A failure to save is logged,
     /// never allowed to hide the flow's own result.
-    fn save_trace(&self, name: &str, flow: &str, recorder: &Recorder) {
-        let trace = recorder.finish(name, flow);
-        let path = self.trace_path(name);
+    fn save_trace(&self, target: &target::Target, flow: &str, recorder: &Recorder) {
+        self.save_trace_as(
+            &target.slot_key(),
+            &target.reference.to_string(),
+            flow,
+            recorder,
+        );
+    }
+
+    fn save_trace_as(&self, slot: &str, shown: &str, flow: &str, recorder: &Recorder) {
+        let trace = recorder.finish(shown, flow);
+        let path = self.trace_path(slot);
         let write = || -> std::io::Result<()> {
             if let Some(dir) = path.parent() {
                 Paths::ensure_private_dir(dir).map_err(std::io::Error::other)?;
@@ -446,14 +549,14 @@ impl Desk {
             write_atomic(&path, &serde_json::to_vec_pretty(&trace)?)
         };
         if let Err(e) = write() {
-            tracing::warn!("could not save the trace of {name}: {e}");
+            tracing::warn!("could not save the trace of {shown}: {e}");
         }
     }
 
-    /// The last flow's trace of a provider, if any.
-    pub fn trace(&self, name: &str) -> Result<Option<Trace>, DeskError> {
-        self.provider(name)?;
-        match std::fs::read(self.trace_path(name)) {
+    /// The last flow's trace of a provider's identity, if any.
+    pub async fn trace(&self, reference: &ProviderRef) -> Result<Option<Trace>, DeskError> {
+        self.target(reference).await?;
+        match std::fs::read(self.trace_path(&reference.slot_key())) {
             Ok(bytes) => Ok(serde_json::from_slice(&bytes).ok()),
             Err(_) => Ok(None),
         }
@@ -462,9 +565,20 @@ impl Desk {
     // ---- vault plumbing -------------------------------------------------------------------
 
     /// Everything a flow needs, from one read of the config and one of the vault.
-    async fn client(&self, name: &str) -> Result<ClientContext, DeskError> {
-        let provider = self.provider(name)?;
-        let secrets = self.secrets(name).await?;
+    async fn client(&self, reference: &ProviderRef) -> Result<ClientContext, DeskError> {
+        let target = self.target(reference).await?;
+        self.client_of(target).await
+    }
+
+    /// [`Desk::client`] for a resolved target.
+    async fn client_of(&self, target: target::Target) -> Result<ClientContext, DeskError> {
+        let data = self.read_vault().await?;
+        let stored = data
+            .provider(&target.client_key)
+            .cloned()
+            .unwrap_or_default();
+        let secrets = secrets::client_secrets(&target, &stored, &data)?;
+        let tokens = stored.tokens_of(target.identity()).cloned();
         let recorder = Recorder::new();
         for secret in [&secrets.client_secret, &secrets.private_key]
             .into_iter()
@@ -472,7 +586,7 @@ impl Desk {
         {
             recorder.secret(secret);
         }
-        if let Some(tokens) = &secrets.tokens {
+        if let Some(tokens) = &tokens {
             recorder.secret(&tokens.access_token);
             let others: [Option<&Secret>; 2] =
                 [tokens.refresh_token.as_deref(), tokens.id_token.as_deref()];
@@ -480,36 +594,38 @@ impl Desk {
                 recorder.secret(s);
             }
         }
+        let provider = target.provider.clone();
         let mut client =
             Client::for_provider(&provider, secrets.client_secret, secrets.private_key)?;
-        client.dpop = self.dpop_key(&provider, secrets.dpop_key.as_ref()).await?;
-        client.certificate = match (secrets.client_certificate, secrets.client_key) {
-            (Some(certificate), Some(key)) if provider.security.client_certificate => Some(
+        client.dpop = self.dpop_key(&target, stored.dpop_key.as_ref()).await?;
+        client.certificate = match secrets.client_certificate {
+            Some((certificate, key)) if provider.security.client_certificate => Some(
                 std::sync::Arc::new(crate::mtls::ClientCertificate::new(certificate, key)?),
             ),
             _ => None,
         };
         Ok(ClientContext {
+            target,
             provider,
             client,
             recorder,
-            tokens: secrets.tokens,
+            tokens,
         })
     }
 
     /// The provider's DPoP key with the process's nonces, when its tokens are DPoP-bound;
-    /// made and stored now if the vault has none yet (an imported provider).
+    /// made and stored now if the vault has none yet (an imported or a project's provider).
     async fn dpop_key(
         &self,
-        provider: &Provider,
+        target: &target::Target,
         stored: Option<&Secret>,
     ) -> Result<Option<crate::dpop::Dpop>, DeskError> {
-        let Some((key, made)) = edit::dpop_key_for(provider, stored)? else {
+        let Some((key, made)) = edit::dpop_key_for(&target.provider, stored)? else {
             return Ok(None);
         };
         if made {
             let keep = key.to_secret();
-            self.update_secrets(provider.name.as_str(), move |s| s.dpop_key = Some(keep))
+            self.update_client(&target.client_key, move |s| s.dpop_key = Some(keep))
                 .await?;
         }
         Ok(Some(crate::dpop::Dpop {
@@ -518,22 +634,46 @@ impl Desk {
         }))
     }
 
-    async fn secrets(&self, name: &str) -> Result<ProviderSecrets, DeskError> {
+    /// What the vault keeps under a client key.
+    async fn client_secrets_stored(&self, client_key: &str) -> Result<ProviderSecrets, DeskError> {
         let data = self.read_vault().await?;
-        Ok(data.provider(name).cloned().unwrap_or_default())
+        Ok(data.provider(client_key).cloned().unwrap_or_default())
     }
 
-    async fn update_secrets(
+    /// The tokens of a target's identity, as stored.
+    async fn stored_tokens(
         &self,
-        name: &str,
+        target: &target::Target,
+    ) -> Result<Option<crate::token::TokenSet>, DeskError> {
+        let data = self.read_vault().await?;
+        Ok(data.tokens(&target.client_key, target.identity()).cloned())
+    }
+
+    /// Changes what the vault keeps under a client key.
+    async fn update_client(
+        &self,
+        client_key: &str,
         change: impl FnOnce(&mut ProviderSecrets) + Send + 'static,
     ) -> Result<(), DeskError> {
-        let key = name.to_owned();
+        let key = client_key.to_owned();
         self.with_vault(move |vault| {
             vault.update(|data| {
                 change(data.provider_mut(&key));
                 Ok::<_, VaultError>(())
             })
+        })
+        .await
+    }
+
+    /// Changes the tokens of a target's identity.
+    async fn update_tokens(
+        &self,
+        target: &target::Target,
+        change: impl FnOnce(&mut Option<crate::token::TokenSet>) + Send + 'static,
+    ) -> Result<(), DeskError> {
+        let identity = target.identity().map(str::to_owned);
+        self.update_client(&target.client_key, move |s| {
+            change(s.tokens_mut(identity.as_deref()))
         })
         .await
     }

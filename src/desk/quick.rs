@@ -11,10 +11,15 @@ use crate::store::paths::Paths;
 /// The CLI's fast path: `oauth-desk token NAME` answered by a running keeper before anything
 /// else (async runtime, HTTP client, argument parser) is set up. `None` when no keeper answers
 /// (then take the full path).
-pub fn quick_token(name: &str, format: TokenFormat) -> Option<Result<Secret, Explained>> {
+/// `env` is the environment the command asked for (`--env`), else `$OAUTH_DESK_ENV`'s.
+pub fn quick_token(
+    name: &str,
+    format: TokenFormat,
+    env: Option<&str>,
+) -> Option<Result<Secret, Explained>> {
     let paths = Paths::from_env().ok()?;
     let request = agent::Request::Token {
-        provider: name.to_owned(),
+        who: agent::Who::typed_here(name, env),
     };
     let answer = agent::ask_blocking(&paths.agent_socket, &request)?;
     Some(
@@ -37,20 +42,17 @@ pub enum QuickAsk {
 
 /// [`quick_token`] for kubectl and git: the whole answer from a running keeper, the same the
 /// engine gives without one ([`Desk::kube_credential`], [`Desk::git_credential`]).
-pub fn quick_handover(name: &str, ask: QuickAsk) -> Option<Result<Secret, Explained>> {
+pub fn quick_handover(
+    name: &str,
+    ask: QuickAsk,
+    env: Option<&str>,
+) -> Option<Result<Secret, Explained>> {
     let paths = Paths::from_env().ok()?;
-    let provider = name.to_owned();
+    let who = agent::Who::typed_here(name, env);
     let request = match ask {
-        QuickAsk::Kubectl { exec_info } => agent::Request::Kubectl {
-            provider,
-            exec_info,
-        },
-        QuickAsk::Git { input } => agent::Request::Git { provider, input },
-        QuickAsk::Headers { method, url } => agent::Request::Headers {
-            provider,
-            method,
-            url,
-        },
+        QuickAsk::Kubectl { exec_info } => agent::Request::Kubectl { who, exec_info },
+        QuickAsk::Git { input } => agent::Request::Git { who, input },
+        QuickAsk::Headers { method, url } => agent::Request::Headers { who, method, url },
     };
     Some(agent::ask_blocking(&paths.agent_socket, &request)?.into_text())
 }

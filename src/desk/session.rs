@@ -40,7 +40,10 @@ pub enum Capture {
 #[derive(Debug, Clone)]
 pub struct SignInPage {
     pub session: SessionId,
+    /// The provider and identity as a person reads them (`api@admin (dev)`).
     pub provider: String,
+    /// Which provider, identity and environment: the login window's profile is this one's.
+    pub reference: crate::provider::ProviderRef,
     /// The authorization URL (or, for the POST method, the local page that posts it).
     pub url: Url,
     pub redirect_uri: Url,
@@ -79,7 +82,11 @@ pub trait SignInHost: Send + Sync {
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DeviceCode {
+    /// The provider and identity as a person reads them.
     pub provider: String,
+    pub reference: crate::provider::ProviderRef,
+    /// The slot key of `reference` (what the change stream names it by).
+    pub key: String,
     pub user_code: String,
     pub verification_uri: String,
     pub verification_uri_complete: Option<String>,

@@ -13,6 +13,7 @@ use super::changes::{Change, SignInState};
 use super::front_channel;
 use super::protect;
 use super::session::{Capture, DeviceCode, DeviceHost, SignInHost, SignInPage, Ticket};
+use super::target::Target;
 use super::{ClientContext, Desk, DeskError};
 use crate::callback::CallbackError;
 use crate::clock::now;
@@ -20,7 +21,8 @@ use crate::flow::authorize::AuthorizationRequest;
 use crate::flow::device;
 use crate::flow::response::{ResponseMode, ResponseShape, ResponseType};
 use crate::login::{self, AuthorizedCode, LoginError, LoginOptions, PendingLogin};
-use crate::provider::{ParMode, Param, Scope};
+use crate::printable::printable;
+use crate::provider::{ParMode, Param, ProviderRef, Scope};
 use crate::secret::AuthorizationCode;
 use crate::token::{Grant, TokenResponse, TokenSet};
 use crate::trace::Recorder;
@@ -61,15 +63,16 @@ impl Desk {
     /// cancellable with [`Desk::cancel_sign_in`]), exchanges the code and stores the tokens.
     pub async fn sign_in(
         &self,
-        name: &str,
+        reference: &ProviderRef,
         request: SignInRequest,
         host: &impl SignInHost,
     ) -> Result<TokenSet, DeskError> {
+        let target = self.target(reference).await?;
         let tokens = self
-            .code_grant(name, request, host, Destination::Provider)
+            .code_grant(&target, request, host, Destination::Provider)
             .await?;
         self.publish(Change::Tokens {
-            provider: name.to_owned(),
+            provider: target.slot_key(),
         })
         .await;
         Ok(tokens)
@@ -78,58 +81,92 @@ impl Desk {
     /// The code flow, its tokens going to `destination`.
     pub(super) async fn code_grant(
         &self,
-        name: &str,
+        target: &Target,
         request: SignInRequest,
         host: &impl SignInHost,
         destination: Destination,
     ) -> Result<TokenSet, DeskError> {
-        let push = protect::pushes_first(&self.provider(name)?);
-        match self
-            .code_attempt(name, &request, host, destination, push)
-            .await
-        {
+        self.authorized(
+            target,
+            &request,
+            host,
+            destination,
+            async |client, authorized| {
+                self.finish_login(target, client, authorized, destination)
+                    .await
+            },
+        )
+        .await
+    }
+
+    /// A sign-in up to its authorization response, which `finish` takes (with the client):
+    /// `--par auto` retried once with a pushed request when the server refuses a plain one.
+    pub(super) async fn authorized<T>(
+        &self,
+        target: &Target,
+        request: &SignInRequest,
+        host: &impl SignInHost,
+        destination: Destination,
+        finish: impl AsyncFnOnce(&crate::flow::Client, AuthorizedCode) -> Result<T, DeskError>,
+    ) -> Result<T, DeskError> {
+        let push = protect::pushes_first(&target.provider);
+        let first = self
+            .code_attempt(target, request, host, destination, push)
+            .await;
+        let opened = match first {
             // `--par auto`: a server that refuses this client's plain request gets a pushed
             // one, once.
             Err(e)
                 if !push
-                    && self.provider(name)?.security.par == ParMode::Auto
+                    && target.provider.security.par == ParMode::Auto
                     && protect::is_par_required_refusal(&e) =>
             {
                 host.note(protect::PAR_RETRY_NOTE);
-                self.code_attempt(name, &request, host, destination, true)
+                self.code_attempt(target, request, host, destination, true)
                     .await
             }
             other => other,
+        };
+        let (client, authorized) = opened?;
+        let recorder = authorized.recorder.clone();
+        let result = finish(&client, authorized).await;
+        if result.is_err() && destination == Destination::Provider {
+            self.save_trace(target, "authorization code", &recorder);
         }
+        self.publish_sign_in(target, SignInState::Finished);
+        result
     }
 
-    /// One sign-in attempt, its request pushed when `push`.
+    // long: one attempt from the page to the authorization response, traced when it fails
+    /// One sign-in attempt, its request pushed when `push`: the authorization response and
+    /// the client that will redeem it.
     async fn code_attempt(
         &self,
-        name: &str,
+        target: &Target,
         request: &SignInRequest,
         host: &impl SignInHost,
         destination: Destination,
         push: bool,
-    ) -> Result<TokenSet, DeskError> {
+    ) -> Result<(crate::flow::Client, AuthorizedCode), DeskError> {
         let request = request.clone();
-        let ClientContext {
-            provider,
-            recorder,
-            client,
-            ..
-        } = self.client(name).await?;
+        let context = self.client_of(target.clone()).await?;
+        let (provider, recorder, client) = (
+            context.provider.clone(),
+            context.recorder.clone(),
+            context.client.clone(),
+        );
+        let name = target.reference.to_string();
         if provider.token_endpoint().is_none() {
-            return Err(no_endpoint(name, Endpoint::Token));
+            return Err(no_endpoint(&name, Endpoint::Token));
         }
-        let options = login_options(&request)?;
+        let options = login_options(&request, target.login_hint.as_deref())?;
         let system_browser = request.system_browser.unwrap_or(provider.system_browser);
         let mut prepared = PendingLogin::prepare(provider, &options, recorder)?;
         let expires_in = match self.protect(&mut prepared, &client, push).await {
             Ok(expires_in) => expires_in,
             Err(e) => {
                 if destination == Destination::Provider {
-                    self.save_trace(name, "authorization code", &prepared.recorder);
+                    self.save_trace(target, "authorization code", &prepared.recorder);
                 }
                 return Err(e);
             }
@@ -141,10 +178,11 @@ impl Desk {
         };
         let (tx, rx) = mpsc::unbounded_channel();
         let redirect = (capture == Capture::Redirect).then(|| (pending.redirect_uri().clone(), tx));
-        let ticket = self.sessions.register(name, redirect, None);
+        let ticket = self.sessions.register(&target.slot_key(), redirect, None);
         let page = SignInPage {
             session: ticket.id,
-            provider: name.to_owned(),
+            provider: name.clone(),
+            reference: target.reference.clone(),
             url: pending.open_url().clone(),
             redirect_uri: pending.redirect_uri().clone(),
             capture,
@@ -157,18 +195,20 @@ impl Desk {
         let recorder = pending.recorder.clone();
         let result = async {
             host.open(&page).map_err(DeskError::Browser)?;
-            self.publish_sign_in(name, SignInState::Waiting);
+            self.publish_sign_in(target, SignInState::Waiting);
             let authorized = self.await_code(pending, &ticket, rx, host).await;
             host.finished(&page);
-            self.finish_login(authorized?, destination).await
+            authorized
         }
         .await;
         drop(ticket);
-        if result.is_err() && destination == Destination::Provider {
-            self.save_trace(name, "authorization code", &recorder);
+        if result.is_err() {
+            if destination == Destination::Provider {
+                self.save_trace(target, "authorization code", &recorder);
+            }
+            self.publish_sign_in(target, SignInState::Finished);
         }
-        self.publish_sign_in(name, SignInState::Finished);
-        result
+        Ok((client, result?))
     }
 
     /// The authorization response: from the loopback listener, or the redirect handed over by
@@ -182,9 +222,19 @@ impl Desk {
     ) -> Result<AuthorizedCode, DeskError> {
         if pending.capture() == login::Capture::Loopback {
             let cancel = ticket.cancel.clone();
-            return tokio::task::spawn_blocking(move || pending.wait(Some(cancel)))
+            // A response that is not this sign-in's (another process, a forgery) is ignored;
+            // the person hears of it, the sign-in goes on waiting.
+            let ignored = |why: &str| {
+                host.note(why);
+                self.publish_local(Change::SignIn {
+                    provider: ticket.provider.clone(),
+                    state: SignInState::IgnoredResponse,
+                    message: Some(why.to_owned()),
+                });
+            };
+            return pending
+                .wait(Some(cancel), ignored)
                 .await
-                .map_err(|e| DeskError::Internal(e.to_string()))?
                 .map_err(DeskError::from);
         }
         let timeout = pending.timeout();
@@ -206,34 +256,36 @@ impl Desk {
     /// response, after checking a front-channel ID token; the new set goes to `destination`.
     async fn finish_login(
         &self,
+        target: &Target,
+        client: &crate::flow::Client,
         authorized: AuthorizedCode,
         destination: Destination,
     ) -> Result<TokenSet, DeskError> {
         let AuthorizedCode {
-            provider,
             request,
             response,
             recorder,
         } = authorized;
-        let name = provider.name.to_string();
         let result = async {
             let front = front_channel::check(&request, &response)?;
             let tokens = match &response.code {
                 Some(code) => {
-                    let mut tokens = self.redeem_code(&name, &request, code, &recorder).await?;
+                    let mut tokens = self.redeem_code(client, &request, code, &recorder).await?;
                     tokens.c_hash_check = front.c_hash.or(tokens.c_hash_check);
                     tokens
                 }
                 None => front_channel::implicit_tokens(&request, response, front, now()),
             };
+            let mut tokens = tokens;
+            tokens.requested_detail_types = request.detail_types.clone();
             if destination == Destination::Provider {
-                self.store_tokens(&name, tokens.clone()).await?;
+                self.store_tokens(target, tokens.clone()).await?;
             }
             Ok(tokens)
         }
         .await;
         if destination == Destination::Provider {
-            self.save_trace(&name, "authorization code", &recorder);
+            self.save_trace(target, "authorization code", &recorder);
         }
         result
     }
@@ -242,12 +294,11 @@ impl Desk {
     /// the token endpoint's ID token has one.
     async fn redeem_code(
         &self,
-        name: &str,
+        client: &crate::flow::Client,
         request: &AuthorizationRequest,
         code: &AuthorizationCode,
         recorder: &Recorder,
     ) -> Result<TokenSet, DeskError> {
-        let client = self.client(name).await?.client;
         let http = self.http.recording(recorder);
         let response = client
             .exchange_code(
@@ -280,27 +331,26 @@ impl Desk {
 
     /// Signs in with the device authorization grant (RFC 8628): shows the code through `host`,
     /// polls until the person approves (honouring `interval`, `slow_down`, expiry), stores the
-    /// tokens. Cancellable with [`Desk::cancel_sign_in`]. `unit` is one second except in tests.
+    /// tokens. Cancellable with [`Desk::cancel_sign_in`].
     pub async fn device_sign_in(
         &self,
-        name: &str,
+        reference: &ProviderRef,
         scope: Option<&str>,
         host: &impl DeviceHost,
-        unit: Duration,
     ) -> Result<TokenSet, DeskError> {
+        let target = self.target(reference).await?;
         let result = self
-            .device_grant(name, scope, host, unit, Destination::Provider)
+            .device_grant(&target, scope, host, Destination::Provider)
             .await;
-        self.published(name, result).await
+        self.published(&target, result).await
     }
 
     /// The device grant, its tokens going to `destination`.
     pub(super) async fn device_grant(
         &self,
-        name: &str,
+        target: &Target,
         scope: Option<&str>,
         host: &impl DeviceHost,
-        unit: Duration,
         destination: Destination,
     ) -> Result<TokenSet, DeskError> {
         let ClientContext {
@@ -308,34 +358,41 @@ impl Desk {
             client,
             recorder,
             ..
-        } = self.client(name).await?;
+        } = self.client_of(target.clone()).await?;
+        let name = target.reference.to_string();
         let endpoint = provider
             .endpoint(Endpoint::DeviceAuthorization)
             .cloned()
-            .ok_or_else(|| no_endpoint(name, Endpoint::DeviceAuthorization))?;
+            .ok_or_else(|| no_endpoint(&name, Endpoint::DeviceAuthorization))?;
         let scope = chosen_scope(scope, &provider.scope);
         let http = self.http.recording(&recorder);
         let result = async {
             let authorization = device::authorize(&client, &http, &endpoint, &scope).await?;
             recorder.secret(&authorization.device_code);
             let code = DeviceCode {
-                provider: name.to_owned(),
-                user_code: authorization.user_code.clone(),
-                verification_uri: authorization.verification_uri.clone(),
-                verification_uri_complete: authorization.verification_uri_complete.clone(),
+                provider: name.clone(),
+                reference: target.reference.clone(),
+                key: target.slot_key(),
+                // The server's words, shown to a person: escaped (the URI to open is checked
+                // when it is opened).
+                user_code: printable(&authorization.user_code).into_owned(),
+                verification_uri: printable(&authorization.verification_uri).into_owned(),
+                verification_uri_complete: authorization
+                    .verification_uri_complete
+                    .as_deref()
+                    .map(|uri| printable(uri).into_owned()),
                 open_uri: authorization.open_uri().to_owned(),
                 expires_at: now() + authorization.expires_in as i64,
             };
-            let ticket = self
-                .sessions
-                .register(name, None, Some(code.open_uri.clone()));
+            let ticket =
+                self.sessions
+                    .register(&target.slot_key(), None, Some(code.open_uri.clone()));
             host.show_code(&code);
             let cancel = ticket.cancel.clone();
             let polling = device::poll(
                 &client,
                 &http,
                 &authorization,
-                unit,
                 |event| host.progress(event),
                 move || cancel.load(std::sync::atomic::Ordering::SeqCst),
             );
@@ -347,7 +404,7 @@ impl Desk {
                 }
             };
             self.store_new(
-                name,
+                target,
                 response,
                 &scope,
                 (Grant::DeviceCode, None),
@@ -357,7 +414,7 @@ impl Desk {
         }
         .await;
         if destination == Destination::Provider {
-            self.save_trace(name, "device authorization", &recorder);
+            self.save_trace(target, "device authorization", &recorder);
         }
         result
     }
@@ -365,19 +422,20 @@ impl Desk {
     /// The client credentials grant (RFC 6749 §4.4): tokens for the client itself.
     pub async fn client_credentials(
         &self,
-        name: &str,
+        reference: &ProviderRef,
         scope: Option<&str>,
     ) -> Result<TokenSet, DeskError> {
+        let target = self.target(reference).await?;
         let result = self
-            .client_credentials_grant(name, scope, Destination::Provider)
+            .client_credentials_grant(&target, scope, Destination::Provider)
             .await;
-        self.published(name, result).await
+        self.published(&target, result).await
     }
 
     /// The client credentials grant, its tokens going to `destination`.
     pub(super) async fn client_credentials_grant(
         &self,
-        name: &str,
+        target: &Target,
         scope: Option<&str>,
         destination: Destination,
     ) -> Result<TokenSet, DeskError> {
@@ -386,14 +444,14 @@ impl Desk {
             client,
             recorder,
             ..
-        } = self.client(name).await?;
+        } = self.client_of(target.clone()).await?;
         let scope = chosen_scope(scope, &provider.scope);
         let result = async {
             let response = client
                 .client_credentials(&self.http.recording(&recorder), &scope)
                 .await?;
             self.store_new(
-                name,
+                target,
                 response,
                 &scope,
                 (Grant::ClientCredentials, None),
@@ -403,7 +461,7 @@ impl Desk {
         }
         .await;
         if destination == Destination::Provider {
-            self.save_trace(name, "client credentials", &recorder);
+            self.save_trace(target, "client credentials", &recorder);
         }
         result
     }
@@ -411,12 +469,12 @@ impl Desk {
     /// Publishes a tokens change when `result` stored new tokens.
     pub(super) async fn published<T>(
         &self,
-        name: &str,
+        target: &Target,
         result: Result<T, DeskError>,
     ) -> Result<T, DeskError> {
         if result.is_ok() {
             self.publish(Change::Tokens {
-                provider: name.to_owned(),
+                provider: target.slot_key(),
             })
             .await;
         }
@@ -427,7 +485,7 @@ impl Desk {
     /// token), stored when it is the provider's.
     pub(super) async fn store_new(
         &self,
-        name: &str,
+        target: &Target,
         response: TokenResponse,
         scope: &Scope,
         (grant, renewal): (Grant, Option<crate::grant::Renewal>),
@@ -436,19 +494,22 @@ impl Desk {
         let mut tokens = TokenSet::from_response(response, scope, grant, None, now());
         tokens.renewal = renewal;
         if destination == Destination::Provider {
-            self.store_tokens(name, tokens.clone()).await?;
+            self.store_tokens(target, tokens.clone()).await?;
         }
         Ok(tokens)
     }
 
-    pub(super) async fn store_tokens(&self, name: &str, tokens: TokenSet) -> Result<(), DeskError> {
-        self.update_secrets(name, move |s| s.tokens = Some(tokens))
-            .await
+    pub(super) async fn store_tokens(
+        &self,
+        target: &Target,
+        tokens: TokenSet,
+    ) -> Result<(), DeskError> {
+        self.update_tokens(target, move |t| *t = Some(tokens)).await
     }
 
-    fn publish_sign_in(&self, name: &str, state: SignInState) {
+    fn publish_sign_in(&self, target: &Target, state: SignInState) {
         self.publish_local(Change::SignIn {
-            provider: name.to_owned(),
+            provider: target.slot_key(),
             state,
             message: None,
         });
@@ -456,8 +517,12 @@ impl Desk {
 }
 
 /// The sign-in's options: its parameters parsed, `prompt=login` for a fresh session unless
-/// the person set a `prompt` of their own.
-fn login_options(request: &SignInRequest) -> Result<LoginOptions, DeskError> {
+/// the person set a `prompt` of their own, and the identity's `login_hint` unless the sign-in
+/// names another (OIDC Core §3.1.2.1).
+fn login_options(
+    request: &SignInRequest,
+    login_hint: Option<&str>,
+) -> Result<LoginOptions, DeskError> {
     let mut params: Vec<Param> = request
         .params
         .iter()
@@ -465,6 +530,11 @@ fn login_options(request: &SignInRequest) -> Result<LoginOptions, DeskError> {
         .collect::<Result<_, _>>()?;
     if request.fresh && !params.iter().any(|Param(k, _)| k == "prompt") {
         params.push(Param("prompt".into(), "login".into()));
+    }
+    if let Some(hint) = login_hint
+        && !params.iter().any(|Param(k, _)| k == "login_hint")
+    {
+        params.push(Param("login_hint".into(), hint.to_owned()));
     }
     Ok(LoginOptions {
         scope: request.scope.clone().filter(|s| !s.trim().is_empty()),
@@ -502,7 +572,7 @@ mod tests {
             fresh: true,
             ..SignInRequest::default()
         };
-        let params = login_options(&fresh).unwrap().params;
+        let params = login_options(&fresh, None).unwrap().params;
         assert_eq!(params, [Param("prompt".into(), "login".into())]);
         let own = SignInRequest {
             fresh: true,
@@ -510,7 +580,7 @@ mod tests {
             ..SignInRequest::default()
         };
         assert_eq!(
-            login_options(&own).unwrap().params,
+            login_options(&own, None).unwrap().params,
             [Param("prompt".into(), "consent".into())],
             "the person's own prompt replaces prompt=login"
         );
@@ -518,6 +588,23 @@ mod tests {
             scope: Some("  ".into()),
             ..SignInRequest::default()
         };
-        assert_eq!(login_options(&blank_scope).unwrap().scope, None);
+        assert_eq!(login_options(&blank_scope, None).unwrap().scope, None);
+        let hinted = login_options(&SignInRequest::default(), Some("admin@example.com")).unwrap();
+        assert_eq!(
+            hinted.params,
+            [Param("login_hint".into(), "admin@example.com".into())],
+            "an identity's sign-ins send its login_hint"
+        );
+        let own_hint = SignInRequest {
+            params: vec!["login_hint=other".into()],
+            ..SignInRequest::default()
+        };
+        assert_eq!(
+            login_options(&own_hint, Some("admin@example.com"))
+                .unwrap()
+                .params,
+            [Param("login_hint".into(), "other".into())],
+            "a hint given for this sign-in wins"
+        );
     }
 }

@@ -12,7 +12,7 @@ use crate::clock::now;
 use crate::flow::FlowError;
 use crate::flow::endpoints::{self, UserInfo};
 use crate::jwks;
-use crate::provider::Endpoint;
+use crate::provider::{Endpoint, ProviderRef};
 use crate::report::Report;
 use crate::secret::Secret;
 use crate::store::atomic::write_atomic;
@@ -31,20 +31,24 @@ struct TokenCall {
 }
 
 impl Desk {
-    /// The current token set, if any, without renewing it.
-    pub async fn tokens(&self, name: &str) -> Result<Option<TokenSet>, DeskError> {
-        self.provider(name)?;
-        Ok(self.secrets(name).await?.tokens)
+    /// The current token set of an identity, if any, without renewing it.
+    pub async fn tokens(&self, reference: &ProviderRef) -> Result<Option<TokenSet>, DeskError> {
+        let target = self.target(reference).await?;
+        self.stored_tokens(&target).await
     }
 
     /// A fresh access token, renewed here first when due (see [`TokenSet::is_due`]).
-    pub(super) async fn fresh_token_here(&self, name: &str) -> Result<FreshToken, DeskError> {
+    pub(super) async fn fresh_token_here(
+        &self,
+        reference: &ProviderRef,
+    ) -> Result<FreshToken, DeskError> {
         // One config read and one vault read: this is the agent's hot path.
-        let margin = self.provider(name)?.refresh_margin_secs;
+        let target = self.target(reference).await?;
+        let name = &target.reference.to_string();
+        let margin = target.provider.refresh_margin_secs;
         let tokens = self
-            .secrets(name)
+            .stored_tokens(&target)
             .await?
-            .tokens
             .ok_or_else(|| not_signed_in(name))?;
         check_usable(name, &tokens)?;
         if tokens.access_token.expose().is_empty() {
@@ -66,13 +70,13 @@ impl Desk {
             }
             return Ok(tokens.into());
         }
-        match self.refresh(name, false).await {
+        match self.refresh(reference, false).await {
             Ok(tokens) => Ok(tokens.into()),
             // A due token that still works beats no token: a network hiccup or a 5xx must not
             // break a script while the current token has time left.
             Err(e) if e.is_transient() && !tokens.is_expired(now) => {
                 tracing::warn!(
-                    provider = name,
+                    provider = name.as_str(),
                     "refresh failed, using the current token: {e}"
                 );
                 Ok(tokens.into())
@@ -86,13 +90,21 @@ impl Desk {
     /// re-read, and when `force` is false and another process already renewed, its result is
     /// used instead of spending the refresh token again. The rotated refresh token is in the
     /// vault before this returns.
-    pub async fn refresh(&self, name: &str, force: bool) -> Result<TokenSet, DeskError> {
-        let lock_path = self.paths.locks_dir().join(format!("refresh-{name}.lock"));
+    // long: the whole renewal under its lock, each outcome kept before the lock is let go
+    pub async fn refresh(
+        &self,
+        reference: &ProviderRef,
+        force: bool,
+    ) -> Result<TokenSet, DeskError> {
+        let slot = reference.slot_key();
+        let lock_path = self.paths.locks_dir().join(format!("refresh-{slot}.lock"));
         let _lock = tokio::task::spawn_blocking(move || FileLock::exclusive(&lock_path))
             .await
             .map_err(|e| DeskError::Internal(e.to_string()))??;
         // Read under the lock: another process may have refreshed while we waited for it.
-        let context = self.client(name).await?;
+        let context = self.client(reference).await?;
+        let target = context.target.clone();
+        let name = &target.reference.to_string();
         let tokens = context.tokens.clone().ok_or_else(|| not_signed_in(name))?;
         check_usable(name, &tokens)?;
         if !force && !tokens.is_due_with(now(), context.provider.refresh_margin_secs) {
@@ -102,7 +114,7 @@ impl Desk {
         let client = context.client.clone();
         let http = self.http.recording(&recorder);
         self.publish_local(Change::Refreshing {
-            provider: name.to_owned(),
+            provider: slot.clone(),
         });
         if tokens.refresh_token.is_none()
             // Boxed: an exchange renews its subject's token first, which may come back here.
@@ -110,7 +122,7 @@ impl Desk {
         {
             let result = async {
                 self.store_new(
-                    name,
+                    &target,
                     response?,
                     &tokens.requested_scope,
                     (tokens.grant, tokens.renewal.clone()),
@@ -119,14 +131,11 @@ impl Desk {
                 .await
             }
             .await;
-            self.save_trace(name, grant_title(tokens.grant), &recorder);
+            self.save_trace(&target, grant_title(tokens.grant), &recorder);
             if let Err(e) = &result {
-                self.note_refresh_failure(name, e).await;
+                self.note_refresh_failure(&target, e).await;
             }
-            self.publish(Change::Tokens {
-                provider: name.to_owned(),
-            })
-            .await;
+            self.publish(Change::Tokens { provider: slot }).await;
             return result;
         }
         let refresh_token =
@@ -134,32 +143,35 @@ impl Desk {
                 .refresh_token
                 .clone()
                 .ok_or_else(|| DeskError::SignInNeeded {
-                    name: name.to_owned(),
+                    name: name.clone(),
                     reason: "the server gave no refresh token".into(),
                 })?;
         // Between the server rotating the refresh token and the vault holding the new one, a
         // crash would lose it. The marker says a refresh was under way; the next refresh finds
         // it and, if the old token is refused, says why.
-        let marker = self.inflight_marker(name);
+        let marker = self.inflight_marker(&slot);
         let interrupted = marker.exists();
         let _ = write_atomic(&marker, b"");
         let result = client.refresh(&http, &refresh_token).await;
-        self.save_trace(name, "refresh", &recorder);
+        self.save_trace(&target, "refresh", &recorder);
         let outcome = match result {
             Ok(response) => {
-                let key = name.to_owned();
+                let (key, identity) = (
+                    target.client_key.clone(),
+                    target.identity().map(str::to_owned),
+                );
                 let updated = self
                     .with_vault(move |vault| {
                         vault.update(|data| {
-                            let slot = data.provider_mut(&key);
-                            let mut tokens = slot.tokens.clone().unwrap_or(tokens);
+                            let kept = data.provider_mut(&key).tokens_mut(identity.as_deref());
+                            let mut tokens = kept.clone().unwrap_or(tokens);
                             tokens.apply_refresh(response, now());
-                            slot.tokens = Some(tokens.clone());
+                            *kept = Some(tokens.clone());
                             Ok::<_, VaultError>(tokens)
                         })
                     })
                     .await?;
-                tracing::debug!(provider = name, "refreshed");
+                tracing::debug!(provider = name.as_str(), "refreshed");
                 Ok(updated)
             }
             Err(FlowError::Token(TokenError::OAuth(e))) if e.error == "invalid_grant" => {
@@ -170,8 +182,8 @@ impl Desk {
                 } else {
                     format!("the refresh token was refused: {e}")
                 };
-                self.update_secrets(name, move |s| {
-                    if let Some(tokens) = s.tokens.as_mut() {
+                self.update_tokens(&target, move |t| {
+                    if let Some(tokens) = t.as_mut() {
                         tokens.status = TokenStatus::SignInNeeded { reason };
                     }
                 })
@@ -182,7 +194,7 @@ impl Desk {
             }
             Err(source) => {
                 let e = DeskError::Refresh { source };
-                self.note_refresh_failure(name, &e).await;
+                self.note_refresh_failure(&target, &e).await;
                 Err(e)
             }
         };
@@ -190,71 +202,79 @@ impl Desk {
         let _ = std::fs::remove_file(&marker);
         // Something changed either way: new tokens, "sign-in needed", or a failure noted
         // beside tokens that still work. (The keeper keeps its backoff through the re-plan.)
-        self.publish(Change::Tokens {
-            provider: name.to_owned(),
-        })
-        .await;
+        self.publish(Change::Tokens { provider: slot }).await;
         outcome
     }
 
     /// Keeps why a renewal failed with the tokens (they may well still work), so every front
     /// end can tell "signed in, but the last refresh failed" from "signed out".
-    async fn note_refresh_failure(&self, name: &str, error: &DeskError) {
+    async fn note_refresh_failure(&self, target: &super::target::Target, error: &DeskError) {
         let failure = RefreshFailure {
             message: super::advice::Explained::from(error).message,
             failed_at: now(),
             next_attempt_at: None,
         };
         let noted = self
-            .update_secrets(name, move |s| {
-                if let Some(tokens) = s.tokens.as_mut() {
+            .update_tokens(target, move |t| {
+                if let Some(tokens) = t.as_mut() {
                     tokens.last_refresh_error = Some(failure);
                 }
             })
             .await;
         if let Err(e) = noted {
-            tracing::warn!("could not note the failed refresh of {name}: {e}");
+            tracing::warn!(
+                "could not note the failed refresh of {}: {e}",
+                target.reference
+            );
         }
     }
 
-    /// The keeper scheduled its next attempt at a failed renewal: remember when.
-    pub(super) async fn note_next_attempt(&self, name: &str, at: i64) {
+    /// The keeper scheduled its next attempt at a failed renewal of slot `slot`: remember
+    /// when.
+    pub(super) async fn note_next_attempt(&self, slot: &str, at: i64) {
+        let Some(reference) = self.reference_of_key(slot) else {
+            return;
+        };
+        let Ok(target) = self.target(&reference).await else {
+            return;
+        };
         let _ = self
-            .update_secrets(name, move |s| {
-                if let Some(failure) = s
-                    .tokens
-                    .as_mut()
-                    .and_then(|t| t.last_refresh_error.as_mut())
-                {
+            .update_tokens(&target, move |t| {
+                if let Some(failure) = t.as_mut().and_then(|t| t.last_refresh_error.as_mut()) {
                     failure.next_attempt_at = Some(at);
                 }
             })
             .await;
         self.publish_local(Change::Tokens {
-            provider: name.to_owned(),
+            provider: slot.to_owned(),
         });
     }
 
-    fn inflight_marker(&self, name: &str) -> std::path::PathBuf {
+    pub(super) fn inflight_marker(&self, slot: &str) -> std::path::PathBuf {
         self.paths
             .locks_dir()
-            .join(format!("refresh-{name}.inflight"))
+            .join(format!("refresh-{slot}.inflight"))
     }
 
-    /// A refresh of `name` died after sending its request: nobody holds the refresh lock yet
-    /// the in-flight marker is there.
-    pub fn refresh_interrupted(&self, name: &str) -> bool {
-        if !self.inflight_marker(name).exists() {
+    /// A refresh of `reference` died after sending its request: nobody holds the refresh lock
+    /// yet the in-flight marker is there.
+    pub fn refresh_interrupted(&self, reference: &ProviderRef) -> bool {
+        let slot = reference.slot_key();
+        if !self.inflight_marker(&slot).exists() {
             return false;
         }
-        let lock = self.paths.locks_dir().join(format!("refresh-{name}.lock"));
+        let lock = self.paths.locks_dir().join(format!("refresh-{slot}.lock"));
         matches!(FileLock::try_exclusive(&lock), Ok(Some(_)))
     }
 
-    /// Forgets the tokens (the client secret stays). Returns whether there were any.
-    pub async fn logout(&self, name: &str) -> Result<bool, DeskError> {
-        self.provider(name)?;
-        let key = name.to_owned();
+    /// Forgets the identity's tokens (the client secret and the other identities' tokens
+    /// stay). Returns whether there were any.
+    pub async fn logout(&self, reference: &ProviderRef) -> Result<bool, DeskError> {
+        let target = self.target(reference).await?;
+        let (key, identity) = (
+            target.client_key.clone(),
+            target.identity().map(str::to_owned),
+        );
         let result = self
             .with_vault(move |vault| {
                 if !vault.exists() {
@@ -264,60 +284,72 @@ impl Desk {
                     Ok::<_, VaultError>(
                         data.providers
                             .get_mut(&key)
-                            .and_then(|s| s.tokens.take())
+                            .and_then(|s| s.tokens_mut(identity.as_deref()).take())
                             .is_some(),
                     )
                 })
             })
             .await;
-        self.published(name, result).await
+        self.published(&target, result).await
     }
 
     /// The shared opening of revoke and introspect: the endpoint they need and the tokens.
-    async fn token_call(&self, name: &str, endpoint: Endpoint) -> Result<TokenCall, DeskError> {
+    async fn token_call(
+        &self,
+        reference: &ProviderRef,
+        endpoint: Endpoint,
+    ) -> Result<(super::target::Target, TokenCall), DeskError> {
         let ClientContext {
+            target,
             provider,
             client,
             recorder,
             tokens,
-        } = self.client(name).await?;
+        } = self.client(reference).await?;
+        let name = target.reference.to_string();
         let endpoint = provider
             .endpoint(endpoint)
             .cloned()
-            .ok_or_else(|| no_endpoint(name, endpoint))?;
-        let tokens = tokens.ok_or_else(|| not_signed_in(name))?;
-        Ok(TokenCall {
-            client,
-            recorder,
-            endpoint,
-            tokens,
-        })
+            .ok_or_else(|| no_endpoint(&name, endpoint))?;
+        let tokens = tokens.ok_or_else(|| not_signed_in(&name))?;
+        Ok((
+            target,
+            TokenCall {
+                client,
+                recorder,
+                endpoint,
+                tokens,
+            },
+        ))
     }
 
     /// Revokes the refresh token, then the access token (RFC 7009 §2.1: revoking a refresh
     /// token may take its access tokens with it). The tokens are kept, marked "sign-in
     /// needed", so `introspect` can show the server's view of them; `logout` forgets them.
-    pub async fn revoke(&self, name: &str) -> Result<Vec<TokenKind>, DeskError> {
-        let TokenCall {
-            client,
-            recorder,
-            endpoint,
-            tokens,
-        } = self.token_call(name, Endpoint::Revocation).await?;
+    pub async fn revoke(&self, reference: &ProviderRef) -> Result<Vec<TokenKind>, DeskError> {
+        let (
+            target,
+            TokenCall {
+                client,
+                recorder,
+                endpoint,
+                tokens,
+            },
+        ) = self.token_call(reference, Endpoint::Revocation).await?;
         let http = self.http.recording(&recorder);
         let result = revoke_all(&client, &http, &endpoint, &tokens).await;
-        self.save_trace(name, "revocation", &recorder);
+        self.save_trace(&target, "revocation", &recorder);
         let revoked = result?;
         let marked = self
-            .update_secrets(name, |s| {
-                if let Some(tokens) = s.tokens.as_mut() {
+            .update_tokens(&target, |t| {
+                if let Some(tokens) = t.as_mut() {
                     tokens.status = TokenStatus::SignInNeeded {
                         reason: "the tokens were revoked".into(),
                     };
                 }
             })
             .await;
-        self.published(name, marked).await?;
+        self.published(&target, marked).await?;
         Ok(revoked)
     }
 
@@ -325,7 +357,7 @@ impl Desk {
     /// for introspection (they are checked here, against the JWKS: see the report's checks).
     pub async fn introspect(
         &self,
-        name: &str,
+        reference: &ProviderRef,
         kind: TokenKind,
     ) -> Result<Map<String, Value>, DeskError> {
         let Some(hint) = kind.hint() else {
@@ -333,19 +365,22 @@ impl Desk {
                 "ID tokens are not introspected: RFC 7662 is for access and refresh tokens, and an ID token is checked here against the provider's keys (see its checks)".into(),
             ));
         };
-        let TokenCall {
-            client,
-            recorder,
-            endpoint,
-            tokens,
-        } = self.token_call(name, Endpoint::Introspection).await?;
+        let (
+            target,
+            TokenCall {
+                client,
+                recorder,
+                endpoint,
+                tokens,
+            },
+        ) = self.token_call(reference, Endpoint::Introspection).await?;
         let token: &Secret = match kind {
             TokenKind::Refresh => {
                 tokens
                     .refresh_token
                     .as_deref()
                     .ok_or_else(|| DeskError::SignInNeeded {
-                        name: name.to_owned(),
+                        name: target.reference.to_string(),
                         reason: "there is no refresh token to introspect".into(),
                     })?
             }
@@ -353,21 +388,22 @@ impl Desk {
         };
         let http = self.http.recording(&recorder);
         let result = endpoints::introspect(&client, &http, &endpoint, token, hint).await;
-        self.save_trace(name, "introspection", &recorder);
+        self.save_trace(&target, "introspection", &recorder);
         Ok(result?)
     }
 
     /// Calls userinfo with a fresh access token.
-    pub async fn userinfo(&self, name: &str) -> Result<UserInfo, DeskError> {
-        let endpoint = self
-            .provider(name)?
+    pub async fn userinfo(&self, reference: &ProviderRef) -> Result<UserInfo, DeskError> {
+        let target = self.target(reference).await?;
+        let endpoint = target
+            .provider
             .endpoint(Endpoint::Userinfo)
             .cloned()
-            .ok_or_else(|| no_endpoint(name, Endpoint::Userinfo))?;
-        let fresh = self.fresh_token(name).await?;
+            .ok_or_else(|| no_endpoint(&target.reference.to_string(), Endpoint::Userinfo))?;
+        let fresh = self.fresh_token(reference).await?;
         let recorder = Recorder::new();
         recorder.secret(&fresh.token);
-        let context = self.client(name).await?;
+        let context = self.client_of(target).await?;
         let presenter = crate::flow::resource::Presenter {
             token: &fresh.token,
             token_type: &fresh.token_type,
@@ -375,23 +411,30 @@ impl Desk {
         };
         let http = context.client.transport(&self.http.recording(&recorder));
         let result = endpoints::userinfo(&http, &endpoint, &presenter).await;
-        self.save_trace(name, "userinfo", &recorder);
+        self.save_trace(&context.target, "userinfo", &recorder);
         Ok(result?)
     }
 
     /// Everything `show` displays, with signatures checked against the provider's JWKS
     /// (cached; fetched again once when a token names an unknown key).
-    pub async fn report(&self, name: &str) -> Result<Report, DeskError> {
-        let provider = self.provider(name)?;
-        let secrets = self.secrets(name).await?;
+    pub async fn report(&self, reference: &ProviderRef) -> Result<Report, DeskError> {
+        let target = self.target(reference).await?;
+        let data = self.read_vault().await?;
+        let stored = data
+            .provider(&target.client_key)
+            .cloned()
+            .unwrap_or_default();
+        let client_secret = super::secrets::client_secrets(&target, &stored, &data)
+            .ok()
+            .and_then(|s| s.client_secret);
         let mut report = self
             .report_of(
-                &provider,
-                secrets.tokens.as_ref(),
-                secrets.client_secret.as_ref(),
+                &target,
+                stored.tokens_of(target.identity()),
+                client_secret.as_ref(),
             )
             .await;
-        if report.status == crate::report::Status::SignedIn && self.refresh_interrupted(name) {
+        if report.status == crate::report::Status::SignedIn && self.refresh_interrupted(reference) {
             report.status_detail = Some(
                 "a refresh was interrupted after its request was sent: if the server rotated the refresh token, sign-in may be needed (the next refresh will tell)".into(),
             );
@@ -403,10 +446,11 @@ impl Desk {
     /// the provider's keys (and `client_secret`, the key of HS* tokens).
     pub(super) async fn report_of(
         &self,
-        provider: &crate::provider::Provider,
+        target: &super::target::Target,
         tokens: Option<&TokenSet>,
         client_secret: Option<&Secret>,
     ) -> Report {
+        let provider = &target.provider;
         let kids: Vec<Option<String>> = [
             tokens.and_then(|t| t.id_token.as_deref()),
             tokens.map(|t| &*t.access_token),
@@ -428,19 +472,27 @@ impl Desk {
         let keys = if kids.is_empty() {
             None
         } else {
-            self.keys_for(provider, &kids).await
+            self.keys_for(target, &kids).await
         };
-        Report::build(provider, tokens, keys.as_ref(), client_secret, now())
+        let mut report = Report::build(provider, tokens, keys.as_ref(), client_secret, now());
+        let reference = &target.reference;
+        report.identity = reference.identity.as_ref().map(ToString::to_string);
+        report.environment = reference.env().map(ToString::to_string);
+        report.project = reference
+            .project
+            .as_ref()
+            .map(|p| p.file.display().to_string());
+        report
     }
 
     /// The provider's JWKS holding every `kid` if it can be had: the cache, else a fetch.
     async fn keys_for(
         &self,
-        provider: &crate::provider::Provider,
+        target: &super::target::Target,
         kids: &[Option<String>],
     ) -> Option<JwkSet> {
-        let url = provider.endpoints.jwks.as_ref()?;
-        let name = provider.name.as_str();
+        let url = target.provider.endpoints.jwks.as_ref()?;
+        let name = target.client_key.as_str();
         let cached = self.jwks.load(name);
         if let Some(keys) = &cached
             && kids.iter().all(|k| jwks::has_key(keys, k.as_deref()))

@@ -4,10 +4,11 @@
 
 use serde::Serialize;
 
+use super::identities::IdentityView;
 use super::{Desk, DeskError};
 use crate::provider::templates::{self, TEMPLATES, Template};
 use crate::provider::{
-    AuthMethod, Endpoint, Provider, ProviderSpec, RedirectTarget, ServerSecurity,
+    AuthMethod, Endpoint, Provider, ProviderRef, ProviderSpec, RedirectTarget, ServerSecurity,
 };
 use crate::report::Report;
 
@@ -17,6 +18,13 @@ use crate::report::Report;
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ProviderView {
     pub name: String,
+    /// Which provider, identity and environment this view (its report) is of.
+    pub reference: ProviderRef,
+    /// Its slot key: what the change stream and the keeper name it by.
+    pub key: String,
+    /// Where its settings are: the project file and line for a project's provider (edited
+    /// there only), `None` for the config's.
+    pub defined_in: Option<DefinedIn>,
     /// The template's title ("Google"), or "OpenID Connect" / "OAuth 2.0".
     pub kind: String,
     pub spec: ProviderSpec,
@@ -28,6 +36,16 @@ pub struct ProviderView {
     pub grants: Grants,
     pub security: SecurityView,
     pub report: Report,
+    /// Its identities, the default one first, each with where its tokens stand.
+    pub identities: Vec<IdentityView>,
+}
+
+/// Where a project's provider is written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct DefinedIn {
+    pub file: String,
+    pub line: usize,
 }
 
 /// The provider's security profile as shown: its keys' public thumbprints and what the
@@ -113,13 +131,29 @@ impl TemplateView {
 }
 
 impl Desk {
-    /// One provider as a front end shows it (its report included: signatures checked).
-    pub async fn provider_view(&self, name: &str) -> Result<ProviderView, DeskError> {
-        let provider = self.provider(name)?;
-        let report = self.report(name).await?;
-        let security = self.security_view(name).await?;
+    /// One provider's identity as a front end shows it (its report included: signatures
+    /// checked).
+    pub async fn provider_view(&self, reference: &ProviderRef) -> Result<ProviderView, DeskError> {
+        let target = self.target(reference).await?;
+        let provider = target.provider.clone();
+        let report = self.report(reference).await?;
+        let security = self.security_view(reference).await?;
+        let identities = self.identities(reference).await?;
+        let defined_in = target.reference.project.as_ref().map(|place| DefinedIn {
+            file: place.file.display().to_string(),
+            line: self
+                .projects
+                .load(&place.file)
+                .ok()
+                .and_then(|p| p.provider_line(&reference.name))
+                .unwrap_or(1),
+        });
         Ok(ProviderView {
             security,
+            identities,
+            defined_in,
+            key: target.reference.slot_key(),
+            reference: target.reference.clone(),
             name: provider.name.to_string(),
             kind: kind_of(&provider),
             spec: ProviderSpec::of(&provider),
@@ -136,17 +170,23 @@ impl Desk {
 
     /// The provider's security profile as shown: its keys' public thumbprints, what the
     /// server announced.
-    pub async fn security_view(&self, name: &str) -> Result<SecurityView, DeskError> {
-        let provider = self.provider(name)?;
-        let secrets = self.secrets(name).await?;
-        let dpop_thumbprint = match (provider.security.dpop, &secrets.dpop_key) {
+    pub async fn security_view(&self, reference: &ProviderRef) -> Result<SecurityView, DeskError> {
+        let target = self.target(reference).await?;
+        let provider = &target.provider;
+        let data = self.read_vault().await?;
+        let stored = data
+            .provider(&target.client_key)
+            .cloned()
+            .unwrap_or_default();
+        let secrets = super::secrets::client_secrets(&target, &stored, &data).unwrap_or_default();
+        let dpop_thumbprint = match (provider.security.dpop, &stored.dpop_key) {
             (Some(_), Some(key)) => crate::dpop::DpopKey::from_secret(key)
                 .ok()
                 .map(|k| k.thumbprint().to_owned()),
             _ => None,
         };
-        let certificate_thumbprint = match (&secrets.client_certificate, &secrets.client_key) {
-            (Some(certificate), Some(key)) => {
+        let certificate_thumbprint = match &secrets.client_certificate {
+            Some((certificate, key)) => {
                 crate::mtls::ClientCertificate::new(certificate.clone(), key.clone())
                     .and_then(|c| c.thumbprint())
                     .ok()
@@ -161,13 +201,51 @@ impl Desk {
         })
     }
 
-    /// Every provider as a front end shows it, in the configured order.
+    /// Every provider as a front end shows it: the project's (in the current environment),
+    /// then the config's in their order — but for those a project provider of the same name
+    /// hides.
     pub async fn provider_views(&self) -> Result<Vec<ProviderView>, DeskError> {
         let mut views = Vec::new();
-        for provider in self.providers()? {
-            views.push(self.provider_view(provider.name.as_str()).await?);
+        for reference in self.references()? {
+            match self.provider_view(&reference).await {
+                Ok(view) => views.push(view),
+                // A project file with an error in this environment: its providers wait for
+                // the fix (the project view says where), the others are still shown.
+                Err(DeskError::Project(e)) if reference.project.is_some() => {
+                    tracing::debug!("{reference} is not shown: {e}");
+                }
+                Err(e) => return Err(e),
+            }
         }
         Ok(views)
+    }
+
+    /// Every provider this desk works with (default identities), as [`Desk::provider_views`]
+    /// lists them.
+    pub fn references(&self) -> Result<Vec<ProviderRef>, DeskError> {
+        let mut out = Vec::new();
+        let project = self.current_project()?;
+        if let Some((project, env)) = &project {
+            for name in project.provider_names() {
+                out.push(ProviderRef {
+                    name,
+                    identity: None,
+                    project: Some(crate::provider::ProjectPlace {
+                        file: project.file.clone(),
+                        env: env.clone(),
+                    }),
+                });
+            }
+        }
+        for provider in self.providers()? {
+            let hidden = project
+                .as_ref()
+                .is_some_and(|(p, _)| p.has_provider(&provider.name));
+            if !hidden {
+                out.push(ProviderRef::local(provider.name));
+            }
+        }
+        Ok(out)
     }
 
     /// The built-in templates.

@@ -9,24 +9,17 @@ use url::Url;
 
 use super::pkce::Pkce;
 use super::response::{AuthorizationResponse, ResponseShape};
-use crate::provider::{AuthorizeMethod, Param, Provider, Scope};
+use crate::provider::{AuthorizeMethod, Param, Provider, RESERVED_PARAMS, Scope};
 use crate::secret::{AccessToken, AuthorizationCode, CsrfState, IdToken, Nonce, random_urlsafe};
 use crate::token::OAuthError;
 
-/// Parameters OAuth Desk sets itself; a `--param` may not override them.
-pub const RESERVED_PARAMS: &[&str] = &[
-    "response_type",
-    "client_id",
-    "redirect_uri",
-    "scope",
-    "state",
-    "nonce",
-    "code_challenge",
-    "code_challenge_method",
-    "request",
-    "request_uri",
-    "dpop_jkt",
-];
+/// Whether a response carries the request's `state` (RFC 6749 §10.12).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StateCheck {
+    Matches,
+    Missing,
+    Wrong,
+}
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum AuthorizationError {
@@ -86,6 +79,9 @@ pub struct AuthorizationRequest {
     params: Vec<(String, String)>,
     expected_issuer: Option<String>,
     iss_required: bool,
+    /// The `type`s of the `authorization_details` asked for (RFC 9396), kept apart from the
+    /// parameters, which a pushed request or request object replaces.
+    pub detail_types: Vec<String>,
 }
 
 impl AuthorizationRequest {
@@ -166,6 +162,7 @@ impl AuthorizationRequest {
             params,
             expected_issuer: provider.issuer.as_ref().map(ToString::to_string),
             iss_required: provider.iss_parameter_supported,
+            detail_types: provider.security.detail_types(),
         })
     }
 
@@ -242,6 +239,34 @@ impl AuthorizationRequest {
 
     /// Checks an authorization response that arrived at `url` — in its query, or its fragment
     /// (a form post reaches here as a query) — and returns what it carries.
+    /// Whether `url` carries this request's `state` (in its query or fragment): what decides
+    /// whether a response to the loopback listener is this sign-in's at all.
+    pub fn state_check(&self, url: &Url) -> StateCheck {
+        let fragment: Vec<(String, String)> = url
+            .fragment()
+            .map(|f| {
+                url::form_urlencoded::parse(f.as_bytes())
+                    .into_owned()
+                    .collect()
+            })
+            .unwrap_or_default();
+        let state = fragment
+            .into_iter()
+            .find(|(k, _)| k == "state")
+            .map(|(_, v)| v)
+            .or_else(|| {
+                url.query_pairs()
+                    .find(|(k, _)| k == "state")
+                    .map(|(_, v)| v.into_owned())
+            });
+        match state {
+            Some(state) if self.state.matches(&state) => StateCheck::Matches,
+            Some(_) => StateCheck::Wrong,
+            None => StateCheck::Missing,
+        }
+    }
+
+    // long: the response checks of RFC 6749 §4.1.2 and RFC 9207, in the order they must run
     pub fn accept_response(&self, url: &Url) -> Result<AuthorizationResponse, AuthorizationError> {
         if !is_redirect_to(url, &self.redirect_uri) {
             return Err(AuthorizationError::WrongRedirect {
@@ -309,6 +334,7 @@ impl AuthorizationRequest {
         let present = |name: &str| get(name).filter(|v| !v.is_empty());
         let response = AuthorizationResponse {
             code: present("code").map(AuthorizationCode::new),
+            iss: present("iss"),
             id_token: present("id_token").map(IdToken::new),
             access_token: present("access_token").map(AccessToken::new),
             token_type: present("token_type"),

@@ -71,6 +71,15 @@ fn read_value(text: &str) -> (String, &str) {
     }
 }
 
+/// The `resource_metadata` of a `WWW-Authenticate` challenge (RFC 9728 §5.1), when it is a URL.
+pub fn resource_metadata(header: &str) -> Option<url::Url> {
+    parse(header)
+        .iter()
+        .find_map(|c| c.param("resource_metadata").map(str::to_owned))
+        .and_then(|u| url::Url::parse(&u).ok())
+        .filter(|u| matches!(u.scheme(), "https" | "http"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -95,10 +104,35 @@ mod tests {
         assert!(parse("").is_empty());
     }
 
+    #[test]
+    fn a_challenge_names_its_metadata() {
+        assert_eq!(
+            resource_metadata(
+                r#"Bearer error="invalid_token", resource_metadata="https://api.example/.well-known/oauth-protected-resource""#
+            )
+            .unwrap()
+            .as_str(),
+            "https://api.example/.well-known/oauth-protected-resource"
+        );
+        assert_eq!(resource_metadata(r#"Bearer realm="x""#), None);
+        assert_eq!(
+            resource_metadata(r#"Bearer resource_metadata="file:///etc""#),
+            None
+        );
+    }
+
     proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(crate::fuzz_cases(256)))]
+        /// Any header reads as challenges whose every parameter is one the header holds.
         #[test]
         fn reading_any_header_never_panics(header in "[ -~]{0,120}") {
-            let _ = parse(&header);
+            for challenge in parse(&header) {
+                for (_, value) in &challenge.params {
+                    let plain = value.replace('"', "");
+                    let header_plain = header.replace(['"', '\\'], "");
+                    proptest::prop_assert!(header_plain.contains(&plain.replace('\\', "")));
+                }
+            }
         }
     }
 }

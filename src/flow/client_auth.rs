@@ -6,7 +6,6 @@
 use base64::Engine;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde::Serialize;
-use url::Url;
 
 use super::FlowError;
 use crate::http::Form;
@@ -25,12 +24,15 @@ pub struct Credentials {
     pub secret: Option<Secret>,
     /// PEM private key for `private_key_jwt`.
     pub private_key: Option<Secret>,
+    /// The `aud` of this client's assertions, whichever endpoint they go to, and which form
+    /// it is.
+    pub assertion_audience: (crate::provider::AssertionAudience, String),
 }
 
 impl Credentials {
     /// Adds client authentication to `form`; returns the Authorization header value, if any.
-    /// `audience` is the `aud` of a client assertion (the token endpoint).
-    pub fn apply(&self, form: &mut Form, audience: &Url) -> Result<Option<Secret>, FlowError> {
+    pub fn apply(&self, form: &mut Form) -> Result<Option<Secret>, FlowError> {
+        let audience = self.assertion_audience.1.as_str();
         let secret = || {
             self.secret.as_ref().ok_or(FlowError::MissingSecret {
                 method: self.method,
@@ -118,16 +120,17 @@ pub fn signing_key(pem: &Secret) -> Result<Vec<(EncodingKey, Algorithm)>, FlowEr
 }
 
 /// The claims of a client assertion (RFC 7523 §3): `iss` = `sub` = client id, `aud` = the
-/// token endpoint, a random `jti`, valid for 60 s.
+/// one audience chosen (the issuer, per draft-ietf-oauth-rfc7523bis), a random `jti`, valid
+/// for 60 s.
 fn assertion_claims<'a>(
     client_id: &'a ClientId,
-    audience: &'a Url,
+    audience: &'a str,
 ) -> Result<AssertionClaims<'a>, FlowError> {
     let now = crate::clock::now();
     Ok(AssertionClaims {
         iss: client_id.as_str(),
         sub: client_id.as_str(),
-        aud: audience.as_str(),
+        aud: audience,
         jti: random_urlsafe(16)?,
         iat: now,
         exp: now + ASSERTION_TTL_SECS,
@@ -137,7 +140,7 @@ fn assertion_claims<'a>(
 /// A client assertion signed with the client's private key (`private_key_jwt`).
 pub fn client_assertion(
     client_id: &ClientId,
-    audience: &Url,
+    audience: &str,
     pem: &Secret,
 ) -> Result<Secret, FlowError> {
     sign_jwt(&assertion_claims(client_id, audience)?, pem)
@@ -147,7 +150,7 @@ pub fn client_assertion(
 /// `jti` each time.
 pub fn secret_assertion(
     client_id: &ClientId,
-    audience: &Url,
+    audience: &str,
     secret: &Secret,
 ) -> Result<Secret, FlowError> {
     let key = EncodingKey::from_secret(secret.expose().as_bytes());

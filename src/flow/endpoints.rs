@@ -79,6 +79,7 @@ pub async fn userinfo(
         method: "GET".into(),
         headers: vec![("accept".into(), "application/json".into())],
         body: None,
+        limit: crate::http::BodyLimit::Refuse(crate::http::MAX_PROTOCOL_BODY),
     };
     let response = super::resource::send(http, "userinfo", presenter, endpoint, &request).await?;
     if !response.is_success() {

@@ -11,6 +11,7 @@ pub mod endpoints;
 pub mod grants;
 pub mod par;
 pub mod pkce;
+pub mod registration;
 pub mod request_object;
 pub mod resource;
 pub mod response;
@@ -59,6 +60,9 @@ pub enum FlowError {
     /// `invalid_client` for a client that authenticates with its certificate (RFC 8705).
     #[error("the server refused the client's certificate: {0}")]
     CertificateRefused(OAuthError),
+    /// `invalid_client` for a client that authenticates with an assertion (RFC 7523).
+    #[error("the server refused the client's assertion (its aud was {}): {}", .0.audience, .0.error)]
+    AssertionRefused(Box<AssertionRefusal>),
     #[error(transparent)]
     Par(#[from] par::ParError),
     #[error(transparent)]
@@ -70,10 +74,19 @@ impl FlowError {
     pub fn oauth_error(&self) -> Option<&OAuthError> {
         match self {
             FlowError::Token(TokenError::OAuth(e)) | FlowError::CertificateRefused(e) => Some(e),
+            FlowError::AssertionRefused(refusal) => Some(&refusal.error),
             FlowError::Authorization(authorize::AuthorizationError::Denied(e)) => Some(e),
             _ => None,
         }
     }
+}
+
+/// An `invalid_client` to a client assertion, and the `aud` it carried.
+#[derive(Debug)]
+pub struct AssertionRefusal {
+    pub audience: String,
+    pub kind: crate::provider::AssertionAudience,
+    pub error: OAuthError,
 }
 
 /// A client at one provider: how it authenticates and where its endpoints are.
@@ -93,6 +106,11 @@ pub struct Client {
 }
 
 impl Client {
+    /// The client secret, when the client has one (it also keys HS256 ID tokens).
+    pub fn secret(&self) -> Option<&Secret> {
+        self.credentials.secret.as_ref()
+    }
+
     pub fn for_provider(
         provider: &Provider,
         secret: Option<Secret>,
@@ -104,6 +122,7 @@ impl Client {
                 method: provider.auth_method,
                 secret,
                 private_key,
+                assertion_audience: assertion_audience(provider),
             },
             token_endpoint: provider
                 .token_endpoint()
@@ -144,7 +163,7 @@ impl Client {
         mut form: Form,
     ) -> Result<TokenResponse, FlowError> {
         let label = format!("token ({})", form.value("grant_type").unwrap_or("?"));
-        let authorization = self.credentials.apply(&mut form, &self.token_endpoint)?;
+        let authorization = self.credentials.apply(&mut form)?;
         for Param(k, v) in &self.token_params {
             form.add(k, v.as_str());
         }
@@ -168,6 +187,15 @@ impl Client {
                 if e.error == "invalid_client" && self.credentials.method.is_mtls() =>
             {
                 return Err(FlowError::CertificateRefused(e));
+            }
+            Err(TokenError::OAuth(e))
+                if e.error == "invalid_client" && self.credentials.method.uses_assertion() =>
+            {
+                return Err(FlowError::AssertionRefused(Box::new(AssertionRefusal {
+                    audience: self.credentials.assertion_audience.1.clone(),
+                    kind: self.credentials.assertion_audience.0,
+                    error: e,
+                })));
             }
             other => other?,
         };
@@ -288,11 +316,32 @@ impl Client {
         endpoint: &Url,
         mut form: Form,
     ) -> Result<HttpResponse, FlowError> {
-        let authorization = self.credentials.apply(&mut form, &self.token_endpoint)?;
+        let authorization = self.credentials.apply(&mut form)?;
         Ok(self
             .transport(http)
             .post_form(label, endpoint, &form, authorization.as_ref())
             .await?)
+    }
+}
+
+/// The `aud` of the provider's client assertions: its issuer identifier exactly as discovery
+/// spells it (draft-ietf-oauth-rfc7523bis §4), or the token endpoint URL when chosen or when
+/// there is no issuer.
+fn assertion_audience(provider: &Provider) -> (crate::provider::AssertionAudience, String) {
+    use crate::provider::AssertionAudience;
+    let token_endpoint = || {
+        provider
+            .endpoints
+            .token
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default()
+    };
+    match (provider.security.assertion_audience, &provider.issuer) {
+        (AssertionAudience::Issuer, Some(issuer)) => {
+            (AssertionAudience::Issuer, issuer.to_string())
+        }
+        _ => (AssertionAudience::TokenEndpoint, token_endpoint()),
     }
 }
 

@@ -42,7 +42,7 @@ impl Client {
                 form.add(k, v.as_str());
             }
         }
-        let authorization = self.credentials.apply(&mut form, &self.token_endpoint)?;
+        let authorization = self.credentials.apply(&mut form)?;
         if !form.keys().any(|k| k == "client_id") {
             form.add("client_id", self.credentials.client_id.as_str());
         }

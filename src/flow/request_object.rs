@@ -102,7 +102,7 @@ pub fn sign(
             supported: supported.join(", "),
             remedy: match signer {
                 RequestSigner::Secret(_) => {
-                    "give the client a private key (--private-key-file) in an algorithm it lists"
+                    "give the client a private key in an algorithm it lists"
                 }
                 RequestSigner::PrivateKey(_) => {
                     "use a private key of a type it lists, or turn request objects off"

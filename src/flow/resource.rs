@@ -54,6 +54,8 @@ pub struct ResourceRequest {
     pub method: String,
     pub headers: Vec<(String, String)>,
     pub body: Option<Secret>,
+    /// How much of the answer is read, and whether more is an error or cut.
+    pub limit: crate::http::BodyLimit,
 }
 
 /// Sends `request` to `url` with the token, retrying once with a DPoP nonce when asked.
@@ -84,7 +86,14 @@ pub async fn send(
         }
         headers.extend(auth.iter().map(|(n, v)| (*n, HeaderValue::Secret(v))));
         let response = http
-            .request(label, &request.method, url, &headers, request.body.as_ref())
+            .request(
+                label,
+                &request.method,
+                url,
+                &headers,
+                request.body.as_ref(),
+                request.limit,
+            )
             .await?;
         let nonce = response.header("dpop-nonce").map(str::to_owned);
         if let (Some(dpop), Some(nonce)) = (presenter.dpop, &nonce) {

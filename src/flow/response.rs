@@ -157,6 +157,8 @@ impl ResponseShape {
 #[derive(Debug)]
 pub struct AuthorizationResponse {
     pub code: Option<AuthorizationCode>,
+    /// The `iss` parameter as the server sent it (RFC 9207), already compared with the issuer.
+    pub iss: Option<String>,
     pub id_token: Option<IdToken>,
     pub access_token: Option<AccessToken>,
     pub token_type: Option<String>,

@@ -108,7 +108,7 @@ fn junit(run: &LabRun) -> String {
 }
 
 /// Text safe inside XML attributes and elements (characters XML 1.0 forbids are dropped).
-fn xml(text: &str) -> String {
+pub(crate) fn xml(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use super::LabError;
+use crate::lines::line_of;
+use crate::provider::RESERVED_PARAMS;
 
 /// How a case gets its tokens.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -60,6 +62,9 @@ pub struct Case {
     pub expect_claims: Vec<String>,
     pub expect_absent_claims: Vec<String>,
     pub expect_error: Option<String>,
+    /// The identity whose login hint the case's sign-in sends (default: the run's).
+    #[serde(default)]
+    pub identity: Option<String>,
 }
 
 impl Case {
@@ -92,7 +97,7 @@ pub struct Plan {
 pub const EXAMPLE_PLAN: &str = r#"# A consent test plan: each case is a sign-in with a fresh session.
 # Keys: name, scope, grant ("code" | "device" | "client_credentials"), params,
 # checks ("must_pass" | "report"), expect_granted, expect_not_granted,
-# expect_claims, expect_absent_claims, expect_error.
+# expect_claims, expect_absent_claims, expect_error, identity (sign in as it: its login hint).
 
 [[case]]
 name = "profile releases the name"
@@ -144,27 +149,13 @@ struct RawCase {
     expect_absent_claims: Vec<String>,
     #[serde(default)]
     expect_error: Option<Spanned<String>>,
+    #[serde(default)]
+    identity: Option<Spanned<String>>,
 }
-
-/// Parameters OAuth Desk sets itself: a case may not replace them.
-const RESERVED_PARAMS: &[&str] = &[
-    "client_id",
-    "redirect_uri",
-    "response_type",
-    "scope",
-    "state",
-    "nonce",
-    "code_challenge",
-    "code_challenge_method",
-];
 
 impl Plan {
     /// Reads and checks a plan; every error names the line it is about.
     pub fn parse(text: &str) -> Result<Plan, LabError> {
-        let at = |span: std::ops::Range<usize>, message: String| LabError::Plan {
-            line: Some(line_of(text, span.start)),
-            message,
-        };
         let raw: RawPlan = toml::from_str(text).map_err(|e| LabError::Plan {
             line: e.span().map(|s| line_of(text, s.start)),
             message: e.message().trim().to_owned(),
@@ -178,91 +169,7 @@ impl Plan {
         let mut names = BTreeSet::new();
         let mut cases = Vec::with_capacity(raw.case.len());
         for raw in raw.case {
-            let case_span = raw.span();
-            let raw = raw.into_inner();
-            let name = raw.name.get_ref().trim().to_owned();
-            if name.is_empty() {
-                return Err(at(raw.name.span(), "a case's name may not be empty".into()));
-            }
-            if !names.insert(name.clone()) {
-                return Err(at(
-                    raw.name.span(),
-                    format!("the case name {name:?} is used twice; names must be unique"),
-                ));
-            }
-            let scope = raw.scope.get_ref().trim().to_owned();
-            if scope.is_empty() {
-                return Err(at(
-                    raw.scope.span(),
-                    format!("case {name:?} has an empty scope"),
-                ));
-            }
-            let mut params = Vec::new();
-            if let Some(table) = raw.params {
-                let span = table.span();
-                if raw.grant != CaseGrant::Code && !table.get_ref().is_empty() {
-                    return Err(at(
-                        span,
-                        format!(
-                            "case {name:?}: params are authorization parameters, and a {} case has no authorization request",
-                            raw.grant.title()
-                        ),
-                    ));
-                }
-                for (key, value) in table.into_inner() {
-                    if RESERVED_PARAMS.contains(&key.as_str()) {
-                        return Err(at(
-                            span.clone(),
-                            format!(
-                                "case {name:?}: {key} is set by OAuth Desk itself (the case's scope goes in `scope`)"
-                            ),
-                        ));
-                    }
-                    let value = match value {
-                        toml::Value::String(s) => s,
-                        toml::Value::Integer(i) => i.to_string(),
-                        toml::Value::Boolean(b) => b.to_string(),
-                        other => {
-                            return Err(at(
-                                span.clone(),
-                                format!(
-                                    "case {name:?}: parameter {key} must be a string or a number, not {}",
-                                    other.type_str()
-                                ),
-                            ));
-                        }
-                    };
-                    params.push((key, value));
-                }
-            }
-            let expect_error = match raw.expect_error {
-                Some(e) if e.get_ref().trim().is_empty() => {
-                    return Err(at(
-                        e.span(),
-                        format!(
-                            "case {name:?}: expect_error is empty; name the OAuth error, e.g. \"access_denied\""
-                        ),
-                    ));
-                }
-                Some(e) => Some(e.into_inner().trim().to_owned()),
-                None => None,
-            };
-            let case = Case {
-                name,
-                scope,
-                grant: raw.grant,
-                checks: raw.checks,
-                params,
-                expect_granted: raw.expect_granted,
-                expect_not_granted: raw.expect_not_granted,
-                expect_claims: raw.expect_claims,
-                expect_absent_claims: raw.expect_absent_claims,
-                expect_error,
-            };
-            if let Some(message) = contradiction(&case) {
-                return Err(at(case_span, message));
-            }
-            cases.push(case);
+            cases.push(read_case(text, raw, &mut names)?);
         }
         Ok(Plan { cases })
     }
@@ -271,6 +178,125 @@ impl Plan {
     pub fn case(&self, name: &str) -> Option<&Case> {
         self.cases.iter().find(|c| c.name == name)
     }
+}
+
+/// One `[[case]]`, checked; `names` are the cases read before it.
+// long: one case's keys in the plan's order, each refused at its line
+fn read_case(
+    text: &str,
+    raw: Spanned<RawCase>,
+    names: &mut BTreeSet<String>,
+) -> Result<Case, LabError> {
+    let at = |span: std::ops::Range<usize>, message: String| LabError::Plan {
+        line: Some(line_of(text, span.start)),
+        message,
+    };
+    let case_span = raw.span();
+    let raw = raw.into_inner();
+    let name = raw.name.get_ref().trim().to_owned();
+    if name.is_empty() {
+        return Err(at(raw.name.span(), "a case's name may not be empty".into()));
+    }
+    if !names.insert(name.clone()) {
+        return Err(at(
+            raw.name.span(),
+            format!("the case name {name:?} is used twice; names must be unique"),
+        ));
+    }
+    let scope = raw.scope.get_ref().trim().to_owned();
+    if scope.is_empty() {
+        return Err(at(
+            raw.scope.span(),
+            format!("case {name:?} has an empty scope"),
+        ));
+    }
+    let mut params = Vec::new();
+    if let Some(table) = raw.params {
+        let span = table.span();
+        if raw.grant != CaseGrant::Code && !table.get_ref().is_empty() {
+            return Err(at(
+                span,
+                format!(
+                    "case {name:?}: params are authorization parameters, and a {} case has no authorization request",
+                    raw.grant.title()
+                ),
+            ));
+        }
+        for (key, value) in table.into_inner() {
+            if RESERVED_PARAMS.contains(&key.as_str()) {
+                return Err(at(
+                    span.clone(),
+                    format!(
+                        "case {name:?}: {key} is set by OAuth Desk itself (the case's scope goes in `scope`)"
+                    ),
+                ));
+            }
+            let value = match value {
+                toml::Value::String(s) => s,
+                toml::Value::Integer(i) => i.to_string(),
+                toml::Value::Boolean(b) => b.to_string(),
+                other => {
+                    return Err(at(
+                        span.clone(),
+                        format!(
+                            "case {name:?}: parameter {key} must be a string or a number, not {}",
+                            other.type_str()
+                        ),
+                    ));
+                }
+            };
+            params.push((key, value));
+        }
+    }
+    let expect_error = match raw.expect_error {
+        Some(e) if e.get_ref().trim().is_empty() => {
+            return Err(at(
+                e.span(),
+                format!(
+                    "case {name:?}: expect_error is empty; name the OAuth error, e.g. \"access_denied\""
+                ),
+            ));
+        }
+        Some(e) => Some(e.into_inner().trim().to_owned()),
+        None => None,
+    };
+    let identity = match raw.identity {
+        Some(id) => {
+            let span = id.span();
+            let id = id.into_inner();
+            let parsed: crate::provider::IdentityName =
+                id.parse().map_err(|e: crate::provider::ProviderError| {
+                    at(span.clone(), format!("case {name:?}: {e}"))
+                })?;
+            if raw.grant == CaseGrant::ClientCredentials {
+                return Err(at(
+                    span,
+                    format!(
+                        "case {name:?}: a client credentials case signs no one in, so it has no identity"
+                    ),
+                ));
+            }
+            Some(parsed.to_string())
+        }
+        None => None,
+    };
+    let case = Case {
+        identity,
+        name,
+        scope,
+        grant: raw.grant,
+        checks: raw.checks,
+        params,
+        expect_granted: raw.expect_granted,
+        expect_not_granted: raw.expect_not_granted,
+        expect_claims: raw.expect_claims,
+        expect_absent_claims: raw.expect_absent_claims,
+        expect_error,
+    };
+    if let Some(message) = contradiction(&case) {
+        return Err(at(case_span, message));
+    }
+    Ok(case)
 }
 
 /// Expectations no result could meet.
@@ -302,16 +328,6 @@ fn contradiction(case: &Case) -> Option<String> {
         ));
     }
     None
-}
-
-/// The 1-based line of a byte offset.
-fn line_of(text: &str, offset: usize) -> usize {
-    let offset = offset.min(text.len());
-    text.as_bytes()[..offset]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
 }
 
 #[cfg(test)]

@@ -40,6 +40,9 @@ pub enum Disposal {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CaseResult {
     pub name: String,
+    /// The identity the case signed in as, when not the run's default.
+    #[serde(default)]
+    pub identity: Option<String>,
     pub result: Verdict,
     pub grant: CaseGrant,
     pub scope: String,
@@ -69,6 +72,7 @@ impl CaseResult {
     pub fn skipped(name: &str, grant: CaseGrant, scope: &str, at: i64) -> CaseResult {
         CaseResult {
             name: name.to_owned(),
+            identity: None,
             result: Verdict::Skipped,
             grant,
             scope: scope.to_owned(),

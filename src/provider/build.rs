@@ -6,10 +6,9 @@ use super::discovery::Discovered;
 use super::security::{ParMode, RequestObjectMode, SecurityProfile, parse_authorization_details};
 use super::{
     AuthMethod, ClientId, DEFAULT_CALLBACK_TIMEOUT_SECS, DEFAULT_REDIRECT_URI, Endpoints, Issuer,
-    Param, Provider, ProviderError, ProviderName, ProviderSpec, Scope, parse_endpoint,
-    parse_redirect_uri, transport,
+    Param, Provider, ProviderError, ProviderName, ProviderSpec, RESERVED_PARAMS, Scope,
+    parse_endpoint, parse_post_logout_redirect_uri, parse_redirect_uri, transport,
 };
-use crate::flow::authorize::RESERVED_PARAMS;
 
 /// Which secrets the vault holds (or will) for the provider: the rules depend on them.
 #[derive(Debug, Clone, Copy, Default)]
@@ -39,16 +38,128 @@ pub fn build(
     if spec.client_id.trim().is_empty() {
         return Err(ProviderError::EmptyClientId);
     }
+    let endpoints = endpoints(spec, discovered.as_ref())?;
+    let auth_method = auth_method(spec, discovered.as_ref(), held)?;
+    let server = discovered
+        .as_ref()
+        .map(|d| d.security.clone())
+        .unwrap_or_default();
+    check_aliases(&server.mtls_aliases, spec.allow_http)?;
+    let security = security_profile(
+        spec,
+        &server,
+        held,
+        endpoints.pushed_authorization.is_some(),
+    )?;
+    let authorize_params = authorize_params(spec)?;
+    let default_scope = match &discovered {
+        Some(d) if d.document_url.path().ends_with("openid-configuration") => "openid".to_owned(),
+        _ => String::new(),
+    };
+    Ok(Provider {
+        name,
+        issuer: discovered.as_ref().map(|d| Issuer::new(d.issuer.clone())),
+        endpoints,
+        client_id: ClientId::new(spec.client_id.trim()),
+        auth_method,
+        has_client_secret: has_secret,
+        has_private_key,
+        template: spec.template.clone(),
+        scope: Scope::new(spec.scope.clone().unwrap_or(default_scope)),
+        pkce: spec.pkce.unwrap_or_default(),
+        redirect_uri: parse_redirect_uri(
+            spec.redirect_uri.as_deref().unwrap_or(DEFAULT_REDIRECT_URI),
+        )?,
+        authorize_method: spec.authorize_method.unwrap_or_default(),
+        authorize_params,
+        token_params: params(&spec.token_params)?,
+        resources: resources(spec)?,
+        resource_metadata: spec.resource_metadata.clone(),
+        security,
+        server_security: server,
+        iss_parameter_supported: discovered
+            .as_ref()
+            .is_some_and(|d| d.iss_parameter_supported),
+        post_logout_redirect_uri: spec
+            .post_logout_redirect_uri
+            .as_deref()
+            .map(parse_post_logout_redirect_uri)
+            .transpose()?,
+        callback_timeout_secs: spec
+            .callback_timeout_secs
+            .unwrap_or(DEFAULT_CALLBACK_TIMEOUT_SECS),
+        auto_refresh: !spec.no_auto_refresh,
+        refresh_margin_secs: spec.refresh_margin_secs,
+        system_browser: spec.system_browser,
+        allow_http: spec.allow_http,
+        git_username: spec
+            .git_username
+            .as_deref()
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+            .map(str::to_owned),
+        lab_plan: None,
+        identities: Vec::new(),
+        client_origin: None,
+    })
+}
+
+/// The mTLS aliases carry the same secrets as the endpoints: the same https rule (RFC 8705 §5).
+fn check_aliases(aliases: &super::MtlsAliases, allow_http: bool) -> Result<(), ProviderError> {
+    for (field, url) in aliases.all() {
+        if let Some(url) = url {
+            transport::check(field, url, allow_http)?;
+        }
+    }
+    Ok(())
+}
+
+/// The extra authorization parameters, none of them one OAuth Desk sets itself.
+fn authorize_params(spec: &ProviderSpec) -> Result<Vec<Param>, ProviderError> {
+    let list = params(&spec.params)?;
+    if let Some(Param(k, _)) = list
+        .iter()
+        .find(|Param(k, _)| RESERVED_PARAMS.contains(&k.as_str()))
+    {
+        return Err(ProviderError::ReservedParam(k.clone()));
+    }
+    Ok(list)
+}
+
+/// `key=value` parameters.
+fn params(list: &[String]) -> Result<Vec<Param>, ProviderError> {
+    list.iter().map(|p| p.parse()).collect()
+}
+
+/// Resource indicators exactly as written (servers compare strings), each an absolute URI
+/// without a fragment (RFC 8707 §2).
+fn resources(spec: &ProviderSpec) -> Result<Vec<String>, ProviderError> {
+    spec.resources
+        .iter()
+        .map(|r| {
+            let r = r.trim();
+            url::Url::parse(r)
+                .ok()
+                .filter(|u| u.fragment().is_none())
+                .map(|_| r.to_owned())
+                .ok_or_else(|| ProviderError::InvalidResource(r.to_owned()))
+        })
+        .collect()
+}
+
+/// The endpoints: each given one, else the discovered one; a token endpoint there must be,
+/// and each must pass the https rule.
+fn endpoints(
+    spec: &ProviderSpec,
+    discovered: Option<&Discovered>,
+) -> Result<Endpoints, ProviderError> {
     let url = |field: &'static str, value: &Option<String>| {
         value
             .as_deref()
             .map(|v| parse_endpoint(field, v))
             .transpose()
     };
-    let found = discovered
-        .as_ref()
-        .map(|d| d.endpoints.clone())
-        .unwrap_or_default();
+    let found = discovered.map(|d| d.endpoints.clone()).unwrap_or_default();
     let endpoints = Endpoints {
         authorization: url("authorize URL", &spec.authorization_url)?.or(found.authorization),
         token: url("token URL", &spec.token_url)?.or(found.token),
@@ -81,11 +192,21 @@ pub fn build(
             transport::check(field, url, spec.allow_http)?;
         }
     }
+    Ok(endpoints)
+}
+
+/// How the client authenticates: as given, else none without a secret, else Basic (RFC 6749
+/// §2.3.1: servers must support it) unless discovery lists only `client_secret_post`; and
+/// what the chosen method needs, held.
+fn auth_method(
+    spec: &ProviderSpec,
+    discovered: Option<&Discovered>,
+    held: Held,
+) -> Result<AuthMethod, ProviderError> {
     let auth_method = match spec.auth_method {
         Some(m) => m,
-        None if !has_secret => AuthMethod::None,
-        // RFC 6749 §2.3.1: servers must support Basic; prefer it unless discovery says otherwise.
-        None => match &discovered {
+        None if !held.secret => AuthMethod::None,
+        None => match discovered {
             Some(d)
                 if !d.token_endpoint_auth_methods.is_empty()
                     && !d
@@ -101,92 +222,19 @@ pub fn build(
             _ => AuthMethod::ClientSecretBasic,
         },
     };
-    match (auth_method, has_secret) {
-        (AuthMethod::None, true) => return Err(ProviderError::SecretUnused),
-        (AuthMethod::ClientSecretBasic | AuthMethod::ClientSecretPost, false) => {
-            return Err(ProviderError::SecretRequired(auth_method));
-        }
-        _ => {}
+    if auth_method == AuthMethod::None && held.secret {
+        return Err(ProviderError::SecretUnused);
     }
-    if auth_method == AuthMethod::PrivateKeyJwt && !has_private_key {
+    if auth_method.needs_secret() && !held.secret {
+        return Err(ProviderError::SecretRequired(auth_method));
+    }
+    if auth_method == AuthMethod::PrivateKeyJwt && !held.private_key {
         return Err(ProviderError::PrivateKeyRequired);
     }
     if auth_method.is_mtls() && !held.certificate {
         return Err(ProviderError::CertificateRequired(auth_method));
     }
-    let server = discovered
-        .as_ref()
-        .map(|d| d.security.clone())
-        .unwrap_or_default();
-    let security = security_profile(
-        spec,
-        &server,
-        held,
-        endpoints.pushed_authorization.is_some(),
-    )?;
-    let params = |list: &[String]| -> Result<Vec<Param>, ProviderError> {
-        list.iter().map(|p| p.parse()).collect()
-    };
-    let authorize_params = params(&spec.params)?;
-    if let Some(Param(k, _)) = authorize_params
-        .iter()
-        .find(|Param(k, _)| RESERVED_PARAMS.contains(&k.as_str()))
-    {
-        return Err(ProviderError::ReservedParam(k.clone()));
-    }
-    let default_scope = match &discovered {
-        Some(d) if d.document_url.path().ends_with("openid-configuration") => "openid".to_owned(),
-        _ => String::new(),
-    };
-    Ok(Provider {
-        name,
-        issuer: discovered.as_ref().map(|d| Issuer::new(d.issuer.clone())),
-        endpoints,
-        client_id: ClientId::new(spec.client_id.trim()),
-        auth_method,
-        has_client_secret: has_secret,
-        has_private_key,
-        template: spec.template.clone(),
-        scope: Scope::new(spec.scope.clone().unwrap_or(default_scope)),
-        pkce: spec.pkce.unwrap_or_default(),
-        redirect_uri: parse_redirect_uri(
-            spec.redirect_uri.as_deref().unwrap_or(DEFAULT_REDIRECT_URI),
-        )?,
-        authorize_method: spec.authorize_method.unwrap_or_default(),
-        authorize_params,
-        token_params: params(&spec.token_params)?,
-        resources: spec
-            .resources
-            .iter()
-            .map(|r| {
-                let r = r.trim();
-                url::Url::parse(r)
-                    .ok()
-                    .filter(|u| u.fragment().is_none())
-                    .map(|_| r.to_owned())
-                    .ok_or_else(|| ProviderError::InvalidResource(r.to_owned()))
-            })
-            .collect::<Result<_, _>>()?,
-        security,
-        server_security: server,
-        iss_parameter_supported: discovered
-            .as_ref()
-            .is_some_and(|d| d.iss_parameter_supported),
-        callback_timeout_secs: spec
-            .callback_timeout_secs
-            .unwrap_or(DEFAULT_CALLBACK_TIMEOUT_SECS),
-        auto_refresh: !spec.no_auto_refresh,
-        refresh_margin_secs: spec.refresh_margin_secs,
-        system_browser: spec.system_browser,
-        allow_http: spec.allow_http,
-        git_username: spec
-            .git_username
-            .as_deref()
-            .map(str::trim)
-            .filter(|u| !u.is_empty())
-            .map(str::to_owned),
-        lab_plan: None,
-    })
+    Ok(auth_method)
 }
 
 /// The security profile `spec` asks for, checked against what the server announced.
@@ -231,6 +279,7 @@ fn security_profile(
             .map(parse_authorization_details)
             .transpose()?,
         client_certificate: held.certificate,
+        assertion_audience: spec.assertion_audience.unwrap_or_default(),
     })
 }
 

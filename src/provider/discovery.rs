@@ -68,6 +68,10 @@ pub struct Discovered {
     pub security: ServerSecurity,
     /// The URL the document was read from.
     pub document_url: Url,
+    /// Dynamic client registration (RFC 7591 §3), when the server offers it.
+    pub registration_endpoint: Option<Url>,
+    /// Client ID Metadata Documents: a client id that is a URL of the client's metadata.
+    pub client_id_metadata_document_supported: bool,
 }
 
 #[derive(Deserialize)]
@@ -104,6 +108,9 @@ struct Metadata {
     tls_client_certificate_bound_access_tokens: bool,
     #[serde(default)]
     mtls_endpoint_aliases: std::collections::BTreeMap<String, serde_json::Value>,
+    registration_endpoint: Option<String>,
+    #[serde(default)]
+    client_id_metadata_document_supported: bool,
 }
 
 /// Where the documents may live: the OpenID one, then the RFC 8414 ones in the order tried.
@@ -215,6 +222,10 @@ impl Discovered {
             }
         }
         self.iss_parameter_supported |= other.iss_parameter_supported;
+        self.client_id_metadata_document_supported |= other.client_id_metadata_document_supported;
+        if self.registration_endpoint.is_none() {
+            self.registration_endpoint = other.registration_endpoint;
+        }
         if self.security.is_default() {
             self.security = other.security;
         }
@@ -250,6 +261,7 @@ fn from_document(expected: &str, response: &HttpResponse) -> Result<Discovered, 
     Ok(found)
 }
 
+// long: the metadata fields of RFC 8414 §2 / OIDC Discovery §3, one by one
 fn read_document(expected: &str, response: &HttpResponse) -> Result<Discovered, DiscoveryError> {
     let url = response.url.to_string();
     let metadata: Metadata =
@@ -336,6 +348,8 @@ fn read_document(expected: &str, response: &HttpResponse) -> Result<Discovered, 
         scopes_supported: metadata.scopes_supported,
         security,
         document_url: response.url.clone(),
+        registration_endpoint: endpoint("registration_endpoint", &metadata.registration_endpoint)?,
+        client_id_metadata_document_supported: metadata.client_id_metadata_document_supported,
     })
 }
 
@@ -352,6 +366,7 @@ mod tests {
             headers: Vec::new(),
             body,
             elapsed: std::time::Duration::ZERO,
+            truncated: false,
         }
     }
 

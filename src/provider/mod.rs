@@ -4,13 +4,21 @@
 
 pub mod build;
 pub mod discovery;
+mod reference;
+pub mod resource_metadata;
 pub mod security;
 mod spec;
 pub mod templates;
 pub mod transport;
 
+pub(crate) use reference::is_short_identifier;
+pub use reference::{
+    DEFAULT_IDENTITY, EnvName, IdentityName, ProjectPlace, ProviderRef, SlotKey, TypedRef,
+    project_id,
+};
 pub use security::{
-    DpopAlg, MtlsAliases, ParMode, RequestObjectMode, SecurityProfile, ServerSecurity,
+    AssertionAudience, DpopAlg, MtlsAliases, ParMode, RequestObjectMode, SecurityProfile,
+    ServerSecurity,
 };
 pub use spec::ProviderSpec;
 
@@ -19,6 +27,22 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 use url::Url;
+
+/// Authorization parameters OAuth Desk sets itself: an extra parameter (a provider's, a
+/// sign-in's, a lab case's) may not replace them. The one list every place checks.
+pub const RESERVED_PARAMS: &[&str] = &[
+    "response_type",
+    "client_id",
+    "redirect_uri",
+    "scope",
+    "state",
+    "nonce",
+    "code_challenge",
+    "code_challenge_method",
+    "request",
+    "request_uri",
+    "dpop_jkt",
+];
 
 /// Where the redirect lands when the user configured nothing: a loopback listener with a random
 /// port (RFC 8252 §7.3).
@@ -32,6 +56,10 @@ pub enum ProviderError {
         "invalid provider name {0:?}: use letters, digits, '_', '.' and '-' (at most 64 characters)"
     )]
     InvalidName(String),
+    #[error(
+        "invalid {what} {value:?}: use letters, digits, '_', '.' and '-' (at most 64 characters)"
+    )]
+    InvalidShortName { what: &'static str, value: String },
     #[error("invalid {field} {value:?}: {reason}")]
     InvalidUrl {
         field: &'static str,
@@ -67,9 +95,7 @@ pub enum ProviderError {
     InvalidResource(String),
     #[error("invalid authorization details (RFC 9396): {0}")]
     InvalidAuthorizationDetails(String),
-    #[error(
-        "client authentication {0} needs a client certificate and its key (--client-cert, --client-key)"
-    )]
+    #[error("client authentication {0} needs a client certificate and its key")]
     CertificateRequired(AuthMethod),
     #[error("a client certificate needs its private key too, and a key its certificate")]
     CertificateHalf,
@@ -78,7 +104,7 @@ pub enum ProviderError {
     )]
     RequestObjectNeedsKey,
     #[error(
-        "PAR is on but the server announces no pushed authorization request endpoint: give it with --par-url"
+        "PAR is on but the server announces no pushed authorization request endpoint: give it by hand"
     )]
     ParWithoutEndpoint,
     #[error("the server does not take DPoP proofs signed with {alg}; it lists {supported}")]
@@ -171,6 +197,7 @@ impl Scope {
 /// A provider's name: a short identifier usable in file names and shell commands.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(type = "string"))]
 pub struct ProviderName(String);
 
 impl ProviderName {
@@ -182,13 +209,7 @@ impl ProviderName {
 impl FromStr for ProviderName {
     type Err = ProviderError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let ok = !s.is_empty()
-            && s.len() <= 64
-            && s.chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
-            && s != "."
-            && s != "..";
-        if ok {
+        if is_short_identifier(s) {
             Ok(ProviderName(s.to_owned()))
         } else {
             Err(ProviderError::InvalidName(s.to_owned()))
@@ -244,6 +265,14 @@ impl AuthMethod {
             AuthMethod::ClientSecretPost
                 | AuthMethod::ClientSecretBasic
                 | AuthMethod::ClientSecretJwt
+        )
+    }
+
+    /// The client signs an assertion (RFC 7523 §2.2): `private_key_jwt`, `client_secret_jwt`.
+    pub fn uses_assertion(self) -> bool {
+        matches!(
+            self,
+            AuthMethod::PrivateKeyJwt | AuthMethod::ClientSecretJwt
         )
     }
 
@@ -456,6 +485,18 @@ impl Endpoints {
     }
 }
 
+/// How OAuth Desk made a provider's client.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum ClientOrigin {
+    /// Dynamic client registration (RFC 7591) at this time (Unix seconds); `managed` when
+    /// the server gave a registration access token (RFC 7592), kept in the vault.
+    Registered { at: i64, managed: bool },
+    /// A Client ID Metadata Document: the client id is the URL of the client's metadata.
+    MetadataDocument { url: String },
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Provider {
     pub name: ProviderName,
@@ -490,6 +531,9 @@ pub struct Provider {
     /// exactly as written (servers compare them as strings; a URL parser would add a `/`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub resources: Vec<String>,
+    /// The protected resource metadata (RFC 9728) the provider was made from, when it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_metadata: Option<String>,
     /// PAR, request objects, DPoP, rich authorization requests, a client certificate.
     #[serde(default, skip_serializing_if = "SecurityProfile::is_default")]
     pub security: SecurityProfile,
@@ -499,6 +543,11 @@ pub struct Provider {
     /// The server promised an `iss` parameter in authorization responses (RFC 9207 §3).
     #[serde(default)]
     pub iss_parameter_supported: bool,
+    /// Where the end-session page sends the browser back (RP-Initiated Logout 1.0 §3), pinned
+    /// for servers that compare it with a registered one; a loopback URI, any free port when
+    /// it names none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub post_logout_redirect_uri: Option<Url>,
     #[serde(default = "default_timeout")]
     pub callback_timeout_secs: u64,
     /// Whether the keeper renews this provider's tokens in the background.
@@ -521,6 +570,22 @@ pub struct Provider {
     /// secrets), exported and imported with it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lab_plan: Option<String>,
+    /// Identities besides the default one (`identity add NAME@ID`): personal, so an export
+    /// leaves them out.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub identities: Vec<IdentityConfig>,
+    /// How the client was made when OAuth Desk made it (registration, a metadata document).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_origin: Option<ClientOrigin>,
+}
+
+/// An identity of a provider of the config.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdentityConfig {
+    pub name: IdentityName,
+    /// Sent as `login_hint` with every sign-in of this identity (OIDC Core §3.1.2.1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub login_hint: Option<String>,
 }
 
 fn yes() -> bool {
@@ -596,6 +661,13 @@ impl Provider {
         ]
         .into_iter()
         .flatten()
+        .chain(
+            self.server_security
+                .mtls_aliases
+                .all()
+                .into_iter()
+                .filter_map(|(_, url)| url),
+        )
         .filter(|u| transport::is_insecure(u))
         .map(Url::to_string)
         .collect()
@@ -649,6 +721,29 @@ pub fn parse_endpoint(field: &'static str, value: &str) -> Result<Url, ProviderE
         ));
     }
     Ok(url)
+}
+
+/// The sign-out return when none is pinned: loopback, any free port.
+pub const DEFAULT_POST_LOGOUT_REDIRECT_URI: &str = "http://127.0.0.1/logged-out";
+
+/// Parses a sign-out return URI: OAuth Desk waits for the browser there, so it is loopback
+/// (`http://127.0.0.1:PORT/PATH`, `localhost` or `[::1]`), without a fragment.
+pub fn parse_post_logout_redirect_uri(value: &str) -> Result<Url, ProviderError> {
+    let invalid = |reason: &str| ProviderError::InvalidUrl {
+        field: "sign-out return URI",
+        value: value.to_owned(),
+        reason: reason.to_owned(),
+    };
+    let url = parse_redirect_uri(value).map_err(|_| invalid("not an absolute URL"))?;
+    if url.fragment().is_some() {
+        return Err(invalid("it must not have a fragment"));
+    }
+    match redirect_target(&url) {
+        RedirectTarget::Loopback { .. } => Ok(url),
+        RedirectTarget::External => Err(invalid(
+            "OAuth Desk waits for the browser's return on this machine: give http://127.0.0.1:PORT/PATH, as registered at the server",
+        )),
+    }
 }
 
 /// Parses a redirect URI: any absolute URL without a fragment (custom schemes included, since

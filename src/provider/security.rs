@@ -34,6 +34,20 @@ pub enum RequestObjectMode {
     Signed,
 }
 
+/// The `aud` of the client's assertions (`private_key_jwt`, `client_secret_jwt`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum AssertionAudience {
+    /// The issuer identifier, alone (draft-ietf-oauth-rfc7523bis, after the 2025 audience
+    /// injection advisory); the token endpoint for a provider without an issuer.
+    #[default]
+    Issuer,
+    /// The token endpoint URL, whichever endpoint the assertion goes to (RFC 7523 §3 and
+    /// OIDC Core §9 as older servers read them).
+    TokenEndpoint,
+}
+
 /// The algorithm of a provider's DPoP key (RFC 9449 §4.2: asymmetric only).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -81,6 +95,11 @@ impl RequestObjectMode {
         text
     }
 }
+impl AssertionAudience {
+    fn spelling(self, text: &'static str) -> &'static str {
+        text
+    }
+}
 impl DpopAlg {
     /// The JOSE name (`ES256`, `EdDSA`, `PS256`).
     fn spelling(self, _text: &'static str) -> &'static str {
@@ -107,6 +126,7 @@ impl DpopAlg {
 
 choice!(ParMode, "PAR mode", "auto, on, off", "auto" => ParMode::Auto, "on" => ParMode::On, "off" => ParMode::Off);
 choice!(RequestObjectMode, "request object mode", "off, signed", "off" => RequestObjectMode::Off, "signed" => RequestObjectMode::Signed);
+choice!(AssertionAudience, "assertion audience", "issuer, token-endpoint", "issuer" => AssertionAudience::Issuer, "token-endpoint" | "token_endpoint" => AssertionAudience::TokenEndpoint);
 choice!(DpopAlg, "DPoP algorithm", "ES256, EdDSA, PS256", "es256" => DpopAlg::ES256, "eddsa" | "ed25519" => DpopAlg::EdDSA, "ps256" => DpopAlg::PS256);
 
 /// What the client asks for beyond the plain request. Default: nothing extra, PAR when the
@@ -127,11 +147,26 @@ pub struct SecurityProfile {
     /// A client certificate and key (RFC 8705) are in the vault.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub client_certificate: bool,
+    /// The `aud` of client assertions.
+    #[serde(default, skip_serializing_if = "is_default_audience")]
+    pub assertion_audience: AssertionAudience,
+}
+
+fn is_default_audience(a: &AssertionAudience) -> bool {
+    *a == AssertionAudience::default()
 }
 
 impl SecurityProfile {
     pub fn is_default(&self) -> bool {
         *self == SecurityProfile::default()
+    }
+
+    /// The `type`s of the authorization details asked for.
+    pub fn detail_types(&self) -> Vec<String> {
+        self.authorization_details
+            .as_deref()
+            .map(detail_types)
+            .unwrap_or_default()
     }
 }
 
@@ -193,9 +228,47 @@ pub struct MtlsAliases {
 }
 
 impl MtlsAliases {
+    /// Every alias, with its field name for messages.
+    pub fn all(&self) -> [(&'static str, Option<&Url>); 6] {
+        [
+            ("mTLS token endpoint alias", self.token.as_ref()),
+            (
+                "mTLS PAR endpoint alias",
+                self.pushed_authorization.as_ref(),
+            ),
+            (
+                "mTLS device endpoint alias",
+                self.device_authorization.as_ref(),
+            ),
+            ("mTLS revocation endpoint alias", self.revocation.as_ref()),
+            (
+                "mTLS introspection endpoint alias",
+                self.introspection.as_ref(),
+            ),
+            ("mTLS userinfo endpoint alias", self.userinfo.as_ref()),
+        ]
+    }
+
     pub fn is_empty(&self) -> bool {
         *self == MtlsAliases::default()
     }
+}
+
+/// The distinct `type`s of compact `authorization_details`, in order (none when not an array).
+pub fn detail_types(details: &str) -> Vec<String> {
+    let value: serde_json::Value = serde_json::from_str(details).unwrap_or_default();
+    let mut types: Vec<String> = Vec::new();
+    for t in value
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|item| item.get("type")?.as_str())
+    {
+        if !types.iter().any(|known| known == t) {
+            types.push(t.to_owned());
+        }
+    }
+    types
 }
 
 /// Checks RFC 9396 `authorization_details` as written (JSON, or `@FILE` already read by the

@@ -3,7 +3,10 @@
 //! template's or discovery's value or the secure default ([`super::build::build`] decides).
 //! The choices are typed, so the app's form and the CLI accept exactly the same values.
 
-use super::{AuthMethod, AuthorizeMethod, DpopAlg, ParMode, PkceMode, Provider, RequestObjectMode};
+use super::{
+    AssertionAudience, AuthMethod, AuthorizeMethod, DpopAlg, ParMode, PkceMode, Provider,
+    RequestObjectMode,
+};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
@@ -26,6 +29,8 @@ pub struct ProviderSpec {
     pub auth_method: Option<AuthMethod>,
     pub scope: Option<String>,
     pub redirect_uri: Option<String>,
+    /// Where the end-session page returns (a loopback URI), for servers that compare it.
+    pub post_logout_redirect_uri: Option<String>,
     pub pkce: Option<PkceMode>,
     pub authorize_method: Option<AuthorizeMethod>,
     pub params: Vec<String>,
@@ -44,6 +49,8 @@ pub struct ProviderSpec {
     pub allow_http: bool,
     /// The username git is given with the token (default `oauth2`).
     pub git_username: Option<String>,
+    /// The protected resource metadata URL (RFC 9728) the settings came from.
+    pub resource_metadata: Option<String>,
     /// Push the authorization request (RFC 9126): auto (default), on, off.
     pub par: Option<ParMode>,
     /// Send the authorization request as a signed request object (RFC 9101).
@@ -54,6 +61,8 @@ pub struct ProviderSpec {
     pub dpop_alg: Option<DpopAlg>,
     /// RFC 9396 authorization details, a JSON array of objects with `type`.
     pub authorization_details: Option<String>,
+    /// The `aud` of client assertions: the issuer (default) or the token endpoint.
+    pub assertion_audience: Option<AssertionAudience>,
 }
 
 impl ProviderSpec {
@@ -79,6 +88,10 @@ impl ProviderSpec {
             auth_method: Some(provider.auth_method),
             scope: Some(provider.scope.to_string()),
             redirect_uri: Some(provider.redirect_uri.to_string()),
+            post_logout_redirect_uri: provider
+                .post_logout_redirect_uri
+                .as_ref()
+                .map(ToString::to_string),
             pkce: Some(provider.pkce),
             authorize_method: Some(provider.authorize_method),
             params: provider
@@ -98,11 +111,13 @@ impl ProviderSpec {
             system_browser: provider.system_browser,
             allow_http: provider.allow_http,
             git_username: provider.git_username.clone(),
+            resource_metadata: provider.resource_metadata.clone(),
             par: Some(provider.security.par),
             request_object: Some(provider.security.request_object),
             dpop: provider.security.dpop.is_some(),
             dpop_alg: provider.security.dpop,
             authorization_details: provider.security.authorization_details.clone(),
+            assertion_audience: Some(provider.security.assertion_audience),
         }
     }
 }

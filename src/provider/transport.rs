@@ -22,6 +22,17 @@ pub fn is_insecure(url: &Url) -> bool {
     url.scheme() == "http" && !is_loopback(url)
 }
 
+/// Whether `url` may be opened in the person's browser: a web page, `https`, or `http` on this
+/// machine (a verification URI, an end-session page, a sign-in page). A server naming
+/// `file:///etc/passwd`, `javascript:` or a custom scheme gets it shown, never opened.
+pub fn is_openable(url: &Url) -> bool {
+    match url.scheme() {
+        "https" => url.host_str().is_some_and(|h| !h.is_empty()),
+        "http" => is_loopback(url),
+        _ => false,
+    }
+}
+
 /// Refuses a plain-http endpoint off loopback unless the provider allows it.
 pub fn check(field: &'static str, url: &Url, allow_http: bool) -> Result<(), ProviderError> {
     if is_insecure(url) && !allow_http {

@@ -1,8 +1,10 @@
 //! Atomic file replacement: write a temporary file in the same directory, fsync it, rename it
 //! over the target, fsync the directory. A crash at any point leaves either the old file or the
-//! new one, never a torn one. Files are created with mode 0600 (they may hold secrets).
+//! new one, never a torn one. Files are created for their owner alone (they may hold secrets).
+//! On Windows the rename waits out a reader that has the file open for a moment, and NTFS
+//! journals the rename itself: there is no directory to sync (see `crate::platform`).
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, OpenOptions};
 use std::io::Write;
 use std::path::Path;
 
@@ -27,15 +29,13 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let result = (|| {
         let mut options = OpenOptions::new();
         options.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = options.open(&tmp)?;
+        let mut file = crate::platform::open_private(&options, &tmp)?;
         file.write_all(bytes)?;
         file.sync_all()?;
         drop(file);
-        fs::rename(&tmp, path)?;
+        crate::platform::replace(&tmp, path)?;
         // The rename is durable only once the directory entry is.
-        File::open(dir)?.sync_all()
+        crate::platform::sync_dir(dir)
     })();
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
@@ -60,6 +60,26 @@ mod tests {
             let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
             assert_eq!(mode, 0o600, "files that may hold secrets are private");
         }
+        let names: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(names.len(), 1, "no temporary file is left behind");
+    }
+
+    /// The keeper, the app and a CLI may read the vault while another writes it: the rename
+    /// replaces a file that a reader has open (on Windows without POSIX rename semantics, once
+    /// the reader lets go).
+    #[test]
+    fn replaces_a_file_a_reader_has_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("vault.bin");
+        write_atomic(&path, b"one").unwrap();
+        let held = fs::File::open(&path).unwrap();
+        let reader = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            drop(held);
+        });
+        write_atomic(&path, b"two").unwrap();
+        reader.join().unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"two");
         let names: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(names.len(), 1, "no temporary file is left behind");
     }

@@ -154,14 +154,21 @@ impl ConfigStore {
         &self,
         change: impl FnOnce(&mut Config) -> Result<T, E>,
     ) -> Result<T, E> {
-        let _lock = FileLock::exclusive(&self.lock_path).map_err(ConfigError::from)?;
+        let _lock = self.lock()?;
         let mut config = self.load()?;
         let out = change(&mut config)?;
         self.save(&config)?;
         Ok(out)
     }
 
-    fn save(&self, config: &Config) -> Result<(), ConfigError> {
+    /// The config lock, for a change that must do more than edit the config while holding it
+    /// (an import choosing names and storing secrets).
+    pub fn lock(&self) -> Result<FileLock, ConfigError> {
+        Ok(FileLock::exclusive(&self.lock_path)?)
+    }
+
+    /// Writes `config` (atomically); the caller holds [`ConfigStore::lock`].
+    pub fn save(&self, config: &Config) -> Result<(), ConfigError> {
         let write = |source| ConfigError::Write {
             path: self.path.display().to_string(),
             source,
@@ -187,6 +194,7 @@ struct Export {
 pub fn export_provider(provider: &Provider) -> String {
     let mut provider = provider.clone();
     provider.has_client_secret = false;
+    provider.identities.clear();
     let doc = Export {
         oauth_desk_export: EXPORT_VERSION,
         provider,
@@ -217,9 +225,7 @@ pub fn import_provider(
     // (a DPoP key is made anew when the provider is first used).
     provider.has_client_secret = false;
     provider.security.client_certificate = false;
-    if let Some(plan) = &provider.lab_plan {
-        crate::lab::Plan::parse(plan).map_err(|e| err(format!("its consent test plan: {e}")))?;
-    }
+    provider.identities.clear();
     if let Some(name) = rename {
         provider.name = name;
     }

@@ -50,9 +50,7 @@ fn open(path: &Path) -> Result<File, LockError> {
     }
     let mut options = OpenOptions::new();
     options.read(true).write(true).create(true).truncate(false);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(path).map_err(|source| io_error(path, source))
+    crate::platform::open_private(&options, path).map_err(|source| io_error(path, source))
 }
 
 fn io_error(path: &Path, source: std::io::Error) -> LockError {

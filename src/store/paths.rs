@@ -10,11 +10,8 @@ pub const HOME_ENV: &str = "OAUTH_DESK_HOME";
 pub enum PathsError {
     #[error("no home directory found: set {HOME_ENV} to the directory OAuth Desk should use")]
     NoHome,
-    #[error("could not create {path}: {source}")]
-    Create {
-        path: String,
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    Unsafe(#[from] crate::platform::Unsafe),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,19 +62,9 @@ impl Paths {
         self.data_dir.join("locks")
     }
 
-    /// Creates `dir` (and parents) with mode 0700: it holds the vault and lock files.
+    /// Creates `dir` (and parents) for the user alone (0700 on Unix); an existing one must be
+    /// the user's and writable by no one else: it holds the vault and lock files.
     pub fn ensure_private_dir(dir: &Path) -> Result<(), PathsError> {
-        let create = |e| PathsError::Create {
-            path: dir.display().to_string(),
-            source: e,
-        };
-        if dir.is_dir() {
-            return Ok(());
-        }
-        let mut builder = std::fs::DirBuilder::new();
-        builder.recursive(true);
-        #[cfg(unix)]
-        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-        builder.create(dir).map_err(create)
+        Ok(crate::platform::ensure_private_dir(dir)?)
     }
 }

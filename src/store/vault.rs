@@ -86,15 +86,81 @@ pub struct ProviderSecrets {
     /// The DPoP key (`ALG:base64url(PKCS#8)`), RFC 9449.
     #[serde(default, with = "crate::secret::vault_serde_opt")]
     pub dpop_key: Option<Secret>,
+    /// The registration access token and client URI of a client OAuth Desk registered
+    /// (RFC 7592), to manage or delete it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registration: Option<StoredRegistration>,
+    /// The default identity's tokens.
+    #[serde(default)]
+    pub tokens: Option<TokenSet>,
+    /// The other identities' tokens, by identity name (vaults before identities have none).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub identities: BTreeMap<String, IdentitySecrets>,
+}
+
+/// RFC 7592 management of a registered client.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StoredRegistration {
+    #[serde(with = "crate::secret::vault_serde")]
+    pub access_token: Secret,
+    pub client_uri: String,
+}
+
+/// What one identity other than the default keeps.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct IdentitySecrets {
     #[serde(default)]
     pub tokens: Option<TokenSet>,
 }
 
+impl ProviderSecrets {
+    /// The tokens of `identity` (`None`: the default identity's).
+    pub fn tokens_of(&self, identity: Option<&str>) -> Option<&TokenSet> {
+        match identity {
+            None => self.tokens.as_ref(),
+            Some(id) => self.identities.get(id)?.tokens.as_ref(),
+        }
+    }
+
+    /// Where the tokens of `identity` are kept.
+    pub fn tokens_mut(&mut self, identity: Option<&str>) -> &mut Option<TokenSet> {
+        match identity {
+            None => &mut self.tokens,
+            Some(id) => &mut self.identities.entry(id.to_owned()).or_default().tokens,
+        }
+    }
+}
+
+/// The version of the vault's content this release writes: 2 added identities and named
+/// secrets (a version-1 vault reads as one whose providers have only their default identity).
+pub const CONTENT_VERSION: u32 = 2;
+
 /// The decrypted content of the vault.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct VaultData {
+    /// Which release's layout this is (absent before identities: 1).
+    #[serde(default = "content_v1")]
+    pub version: u32,
+    /// Per provider client: the config's by name, a project's by `p-<id>+<env>+NAME`.
     #[serde(default)]
     pub providers: BTreeMap<String, ProviderSecrets>,
+    /// Named secrets of projects (`secret set`): project id → name → value.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub named: BTreeMap<String, BTreeMap<String, NamedSecret>>,
+}
+
+fn content_v1() -> u32 {
+    1
+}
+
+/// A named secret's value.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NamedSecret {
+    #[serde(with = "crate::secret::vault_serde")]
+    pub value: Secret,
+    /// When it was set (Unix seconds), for `secret list`.
+    #[serde(default)]
+    pub set_at: i64,
 }
 
 impl VaultData {
@@ -104,6 +170,11 @@ impl VaultData {
 
     pub fn provider_mut(&mut self, name: &str) -> &mut ProviderSecrets {
         self.providers.entry(name.to_owned()).or_default()
+    }
+
+    /// The tokens kept under a client key for one identity.
+    pub fn tokens(&self, client_key: &str, identity: Option<&str>) -> Option<&TokenSet> {
+        self.providers.get(client_key)?.tokens_of(identity)
     }
 }
 
@@ -290,8 +361,10 @@ impl Vault {
         let Some((header, key)) = &self.unlocked else {
             unreachable!("unlocked just above")
         };
+        let mut data = data.clone();
+        data.version = CONTENT_VERSION;
         let plaintext =
-            Zeroizing::new(serde_json::to_vec(data).map_err(|e| VaultError::Format {
+            Zeroizing::new(serde_json::to_vec(&data).map_err(|e| VaultError::Format {
                 path: self.path.display().to_string(),
                 reason: e.to_string(),
             })?);
@@ -313,7 +386,7 @@ impl Vault {
         file.extend_from_slice(&ciphertext);
         self.cache = None;
         write_atomic(&self.path, &file).map_err(|e| self.io(e))?;
-        self.cache = Some((file, data.clone()));
+        self.cache = Some((file, data));
         Ok(())
     }
 
@@ -382,10 +455,21 @@ impl Vault {
                     },
                 })?,
         );
-        let data = serde_json::from_slice(&plaintext).map_err(|e| VaultError::Format {
-            path,
-            reason: format!("its content is unreadable: {e}"),
-        })?;
+        let data: VaultData =
+            serde_json::from_slice(&plaintext).map_err(|e| VaultError::Format {
+                path: path.clone(),
+                reason: format!("its content is unreadable: {e}"),
+            })?;
+        if data.version > CONTENT_VERSION {
+            // Writing it back would drop what this release does not know of.
+            return Err(VaultError::Format {
+                path,
+                reason: format!(
+                    "a newer release of OAuth Desk wrote it (content version {}; this one reads up to {CONTENT_VERSION}); update OAuth Desk",
+                    data.version
+                ),
+            });
+        }
         self.unlocked = Some((header, key));
         Ok(data)
     }

@@ -14,6 +14,7 @@ fn response(status: u16, content_type: Option<&str>, body: &str) -> HttpResponse
         headers: Vec::new(),
         body: body.as_bytes().to_vec(),
         elapsed: Duration::ZERO,
+        truncated: false,
     }
 }
 
@@ -67,6 +68,37 @@ fn unreadable_expires_in_is_kept_not_guessed() {
         parse_token_response(&json(r#"{"access_token":"a","expires_in":"soon"}"#)).unwrap();
     assert_eq!(parsed.expires_in, None);
     assert_eq!(parsed.extra["expires_in"], "soon");
+}
+
+#[test]
+fn a_huge_or_negative_expires_in_is_clamped_and_never_overflows() {
+    for (body, lifetime) in [
+        (
+            r#"{"access_token":"a","expires_in":9223372036854775807}"#,
+            MAX_LIFETIME_SECS,
+        ),
+        (
+            r#"{"access_token":"a","expires_in":1e300}"#,
+            MAX_LIFETIME_SECS,
+        ),
+        (r#"{"access_token":"a","expires_in":-5}"#, 0),
+    ] {
+        let parsed = parse_token_response(&json(body)).unwrap();
+        assert_eq!(parsed.expires_in, Some(lifetime), "{body}");
+        let set = TokenSet::from_response(
+            parsed,
+            &"s".into(),
+            Grant::AuthorizationCode,
+            None,
+            i64::MAX - 10,
+        );
+        assert_eq!(
+            set.expires_at,
+            Some((i64::MAX - 10).saturating_add(lifetime)),
+            "saturates at the end of time: {body}"
+        );
+    }
+    assert_eq!(expiry(1_000, i64::MAX), 1_000 + MAX_LIFETIME_SECS);
 }
 
 #[test]
@@ -300,4 +332,101 @@ fn refreshes_are_remembered_up_to_the_history_length() {
     assert_eq!(set.history.len(), HISTORY_LEN);
     assert_eq!(set.history.last().unwrap().at, 329);
     assert_eq!(set.refresh_count, 32);
+}
+
+/// An unsigned ID token whose `at_hash` is the RS256 half hash of `access`.
+fn id_token_for(access: &str, sub: &str) -> String {
+    use base64::Engine;
+    use sha2::Digest;
+    let b64 = |b: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b);
+    let at_hash = b64(&sha2::Sha256::digest(access.as_bytes())[..16]);
+    let claims = serde_json::json!({"iss": "https://as.example", "sub": sub, "aud": "app",
+        "auth_time": 900, "at_hash": at_hash});
+    format!(
+        "{}.{}.c2ln",
+        b64(br#"{"alg":"RS256"}"#),
+        b64(claims.to_string().as_bytes())
+    )
+}
+
+fn refresh_response(access: &str, id_token: Option<String>) -> TokenResponse {
+    let mut body = serde_json::json!({"access_token": access, "expires_in": 60});
+    if let Some(id) = id_token {
+        body["id_token"] = id.into();
+    }
+    parse_token_response(&json(&body.to_string())).unwrap()
+}
+
+#[test]
+fn an_id_token_kept_across_a_refresh_is_judged_against_its_own_access_token() {
+    let mut set = TokenSet::from_response(
+        refresh_response("a1", Some(id_token_for("a1", "alice"))),
+        &"openid".into(),
+        Grant::AuthorizationCode,
+        None,
+        0,
+    );
+    assert_eq!(
+        set.authentication.as_ref().and_then(|a| a.sub.as_deref()),
+        Some("alice")
+    );
+    assert!(!set.id_token_refreshed);
+
+    // No new ID token: its at_hash is judged now, against a1, before a2 replaces it.
+    set.apply_refresh(refresh_response("a2", None), 100);
+    let kept = set.at_hash_check.clone().expect("judged before a1 went");
+    assert_eq!(kept.result, crate::verify::CheckResult::Pass, "{kept:?}");
+    assert!(kept.detail.contains("the access token it came with"));
+    assert!(!set.id_token_refreshed, "still the sign-in's ID token");
+
+    // A new ID token comes with a3: judged against a3 (when shown), the sign-in remembered.
+    set.apply_refresh(
+        refresh_response("a3", Some(id_token_for("a3", "alice"))),
+        200,
+    );
+    assert_eq!(set.at_hash_check, None);
+    assert!(set.id_token_refreshed);
+    assert_eq!(
+        set.authentication.as_ref().and_then(|a| a.auth_time),
+        Some(900)
+    );
+}
+
+#[test]
+fn a_vault_from_before_remembers_the_sign_in_at_the_first_refreshed_id_token() {
+    let mut set = TokenSet::from_response(
+        refresh_response("a1", Some(id_token_for("a1", "alice"))),
+        &"openid".into(),
+        Grant::AuthorizationCode,
+        None,
+        0,
+    );
+    set.authentication = None; // as a vault written before it was recorded
+    set.apply_refresh(refresh_response("a2", Some(id_token_for("a2", "bob"))), 100);
+    assert_eq!(
+        set.authentication.as_ref().and_then(|a| a.sub.as_deref()),
+        Some("alice"),
+        "the kept ID token was the sign-in's"
+    );
+}
+
+#[test]
+fn authorization_details_not_granted_are_named_by_type() {
+    let requested = vec![
+        "payment_initiation".to_owned(),
+        "account_information".to_owned(),
+    ];
+    let granted = serde_json::json!([{"type": "payment_initiation", "instructedAmount": {}}]);
+    let diff = DetailsDiff::new(&requested, Some(&granted));
+    assert_eq!(diff.granted, ["payment_initiation"]);
+    assert_eq!(diff.not_granted, ["account_information"]);
+    assert!(diff.server_listed);
+
+    // RFC 9396 §7: the response names what is granted; none named, none granted.
+    let silent = DetailsDiff::new(&requested, None);
+    assert_eq!(silent.not_granted, requested);
+    assert!(!silent.server_listed);
+    let odd = DetailsDiff::new(&requested, Some(&serde_json::json!("x")));
+    assert_eq!(odd.not_granted.len(), 2);
+    assert!(!odd.server_listed);
 }

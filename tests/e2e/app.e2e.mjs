@@ -6,7 +6,8 @@
 // embedded window (the OP's login and consent forms), see the decoded tokens, watch a
 // 10-second token refresh by itself, copy the Authorization header and use it, sign out.
 // Then the non-loopback redirect URI, caught in the login window; the device flow; changes
-// from the CLI; imports; a consent-lab plan run from the Lab tab; the login window's lack of IPC.
+// from the CLI; imports; a consent-lab plan run from the Lab tab; a project file with two
+// environments and a second identity; the login window's lack of IPC.
 import { spawn, execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { mkdtempSync, writeFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -226,6 +227,23 @@ async function main() {
     '--scope', 'openid'], { env, input: 'exchange-secret-0123456789' });
   execFileSync(cli, ['provider', 'add', 'hy', '--issuer', issuer, '--client-id', 'hybrid-app', '--client-secret-stdin',
     '--scope', 'openid profile'], { env, input: 'hybrid-secret-0123456789' });
+  // A second OP is the project's stage environment.
+  const stageIssuer = await startOp();
+  const projectDir = mkdtempSync(join(tmpdir(), 'oauth-desk-e2e-project-'));
+  const projectFile = join(projectDir, 'oauth-desk.toml');
+  writeFileSync(projectFile, `# committed next to the code: no secret here
+[env.dev]
+issuer = "${issuer}"
+[env.stage]
+issuer = "${stageIssuer}"
+
+[provider.team]
+issuer = "\${issuer}"
+client_id = "public-app"
+scope = "openid profile offline_access"
+# Every sign-in shows the OP's login form (the tests' login windows share one browser context).
+params = { prompt = "login" }
+`);
   const hostile = await startHostilePage();
   const flaky = await startFlakyTokenEndpoint();
   execFileSync(cli, ['provider', 'add', 'probe', '--authorize-url', `${hostile.url}/authorize`, '--token-url', `${hostile.url}/token`,
@@ -297,6 +315,13 @@ async function main() {
       await wd.clickCss('[data-testid=tab-trace]');
       await wd.waitFor('[data-testid=trace]', { text: '/token' });
       await shot(wd, 'trace');
+      // The server reviewed against the RFCs: the test OP fails nothing.
+      await wd.clickCss('[data-testid=tab-audit]');
+      await wd.clickCss('[data-testid=audit-run]');
+      await wd.waitFor('[data-testid=audit-summary]', { text: '0 fail', timeout: 20000 });
+      await wd.clickCss('[data-testid=finding-pkce-s256]');
+      await wd.waitFor('[data-testid=evidence-pkce-s256]', { text: 'S256' });
+      await shot(wd, 'audit');
       await wd.clickCss('[data-testid=tab-tokens]');
     });
 
@@ -555,6 +580,71 @@ async function main() {
       await wd.clickCss('[data-testid=tab-tokens]');
     });
 
+    await step('a project file: the environment pill switches dev and stage, each with its own tokens', async () => {
+      await wd.clickCss('[data-testid=project-menu]');
+      await wd.clickCss('[data-testid=open-project]');
+      await wd.fill('[data-testid=project-path]', projectFile);
+      await wd.clickCss('[data-testid=project-open]');
+      await wd.waitFor('[data-testid=env-switcher]', { text: 'dev' });
+      await wd.clickCss('[data-testid=provider-team]');
+      await wd.waitFor('[data-testid=panel-env]', { text: 'dev' });
+      await wd.clickCss('[data-testid=sign-in]');
+      await toLoginWindow(wd, main);
+      await fillOpForms(wd, 'alice');
+      await backToMain(wd, main);
+      await wd.waitFor('[data-testid=status-word]', { text: (t) => t.trim() === 'signed in', timeout: 30000 });
+      // Stage: another issuer, no token yet.
+      await wd.clickCss('[data-testid=env-switcher]');
+      await wd.clickCss('[data-testid=env-stage]');
+      await wd.waitFor('[data-testid=panel-env]', { text: 'stage' });
+      await wd.waitFor('[data-testid=status-word]', { text: 'not signed in' });
+      await wd.clickCss('[data-testid=sign-in]');
+      await toLoginWindow(wd, main);
+      const stageUrl = await wd.url();
+      if (!stageUrl.startsWith(stageIssuer)) throw new Error(`stage's sign-in went to ${stageUrl}`);
+      await fillOpForms(wd, 'stella');
+      await backToMain(wd, main);
+      await wd.waitFor('[data-testid=status-word]', { text: (t) => t.trim() === 'signed in', timeout: 30000 });
+      await shot(wd, 'environments');
+      // Back to dev: its tokens are still there, no new sign-in.
+      await wd.clickCss('[data-testid=env-switcher]');
+      await wd.clickCss('[data-testid=env-dev]');
+      await wd.waitFor('[data-testid=panel-env]', { text: 'dev' });
+      await wd.waitFor('[data-testid=status-word]', { text: (t) => t.trim() === 'signed in' });
+    });
+
+    await step('Sign in as… a second identity: its login hint, its own tokens and line in the sidebar', async () => {
+      await wd.clickCss('[data-testid=sign-in-menu]');
+      await wd.clickCss('[data-testid=sign-in-as]');
+      await wd.fill('[data-testid=identity-name]', 'viewer');
+      await wd.fill('[data-testid=identity-login-hint]', 'vera');
+      await wd.clickCss('[data-testid=identity-add]');
+      await toLoginWindow(wd, main);
+      const login = await wd.waitFor('input[name=login]');
+      const hinted = await wd.execute('return document.querySelector("input[name=login]").value', []);
+      if (hinted !== 'vera') throw new Error(`the login form was not filled from the login hint: ${hinted}`);
+      void login;
+      await fillOpForms(wd, 'vera');
+      await backToMain(wd, main);
+      await wd.waitFor('[data-testid=identity-title]', { text: '@viewer' });
+      await wd.waitFor('[data-testid=status-word]', { text: (t) => t.trim() === 'signed in', timeout: 30000 });
+      await wd.waitFor('[data-testid="sidebar-state-team@viewer"]', { text: (t) => /\d+:\d\d/.test(t) });
+      await wd.clickCss('[data-testid=tab-claims]');
+      await wd.waitFor('[data-testid=claims-id]', { text: 'vera' });
+      await shot(wd, 'identities');
+      await wd.clickCss('[data-testid=tab-tokens]');
+      // The default identity is still alice's.
+      await wd.clickCss('[data-testid=provider-team]');
+      await wd.clickCss('[data-testid=tab-claims]');
+      await wd.waitFor('[data-testid=claims-id]', { text: 'alice' });
+      await wd.clickCss('[data-testid=tab-tokens]');
+      const show = JSON.parse(execFileSync(cli, ['show', 'team@viewer', '--json'], { env: { ...env, OAUTH_DESK_PROJECT: projectFile } }).toString());
+      if (show.id_token?.claims?.sub !== 'vera' || show.environment !== 'dev') throw new Error(`the CLI sees ${JSON.stringify(show).slice(0, 200)}`);
+      await wd.clickCss('[data-testid=project-menu]');
+      await wd.clickCss('[data-testid=close-project]');
+      await wd.waitGone('[data-testid=env-switcher]');
+    });
+
     await step('the login window has no IPC: a page in it gets nothing from the app', async () => {
       await wd.clickCss('[data-testid=provider-probe]');
       await wd.clickCss('[data-testid=sign-in]');
@@ -572,6 +662,7 @@ async function main() {
     flaky.server.close();
     await wd.quit();
     rmSync(home, { recursive: true, force: true });
+    rmSync(projectDir, { recursive: true, force: true });
   }
 }
 

@@ -2,7 +2,9 @@
 //! front ends (the CLI's `src/bin/`, the desktop shell's `src-tauri/src/`) name only the door
 //! — `Desk` and the view types it re-exports — never the engine's mechanics; they never re-arm
 //! the keeper or announce changes by hand; the engine exports no mechanics; no protocol layer
-//! reaches up into the `Desk`; no front-end function grows past ~80 lines without a reason.
+//! reaches up into the `Desk`; the engine's modules import one another without a circle; no
+//! function, front end or engine, grows past ~80 lines without a reason; and no engine message
+//! names a CLI flag (the remedy is each front end's to word).
 
 use std::path::{Path, PathBuf};
 
@@ -172,6 +174,153 @@ fn front_end_functions_stay_short() {
     assert!(
         offences.is_empty(),
         "a front-end function parses, makes one engine call, converts, shows: {offences:?}"
+    );
+}
+
+/// The engine's own code: every `.rs` under `src/` but the CLI, without its unit tests.
+fn engine_files() -> Vec<(PathBuf, String)> {
+    rust_files(&repo().join("src"))
+        .into_iter()
+        .filter(|p| !p.starts_with(repo().join("src/bin")) && !p.ends_with("tests.rs"))
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).unwrap();
+            let code = match text.find("#[cfg(test)]\nmod tests") {
+                Some(i) => text[..i].to_owned(),
+                None => text,
+            };
+            (p, code)
+        })
+        .collect()
+}
+
+#[test]
+fn engine_functions_stay_short() {
+    let mut offences = Vec::new();
+    for (path, text) in engine_files() {
+        for (name, len) in long_functions(&text, 80) {
+            offences.push(format!("{}: {name} is {len} lines", path.display()));
+        }
+    }
+    assert!(
+        offences.is_empty(),
+        "an engine function past ~80 lines says why (`// long: …` above it), or is split: {offences:#?}"
+    );
+}
+
+/// The top-level engine module a file belongs to (`flow` for `src/flow/par.rs`).
+fn module_of(path: &Path) -> String {
+    let rel = path.strip_prefix(repo().join("src")).unwrap();
+    let first = rel
+        .components()
+        .next()
+        .unwrap()
+        .as_os_str()
+        .to_string_lossy();
+    first.trim_end_matches(".rs").to_owned()
+}
+
+/// Module → the top-level modules it names with `crate::`.
+fn module_graph() -> std::collections::BTreeMap<String, std::collections::BTreeSet<String>> {
+    let mut graph: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
+        Default::default();
+    for (path, text) in engine_files() {
+        let from = module_of(&path);
+        if from == "lib" {
+            continue;
+        }
+        let code = code_of(&text);
+        let edges = graph.entry(from.clone()).or_default();
+        for (i, _) in code.match_indices("crate::") {
+            let name: String = code[i + 7..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            if !name.is_empty() && name != from && name.chars().next().unwrap().is_lowercase() {
+                edges.insert(name);
+            }
+        }
+    }
+    graph
+}
+
+/// A circle of modules in `graph`, if there is one.
+fn find_cycle(
+    graph: &std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+) -> Option<Vec<String>> {
+    fn visit(
+        node: &str,
+        graph: &std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+        path: &mut Vec<String>,
+        done: &mut std::collections::BTreeSet<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(at) = path.iter().position(|n| n == node) {
+            let mut cycle = path[at..].to_vec();
+            cycle.push(node.to_owned());
+            return Some(cycle);
+        }
+        if done.contains(node) {
+            return None;
+        }
+        path.push(node.to_owned());
+        for next in graph.get(node).into_iter().flatten() {
+            if let Some(cycle) = visit(next, graph, path, done) {
+                return Some(cycle);
+            }
+        }
+        path.pop();
+        done.insert(node.to_owned());
+        None
+    }
+    let mut done = Default::default();
+    graph
+        .keys()
+        .find_map(|n| visit(n, graph, &mut Vec::new(), &mut done))
+}
+
+#[test]
+fn engine_modules_import_one_another_without_a_circle() {
+    let graph = module_graph();
+    assert!(
+        graph.contains_key("desk") && graph.contains_key("flow"),
+        "{graph:?}"
+    );
+    assert_eq!(
+        find_cycle(&graph),
+        None,
+        "the engine's modules form layers: a circle means two of them can't be understood apart"
+    );
+}
+
+#[test]
+fn the_cycle_check_can_fail() {
+    let mut graph = module_graph();
+    graph
+        .entry("token".into())
+        .or_default()
+        .insert("desk".into());
+    assert!(find_cycle(&graph).is_some());
+}
+
+#[test]
+fn engine_messages_name_no_cli_flag() {
+    let mut offences = Vec::new();
+    for (path, text) in engine_files() {
+        for line in code_of(&text).lines() {
+            // A string literal with a `--flag` in it.
+            for literal in line.split('"').skip(1).step_by(2) {
+                let flagged = literal.match_indices("--").any(|(i, _)| {
+                    literal[i + 2..].starts_with(|c: char| c.is_ascii_lowercase())
+                        && (i == 0 || !literal.as_bytes()[i - 1].is_ascii_alphanumeric())
+                });
+                if flagged {
+                    offences.push(format!("{}: {literal}", path.display()));
+                }
+            }
+        }
+    }
+    assert!(
+        offences.is_empty(),
+        "the engine words what went wrong; the CLI's flags are the CLI's words (words.rs): {offences:#?}"
     );
 }
 

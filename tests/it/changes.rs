@@ -1,6 +1,7 @@
 //! The change stream: every action that changes something announces it, so no front end has
 //! to; the keeper re-plans from it (tested in the keeper's own tests and the E2E).
 
+use crate::harness::p;
 use oauth_desk::{Change, ClientSecrets, Desk, ProviderSpec, Secret};
 use tokio::sync::broadcast::Receiver;
 use wiremock::matchers::method;
@@ -52,10 +53,10 @@ async fn every_change_is_announced_by_the_engine() {
         }]
     );
 
-    desk.client_credentials("svc", None).await.unwrap();
+    desk.client_credentials(&p("svc"), None).await.unwrap();
     assert_eq!(drain(&mut changes), [tokens("svc")]);
 
-    desk.refresh_now("svc").await.unwrap();
+    desk.refresh_now(&p("svc")).await.unwrap();
     assert_eq!(
         drain(&mut changes),
         [
@@ -67,7 +68,7 @@ async fn every_change_is_announced_by_the_engine() {
         "a renewal says when it starts and that the tokens changed"
     );
 
-    desk.refresh_now("svc").await.unwrap_err();
+    desk.refresh_now(&p("svc")).await.unwrap_err();
     assert_eq!(
         drain(&mut changes),
         [
@@ -78,13 +79,13 @@ async fn every_change_is_announced_by_the_engine() {
         ],
         "a failed renewal changes what is stored too (the failure, beside a working token)"
     );
-    let report = desk.report("svc").await.unwrap();
+    let report = desk.report(&p("svc")).await.unwrap();
     assert!(report.last_refresh_error.is_some());
 
-    desk.logout("svc").await.unwrap();
+    desk.logout(&p("svc")).await.unwrap();
     assert_eq!(drain(&mut changes), [tokens("svc")]);
     desk.reorder_providers(&["svc".into()]).await.unwrap();
-    desk.remove_provider("svc").await.unwrap();
+    desk.remove_provider(&p("svc")).await.unwrap();
     assert_eq!(
         drain(&mut changes),
         [
@@ -96,4 +97,44 @@ async fn every_change_is_announced_by_the_engine() {
     // A read changes nothing and announces nothing.
     let _ = desk.providers().unwrap();
     assert!(drain(&mut changes).is_empty());
+}
+
+#[tokio::test]
+async fn a_project_file_changed_on_disk_is_announced() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("oauth-desk.toml");
+    let text = "[env.dev]\nissuer = \"http://127.0.0.1:9\"\n[provider.api]\ntoken_url = \"x\"\n";
+    std::fs::write(
+        &file,
+        text.replace("token_url = \"x\"", "client_id = \"c\""),
+    )
+    .unwrap();
+    let desk = std::sync::Arc::new(Desk::in_dir(dir.path(), Secret::new("pw")).unwrap());
+    let view = desk
+        .open_project(Some(file.clone()))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(view.providers, ["api"]);
+    let mut changes = desk.subscribe();
+    let _watching = desk.watch_project();
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    assert!(drain(&mut changes).is_empty(), "nothing changed yet");
+    std::fs::write(
+        &file,
+        format!("{text}[provider.other]\nclient_id = \"o\"\n"),
+    )
+    .unwrap();
+    let changed = tokio::time::timeout(std::time::Duration::from_secs(5), changes.recv())
+        .await
+        .expect("the change is announced within a few seconds")
+        .unwrap();
+    assert_eq!(changed, Change::Providers { provider: None });
+    // Its errors are the window's to show, by line, per environment.
+    let view = desk.project_view().unwrap().unwrap();
+    let problem = view.envs[0].problem.clone().unwrap_or_default();
+    assert!(
+        problem.contains("line 4") && problem.contains("token_url"),
+        "{problem}"
+    );
 }

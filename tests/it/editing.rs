@@ -2,6 +2,7 @@
 //! tokens moving along, clearing a secret, duplicate, reorder, and refused edits that change
 //! nothing.
 
+use crate::harness::p;
 use oauth_desk::{ClientSecrets, Desk, ProviderSpec, Secret, SecretsEdit};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -60,27 +61,29 @@ async fn a_rename_moves_the_secret_and_the_tokens_and_keeps_the_position() {
             .await
             .unwrap();
     }
-    desk.client_credentials("svc", None).await.unwrap();
+    desk.client_credentials(&p("svc"), None).await.unwrap();
 
-    let mut edited = ProviderSpec::of(&desk.provider("svc").unwrap());
+    let mut edited = ProviderSpec::of(&desk.provider(&p("svc")).await.unwrap());
     edited.name = "svc-renamed".into();
     edited.scope = Some("read write".into());
     let provider = desk
-        .update_provider("svc", edited, SecretsEdit::default())
+        .update_provider(&p("svc"), edited, SecretsEdit::default())
         .await
         .unwrap();
     assert_eq!(provider.scope, "read write");
     assert!(provider.has_client_secret);
     assert_eq!(names(&desk), ["a", "svc-renamed", "z"]);
-    assert!(desk.provider("svc").is_err());
+    assert!(desk.provider(&p("svc")).await.is_err());
     let tokens = desk
-        .tokens("svc-renamed")
+        .tokens(&p("svc-renamed"))
         .await
         .unwrap()
         .expect("tokens moved");
     assert_eq!(tokens.access_token.expose(), "at-1");
     // The secret moved too: the server accepts the renamed provider's client.
-    desk.client_credentials("svc-renamed", None).await.unwrap();
+    desk.client_credentials(&p("svc-renamed"), None)
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
@@ -103,11 +106,11 @@ async fn saving_the_form_unchanged_changes_nothing() {
         .await
         .unwrap();
     let after = desk
-        .update_provider("p", ProviderSpec::of(&before), SecretsEdit::default())
+        .update_provider(&p("p"), ProviderSpec::of(&before), SecretsEdit::default())
         .await
         .unwrap();
     assert_eq!(before, after);
-    assert_eq!(desk.provider("p").unwrap(), before);
+    assert_eq!(desk.provider(&p("p")).await.unwrap(), before);
 }
 
 #[tokio::test]
@@ -117,17 +120,17 @@ async fn a_secret_can_be_cleared_when_the_client_becomes_public() {
     desk.add_provider(spec("p", "https://as.example"), with_secret())
         .await
         .unwrap();
-    let mut edited = ProviderSpec::of(&desk.provider("p").unwrap());
+    let mut edited = ProviderSpec::of(&desk.provider(&p("p")).await.unwrap());
     // Keeping the secret with auth "none" is refused, as `add` refuses it.
     edited.auth_method = Some(oauth_desk::AuthMethod::None);
     let refused = desk
-        .update_provider("p", edited.clone(), SecretsEdit::default())
+        .update_provider(&p("p"), edited.clone(), SecretsEdit::default())
         .await;
     assert!(refused.is_err());
-    assert!(desk.provider("p").unwrap().has_client_secret);
+    assert!(desk.provider(&p("p")).await.unwrap().has_client_secret);
     let provider = desk
         .update_provider(
-            "p",
+            &p("p"),
             edited,
             SecretsEdit {
                 clear_client_secret: true,
@@ -167,13 +170,13 @@ async fn a_refused_edit_leaves_the_provider_as_it_was() {
         },
     ] {
         assert!(
-            desk.update_provider("p", broken.clone(), SecretsEdit::default())
+            desk.update_provider(&p("p"), broken.clone(), SecretsEdit::default())
                 .await
                 .is_err(),
             "{broken:?} was accepted"
         );
     }
-    assert_eq!(desk.provider("p").unwrap(), before);
+    assert_eq!(desk.provider(&p("p")).await.unwrap(), before);
 }
 
 #[tokio::test]
@@ -185,10 +188,10 @@ async fn a_rename_onto_another_provider_is_refused() {
             .await
             .unwrap();
     }
-    let mut edited = ProviderSpec::of(&desk.provider("a").unwrap());
+    let mut edited = ProviderSpec::of(&desk.provider(&p("a")).await.unwrap());
     edited.name = "b".into();
     let err = desk
-        .update_provider("a", edited, SecretsEdit::default())
+        .update_provider(&p("a"), edited, SecretsEdit::default())
         .await
         .unwrap_err();
     assert!(err.to_string().contains("already"), "{err}");
@@ -205,13 +208,13 @@ async fn duplicate_copies_settings_and_secret_but_not_tokens() {
             .await
             .unwrap();
     }
-    desk.client_credentials("svc", None).await.unwrap();
-    let copy = desk.duplicate_provider("svc", "svc-2").await.unwrap();
+    desk.client_credentials(&p("svc"), None).await.unwrap();
+    let copy = desk.duplicate_provider(&p("svc"), "svc-2").await.unwrap();
     assert_eq!(names(&desk), ["svc", "svc-2", "z"]);
     assert_eq!(copy.client_id, "svc");
-    assert!(desk.tokens("svc-2").await.unwrap().is_none());
-    desk.client_credentials("svc-2", None).await.unwrap();
-    assert!(desk.duplicate_provider("svc", "z").await.is_err());
+    assert!(desk.tokens(&p("svc-2")).await.unwrap().is_none());
+    desk.client_credentials(&p("svc-2"), None).await.unwrap();
+    assert!(desk.duplicate_provider(&p("svc"), "z").await.is_err());
 }
 
 #[tokio::test]

@@ -68,9 +68,21 @@ fn a_forged_state_is_refused() {
     let op = Op::start();
     let home = Home::new();
     add_op_provider(&home, &op, "op", "public-app", None, &[]);
-    login_by_hand(&home, &["op"], |_| "code=stolen&state=forged".into())
-        .fails(1, "state does not match");
-    home.run(&["show", "op", "--json"]).ok();
+    // Not this sign-in's response: answered, ignored, and the sign-in waits for the real one
+    // (here, until its deadline).
+    let run = login_by_hand(&home, &["op", "--timeout", "2"], |_| {
+        "code=stolen&state=forged".into()
+    })
+    .fails(1, "within 2 s");
+    assert!(
+        run.stderr.contains("another sign-in's state") && run.stderr.contains("ignored"),
+        "the person hears of the ignored response: {}",
+        run.stderr
+    );
+    assert_eq!(
+        home.run(&["show", "op", "--json"]).ok().json()["status"],
+        "not_signed_in"
+    );
 }
 
 #[test]

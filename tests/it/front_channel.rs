@@ -184,11 +184,14 @@ fn forged_front_channel_id_tokens_are_refused() {
         },
     )
     .fails(1, "no at_hash claim");
-    // A wrong state is refused before anything else.
-    login_by_post(&home, &["m", "--response-type", "id_token"], |_, nonce| {
-        format!("state=forged&id_token={}", jwt(claims(nonce)))
-    })
-    .fails(1, "state does not match");
+    // A wrong state is not this sign-in's at all: ignored, before anything else is read.
+    let run = login_by_post(
+        &home,
+        &["m", "--response-type", "id_token", "--timeout", "2"],
+        |_, nonce| format!("state=forged&id_token={}", jwt(claims(nonce))),
+    )
+    .fails(1, "within 2 s");
+    assert!(run.stderr.contains("ignored"), "{}", run.stderr);
     // The right nonce: signed in, the ID token flagged as front-channel.
     login_by_post(
         &home,

@@ -159,6 +159,10 @@ fn private_key_jwt_signs_in_and_renews() {
             entry["client_assertion_type"],
             "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
         );
+        assert_eq!(
+            entry["assertion_aud"], op.issuer,
+            "the issuer alone is the audience (draft-ietf-oauth-rfc7523bis)"
+        );
         assert_eq!(entry["body_client_secret"], false);
     }
     let vault = home.read("vault.bin");
@@ -180,6 +184,57 @@ fn private_key_jwt_signs_in_and_renews() {
         "private_key_jwt",
     ])
     .fails(2, "--private-key-file");
+}
+
+#[test]
+fn a_server_wanting_the_token_endpoint_as_assertion_audience_is_named_and_served() {
+    let op = Op::start_with(&[("OP_ASSERTION_AUD", "token-endpoint")]);
+    let home = Home::new();
+    add_jwt_app(&home, &op, "j");
+    let refused = home
+        .run(&["client-credentials", "j"])
+        .fails(1, "invalid_client");
+    assert!(
+        refused
+            .stderr
+            .contains(&format!("it was the issuer, {}", op.issuer)),
+        "{}",
+        refused.stderr
+    );
+    assert!(
+        refused
+            .stderr
+            .contains("--assertion-audience token-endpoint"),
+        "{}",
+        refused.stderr
+    );
+    let pem = home.path().join("j.pem");
+    home.run(&["provider", "remove", "j"]).ok();
+    home.run(&[
+        "provider",
+        "add",
+        "j",
+        "--issuer",
+        &op.issuer,
+        "--client-id",
+        "jwt-app",
+        "--auth-method",
+        "private_key_jwt",
+        "--private-key-file",
+        pem.to_str().unwrap(),
+        "--assertion-audience",
+        "token-endpoint",
+    ])
+    .ok();
+    let shown = home.run(&["provider", "show", "j"]).ok().stdout;
+    assert!(
+        shown.contains("assertion audience   token-endpoint"),
+        "{shown}"
+    );
+    home.run(&["client-credentials", "j"]).ok();
+    let last = op.token_log().pop().unwrap();
+    assert_eq!(last["status"], 200);
+    assert_eq!(last["assertion_aud"], op.token_endpoint());
 }
 
 #[test]

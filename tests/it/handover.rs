@@ -3,45 +3,10 @@
 //! HTTP (`git http-backend`) with OAuth Desk as its credential helper. The token the server
 //! sees is the fresh one.
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 
-use crate::harness::{Home, Op, Run, add_op_provider, finish, repo};
-
-/// A test server from `tests/servers/`, killed on drop; it prints its port first.
-struct Server {
-    child: Child,
-    port: u16,
-}
-
-impl Server {
-    fn start(script: &str, args: &[&Path]) -> Server {
-        let mut child = Command::new("python3")
-            .arg(repo().join("tests/servers").join(script))
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("python3 runs the test servers (the README's test command installs it)");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let port = line
-            .trim()
-            .parse()
-            .unwrap_or_else(|_| panic!("{script} printed {line:?}"));
-        Server { child, port }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use crate::harness::{Home, Op, Run, Server, add_op_provider, finish};
 
 fn signed_in(name: &str) -> (Op, Home) {
     let op = Op::start();

@@ -165,11 +165,29 @@ impl Run {
     }
 }
 
+/// The variable that names the Windows build of the CLI, run under Wine instead of this
+/// build (`tests/it/windows.rs`, run by `.ci/cross`).
+pub const WINE_CLI_ENV: &str = "OAUTH_DESK_TEST_WINE_CLI";
+
+/// The CLI under test: this build, or the Windows build under Wine.
+fn cli_command() -> Command {
+    match std::env::var_os(WINE_CLI_ENV).filter(|exe| !exe.is_empty()) {
+        Some(exe) => {
+            let mut wine = Command::new("wine");
+            wine.arg(exe);
+            wine
+        }
+        None => Command::new(env!("CARGO_BIN_EXE_oauth-desk")),
+    }
+}
+
 /// An OAuth Desk home (config + vault) in a temp dir, with a passphrase vault unless told
 /// otherwise, and the headless browser as `$BROWSER`.
 pub struct Home {
     pub dir: tempfile::TempDir,
     pub env: Vec<(String, String)>,
+    /// The folder the CLI runs in (a project's), else the test's own.
+    pub cwd: Option<PathBuf>,
 }
 
 impl Home {
@@ -180,8 +198,14 @@ impl Home {
             ("OAUTH_DESK_PASSPHRASE".into(), PASSPHRASE.into()),
             ("BROWSER".into(), browser_js().display().to_string()),
             ("NO_COLOR".into(), "1".into()),
+            // No project file unless a test gives one: the repo's folders must not leak in.
+            ("OAUTH_DESK_PROJECT".into(), String::new()),
         ];
-        Home { dir, env }
+        Home {
+            dir,
+            env,
+            cwd: None,
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -200,12 +224,15 @@ impl Home {
     }
 
     pub fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_oauth-desk"));
+        let mut cmd = cli_command();
         cmd.args(args)
             .env_remove("OAUTH_DESK_PASSPHRASE")
             .env_remove("BROWSER")
             .env_remove("OAUTH_DESK_LOG")
             .envs(self.env.iter().map(|(k, v)| (k, v)));
+        if let Some(dir) = &self.cwd {
+            cmd.current_dir(dir);
+        }
         cmd
     }
 
@@ -289,7 +316,7 @@ pub fn finish(mut child: Child, limit: Duration) -> Run {
 }
 
 /// A `login --no-browser` under way: the CLI, and the authorization URL it printed.
-struct HandLogin {
+pub struct HandLogin {
     child: std::process::Child,
     stdout: BufReader<std::process::ChildStdout>,
     line: String,
@@ -297,7 +324,7 @@ struct HandLogin {
 }
 
 impl HandLogin {
-    fn start(home: &Home, args: &[&str]) -> HandLogin {
+    pub fn start(home: &Home, args: &[&str]) -> HandLogin {
         let mut all = vec!["login"];
         all.extend_from_slice(args);
         all.push("--no-browser");
@@ -321,7 +348,12 @@ impl HandLogin {
         }
     }
 
-    fn param(&self, k: &str) -> String {
+    /// The authorization URL printed.
+    pub fn url(&self) -> &url::Url {
+        &self.url
+    }
+
+    pub fn param(&self, k: &str) -> String {
         self.url
             .query_pairs()
             .find(|(key, _)| key == k)
@@ -329,7 +361,7 @@ impl HandLogin {
             .unwrap_or_default()
     }
 
-    fn finish(mut self) -> Run {
+    pub fn finish(mut self) -> Run {
         self.child.stdout = None;
         let mut run = finish(self.child, Duration::from_secs(60));
         let mut rest = String::new();
@@ -464,4 +496,94 @@ pub fn add_post_app(home: &Home, op: &Op, name: &str, extra: &[&str]) -> Run {
     let mut args = vec!["--auth-method", "post"];
     args.extend_from_slice(extra);
     add_op_provider(home, op, name, "post-app", Some(POST_SECRET), &args)
+}
+
+/// The config's provider `name` (its default identity), as the door takes it.
+pub fn p(name: &str) -> oauth_desk::ProviderRef {
+    oauth_desk::ProviderRef::local(name.parse().expect("a provider name"))
+}
+
+/// `oauth-desk keeper` in the background; killed on drop.
+pub struct Keeper {
+    child: Option<Child>,
+    log: std::path::PathBuf,
+}
+
+impl Keeper {
+    pub fn start(home: &Home) -> Keeper {
+        let log = home.path().join("keeper.log");
+        let child = home
+            .command(&["keeper"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .unwrap();
+        // A Unix socket appears as a file; a Windows named pipe does not (its keeper says).
+        let socket = home.path().join("agent.sock");
+        let listening = || {
+            socket.exists()
+                || std::fs::read_to_string(&log).is_ok_and(|l| l.contains("agent listening on"))
+        };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !listening() {
+            assert!(
+                Instant::now() < deadline,
+                "the keeper did not open its socket: {}",
+                std::fs::read_to_string(&log).unwrap_or_default()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Keeper {
+            child: Some(child),
+            log,
+        }
+    }
+
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+impl Drop for Keeper {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// A test server from `tests/servers/`, killed on drop; it prints its port first.
+pub struct Server {
+    child: Child,
+    pub port: u16,
+}
+
+impl Server {
+    pub fn start(script: &str, args: &[impl AsRef<std::ffi::OsStr>]) -> Server {
+        let mut child = Command::new("python3")
+            .arg(repo().join("tests/servers").join(script))
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("python3 runs the test servers (the README's test command installs it)");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let port = line
+            .trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("{script} printed {line:?}"));
+        Server { child, port }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }

@@ -10,53 +10,7 @@ use serde_json::Value;
 use wiremock::matchers::{body_string_contains, method};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
-use crate::harness::{Home, Op, Run, add_op_provider, finish, mock_provider_signed_in};
-
-/// `oauth-desk keeper` in the background; killed on drop.
-struct Keeper {
-    child: Option<Child>,
-    log: std::path::PathBuf,
-}
-
-impl Keeper {
-    fn start(home: &Home) -> Keeper {
-        let log = home.path().join("keeper.log");
-        let child = home
-            .command(&["keeper"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&log).unwrap())
-            .spawn()
-            .unwrap();
-        let socket = home.path().join("agent.sock");
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while !socket.exists() {
-            assert!(
-                Instant::now() < deadline,
-                "the keeper did not open its socket: {}",
-                std::fs::read_to_string(&log).unwrap_or_default()
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        Keeper {
-            child: Some(child),
-            log,
-        }
-    }
-
-    fn log(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-}
-
-impl Drop for Keeper {
-    fn drop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
+use crate::harness::{Home, Keeper, Op, Run, add_op_provider, finish, mock_provider_signed_in};
 
 fn refreshes(op: &Op) -> Vec<Value> {
     op.token_log()

@@ -388,7 +388,7 @@ mod engine {
     };
 
     use super::LAB_SECRET;
-    use crate::harness::{Op, browser_js};
+    use crate::harness::{Op, browser_js, p};
 
     struct Person {
         desk: Arc<Desk>,
@@ -417,7 +417,7 @@ mod engine {
                 let desk = self.desk.clone();
                 std::thread::spawn(move || {
                     std::thread::sleep(Duration::from_millis(300));
-                    assert!(desk.cancel_sign_in("lab"), "a run was in progress");
+                    assert!(desk.cancel_sign_in(&p("lab")), "a run was in progress");
                 });
             } else {
                 self.browse(page.url.as_str());
@@ -476,18 +476,18 @@ mod engine {
             keep_tokens: true,
             ..LabRequest::default()
         };
-        let run = desk.run_lab("lab", request, &person).await.unwrap();
+        let run = desk.run_lab(&p("lab"), request, &person).await.unwrap();
         assert!(run.passed(), "{run:?}");
         assert_eq!(run.cases.len(), 1, "only the chosen case ran");
         assert_eq!(run.cases[0].tokens, Disposal::Kept);
         let revocations = tokio::task::block_in_place(|| op.revocations());
         assert!(revocations.is_empty(), "kept tokens are not revoked");
-        let report = desk.lab_case_report("lab", "a").await.unwrap();
+        let report = desk.lab_case_report(&p("lab"), "a").await.unwrap();
         let claims = report.id_token.unwrap().claims.unwrap();
         assert_eq!(claims["sub"], "alice");
-        assert!(desk.lab_case_report("lab", "b").await.is_err());
+        assert!(desk.lab_case_report(&p("lab"), "b").await.is_err());
         assert!(
-            desk.tokens("lab").await.unwrap().is_none(),
+            desk.tokens(&p("lab")).await.unwrap().is_none(),
             "a lab case never becomes the provider's tokens"
         );
         let lab: Vec<LabProgress> = std::iter::from_fn(|| changes.try_recv().ok())
@@ -529,7 +529,7 @@ mod engine {
             plan: Some(THREE.into()),
             ..LabRequest::default()
         };
-        let run = desk.run_lab("lab", request, &person).await.unwrap();
+        let run = desk.run_lab(&p("lab"), request, &person).await.unwrap();
         assert!(run.cancelled);
         assert!(!run.passed());
         let verdicts: Vec<Verdict> = run.cases.iter().map(|c| c.result).collect();
@@ -543,7 +543,7 @@ mod engine {
             "case c never opened"
         );
         assert_eq!(
-            desk.lab_runs("lab").unwrap().len(),
+            desk.lab_runs(&p("lab")).await.unwrap().len(),
             1,
             "a cancelled run is kept too"
         );

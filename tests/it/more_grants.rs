@@ -349,3 +349,94 @@ fn signing_out_everywhere_ends_the_session_at_the_server() {
     home.run(&["logout", "plain", "--end-session"])
         .fails(1, "--end-session-url");
 }
+
+/// A free loopback port, for a client registered on one.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
+}
+
+#[test]
+fn a_server_comparing_the_sign_out_return_exactly_gets_the_pinned_one() {
+    let port = free_port();
+    let op = Op::start_with(&[("OP_WEB_PORT", &port.to_string())]);
+    let mut home = Home::new();
+    let jar = home.path().join("browser-jar.json");
+    let log = home.path().join("browser.log");
+    home.set("BROWSER_JAR", jar.to_str().unwrap());
+    home.set("BROWSER_LOG", log.to_str().unwrap());
+    let redirect = format!("http://127.0.0.1:{port}/callback");
+    add(
+        &home,
+        &op,
+        "web",
+        "pinned-app",
+        "pinned-secret-0123456789",
+        &["--redirect-uri", &redirect, "--callback-timeout", "8"],
+    );
+    home.run(&["login", "web"]).ok();
+
+    // Without a pinned return the server refuses the random port: the browser never comes
+    // back, and the error says what to pin.
+    let refused = home
+        .run(&["logout", "web", "--end-session"])
+        .fails(1, "did not come back from the end-session page");
+    assert!(
+        refused.stderr.contains("--post-logout-redirect-uri"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(
+        home.run(&["show", "web", "--json"]).ok().json()["status"],
+        "signed_in",
+        "the tokens are kept"
+    );
+
+    // Pinned to the registered return, the sign-out completes.
+    home.run(&["provider", "remove", "web"]).ok();
+    let bye = format!("http://127.0.0.1:{port}/bye");
+    add(
+        &home,
+        &op,
+        "web",
+        "pinned-app",
+        "pinned-secret-0123456789",
+        &[
+            "--redirect-uri",
+            &redirect,
+            "--post-logout-redirect-uri",
+            &bye,
+        ],
+    );
+    let shown = home.run(&["provider", "show", "web"]).ok().stdout;
+    assert!(
+        shown.contains(&format!("sign-out return   {bye}")) || shown.contains(&bye),
+        "{shown}"
+    );
+    home.run(&["login", "web"]).ok();
+    let run = home.run(&["logout", "web", "--end-session"]).ok();
+    assert!(run.stdout.contains("session ended"), "{}", run.stdout);
+    let trail = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        trail.contains(&format!(
+            "post_logout_redirect_uri=http%3A%2F%2F127.0.0.1%3A{port}%2Fbye"
+        )),
+        "{trail}"
+    );
+
+    // Only a loopback return can be waited for.
+    home.run(&[
+        "provider",
+        "add",
+        "elsewhere",
+        "--issuer",
+        &op.issuer,
+        "--client-id",
+        "public-app",
+        "--post-logout-redirect-uri",
+        "https://app.example/bye",
+    ])
+    .fails(2, "waits for the browser's return on this machine");
+}

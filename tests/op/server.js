@@ -12,6 +12,20 @@
 //                    material is served at `GET /_test/tls/<file>.pem` (ca, client, client-key,
 //                    self, self-key) and the first line also has `"mtls": "https://…"`
 //   OP_PAR_REQUIRED  "1" makes every client push its authorization requests (RFC 9126)
+//   OP_WEB_PORT      adds the `pinned-app` client, whose redirect URI and sign-out return are
+//                    registered on this loopback port and compared exactly
+//   OP_REFRESH_ID_TOKEN  what a refresh answers for the ID token (OIDC Core §12.2):
+//                    "nonce" (default, oidc-provider's own: a new ID token with the sign-in's
+//                    nonce), "no-nonce" (a new ID token without nonce, as §12.2 recommends),
+//                    "none" (no new ID token at all)
+//   OP_REGISTRATION_TOKEN  when set, dynamic client registration (RFC 7591, always on) needs
+//                    this initial access token; registrations are managed (RFC 7592) and the
+//                    registration access token rotates on each update
+//   OP_ASSERTION_AUD "token-endpoint" refuses client assertions at the token endpoint whose
+//                    `aud` is not the token endpoint URL (as servers before
+//                    draft-ietf-oauth-rfc7523bis do); the token log records each `aud`
+//
+// ID tokens from the token endpoint carry `at_hash` (for opaque access tokens).
 //
 // DPoP (RFC 9449) is on with server nonces always required, so every client must answer
 // `use_dpop_nonce` once; PAR, signed request objects (RFC 9101) and rich authorization
@@ -37,7 +51,36 @@ const rotate = process.env.OP_ROTATE !== '0';
 const jwtAccessTokens = process.env.OP_JWT_AT === '1';
 const mtls = process.env.OP_MTLS === '1';
 const parRequired = process.env.OP_PAR_REQUIRED === '1';
+const refreshIdToken = process.env.OP_REFRESH_ID_TOKEN || 'nonce';
+if (!['nonce', 'no-nonce', 'none'].includes(refreshIdToken)) {
+  throw new Error(`OP_REFRESH_ID_TOKEN must be nonce, no-nonce or none, not ${refreshIdToken}`);
+}
+const assertionAud = process.env.OP_ASSERTION_AUD || '';
+const registrationToken = process.env.OP_REGISTRATION_TOKEN || '';
 const tls = mtls ? makeTlsMaterial() : null;
+const webPort = Number(process.env.OP_WEB_PORT || 0);
+
+// The `aud` of a form's client assertion (decoded, not verified: the provider verifies it).
+function assertionAudience(form) {
+  const jwt = form?.client_assertion;
+  if (typeof jwt !== 'string') return undefined;
+  try {
+    return JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString()).aud;
+  } catch {
+    return undefined;
+  }
+}
+
+// Reads a form body ahead of the provider and leaves it parsed on `req.body`, where the
+// provider's body reader takes it from.
+async function rawForm(ctx) {
+  if (!ctx.is('application/x-www-form-urlencoded')) return {};
+  const chunks = [];
+  for await (const chunk of ctx.req) chunks.push(chunk);
+  const form = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString()));
+  ctx.req.body = form;
+  return form;
+}
 
 // The private_key_jwt client's key pair.
 const clientKey = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -218,6 +261,20 @@ export const clients = [
     grant_types: ['authorization_code', 'refresh_token'],
     response_types: ['code'],
   },
+  ...(webPort ? [
+    {
+      // A web client: its redirect and sign-out return URIs are compared exactly, port and
+      // all (only native clients may use any loopback port, RFC 8252 §7.3).
+      client_id: 'pinned-app',
+      client_secret: 'pinned-secret-0123456789',
+      application_type: 'web',
+      token_endpoint_auth_method: 'client_secret_basic',
+      redirect_uris: [`http://127.0.0.1:${webPort}/callback`],
+      post_logout_redirect_uris: [`http://127.0.0.1:${webPort}/bye`],
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+    },
+  ] : []),
   ...(tls ? [
     {
       // mTLS client authentication with a CA-issued certificate (RFC 8705 §2.1).
@@ -287,6 +344,8 @@ server.listen(port, host, async () => {
     responseTypes: ['code', 'id_token', 'id_token token', 'code id_token', 'code token', 'code id_token token', 'none'],
     features: {
       devInteractions: { enabled: true },
+      registration: { enabled: true, initialAccessToken: registrationToken || false },
+      registrationManagement: { enabled: true, rotateRegistrationAccessToken: true },
       pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: parRequired },
       requestObjects: { enabled: true, requireSignedRequestObject: false },
       dPoP: { enabled: true, nonceSecret: crypto.randomBytes(32), requireNonce: () => true },
@@ -332,7 +391,11 @@ server.listen(port, host, async () => {
         defaultResource: (ctx) => (jwtAccessTokens || ctx.oidc.params?.authorization_details
           ? 'https://api.example' : undefined),
         useGrantedResource: (ctx) => jwtAccessTokens || Boolean(ctx.oidc.params?.authorization_details),
-        getResourceServerInfo: () => ({ scope: 'api:read api:write', accessTokenFormat: 'jwt', audience: 'https://api.example' }),
+        // A resource on this machine (tests/servers/resource.py) gets opaque tokens meant for
+        // it, which it checks by introspection; any other is the JWT-token API above.
+        getResourceServerInfo: (_ctx, resource) => (/^http:\/\/127\.0\.0\.1:\d+\//.test(resource)
+          ? { scope: 'api:read api:write', accessTokenFormat: 'opaque', audience: resource }
+          : { scope: 'api:read api:write', accessTokenFormat: 'jwt', audience: 'https://api.example' }),
       },
     },
     clientAuthMethods: ['client_secret_basic', 'client_secret_jwt', 'client_secret_post', 'private_key_jwt', 'none',
@@ -351,6 +414,46 @@ server.listen(port, host, async () => {
   });
   provider.on('server_error', (_ctx, err) => console.error('server_error', err));
   registerGrants(provider, issuer);
+
+  // A refreshed ID token without the nonce: oidc-provider copies the sign-in's nonce into it.
+  const { IdToken } = provider;
+  const setClaim = IdToken.prototype.set;
+  IdToken.prototype.set = function set(key, value) {
+    const refreshing = this.ctx?.oidc?.params?.grant_type === 'refresh_token';
+    if (key === 'nonce' && refreshing && refreshIdToken === 'no-nonce') return;
+    setClaim.call(this, key, value);
+  };
+  // ID tokens from the token endpoint carry at_hash, as many servers' do (OIDC Core §3.1.3.6
+  // makes it optional): an opaque access token's value is its jti.
+  const issue = IdToken.prototype.issue;
+  IdToken.prototype.issue = function issueWithAtHash(options) {
+    const at = this.ctx?.oidc?.entities?.AccessToken;
+    const opaque = at && at.resourceServer?.accessTokenFormat !== 'jwt';
+    if (options?.use === 'idtoken' && this.ctx?.path === '/token' && opaque && !this.extra.at_hash) {
+      this.set('at_hash', at.jti);
+    }
+    return issue.call(this, options);
+  };
+  // A server that wants the token endpoint URL as a client assertion's audience.
+  provider.use(async (ctx, next) => {
+    if (assertionAud === 'token-endpoint' && ctx.path === '/token' && ctx.method === 'POST') {
+      const aud = assertionAudience(await rawForm(ctx));
+      if (aud !== undefined && aud !== `${issuer}/token`) {
+        ctx.status = 401;
+        ctx.body = { error: 'invalid_client', error_description: 'client authentication failed' };
+        return;
+      }
+    }
+    await next();
+  });
+  // A refresh answered without a new ID token.
+  provider.use(async (ctx, next) => {
+    await next();
+    if (refreshIdToken === 'none' && ctx.path === '/token' && ctx.oidc?.params?.grant_type === 'refresh_token'
+      && ctx.body && typeof ctx.body === 'object') {
+      delete ctx.body.id_token;
+    }
+  });
 
   // Record what reached the token endpoint, after the provider parsed it.
   provider.use(async (ctx, next) => {
@@ -389,6 +492,7 @@ server.listen(port, host, async () => {
       body_client_id: body.client_id ?? null,
       body_client_secret: body.client_secret !== undefined,
       client_assertion_type: body.client_assertion_type ?? null,
+      assertion_aud: assertionAudience(body) ?? null,
       refresh_token: body.refresh_token ?? null,
       resource: body.resource ?? null,
       dpop: Boolean(ctx.get('dpop')),

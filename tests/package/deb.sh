@@ -55,15 +55,27 @@ file -b /usr/share/icons/hicolor/128x128/apps/oauth-desk-app.png | grep -q "128 
 say "starting the installed app under Xvfb"
 mkdir -p target/package
 home=$(mktemp -d)
-OAUTH_DESK_HOME=$home xvfb-run -a -s "-screen 0 1280x800x24" bash tests/keyring-session.sh bash -c '
-  /usr/bin/oauth-desk-app >/dev/null 2>&1 &
+log=target/package/installed-app.log
+# Started outside the checkout (no project file found by walking up), its output kept: when the
+# window does not come, the log says why (and whether the app exited or is still starting).
+if ! (cd "$home" && OAUTH_DESK_HOME=$home OAUTH_DESK_LOG=debug xvfb-run -a -s "-screen 0 1280x800x24" \
+    bash "$OLDPWD/tests/keyring-session.sh" bash -c '
+  /usr/bin/oauth-desk-app >"$1" 2>&1 &
   app=$!
-  for _ in $(seq 60); do xwininfo -root -tree 2>/dev/null | grep -q "\"OAuth Desk\"" && break; sleep 0.5; done
+  for _ in $(seq 120); do
+    xwininfo -root -tree 2>/dev/null | grep -q "\"OAuth Desk\"" && break
+    kill -0 $app 2>/dev/null || { wait $app; echo "FAIL: the app exited ($?) before its window opened" >&2; exit 1; }
+    sleep 0.5
+  done
   sleep 3
-  xwininfo -root -tree | grep -q "\"OAuth Desk\"" || { echo "FAIL: no OAuth Desk window" >&2; exit 1; }
-  import -window root target/package/installed-app.png
+  xwininfo -root -tree | grep -q "\"OAuth Desk\"" || { echo "FAIL: no OAuth Desk window after 63 s" >&2; exit 1; }
+  import -window root "$2"
   kill $app
-'
+' bash "$OLDPWD/$log" "$OLDPWD/target/package/installed-app.png"); then
+  echo "--- the app's output ($log):" >&2
+  tail -n 60 "$log" >&2
+  fail "the installed app did not open its window"
+fi
 rm -rf "$home"
 # The screenshot is the app, not a blank screen: the empty state's text is there in colour.
 colours=$(convert target/package/installed-app.png -format %k info:)

@@ -4,7 +4,7 @@
 use oauth_desk::grant::{
     AssertionSource, ExchangeRequest, JwtBearerRequest, PASSWORD_GRANT_WARNING,
 };
-use oauth_desk::{ProviderView, Secret};
+use oauth_desk::{ProviderRef, ProviderView, Secret};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use tauri::{AppHandle, State};
@@ -20,7 +20,7 @@ use crate::state::AppState;
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum AssertionInput {
     /// Another provider's ID token.
-    IdTokenOf { provider: String },
+    IdTokenOf { provider: ProviderRef },
     /// Pasted whole.
     Given { assertion: String },
     /// Signed by the engine with this provider's private key.
@@ -47,36 +47,37 @@ pub fn grant_texts() -> GrantTexts {
 #[tauri::command]
 pub async fn exchange(
     state: State<'_, AppState>,
-    name: String,
+    provider: ProviderRef,
     request: ExchangeRequest,
 ) -> CommandResult<ProviderView> {
-    state.desk.exchange(&name, request).await?;
-    view(&state.desk, &name).await
+    state.desk.exchange(&provider, request).await?;
+    view(&state.desk, &provider).await
 }
 
 /// The claims a self-signed assertion would carry, shown before signing.
 #[tauri::command]
-pub fn assertion_preview(
+pub async fn assertion_preview(
     state: State<'_, AppState>,
-    name: String,
+    provider: ProviderRef,
     subject: Option<String>,
     issuer: Option<String>,
 ) -> CommandResult<Map<String, Value>> {
     Ok(state
         .desk
-        .assertion_preview(&name, subject.as_deref(), issuer.as_deref())?)
+        .assertion_preview(&provider, subject.as_deref(), issuer.as_deref())
+        .await?)
 }
 
 /// The JWT-bearer grant (RFC 7523).
 #[tauri::command]
 pub async fn jwt_bearer(
     state: State<'_, AppState>,
-    name: String,
+    provider: ProviderRef,
     assertion: AssertionInput,
     scope: Option<String>,
 ) -> CommandResult<ProviderView> {
     let assertion = match assertion {
-        AssertionInput::IdTokenOf { provider } => AssertionSource::IdTokenOf(provider),
+        AssertionInput::IdTokenOf { provider: other } => AssertionSource::IdTokenOf(other),
         AssertionInput::Given { assertion } => {
             AssertionSource::Given(Secret::new(assertion.trim()))
         }
@@ -86,25 +87,30 @@ pub async fn jwt_bearer(
     };
     state
         .desk
-        .jwt_bearer(&name, JwtBearerRequest { assertion, scope })
+        .jwt_bearer(&provider, JwtBearerRequest { assertion, scope })
         .await?;
-    view(&state.desk, &name).await
+    view(&state.desk, &provider).await
 }
 
 /// The legacy password grant; the password is sent once and never kept.
 #[tauri::command]
 pub async fn password_grant(
     state: State<'_, AppState>,
-    name: String,
+    provider: ProviderRef,
     username: String,
     password: String,
     scope: Option<String>,
 ) -> CommandResult<ProviderView> {
     state
         .desk
-        .password_grant(&name, &username, Secret::new(password), scope.as_deref())
+        .password_grant(
+            &provider,
+            &username,
+            Secret::new(password),
+            scope.as_deref(),
+        )
         .await?;
-    view(&state.desk, &name).await
+    view(&state.desk, &provider).await
 }
 
 /// Signs out everywhere: the provider's end-session page in its login window (its profile
@@ -113,12 +119,12 @@ pub async fn password_grant(
 pub async fn end_session(
     app: AppHandle,
     state: State<'_, AppState>,
-    name: String,
+    provider: ProviderRef,
 ) -> CommandResult<ProviderView> {
     let host = Window {
         app: &app,
         state: &state,
     };
-    state.desk.end_session(&name, &host).await?;
-    view(&state.desk, &name).await
+    state.desk.end_session(&provider, &host).await?;
+    view(&state.desk, &provider).await
 }

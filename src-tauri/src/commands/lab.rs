@@ -4,7 +4,7 @@
 
 use oauth_desk::lab::{LabFormat, Plan};
 use oauth_desk::report::Report;
-use oauth_desk::{DeskError, LabHost, LabPlanView, LabRequest};
+use oauth_desk::{DeskError, LabHost, LabPlanView, LabRequest, ProviderRef};
 use tauri::{AppHandle, State};
 
 use super::signin::Window;
@@ -18,8 +18,11 @@ impl LabHost for Window<'_> {}
 
 /// The plan kept with the provider, or the example to start from.
 #[tauri::command]
-pub fn lab_plan(state: State<'_, AppState>, name: String) -> CommandResult<LabPlanView> {
-    Ok(state.desk.lab_plan(&name)?)
+pub async fn lab_plan(
+    state: State<'_, AppState>,
+    provider: ProviderRef,
+) -> CommandResult<LabPlanView> {
+    Ok(state.desk.lab_plan(&provider).await?)
 }
 
 /// Reads a plan as the editor holds it: its cases, or the error naming the line.
@@ -32,10 +35,10 @@ pub fn check_lab_plan(text: String) -> CommandResult<Plan> {
 #[tauri::command]
 pub async fn save_lab_plan(
     state: State<'_, AppState>,
-    name: String,
+    provider: ProviderRef,
     text: Option<String>,
 ) -> CommandResult<Option<Plan>> {
-    Ok(state.desk.save_lab_plan(&name, text).await?)
+    Ok(state.desk.save_lab_plan(&provider, text).await?)
 }
 
 /// Runs the plan as the editor holds it (kept with the provider first), or one of its cases.
@@ -43,7 +46,7 @@ pub async fn save_lab_plan(
 pub async fn run_lab(
     app: AppHandle,
     state: State<'_, AppState>,
-    name: String,
+    provider: ProviderRef,
     plan: String,
     only: Option<String>,
     keep_tokens: bool,
@@ -53,33 +56,46 @@ pub async fn run_lab(
         only,
         keep_tokens,
         save_plan: true,
-        ..LabRequest::default()
     };
     let host = Window {
         app: &app,
         state: &state,
     };
-    let run = state.desk.run_lab(&name, request, &host).await?;
+    let run = state.desk.run_lab(&provider, request, &host).await?;
     Ok(LabRunView::new(run))
 }
 
 /// The provider's last run, with its matrix.
 #[tauri::command]
-pub fn last_lab_run(state: State<'_, AppState>, name: String) -> CommandResult<Option<LabRunView>> {
-    Ok(state.desk.last_lab_run(&name)?.map(LabRunView::new))
+pub async fn last_lab_run(
+    state: State<'_, AppState>,
+    provider: ProviderRef,
+) -> CommandResult<Option<LabRunView>> {
+    Ok(state
+        .desk
+        .last_lab_run(&provider)
+        .await?
+        .map(LabRunView::new))
 }
 
 /// Writes a kept run as JSON, JUnit, CSV or Markdown to the Downloads folder; the file's path.
 #[tauri::command]
-pub fn export_lab_run(
+pub async fn export_lab_run(
     app: AppHandle,
     state: State<'_, AppState>,
-    name: String,
+    provider: ProviderRef,
     started_at: i64,
     format: LabFormat,
 ) -> CommandResult<String> {
-    let text = state.desk.export_lab_run(&name, started_at, format)?;
-    let file = format!("oauth-desk-lab-{name}-{started_at}.{}", format.extension());
+    let text = state
+        .desk
+        .export_lab_run(&provider, started_at, format)
+        .await?;
+    let file = format!(
+        "oauth-desk-lab-{}-{started_at}.{}",
+        provider.typed(),
+        format.extension()
+    );
     super::save_download(&app, &file, text.as_bytes())
 }
 
@@ -87,8 +103,8 @@ pub fn export_lab_run(
 #[tauri::command]
 pub async fn lab_case_report(
     state: State<'_, AppState>,
-    name: String,
+    provider: ProviderRef,
     case: String,
 ) -> CommandResult<Report> {
-    Ok(state.desk.lab_case_report(&name, &case).await?)
+    Ok(state.desk.lab_case_report(&provider, &case).await?)
 }

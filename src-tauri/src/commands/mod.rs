@@ -2,19 +2,21 @@
 //! rules (what a valid provider is, how a token is refreshed, what is secret, what changed)
 //! stay in the engine, which announces every change on its stream (forwarded by `events`).
 
+pub mod audit;
 pub mod grants;
 pub mod lab;
 pub mod providers;
 pub mod signin;
 pub mod tokens;
+pub mod workspace;
 
-use oauth_desk::{Desk, ProviderView};
+use oauth_desk::{Desk, ProviderRef, ProviderView};
 
 use crate::error::{CommandError, CommandResult};
 
-/// The provider as the UI shows it, after an action.
-pub async fn view(desk: &Desk, name: &str) -> CommandResult<ProviderView> {
-    Ok(desk.provider_view(name).await?)
+/// The provider's identity as the UI shows it, after an action.
+pub async fn view(desk: &Desk, provider: &ProviderRef) -> CommandResult<ProviderView> {
+    Ok(desk.provider_view(provider).await?)
 }
 
 /// Writes an export to the Downloads folder (the temp dir without one); its path, to show.
@@ -78,6 +80,17 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         lab::run_lab,
         lab::last_lab_run,
         lab::export_lab_run,
+        audit::audit_provider,
+        audit::export_audit,
         lab::lab_case_report,
+        workspace::project_view,
+        workspace::open_project,
+        workspace::open_project_file,
+        workspace::use_environment,
+        workspace::add_identity,
+        workspace::remove_identity,
+        workspace::named_secrets,
+        workspace::set_named_secret,
+        workspace::remove_named_secret,
     ]
 }

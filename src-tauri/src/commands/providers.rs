@@ -2,8 +2,8 @@
 //! import and export (never secrets).
 
 use oauth_desk::{
-    ClientSecrets, ErrorKind, ImportFile, ImportFormat, ImportOptions, ImportReport, ProviderSpec,
-    ProviderView, Secret, SecretsEdit, TemplateView,
+    ClientSecrets, ErrorKind, ImportFile, ImportFormat, ImportOptions, ImportReport, ProviderRef,
+    ProviderSpec, ProviderView, Secret, SecretsEdit, TemplateView,
 };
 use tauri::State;
 
@@ -40,8 +40,11 @@ pub async fn list_providers(state: State<'_, AppState>) -> CommandResult<Vec<Pro
 }
 
 #[tauri::command]
-pub async fn get_provider(state: State<'_, AppState>, name: String) -> CommandResult<ProviderView> {
-    view(&state.desk, &name).await
+pub async fn get_provider(
+    state: State<'_, AppState>,
+    provider: ProviderRef,
+) -> CommandResult<ProviderView> {
+    view(&state.desk, &provider).await
 }
 
 #[tauri::command]
@@ -54,20 +57,25 @@ pub async fn add_provider(
     state: State<'_, AppState>,
     spec: ProviderSpec,
     secrets: SecretsForm,
+    from_resource: Option<String>,
 ) -> CommandResult<ProviderView> {
     let secrets = ClientSecrets {
         client_secret: secret(secrets.client_secret),
         private_key: secret(secrets.private_key),
         client_certificate: certificate(secrets.client_certificate, secrets.client_key)?,
     };
-    let provider = state.desk.add_provider(spec, secrets).await?;
-    view(&state.desk, provider.name.as_str()).await
+    let from_resource = from_resource.filter(|u| !u.trim().is_empty());
+    let provider = state
+        .desk
+        .add_provider_made(spec, secrets, Default::default(), from_resource.as_deref())
+        .await?;
+    view(&state.desk, &ProviderRef::local(provider.name)).await
 }
 
 #[tauri::command]
 pub async fn update_provider(
     state: State<'_, AppState>,
-    name: String,
+    provider: ProviderRef,
     spec: ProviderSpec,
     secrets: SecretsForm,
 ) -> CommandResult<ProviderView> {
@@ -78,18 +86,18 @@ pub async fn update_provider(
         private_key: secret(secrets.private_key),
         clear_client_certificate: secrets.clear_client_certificate,
     };
-    let provider = state.desk.update_provider(&name, spec, secrets).await?;
-    view(&state.desk, provider.name.as_str()).await
+    let updated = state.desk.update_provider(&provider, spec, secrets).await?;
+    view(&state.desk, &ProviderRef::local(updated.name)).await
 }
 
 #[tauri::command]
 pub async fn duplicate_provider(
     state: State<'_, AppState>,
-    name: String,
+    provider: ProviderRef,
     new_name: String,
 ) -> CommandResult<ProviderView> {
-    let copy = state.desk.duplicate_provider(&name, &new_name).await?;
-    view(&state.desk, copy.name.as_str()).await
+    let copy = state.desk.duplicate_provider(&provider, &new_name).await?;
+    view(&state.desk, &ProviderRef::local(copy.name)).await
 }
 
 #[tauri::command]
@@ -102,14 +110,20 @@ pub async fn reorder_providers(
 
 /// Deletes the provider with its secrets, tokens, trace and browser profile (cookies).
 #[tauri::command]
-pub async fn remove_provider(state: State<'_, AppState>, name: String) -> CommandResult<()> {
-    Ok(state.desk.remove_provider(&name).await?)
+pub async fn remove_provider(
+    state: State<'_, AppState>,
+    provider: ProviderRef,
+) -> CommandResult<()> {
+    Ok(state.desk.remove_provider(&provider).await?)
 }
 
 /// The provider's settings as TOML, without any secret.
 #[tauri::command]
-pub fn export_provider(state: State<'_, AppState>, name: String) -> CommandResult<String> {
-    Ok(state.desk.export_provider(&name)?)
+pub async fn export_provider(
+    state: State<'_, AppState>,
+    provider: ProviderRef,
+) -> CommandResult<String> {
+    Ok(state.desk.export_provider(&provider).await?)
 }
 
 /// Reads an export or an API client's collection (Postman, Insomnia, Bruno): with `save`

@@ -2,7 +2,9 @@
 //! device flow and client credentials. Each is one engine call; the app's part of a sign-in —
 //! showing the page, closing it, showing a device code — is its host.
 
-use oauth_desk::{DeviceCode, DeviceHost, ProviderView, SignInHost, SignInPage, SignInRequest};
+use oauth_desk::{
+    DeviceCode, DeviceHost, ProviderRef, ProviderView, SignInHost, SignInPage, SignInRequest,
+};
 use tauri::{AppHandle, Emitter, State};
 
 use super::view;
@@ -34,7 +36,7 @@ impl SignInHost for Window<'_> {
 
 impl DeviceHost for Window<'_> {
     fn show_code(&self, code: &DeviceCode) {
-        let start = DeviceStart::new(code);
+        let start = Box::new(DeviceStart::new(code));
         if let Err(e) = self
             .app
             .emit_to("main", SHELL_EVENT, ShellEvent::DeviceCode { start })
@@ -50,7 +52,7 @@ impl DeviceHost for Window<'_> {
 pub async fn sign_in(
     app: AppHandle,
     state: State<'_, AppState>,
-    name: String,
+    provider: ProviderRef,
     options: SignInOptions,
 ) -> CommandResult<ProviderView> {
     let request = SignInRequest {
@@ -66,24 +68,24 @@ pub async fn sign_in(
         app: &app,
         state: &state,
     };
-    state.desk.sign_in(&name, request, &host).await?;
-    view(&state.desk, &name).await
+    state.desk.sign_in(&provider, request, &host).await?;
+    view(&state.desk, &provider).await
 }
 
 /// Cancels the sign-in (code or device flow) of `name` in progress.
 #[tauri::command]
-pub fn cancel_sign_in(state: State<'_, AppState>, name: String) {
-    state.desk.cancel_sign_in(&name);
+pub fn cancel_sign_in(state: State<'_, AppState>, provider: ProviderRef) {
+    state.desk.cancel_sign_in(&provider);
 }
 
 /// The paste fallback: the final redirect URL, copied from the browser's address bar.
 #[tauri::command]
 pub fn submit_redirect_url(
     state: State<'_, AppState>,
-    name: String,
+    provider: ProviderRef,
     url: String,
 ) -> CommandResult<()> {
-    Ok(state.desk.deliver_redirect(&name, url)?)
+    Ok(state.desk.deliver_redirect(&provider, url)?)
 }
 
 /// Signs in with the device flow (RFC 8628): the code reaches the UI as a shell event while
@@ -92,7 +94,7 @@ pub fn submit_redirect_url(
 pub async fn device_sign_in(
     app: AppHandle,
     state: State<'_, AppState>,
-    name: String,
+    provider: ProviderRef,
     scope: Option<String>,
 ) -> CommandResult<ProviderView> {
     let host = Window {
@@ -101,31 +103,26 @@ pub async fn device_sign_in(
     };
     state
         .desk
-        .device_sign_in(
-            &name,
-            scope.as_deref(),
-            &host,
-            std::time::Duration::from_secs(1),
-        )
+        .device_sign_in(&provider, scope.as_deref(), &host)
         .await?;
-    view(&state.desk, &name).await
+    view(&state.desk, &provider).await
 }
 
 /// Opens the device sign-in's verification page in the browser (`$BROWSER` first, as the CLI).
 #[tauri::command]
-pub fn device_open_page(state: State<'_, AppState>, name: String) -> CommandResult<()> {
-    Ok(state.desk.open_device_page(&name)?)
+pub fn device_open_page(state: State<'_, AppState>, provider: ProviderRef) -> CommandResult<()> {
+    Ok(state.desk.open_device_page(&provider)?)
 }
 
 #[tauri::command]
 pub async fn client_credentials(
     state: State<'_, AppState>,
-    name: String,
+    provider: ProviderRef,
     scope: Option<String>,
 ) -> CommandResult<ProviderView> {
     state
         .desk
-        .client_credentials(&name, scope.as_deref())
+        .client_credentials(&provider, scope.as_deref())
         .await?;
-    view(&state.desk, &name).await
+    view(&state.desk, &provider).await
 }

@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use oauth_desk::trace::Trace;
 use oauth_desk::{
-    CallRequest, CallResult, ErrorKind, ProviderView, Secret, TokenFormat, TokenKind, UserInfo,
+    CallRequest, CallResult, ErrorKind, ProviderRef, ProviderView, Secret, TokenFormat, TokenKind,
+    UserInfo,
 };
 use serde_json::Value;
 use tauri::{AppHandle, Emitter, State};
@@ -19,37 +20,46 @@ use crate::state::AppState;
 use crate::views::{CallInput, Settings, ShellEvent};
 
 #[tauri::command]
-pub async fn refresh(state: State<'_, AppState>, name: String) -> CommandResult<ProviderView> {
-    state.desk.refresh_now(&name).await?;
-    view(&state.desk, &name).await
+pub async fn refresh(
+    state: State<'_, AppState>,
+    provider: ProviderRef,
+) -> CommandResult<ProviderView> {
+    state.desk.refresh_now(&provider).await?;
+    view(&state.desk, &provider).await
 }
 
 /// Revokes at the server (RFC 7009); the tokens stay, marked, so introspection shows them dead.
 #[tauri::command]
-pub async fn revoke(state: State<'_, AppState>, name: String) -> CommandResult<ProviderView> {
-    state.desk.revoke(&name).await?;
-    view(&state.desk, &name).await
+pub async fn revoke(
+    state: State<'_, AppState>,
+    provider: ProviderRef,
+) -> CommandResult<ProviderView> {
+    state.desk.revoke(&provider).await?;
+    view(&state.desk, &provider).await
 }
 
 /// Forgets the tokens here (nothing is sent to the server).
 #[tauri::command]
-pub async fn sign_out(state: State<'_, AppState>, name: String) -> CommandResult<ProviderView> {
-    state.desk.logout(&name).await?;
-    view(&state.desk, &name).await
+pub async fn sign_out(
+    state: State<'_, AppState>,
+    provider: ProviderRef,
+) -> CommandResult<ProviderView> {
+    state.desk.logout(&provider).await?;
+    view(&state.desk, &provider).await
 }
 
 #[tauri::command]
 pub async fn introspect(
     state: State<'_, AppState>,
-    name: String,
+    provider: ProviderRef,
     kind: TokenKind,
 ) -> CommandResult<Value> {
-    Ok(Value::Object(state.desk.introspect(&name, kind).await?))
+    Ok(Value::Object(state.desk.introspect(&provider, kind).await?))
 }
 
 #[tauri::command]
-pub async fn userinfo(state: State<'_, AppState>, name: String) -> CommandResult<Value> {
-    Ok(match state.desk.userinfo(&name).await? {
+pub async fn userinfo(state: State<'_, AppState>, provider: ProviderRef) -> CommandResult<Value> {
+    Ok(match state.desk.userinfo(&provider).await? {
         UserInfo::Claims(claims) => Value::Object(claims),
         // A signed or encrypted answer: shown as the UI shows any JWT.
         UserInfo::Jwt(jwt) => Value::String(jwt),
@@ -60,10 +70,13 @@ pub async fn userinfo(state: State<'_, AppState>, name: String) -> CommandResult
 #[tauri::command]
 pub async fn reveal_token(
     state: State<'_, AppState>,
-    name: String,
+    provider: ProviderRef,
     kind: TokenKind,
 ) -> CommandResult<String> {
-    let token = state.desk.token_text(&name, kind, TokenFormat::Raw).await?;
+    let token = state
+        .desk
+        .token_text(&provider, kind, TokenFormat::Raw)
+        .await?;
     Ok(token.expose().to_owned())
 }
 
@@ -73,11 +86,11 @@ pub async fn reveal_token(
 pub async fn copy_token(
     app: AppHandle,
     state: State<'_, AppState>,
-    name: String,
+    provider: ProviderRef,
     kind: TokenKind,
     format: TokenFormat,
 ) -> CommandResult<()> {
-    let text = state.desk.token_text(&name, kind, format).await?;
+    let text = state.desk.token_text(&provider, kind, format).await?;
     copy_secret(&app, &state, text.expose().to_owned())
 }
 
@@ -87,11 +100,14 @@ pub async fn copy_token(
 pub async fn copy_resource_headers(
     app: AppHandle,
     state: State<'_, AppState>,
-    name: String,
+    provider: ProviderRef,
     method: String,
     url: String,
 ) -> CommandResult<()> {
-    let text = state.desk.resource_headers(&name, &method, &url).await?;
+    let text = state
+        .desk
+        .resource_headers(&provider, &method, &url)
+        .await?;
     copy_secret(&app, &state, text.expose().to_owned())
 }
 
@@ -99,10 +115,11 @@ pub async fn copy_resource_headers(
 #[tauri::command]
 pub async fn call_resource(
     state: State<'_, AppState>,
-    name: String,
+    provider: ProviderRef,
     input: CallInput,
 ) -> CommandResult<CallResult> {
     let request = CallRequest {
+        max_body: None,
         method: Some(input.method).filter(|m| !m.trim().is_empty()),
         url: input.url,
         headers: input
@@ -112,7 +129,7 @@ pub async fn call_resource(
             .collect(),
         body: input.body.filter(|b| !b.is_empty()).map(Secret::new),
     };
-    Ok(state.desk.call(&name, request).await?)
+    Ok(state.desk.call(&provider, request).await?)
 }
 
 /// Puts `text` on the clipboard and, after the configured time, clears the clipboard if it
@@ -142,26 +159,30 @@ fn copy_secret(app: &AppHandle, state: &State<'_, AppState>, text: String) -> Co
 
 /// The last flow's HTTP exchanges, redacted as recorded.
 #[tauri::command]
-pub fn get_trace(state: State<'_, AppState>, name: String) -> CommandResult<Option<Trace>> {
-    Ok(state.desk.trace(&name)?)
+pub async fn get_trace(
+    state: State<'_, AppState>,
+    provider: ProviderRef,
+) -> CommandResult<Option<Trace>> {
+    Ok(state.desk.trace(&provider).await?)
 }
 
 /// The last trace as a HAR 1.2 file in the downloads folder; returns its path.
 #[tauri::command]
-pub fn export_har(
+pub async fn export_har(
     app: AppHandle,
     state: State<'_, AppState>,
-    name: String,
+    provider: ProviderRef,
 ) -> CommandResult<String> {
-    let trace = state.desk.trace(&name)?.ok_or_else(|| {
+    let trace = state.desk.trace(&provider).await?.ok_or_else(|| {
         CommandError::new(
             ErrorKind::Invalid,
-            format!("{name} has no trace yet: run a flow first"),
+            format!("{provider} has no trace yet: run a flow first"),
         )
     })?;
     let har = serde_json::to_vec_pretty(&oauth_desk::trace::to_har(&trace))
         .map_err(|e| CommandError::new(ErrorKind::Internal, e.to_string()))?;
-    super::save_download(&app, &format!("oauth-desk-{name}.har"), &har)
+    let file = format!("oauth-desk-{}.har", provider.typed());
+    super::save_download(&app, &file, &har)
 }
 
 #[tauri::command]

@@ -3,8 +3,8 @@
 
 use clap::{Args, Parser, Subcommand};
 use oauth_desk::{
-    AuthMethod, AuthorizeMethod, DpopAlg, ImportFormat, ParMode, PkceMode, RequestObjectMode,
-    ResponseMode, ResponseType, TokenFormat, TokenKind,
+    AssertionAudience, AuthMethod, AuthorizeMethod, DpopAlg, ImportFormat, ParMode, PkceMode,
+    RequestObjectMode, ResponseMode, ResponseType, TokenFormat, TokenKind,
 };
 
 fn parse_format(s: &str) -> Result<TokenFormat, String> {
@@ -38,6 +38,14 @@ pub(crate) struct Cli {
     /// More log output on stderr (-v info, -vv debug). Tokens are never logged.
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
     pub verbose: u8,
+    /// The project file (default: oauth-desk.toml in this folder or above, up to the home
+    /// folder; also $OAUTH_DESK_PROJECT, empty for none)
+    #[arg(long, global = true, value_name = "FILE")]
+    pub project: Option<std::path::PathBuf>,
+    /// The project environment for this command (also after most commands, and
+    /// $OAUTH_DESK_ENV; default: the one `env use` chose, else the file's first)
+    #[arg(long, value_name = "ENV")]
+    pub env: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -52,6 +60,8 @@ pub(crate) enum Command {
     /// Print a fresh access token, refreshing it first when it is about to expire
     Token {
         name: String,
+        #[command(flatten)]
+        at: At,
         /// raw (the token), header (Authorization: …), json, env (export NAME_ACCESS_TOKEN=…)
         /// or curl (-H 'Authorization: …')
         #[arg(long, default_value = "raw", value_parser = parse_format)]
@@ -63,6 +73,8 @@ pub(crate) enum Command {
         A DPoP proof is made for this method and URL (htm, htu, ath, the server's nonce when known) and is good for one request.")]
     Headers {
         name: String,
+        #[command(flatten)]
+        at: At,
         /// The URL the request goes to (its query and fragment are not part of the proof)
         #[arg(long, value_name = "URL")]
         url: String,
@@ -96,6 +108,8 @@ pub(crate) enum Command {
     /// Show the decoded tokens, expiry, scopes and ID-token checks
     Show {
         name: String,
+        #[command(flatten)]
+        at: At,
         /// Machine-readable output (stable format, documented in the README)
         #[arg(long)]
         json: bool,
@@ -104,10 +118,16 @@ pub(crate) enum Command {
         reveal: bool,
     },
     /// Refresh the tokens now, even if not due
-    Refresh { name: String },
+    Refresh {
+        name: String,
+        #[command(flatten)]
+        at: At,
+    },
     /// Forget the tokens of a provider (the provider and its client secret stay)
     Logout {
         name: String,
+        #[command(flatten)]
+        at: At,
         /// End the session at the provider first (RP-initiated logout, in the browser)
         #[arg(long)]
         end_session: bool,
@@ -118,6 +138,8 @@ pub(crate) enum Command {
     /// Sign in with the device authorization grant (RFC 8628)
     Device {
         name: String,
+        #[command(flatten)]
+        at: At,
         /// Only print the verification URL and code; don't open a browser
         #[arg(long)]
         no_browser: bool,
@@ -128,6 +150,8 @@ pub(crate) enum Command {
     /// Get tokens for the client itself (client credentials grant)
     ClientCredentials {
         name: String,
+        #[command(flatten)]
+        at: At,
         #[arg(long)]
         scope: Option<String>,
     },
@@ -144,6 +168,8 @@ pub(crate) enum Command {
     )]
     JwtBearer {
         name: String,
+        #[command(flatten)]
+        at: At,
         /// Use this provider's ID token as the assertion
         #[arg(long, value_name = "OTHER", conflicts_with = "assertion_stdin")]
         assertion_from: Option<String>,
@@ -165,16 +191,24 @@ pub(crate) enum Command {
     )]
     Password {
         name: String,
+        #[command(flatten)]
+        at: At,
         #[arg(long)]
         username: String,
         #[arg(long)]
         scope: Option<String>,
     },
     /// Revoke the refresh and access tokens at the server (RFC 7009); `logout` forgets them
-    Revoke { name: String },
+    Revoke {
+        name: String,
+        #[command(flatten)]
+        at: At,
+    },
     /// Ask the server about the access token, or the refresh token (RFC 7662)
     Introspect {
         name: String,
+        #[command(flatten)]
+        at: At,
         /// Introspect the refresh token instead of the access token
         #[arg(long, conflicts_with = "id")]
         refresh: bool,
@@ -183,10 +217,43 @@ pub(crate) enum Command {
         id: bool,
     },
     /// Call the userinfo endpoint with a fresh access token
-    Userinfo { name: String },
+    Userinfo {
+        name: String,
+        #[command(flatten)]
+        at: At,
+    },
+    /// Review the provider's authorization server against the RFCs: without signing in
+    /// (metadata, JWKS, token responses in the last trace, resource metadata), and with
+    /// --active by probing it through four sign-ins
+    #[command(
+        after_help = "Each finding: pass, warn, fail or skip, with the RFC section and the evidence. \
+        Exit 0 when nothing fails. The checks are listed in docs/audit.md.\n\n\
+        --active signs in four times (fresh sessions, through $BROWSER or the system browser) and \
+        exchanges the codes the ways a correct client never does: twice, without or with a \
+        wrong PKCE verifier, with another redirect_uri; a public client's refresh token is used \
+        again after rotation. Nothing is stored: the provider's own tokens stay as they were."
+    )]
+    Audit {
+        name: String,
+        #[command(flatten)]
+        at: At,
+        /// Also probe the server with sign-ins (see below)
+        #[arg(long)]
+        active: bool,
+        /// With --active: print the sign-in URLs instead of opening a browser
+        #[arg(long, requires = "active")]
+        no_browser: bool,
+        #[arg(long)]
+        json: bool,
+        /// Also write the findings as a JUnit XML report (one test case per finding)
+        #[arg(long, value_name = "FILE")]
+        junit: Option<std::path::PathBuf>,
+    },
     /// Show the last flow's HTTP exchanges (secrets redacted), or write them as HAR 1.2
     Trace {
         name: String,
+        #[command(flatten)]
+        at: At,
         /// Write a HAR file (importable in browser devtools) instead of printing
         #[arg(long, value_name = "FILE")]
         har: Option<std::path::PathBuf>,
@@ -203,6 +270,15 @@ pub(crate) enum Command {
     Lab(LabArgs),
     /// Run the background refresh keeper (and the agent `token` asks first) in the foreground
     Keeper,
+    /// A provider's identities (test users), each with its own tokens: NAME@IDENTITY
+    #[command(subcommand)]
+    Identity(IdentityCommand),
+    /// The project file's environments: list them, choose one
+    #[command(subcommand)]
+    Env(EnvCommand),
+    /// The project's named secrets, kept in the vault (a project file names them, never holds them)
+    #[command(subcommand)]
+    Secret(SecretCommand),
     /// Decode a JWT given as an argument or on stdin
     Decode {
         /// The token, or - (the default) to read it from stdin
@@ -212,16 +288,86 @@ pub(crate) enum Command {
     },
 }
 
+/// Where a command works: the project environment, when it differs from the default.
+#[derive(Args, Default, Clone)]
+pub(crate) struct At {
+    /// The project environment (default: the one `env use` chose, else the file's first)
+    #[arg(long, value_name = "ENV")]
+    pub env: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum IdentityCommand {
+    /// Add an identity (a test user) to a provider; its sign-ins send its login hint
+    #[command(
+        after_help = "Example: oauth-desk identity add api@admin --login-hint admin@example.com\n         oauth-desk login api@admin; oauth-desk token api@admin"
+    )]
+    Add {
+        /// NAME@IDENTITY
+        name: String,
+        /// Sent as login_hint with this identity's sign-ins
+        #[arg(long, value_name = "HINT")]
+        login_hint: Option<String>,
+        #[command(flatten)]
+        at: At,
+    },
+    /// List a provider's identities and where their tokens stand
+    List {
+        name: String,
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        at: At,
+    },
+    /// Remove an identity with its tokens (the provider and its other identities stay)
+    Remove {
+        /// NAME@IDENTITY
+        name: String,
+        #[command(flatten)]
+        at: At,
+    },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum EnvCommand {
+    /// The project's environments, the current one marked
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Work in ENV from now on in this project (remembered on this machine, not in the file)
+    Use { env: String },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum SecretCommand {
+    /// Set a named secret of the project from stdin (into the encrypted vault)
+    Set { name: String },
+    /// The project's named secrets (names only) and the ones its file names but lacks
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a named secret of the project
+    Remove { name: String },
+}
+
 #[derive(Subcommand)]
 pub(crate) enum CredentialCommand {
     /// Print a kubectl ExecCredential (kubeconfig: users[].user.exec runs this)
     #[command(
         after_help = "kubeconfig:\n  users:\n  - name: me\n    user:\n      exec:\n        apiVersion: client.authentication.k8s.io/v1\n        command: oauth-desk\n        args: [credential, kubectl, NAME]\n        interactiveMode: Never"
     )]
-    Kubectl { name: String },
+    Kubectl {
+        name: String,
+        #[command(flatten)]
+        at: At,
+    },
     /// git's credential helper (git config credential.https://HOST.helper "!oauth-desk credential git NAME")
     Git {
         name: String,
+        #[command(flatten)]
+        at: At,
         /// What git asks: get answers with the token; store and erase change nothing
         #[arg(default_value = "get", value_parser = ["get", "store", "erase"])]
         action: String,
@@ -232,27 +378,37 @@ pub(crate) enum CredentialCommand {
 pub(crate) enum ProviderCommand {
     /// Add a provider, by issuer discovery or with manual endpoints
     Add(Box<AddArgs>),
-    /// List the providers
+    /// List the providers (the project file's and the config's)
     List {
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        at: At,
     },
     /// Show a provider's settings (never a secret)
     Show {
         name: String,
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        at: At,
     },
     /// Remove a provider with its tokens and client secret
     Remove { name: String },
+    /// Delete a client OAuth Desk registered at the server (RFC 7592), then remove the provider
+    Unregister { name: String },
+    /// Send a registered client's current settings (redirect URI, scope) to the server
+    /// (RFC 7592 update), keeping a new registration access token if it gives one
+    UpdateRegistration { name: String },
     /// Write a provider's settings, without secrets, as a shareable JSON file
     Export {
         name: String,
+        #[command(flatten)]
+        at: At,
         /// Write to this file instead of stdout
         #[arg(short, long)]
         output: Option<std::path::PathBuf>,
     },
-    /// Add a provider from an export file (- for stdin)
     /// Add providers from an OAuth Desk export (- for stdin), or from the OAuth 2.0 settings of
     /// a Postman collection, an Insomnia export or a Bruno collection (folder or .bru file)
     Import {
@@ -292,9 +448,14 @@ pub(crate) struct AddArgs {
     /// Start from a built-in template (google, entra, github, ...: see `provider templates`)
     #[arg(long)]
     pub template: Option<String>,
-    /// Issuer URL: endpoints come from its discovery document
+    /// Issuer URL: endpoints come from its discovery document (with --from-resource: which of
+    /// the resource's authorization servers, when it names several)
     #[arg(long)]
     pub issuer: Option<String>,
+    /// Start from an API's URL: its protected resource metadata (RFC 9728) names the
+    /// authorization server, the resource indicator and the scopes
+    #[arg(long, value_name = "URL")]
+    pub from_resource: Option<String>,
     #[arg(long, value_name = "URL")]
     pub authorize_url: Option<String>,
     #[arg(long, value_name = "URL")]
@@ -315,8 +476,25 @@ pub(crate) struct AddArgs {
     /// The pushed authorization request endpoint (RFC 9126), when discovery has none
     #[arg(long, value_name = "URL")]
     pub par_url: Option<String>,
+    /// The client id (without it, or with --register, OAuth Desk registers a client)
     #[arg(long)]
-    pub client_id: String,
+    pub client_id: Option<String>,
+    /// Register a client at the server (RFC 7591) as a native app, keeping its registration
+    /// access token in the vault (RFC 7592: `provider unregister` deletes it)
+    #[arg(long)]
+    pub register: bool,
+    /// Read the registration's initial access token from stdin (servers that need one)
+    #[arg(
+        long = "registration-token-stdin",
+        alias = "registration-token",
+        requires = "register",
+        conflicts_with = "client_secret_stdin"
+    )]
+    pub registration_token: bool,
+    /// A Client ID Metadata Document URL: the client id where the server takes those
+    /// (client_id_metadata_document_supported), else a registration
+    #[arg(long, value_name = "URL")]
+    pub client_metadata_url: Option<String>,
     /// Read the client secret from stdin (it goes to the encrypted vault)
     #[arg(long)]
     pub client_secret_stdin: bool,
@@ -341,6 +519,10 @@ pub(crate) struct AddArgs {
     /// Redirect URI; default http://127.0.0.1/callback with a random port
     #[arg(long, value_name = "URI")]
     pub redirect_uri: Option<String>,
+    /// Where `logout --end-session` has the browser return, as registered at the server
+    /// (http://127.0.0.1:PORT/PATH); default http://127.0.0.1/logged-out with a random port
+    #[arg(long, value_name = "URI")]
+    pub post_logout_redirect_uri: Option<String>,
     /// PKCE: s256 (default), plain or off
     #[arg(long, value_parser = parse_choice::<PkceMode>)]
     pub pkce: Option<PkceMode>,
@@ -386,6 +568,10 @@ pub(crate) struct AddArgs {
     /// signed (with the private key, or HS256 with the client secret)
     #[arg(long, value_name = "MODE", value_parser = parse_choice::<RequestObjectMode>)]
     pub request_object: Option<RequestObjectMode>,
+    /// The `aud` of client assertions (private_key_jwt, client_secret_jwt): issuer (default,
+    /// draft-ietf-oauth-rfc7523bis) or token-endpoint (what older servers demand)
+    #[arg(long, value_name = "AUD", value_parser = parse_choice::<AssertionAudience>)]
+    pub assertion_audience: Option<AssertionAudience>,
     /// Bind tokens to a DPoP key made for this provider and kept in the vault (RFC 9449)
     #[arg(long)]
     pub dpop: bool,
@@ -401,6 +587,8 @@ pub(crate) struct AddArgs {
 #[derive(Args)]
 pub(crate) struct CallArgs {
     pub name: String,
+    #[command(flatten)]
+    pub at: At,
     pub url: String,
     #[arg(long, value_name = "M")]
     pub method: Option<String>,
@@ -413,12 +601,17 @@ pub(crate) struct CallArgs {
     /// Print status, headers and body as JSON
     #[arg(long)]
     pub json: bool,
+    /// Read at most this many bytes of the answer (default 16 MiB); the rest is cut, and said
+    #[arg(long, value_name = "BYTES")]
+    pub max_bytes: Option<usize>,
 }
 
 #[derive(Args)]
 pub(crate) struct LoginArgs {
-    /// The provider to sign in to
+    /// The provider to sign in to (NAME@IDENTITY for one of its identities)
     pub name: String,
+    #[command(flatten)]
+    pub at: At,
     /// Print the URL instead of opening a browser
     #[arg(long)]
     pub no_browser: bool,
@@ -455,6 +648,8 @@ fn parse_response_mode(s: &str) -> Result<ResponseMode, String> {
 pub(crate) struct ExchangeArgs {
     /// The provider whose tokens the exchange gives
     pub name: String,
+    #[command(flatten)]
+    pub at: At,
     /// The provider whose token is the subject
     #[arg(long, value_name = "OTHER")]
     pub subject_from: String,
@@ -496,6 +691,8 @@ pub(crate) struct LabArgs {
     /// The provider to test
     #[arg(required_unless_present = "example")]
     pub name: Option<String>,
+    #[command(flatten)]
+    pub at: At,
     /// The test plan (TOML); without it, the plan kept with the provider
     #[arg(long, value_name = "PLAN.toml")]
     pub plan: Option<std::path::PathBuf>,
@@ -529,23 +726,30 @@ impl Command {
             Command::Login(args) => Some(&args.name),
             Command::Lab(args) => args.name.as_deref(),
             Command::Exchange(args) => Some(&args.name),
-            Command::JwtBearer { name, .. } | Command::Password { name, .. } => Some(name),
-            Command::Token { name, .. }
+            Command::Call(args) => Some(&args.name),
+            Command::JwtBearer { name, .. }
+            | Command::Password { name, .. }
+            | Command::Token { name, .. }
             | Command::Headers { name, .. }
-            | Command::Call(CallArgs { name, .. })
             | Command::Exec { name, .. }
             | Command::Credential(
-                CredentialCommand::Kubectl { name } | CredentialCommand::Git { name, .. },
+                CredentialCommand::Kubectl { name, .. } | CredentialCommand::Git { name, .. },
             )
             | Command::Show { name, .. }
-            | Command::Refresh { name }
+            | Command::Refresh { name, .. }
             | Command::Logout { name, .. }
             | Command::Device { name, .. }
             | Command::ClientCredentials { name, .. }
-            | Command::Revoke { name }
+            | Command::Revoke { name, .. }
             | Command::Introspect { name, .. }
-            | Command::Userinfo { name }
-            | Command::Trace { name, .. } => Some(name),
+            | Command::Userinfo { name, .. }
+            | Command::Trace { name, .. }
+            | Command::Audit { name, .. }
+            | Command::Identity(
+                IdentityCommand::Add { name, .. }
+                | IdentityCommand::List { name, .. }
+                | IdentityCommand::Remove { name, .. },
+            ) => Some(name),
             Command::Provider(cmd) => match cmd {
                 ProviderCommand::Add(args) => Some(&args.name),
                 ProviderCommand::Show { name, .. }
@@ -555,7 +759,46 @@ impl Command {
                 | ProviderCommand::SetCertificate { name, .. } => Some(name),
                 _ => None,
             },
-            Command::Keeper | Command::Decode { .. } => None,
+            Command::Keeper | Command::Decode { .. } | Command::Env(_) | Command::Secret(_) => None,
         }
+    }
+
+    /// The environment the command asks for after its name (`token api --env stage`).
+    pub fn env(&self) -> Option<&str> {
+        let at = match self {
+            Command::Login(args) => &args.at,
+            Command::Lab(args) => &args.at,
+            Command::Exchange(args) => &args.at,
+            Command::Call(args) => &args.at,
+            Command::JwtBearer { at, .. }
+            | Command::Password { at, .. }
+            | Command::Token { at, .. }
+            | Command::Headers { at, .. }
+            | Command::Credential(
+                CredentialCommand::Kubectl { at, .. } | CredentialCommand::Git { at, .. },
+            )
+            | Command::Show { at, .. }
+            | Command::Refresh { at, .. }
+            | Command::Logout { at, .. }
+            | Command::Device { at, .. }
+            | Command::ClientCredentials { at, .. }
+            | Command::Revoke { at, .. }
+            | Command::Introspect { at, .. }
+            | Command::Userinfo { at, .. }
+            | Command::Trace { at, .. }
+            | Command::Audit { at, .. }
+            | Command::Identity(
+                IdentityCommand::Add { at, .. }
+                | IdentityCommand::List { at, .. }
+                | IdentityCommand::Remove { at, .. },
+            )
+            | Command::Provider(
+                ProviderCommand::Show { at, .. }
+                | ProviderCommand::List { at, .. }
+                | ProviderCommand::Export { at, .. },
+            ) => at,
+            _ => return None,
+        };
+        at.env.as_deref()
     }
 }

@@ -8,8 +8,9 @@
 // for every operation, and std's start-up parses /proc/self/maps to find the main thread's
 // stack guard (about a sixth of the fast path's instructions). What it did that matters here
 // is done in `main` below. See "CLI start-up" in the README for the measurements. (The unit
-// tests of this binary keep the test harness's own `main`.)
-#![cfg_attr(not(test), no_main)]
+// tests of this binary keep the test harness's own `main`.) A Linux measure: elsewhere std's
+// start-up runs (on Windows it sets up the console and the exit code as Windows expects).
+#![cfg_attr(all(not(test), target_os = "linux"), no_main)]
 #![cfg_attr(test, allow(dead_code))]
 
 mod args;
@@ -26,7 +27,7 @@ use oauth_desk::{Explained, QuickAsk, Secret, TokenFormat, quick_handover};
 use crate::args::{Cli, Command};
 
 /// The process entry (C's `main`; see the note at the top).
-#[cfg(not(test))]
+#[cfg(all(not(test), target_os = "linux"))]
 #[unsafe(no_mangle)]
 pub extern "C" fn main(
     _argc: std::ffi::c_int,
@@ -41,6 +42,12 @@ pub extern "C" fn main(
     // A panic must not unwind into C: report it (the panic hook already printed it) as std's
     // start-up would, with status 101.
     std::ffi::c_int::from(std::panic::catch_unwind(run).unwrap_or(101))
+}
+
+/// The process entry on macOS and Windows: std's.
+#[cfg(all(not(test), not(target_os = "linux")))]
+fn main() -> std::process::ExitCode {
+    std::process::ExitCode::from(run())
 }
 
 /// The exit status: 0 ok, 1 error, 2 usage (127/126 from `exec`).
@@ -66,10 +73,10 @@ fn run() -> u8 {
             return 1;
         }
     };
-    match runtime.block_on(cmd::run(cli.command)) {
+    match runtime.block_on(cmd::run(cli)) {
         Ok(()) => 0,
         Err(f) => {
-            eprintln!("error: {}", f.message);
+            eprintln!("error: {}", oauth_desk::printable(&f.message));
             f.code
         }
     }
@@ -78,27 +85,53 @@ fn run() -> u8 {
 /// What a running keeper can answer whole: `token NAME [--format F]`, `headers NAME --url U
 /// [--method M]`, `credential kubectl NAME`, `credential git NAME [get]` — the commands tools
 /// call for every operation.
+/// The arguments without `--env ENV` (or `--env=ENV`), and that environment; `None` when an
+/// argument is not UTF-8 or `--env` has no value (the full path then says what is wrong).
+fn without_env(all: &[String]) -> Option<(Vec<&str>, Option<&str>)> {
+    let mut args: Vec<&str> = Vec::with_capacity(all.len());
+    let mut env = None;
+    let mut words = all.iter().map(String::as_str);
+    while let Some(word) = words.next() {
+        match word {
+            "--env" => env = Some(words.next()?),
+            _ => match word.strip_prefix("--env=") {
+                Some(value) => env = Some(value),
+                None => args.push(word),
+            },
+        }
+    }
+    Some((args, env))
+}
+
 fn answer_from_agent() -> Option<u8> {
-    let args: Vec<String> = std::env::args_os()
+    let all: Vec<String> = std::env::args_os()
         .skip(1)
         .map(|a| a.into_string().ok())
         .collect::<Option<_>>()?;
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (args, env) = without_env(&all)?;
+    if args.first().is_none_or(|c| c.starts_with('-')) {
+        return None;
+    }
     let (name, answer) = match args.as_slice() {
-        ["token", name] => (*name, quick_token(name, TokenFormat::Raw)),
-        ["token", name, "--format", format] => (*name, quick_token(name, format.parse().ok()?)),
+        ["token", name] => (*name, quick_token(name, TokenFormat::Raw, env)),
+        ["token", name, "--format", format] => {
+            (*name, quick_token(name, format.parse().ok()?, env))
+        }
         ["token", name, flag] => (
             *name,
-            quick_token(name, flag.strip_prefix("--format=")?.parse().ok()?),
+            quick_token(name, flag.strip_prefix("--format=")?.parse().ok()?, env),
         ),
-        ["headers", name, "--url", url] => (*name, quick_headers(name, "GET", url)),
+        ["headers", name, "--url", url] => (*name, quick_headers(name, "GET", url, env)),
         ["headers", name, "--url", url, "--method", method]
         | ["headers", name, "--method", method, "--url", url] => {
-            (*name, quick_headers(name, method, url))
+            (*name, quick_headers(name, method, url, env))
         }
         ["credential", "kubectl", name] => {
             let exec_info = std::env::var("KUBERNETES_EXEC_INFO").ok();
-            (*name, quick_handover(name, QuickAsk::Kubectl { exec_info }))
+            (
+                *name,
+                quick_handover(name, QuickAsk::Kubectl { exec_info }, env),
+            )
         }
         ["credential", "git", name] | ["credential", "git", name, "get"] => {
             let mut input = String::new();
@@ -108,6 +141,7 @@ fn answer_from_agent() -> Option<u8> {
                 QuickAsk::Git {
                     input: input.clone(),
                 },
+                env,
             );
             if answer.is_none() {
                 // No keeper: the full path reads git's request again, so hand it over.
@@ -126,16 +160,16 @@ fn answer_from_agent() -> Option<u8> {
         matches!(args.first(), Some(&"token" | &"headers")) || args.get(1) == Some(&"kubectl");
     Some(match answer? {
         Ok(text) if newline => {
-            println!("{}", text.expose());
+            render::out_line(text.expose());
             0
         }
         Ok(text) => {
-            print!("{}", text.expose());
+            render::out(text.expose());
             0
         }
         Err(e) => {
             let failure = cmd::Failure::explained(&e, Some(name));
-            eprintln!("error: {}", failure.message);
+            eprintln!("error: {}", oauth_desk::printable(&failure.message));
             failure.code
         }
     })
@@ -144,18 +178,28 @@ fn answer_from_agent() -> Option<u8> {
 /// git's request, when the fast path read it but no keeper answered: the full path uses it.
 pub static PENDING_STDIN: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
 
-fn quick_headers(name: &str, method: &str, url: &str) -> Option<Result<Secret, Explained>> {
+fn quick_headers(
+    name: &str,
+    method: &str,
+    url: &str,
+    env: Option<&str>,
+) -> Option<Result<Secret, Explained>> {
     quick_handover(
         name,
         QuickAsk::Headers {
             method: method.to_owned(),
             url: url.to_owned(),
         },
+        env,
     )
 }
 
-fn quick_token(name: &str, format: TokenFormat) -> Option<Result<Secret, Explained>> {
-    oauth_desk::quick_token(name, format)
+fn quick_token(
+    name: &str,
+    format: TokenFormat,
+    env: Option<&str>,
+) -> Option<Result<Secret, Explained>> {
+    oauth_desk::quick_token(name, format, env)
 }
 
 fn init_logging(verbose: u8) {

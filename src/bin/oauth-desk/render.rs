@@ -11,6 +11,23 @@ use oauth_desk::{CheckResult, PollEvent, TokenSet};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+/// Prints to stdout: on a terminal with control characters escaped (nothing a server sent —
+/// a claim, an error page, a token — can drive the terminal), into a pipe exactly as it is.
+pub fn out(text: &str) {
+    use std::io::IsTerminal;
+    if std::io::stdout().is_terminal() {
+        print!("{}", oauth_desk::printable_text(text));
+    } else {
+        print!("{text}");
+    }
+}
+
+/// [`out`], then a line break.
+pub fn out_line(text: &str) {
+    out(text);
+    println!();
+}
+
 /// One line per device-flow wait; on a terminal it rewrites itself.
 pub fn poll_event(event: PollEvent, interactive: bool) {
     let line = match event {
@@ -40,39 +57,45 @@ pub fn poll_event(event: PollEvent, interactive: bool) {
 }
 
 /// One log line per keeper event (tokens never appear in events).
-pub fn keeper_event(event: &oauth_desk::keeper::KeeperEvent) {
+/// One log line per keeper event; `reference` is the event's provider, identity and
+/// environment (`None` when it is gone).
+pub fn keeper_event(
+    event: &oauth_desk::keeper::KeeperEvent,
+    reference: Option<&oauth_desk::ProviderRef>,
+) {
     use oauth_desk::keeper::KeeperEvent::*;
     let now = oauth_desk::now();
+    let title = reference.map(ToString::to_string);
+    let provider = title.as_deref().unwrap_or(event.provider());
+    let login = match reference {
+        Some(r) => match r.env() {
+            Some(env) => format!("{} --env {env}", r.typed()),
+            None => r.typed(),
+        },
+        None => event.provider().to_owned(),
+    };
     match event {
-        Refreshed {
-            provider,
-            expires_at,
-        } => {
+        Refreshed { expires_at, .. } => {
             tracing::info!("{provider}: refreshed, {}", expiry_phrase(*expires_at, now))
         }
         RefreshFailed {
-            provider,
             reason,
             retry_in_secs,
+            ..
         } => {
             tracing::warn!("{provider}: refresh failed ({reason}); retrying in {retry_in_secs} s")
         }
-        ExpiringSoon {
-            provider,
-            expires_at,
-        } => {
+        ExpiringSoon { expires_at, .. } => {
             tracing::warn!(
                 "{provider}: the access token {} before the next try",
                 expiry_phrase(Some(*expires_at), now)
             )
         }
-        Expired { provider } => tracing::warn!("{provider}: the access token expired"),
-        SignInNeeded { provider, reason } => {
-            tracing::warn!(
-                "{provider}: sign-in needed ({reason}): run `oauth-desk login {provider}`"
-            )
+        Expired { .. } => tracing::warn!("{provider}: the access token expired"),
+        SignInNeeded { reason, .. } => {
+            tracing::warn!("{provider}: sign-in needed ({reason}): run `oauth-desk login {login}`")
         }
-        Stopped { provider, reason } => tracing::warn!("{provider}: refresh stopped: {reason}"),
+        Stopped { reason, .. } => tracing::warn!("{provider}: refresh stopped: {reason}"),
     }
 }
 
@@ -179,7 +202,25 @@ pub fn signed_in(name: &str, tokens: &TokenSet, now: i64) -> String {
     if !diff.not_granted.is_empty() {
         let _ = writeln!(out, "  NOT granted    {}", diff.not_granted.join(" "));
     }
+    if let Some(details) = tokens.details() {
+        if !details.granted.is_empty() {
+            let _ = writeln!(out, "  details        {}", details.granted.join(" "));
+        }
+        if !details.not_granted.is_empty() {
+            let _ = writeln!(out, "  NOT granted    {}", details_not_granted(&details));
+        }
+    }
     out
+}
+
+/// The authorization details' types not granted, and how that is known.
+fn details_not_granted(d: &oauth_desk::token::DetailsDiff) -> String {
+    let how = if d.server_listed {
+        "authorization details the response does not list"
+    } else {
+        "the response has no authorization_details (RFC 9396 §7 returns what is granted)"
+    };
+    format!("{} ({how})", d.not_granted.join(" "))
 }
 
 pub fn provider(p: &Provider) -> String {
@@ -221,6 +262,9 @@ pub fn provider(p: &Provider) -> String {
     line("scope", p.scope.to_string());
     line("PKCE", format!("{:?}", p.pkce).to_uppercase());
     line("redirect URI", p.redirect_uri.to_string());
+    if let Some(uri) = &p.post_logout_redirect_uri {
+        line("sign-out return", uri.to_string());
+    }
     line(
         "authorize method",
         format!("{:?}", p.authorize_method).to_uppercase(),
@@ -234,6 +278,14 @@ pub fn provider(p: &Provider) -> String {
     line("authorize params", params(&p.authorize_params));
     line("token params", params(&p.token_params));
     line("resources", p.resources.join(" "));
+    line("client made", client_origin(p.client_origin.as_ref()));
+    line(
+        "from resource",
+        p.resource_metadata
+            .as_deref()
+            .map(|m| format!("metadata {m} (RFC 9728)"))
+            .unwrap_or_default(),
+    );
     line("PAR endpoint", url(&p.endpoints.pushed_authorization));
     security_lines(&mut line, p);
     for url in p.insecure_endpoints() {
@@ -271,6 +323,9 @@ fn security_lines(line: &mut impl FnMut(&str, String), p: &Provider) {
     }
     if s.client_certificate {
         line("client certificate", "in the vault (mutual TLS)".into());
+    }
+    if p.auth_method.uses_assertion() {
+        line("assertion audience", s.assertion_audience.to_string());
     }
     if let Some(details) = &s.authorization_details {
         line("authorization details", details.clone());
@@ -348,6 +403,11 @@ pub fn report(r: &Report) -> String {
     }
     if let Some(warning) = r.clock.as_ref().and_then(|c| c.warning.as_ref()) {
         let _ = writeln!(out, "\n⚠ {warning}");
+    }
+    if let Some(d) = r.details.as_ref().filter(|d| !d.not_granted.is_empty()) {
+        let _ = writeln!(out, "\nAUTHORIZATION DETAILS");
+        let _ = writeln!(out, "  requested      {}", d.requested.join(" "));
+        let _ = writeln!(out, "  ✗ not granted  {}", details_not_granted(d));
     }
     if let Some(details) = &r.authorization_details {
         let _ = writeln!(out, "\nAUTHORIZATION DETAILS (granted, RFC 9396)");
@@ -668,6 +728,7 @@ pub fn call_json(result: &oauth_desk::CallResult) -> String {
         "body": body,
         "presented_as": result.presented_as,
         "elapsed_ms": result.elapsed_ms,
+        "truncated": result.truncated,
     });
     if let Some(challenge) = &result.challenge {
         out["challenge"] = serde_json::to_value(challenge).unwrap_or(Value::Null);
@@ -699,5 +760,156 @@ pub fn provider_keys(keys: &oauth_desk::SecurityView) -> String {
     if let Some(x5t) = &keys.certificate_thumbprint {
         let _ = writeln!(out, "  {:<20} {x5t}", "certificate x5t#S256");
     }
+    out
+}
+
+/// `provider list --json`: a provider's settings, and for a project's provider where it is
+/// defined (`project`, `environment`).
+pub fn provider_list_item(reference: &oauth_desk::ProviderRef, provider: &Provider) -> Value {
+    let mut value = serde_json::to_value(provider).unwrap_or(Value::Null);
+    if let (Value::Object(map), Some(place)) = (&mut value, &reference.project) {
+        map.insert("project".into(), place.file.display().to_string().into());
+        map.insert(
+            "environment".into(),
+            place.env.as_ref().map(ToString::to_string).into(),
+        );
+    }
+    value
+}
+
+/// `identity list`: one line per identity, the default first.
+pub fn identities(views: &[oauth_desk::IdentityView], now: i64) -> String {
+    let mut out = String::new();
+    for v in views {
+        let status = match v.status {
+            Status::SignedIn => match v.expires_at {
+                Some(at) => format!("signed in, {}", expiry_phrase(Some(at), now)),
+                None => "signed in".to_owned(),
+            },
+            Status::NotSignedIn => "not signed in".to_owned(),
+            Status::SignInNeeded => "sign-in needed".to_owned(),
+            Status::Error => "error".to_owned(),
+        };
+        let who = v
+            .subject
+            .as_deref()
+            .map(|s| format!(" as {s}"))
+            .unwrap_or_default();
+        let hint = v
+            .login_hint
+            .as_deref()
+            .map(|h| format!("  login_hint {h}"))
+            .unwrap_or_default();
+        let origin = match &v.origin {
+            oauth_desk::IdentityOrigin::Default => String::new(),
+            oauth_desk::IdentityOrigin::Config => String::new(),
+            oauth_desk::IdentityOrigin::ProjectFile { line } => {
+                format!("  (project file, line {line})")
+            }
+            oauth_desk::IdentityOrigin::ThisMachine => "  (added on this machine)".to_owned(),
+        };
+        let _ = writeln!(out, "{:<24} {status}{who}{hint}{origin}", v.typed);
+    }
+    out
+}
+
+/// `env list`: the project file, then one line per environment, the current one marked.
+pub fn environments(view: &oauth_desk::ProjectView) -> String {
+    let mut out = format!("Project {}\n", view.file);
+    if view.envs.is_empty() {
+        out.push_str("  (no environments: the file defines no [env.NAME] table)\n");
+    }
+    for env in &view.envs {
+        let mark = if env.current { "*" } else { " " };
+        let why = match (env.current, view.chosen_by) {
+            (true, oauth_desk::EnvChoice::ThisProcess) => "  (chosen for this command)",
+            (true, oauth_desk::EnvChoice::Remembered) => "  (env use)",
+            (true, oauth_desk::EnvChoice::FirstInFile) => "  (the file's first: none chosen)",
+            _ => "",
+        };
+        let _ = writeln!(out, "{mark} {}{why}", env.name);
+        if let Some(problem) = &env.problem {
+            let _ = writeln!(out, "    ✗ {problem}");
+        }
+    }
+    out
+}
+
+/// `secret list`: names and when they were set, never values.
+pub fn named_secrets(set: &[oauth_desk::NamedSecretView], missing: &[String]) -> String {
+    let mut out = String::new();
+    for s in set {
+        let used = if s.used_by.is_empty() {
+            "not used by the project file".to_owned()
+        } else {
+            format!("used by {}", s.used_by.join(", "))
+        };
+        let _ = writeln!(out, "{:<24} set {}  {used}", s.name, local_time(s.set_at));
+    }
+    for name in missing {
+        let _ = writeln!(
+            out,
+            "{name:<24} NOT SET: the project file names it (oauth-desk secret set {name})"
+        );
+    }
+    if out.is_empty() {
+        out.push_str("No named secrets: the project file names none.\n");
+    }
+    out
+}
+
+/// How OAuth Desk made the client, when it did.
+fn client_origin(origin: Option<&oauth_desk::provider::ClientOrigin>) -> String {
+    use oauth_desk::provider::ClientOrigin;
+    match origin {
+        None => String::new(),
+        Some(ClientOrigin::Registered { at, managed }) => format!(
+            "registered by OAuth Desk (RFC 7591) on {}{}",
+            local_time(*at),
+            if *managed {
+                "; `provider unregister` deletes it (RFC 7592)"
+            } else {
+                "; the server gave no registration access token"
+            }
+        ),
+        Some(ClientOrigin::MetadataDocument { url }) => {
+            format!("its client id is its metadata document {url}")
+        }
+    }
+}
+
+/// An audit's findings: the verdict, the id and what it checks (with its RFC), the evidence.
+pub fn audit(report: &oauth_desk::audit::AuditReport) -> String {
+    use oauth_desk::audit::Verdict;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Audit of {}{}",
+        report.provider,
+        report
+            .issuer
+            .as_deref()
+            .map(|i| format!(" ({i})"))
+            .unwrap_or_default()
+    );
+    for f in &report.findings {
+        let mark = match f.verdict {
+            Verdict::Pass => "✓ pass",
+            Verdict::Warn => "! warn",
+            Verdict::Fail => "✗ fail",
+            Verdict::Skip => "- skip",
+        };
+        let _ = writeln!(out, "  {mark}  {:<18} {} ({})", f.id, f.title, f.rfc);
+        let _ = writeln!(out, "          {:<18} {}", "", f.evidence);
+    }
+    let count = |v| report.count(v);
+    let _ = writeln!(
+        out,
+        "{} pass, {} warn, {} fail, {} skip",
+        count(Verdict::Pass),
+        count(Verdict::Warn),
+        count(Verdict::Fail),
+        count(Verdict::Skip)
+    );
     out
 }

@@ -4,6 +4,7 @@ use oauth_desk::{Advice, Endpoint, Explained};
 
 /// What to do, for a CLI user. `provider` is the provider the command was about (`NAME` when
 /// the command names none).
+// long: one table, a sentence for each kind of advice
 pub fn advice(advice: &Advice, provider: Option<&str>) -> String {
     let name = provider.unwrap_or("NAME");
     match advice {
@@ -66,6 +67,23 @@ pub fn advice(advice: &Advice, provider: Option<&str>) -> String {
             "Let it push: add the provider again with --par auto (the default) or --par on (now: `oauth-desk provider show {name}`)."
         ),
         Advice::SetClientCertificate => "Add the provider with --client-cert PEM --client-key PEM (the certificate registered for the client).".into(),
+        Advice::SetNamedSecret { name } => {
+            format!("Set it: `oauth-desk secret set {name}` (reads stdin).")
+        }
+        Advice::EditProjectFile { file, line } => format!("Edit {file} at line {line}."),
+        Advice::AddIdentity { reference } => format!(
+            "Add it: `oauth-desk identity add {reference} [--login-hint HINT]` (`oauth-desk identity list` shows the others)."
+        ),
+        Advice::ChangeAssertionAudience { other, .. } => format!(
+            "Check the client's key or secret; if the server wants the other audience, add the provider again with --assertion-audience {other} (security.assertion_audience in a project file)."
+        ),
+        Advice::PinSignOutReturn { sent } => format!(
+            "Register {sent} at the server, or give the provider a registered return: --post-logout-redirect-uri http://127.0.0.1:PORT/PATH (post_logout_redirect_uri in a project file)."
+        ),
+        Advice::ChooseEnvironment { known } => format!(
+            "Choose one of {}: --env ENV, or `oauth-desk env use ENV`.",
+            known.join(", ")
+        ),
         Advice::WriteLabPlan => format!(
             "Give one with `oauth-desk lab {name} --plan PLAN.toml` (add --save-plan to keep it with the provider; `oauth-desk lab --example` prints one to start from)."
         ),
@@ -102,6 +120,11 @@ pub fn challenge(challenge: &oauth_desk::ChallengeView, name: &str) -> String {
         }
         Some(oauth_desk::Remedy::Renew) => format!(
             "\nTo satisfy it: `oauth-desk refresh {name}` (or `oauth-desk login {name}` when it can't be renewed)"
+        ),
+        Some(oauth_desk::Remedy::AddFromResource { url, .. }) => format!(
+            "\nTo satisfy it: `oauth-desk provider add NEW-NAME --from-resource {} --client-id ID` (your client at that server), then `oauth-desk call NEW-NAME {}`",
+            shell_word(url),
+            shell_word(url)
         ),
         None => String::new(),
     };

@@ -23,6 +23,8 @@ fn provider(pkce: PkceMode, iss_supported: bool) -> Provider {
         authorize_params: vec![Param("prompt".into(), "consent".into())],
         token_params: vec![],
         resources: vec![],
+        resource_metadata: None,
+        client_origin: None,
         security: Default::default(),
         server_security: Default::default(),
         iss_parameter_supported: iss_supported,
@@ -32,7 +34,9 @@ fn provider(pkce: PkceMode, iss_supported: bool) -> Provider {
         system_browser: false,
         allow_http: false,
         git_username: None,
+        post_logout_redirect_uri: None,
         lab_plan: None,
+        identities: Vec::new(),
     }
 }
 

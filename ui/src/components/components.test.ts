@@ -73,7 +73,7 @@ describe('LabView', () => {
     vi.spyOn(api, 'labPlan').mockResolvedValue({ text: '[[case]]\nname = "a"\nscope = "openid email"\n', kept: true });
     vi.spyOn(api, 'checkLabPlan').mockResolvedValue({
       cases: [{ name: 'a', scope: 'openid email', grant: 'code', checks: 'must_pass', params: [], expect_granted: [],
-        expect_not_granted: [], expect_claims: ['name'], expect_absent_claims: [], expect_error: null }],
+        expect_not_granted: [], expect_claims: ['name'], expect_absent_claims: [], expect_error: null, identity: null }],
     });
     vi.spyOn(api, 'lastLabRun').mockResolvedValue({
       run: { provider: 'op', started_at: 0, finished_at: 1, cancelled: false, differences: ['case "a" now fails, before it passes'], compared_with: 0,

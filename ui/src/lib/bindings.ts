@@ -7,7 +7,11 @@ export type ProviderSpec = { name: string, template: string | null, issuer: stri
 /**
  * The pushed authorization request endpoint (RFC 9126), when discovery has none.
  */
-par_url: string | null, client_id: string, auth_method: AuthMethod | null, scope: string | null, redirect_uri: string | null, pkce: PkceMode | null, authorize_method: AuthorizeMethod | null, params: Array<string>, token_params: Array<string>, 
+par_url: string | null, client_id: string, auth_method: AuthMethod | null, scope: string | null, redirect_uri: string | null, 
+/**
+ * Where the end-session page returns (a loopback URI), for servers that compare it.
+ */
+post_logout_redirect_uri: string | null, pkce: PkceMode | null, authorize_method: AuthorizeMethod | null, params: Array<string>, token_params: Array<string>, 
 /**
  * Resource indicators (RFC 8707), absolute URIs.
  */
@@ -34,6 +38,10 @@ allow_http: boolean,
  */
 git_username: string | null, 
 /**
+ * The protected resource metadata URL (RFC 9728) the settings came from.
+ */
+resource_metadata: string | null, 
+/**
  * Push the authorization request (RFC 9126): auto (default), on, off.
  */
 par: ParMode | null, 
@@ -52,7 +60,11 @@ dpop_alg: DpopAlg | null,
 /**
  * RFC 9396 authorization details, a JSON array of objects with `type`.
  */
-authorization_details: string | null, };
+authorization_details: string | null, 
+/**
+ * The `aud` of client assertions: the issuer (default) or the token endpoint.
+ */
+assertion_audience: AssertionAudience | null, };
 
 export type AuthMethod = "none" | "client_secret_post" | "client_secret_basic" | "private_key_jwt" | "client_secret_jwt" | "tls_client_auth" | "self_signed_tls_client_auth";
 
@@ -62,6 +74,19 @@ export type AuthorizeMethod = "get" | "post";
 
 export type ProviderView = { name: string, 
 /**
+ * Which provider, identity and environment this view (its report) is of.
+ */
+reference: ProviderRef, 
+/**
+ * Its slot key: what the change stream and the keeper name it by.
+ */
+key: string, 
+/**
+ * Where its settings are: the project file and line for a project's provider (edited
+ * there only), `None` for the config's.
+ */
+defined_in: DefinedIn | null, 
+/**
  * The template's title ("Google"), or "OpenID Connect" / "OAuth 2.0".
  */
 kind: string, spec: ProviderSpec, has_client_secret: boolean, has_private_key: boolean, 
@@ -69,7 +94,11 @@ kind: string, spec: ProviderSpec, has_client_secret: boolean, has_private_key: b
  * The redirect comes back to a loopback listener (else a login window intercepts it, or
  * the person pastes it).
  */
-loopback_redirect: boolean, grants: Grants, security: SecurityView, report: Report, };
+loopback_redirect: boolean, grants: Grants, security: SecurityView, report: Report, 
+/**
+ * Its identities, the default one first, each with where its tokens stand.
+ */
+identities: Array<IdentityView>, };
 
 export type Grants = { authorization_code: boolean, device: boolean, client_credentials: boolean, revoke: boolean, introspect: boolean, userinfo: boolean, 
 /**
@@ -83,7 +112,19 @@ export type TemplateView = { name: string, title: string, quirks: string,
  */
 needs_issuer: boolean, spec: ProviderSpec, };
 
-export type Report = { provider: string, status: Status, status_detail: string | null, issuer: string | null, client_id: string, access_token: AccessTokenReport | null, refresh_token: RefreshTokenReport | null, id_token: IdTokenReport | null, scopes: ScopeDiff | null, 
+export type Report = { provider: string, 
+/**
+ * The identity whose tokens these are (`null`: the provider's default identity).
+ */
+identity: string | null, 
+/**
+ * The project environment they belong to, for a project's provider.
+ */
+environment: string | null, 
+/**
+ * The project file, for a project's provider.
+ */
+project: string | null, status: Status, status_detail: string | null, issuer: string | null, client_id: string, access_token: AccessTokenReport | null, refresh_token: RefreshTokenReport | null, id_token: IdTokenReport | null, scopes: ScopeDiff | null, 
 /**
  * Fields of the token response OAuth Desk has no name for, as the server sent them.
  */
@@ -92,6 +133,10 @@ extra: { [key in string]: JsonValue },
  * The rich authorization the server granted (RFC 9396 §7), from the token response.
  */
 authorization_details: unknown, 
+/**
+ * The authorization details' types asked for versus granted, when some were asked.
+ */
+details: DetailsDiff | null, 
 /**
  * Server clock versus this machine's, when the server sent a `Date`.
  */
@@ -201,6 +246,16 @@ extra_granted: Array<string>,
  */
 server_listed: boolean, };
 
+export type DetailsDiff = { requested: Array<string>, granted: Array<string>, 
+/**
+ * Types asked for that no granted detail has.
+ */
+not_granted: Array<string>, 
+/**
+ * False when the response had no `authorization_details` at all.
+ */
+server_listed: boolean, };
+
 export type Trace = { provider: string, flow: string, started_at_ms: number, exchanges: Array<Exchange>, };
 
 export type Exchange = { 
@@ -219,9 +274,17 @@ export type Change = { "kind": "providers", provider: string | null, } | { "kind
 
 export type KeeperEvent = { "kind": "refreshed", provider: string, expires_at: number | null, } | { "kind": "refresh_failed", provider: string, reason: string, retry_in_secs: number, } | { "kind": "expiring_soon", provider: string, expires_at: number, } | { "kind": "expired", provider: string, } | { "kind": "sign_in_needed", provider: string, reason: string, } | { "kind": "stopped", provider: string, reason: string, };
 
-export type SignInState = "waiting" | "embedded_refused" | "finished";
+export type SignInState = "waiting" | "embedded_refused" | "ignored_response" | "finished";
 
-export type DeviceCode = { provider: string, user_code: string, verification_uri: string, verification_uri_complete: string | null, 
+export type DeviceCode = { 
+/**
+ * The provider and identity as a person reads them.
+ */
+provider: string, reference: ProviderRef, 
+/**
+ * The slot key of `reference` (what the change stream names it by).
+ */
+key: string, user_code: string, verification_uri: string, verification_uri_complete: string | null, 
 /**
  * The page to open: the complete URI when there is one.
  */
@@ -255,7 +318,11 @@ close_to_tray: boolean,
 /**
  * Notify when a provider needs sign-in or a refresh fails.
  */
-notifications: boolean, };
+notifications: boolean, 
+/**
+ * The project file opened last (opened again at start).
+ */
+last_project: string | null, };
 
 export type CommandError = { 
 /**
@@ -277,7 +344,7 @@ server_error: string | null, server_description: string | null, };
 
 export type ErrorKind = "config" | "vault" | "provider" | "network" | "oauth" | "sign_in_needed" | "not_signed_in" | "cancelled" | "timeout" | "invalid" | "not_supported" | "browser" | "io" | "internal";
 
-export type Advice = { "kind": "sign_in" } | { "kind": "sign_in_interactively" } | { "kind": "add_endpoint", endpoint: Endpoint, } | { "kind": "give_issuer_or_token_url" } | { "kind": "give_issuer" } | { "kind": "set_client_secret" } | { "kind": "set_private_key" } | { "kind": "choose_secret_auth_method" } | { "kind": "list_templates" } | { "kind": "add_provider" } | { "kind": "remove_reserved_param", param: string, } | { "kind": "change_pkce" } | { "kind": "check_client_credentials" } | { "kind": "register_redirect_uri", sent: string, } | { "kind": "fewer_scopes" } | { "kind": "use_system_browser" } | { "kind": "wait_longer" } | { "kind": "use_https" } | { "kind": "write_lab_plan" } | { "kind": "sign_in_to", provider: string, } | { "kind": "use_par" } | { "kind": "set_client_certificate" };
+export type Advice = { "kind": "sign_in" } | { "kind": "sign_in_interactively" } | { "kind": "add_endpoint", endpoint: Endpoint, } | { "kind": "give_issuer_or_token_url" } | { "kind": "give_issuer" } | { "kind": "set_client_secret" } | { "kind": "set_private_key" } | { "kind": "choose_secret_auth_method" } | { "kind": "list_templates" } | { "kind": "add_provider" } | { "kind": "remove_reserved_param", param: string, } | { "kind": "change_pkce" } | { "kind": "check_client_credentials" } | { "kind": "register_redirect_uri", sent: string, } | { "kind": "fewer_scopes" } | { "kind": "use_system_browser" } | { "kind": "wait_longer" } | { "kind": "use_https" } | { "kind": "write_lab_plan" } | { "kind": "sign_in_to", provider: string, } | { "kind": "use_par" } | { "kind": "set_client_certificate" } | { "kind": "set_named_secret", name: string, } | { "kind": "edit_project_file", file: string, line: number, } | { "kind": "add_identity", reference: string, } | { "kind": "choose_environment", known: Array<string>, } | { "kind": "pin_sign_out_return", sent: string, } | { "kind": "change_assertion_audience", sent: string, other: AssertionAudience, };
 
 export type Endpoint = "authorization" | "token" | "device_authorization" | "revocation" | "introspection" | "userinfo" | "end_session" | "pushed_authorization";
 
@@ -321,7 +388,11 @@ export type Case = { name: string, scope: string, grant: CaseGrant, checks: Chec
 /**
  * Extra authorization parameters, in the plan's order.
  */
-params: Array<[string, string]>, expect_granted: Array<string>, expect_not_granted: Array<string>, expect_claims: Array<string>, expect_absent_claims: Array<string>, expect_error: string | null, };
+params: Array<[string, string]>, expect_granted: Array<string>, expect_not_granted: Array<string>, expect_claims: Array<string>, expect_absent_claims: Array<string>, expect_error: string | null, 
+/**
+ * The identity whose login hint the case's sign-in sends (default: the run's).
+ */
+identity: string | null, };
 
 export type CaseGrant = "code" | "device" | "client_credentials";
 
@@ -347,7 +418,11 @@ compared_with: number | null, };
 
 export type LabRunView = { run: LabRun, matrix: Matrix, };
 
-export type CaseResult = { name: string, result: Verdict, grant: CaseGrant, scope: string, requested: Array<string>, granted: Array<string>, not_granted: Array<string>, extra_granted: Array<string>, 
+export type CaseResult = { name: string, 
+/**
+ * The identity the case signed in as, when not the run's default.
+ */
+identity: string | null, result: Verdict, grant: CaseGrant, scope: string, requested: Array<string>, granted: Array<string>, not_granted: Array<string>, extra_granted: Array<string>, 
 /**
  * Claim names released, from the ID token and the userinfo response, sorted.
  */
@@ -381,11 +456,27 @@ export type ScopeCell = "granted" | "not_granted" | "extra" | "not_asked";
 
 export type LabFormat = "json" | "junit" | "csv" | "markdown";
 
+export type AuditReport = { provider: string, issuer: string | null, findings: Array<AuditFinding>, };
+
+export type AuditFinding = { id: string, title: string, verdict: AuditVerdict, 
+/**
+ * The section that asks for it, e.g. "RFC 9700 §2.1.1".
+ */
+rfc: string, 
+/**
+ * What was seen: the document, URL and values, redacted and escaped.
+ */
+evidence: string, };
+
+export type AuditVerdict = "pass" | "warn" | "fail" | "skip";
+
+export type AuditFormat = "json" | "markdown" | "junit";
+
 export type ExchangeRequest = { 
 /**
- * The provider whose token is the subject.
+ * The provider (and identity) whose token is the subject.
  */
-subject_from: string, 
+subject_from: ProviderRef, 
 /**
  * Which of its tokens (access by default).
  */
@@ -393,7 +484,7 @@ subject_token: TokenKind,
 /**
  * The provider whose token is the actor (delegation, RFC 8693 §1.1).
  */
-actor_from: string | null, actor_token: TokenKind, audience: Array<string>, resource: Array<string>, 
+actor_from: ProviderRef | null, actor_token: TokenKind, audience: Array<string>, resource: Array<string>, 
 /**
  * Replaces the provider's scopes for this exchange.
  */
@@ -403,7 +494,7 @@ scope: string | null,
  */
 requested_token_type: string | null, };
 
-export type AssertionInput = { "kind": "id_token_of", provider: string, } | { "kind": "given", assertion: string, } | { "kind": "self_signed", subject: string | null, issuer: string | null, };
+export type AssertionInput = { "kind": "id_token_of", provider: ProviderRef, } | { "kind": "given", assertion: string, } | { "kind": "self_signed", subject: string | null, issuer: string | null, };
 
 export type GrantTexts = { password_warning: string, };
 
@@ -443,7 +534,16 @@ body: string,
 /**
  * The body re-indented, when it is JSON.
  */
-pretty_body: string | null, elapsed_ms: number, 
+pretty_body: string | null, 
+/**
+ * The body as a window shows it: re-indented when JSON, control characters and the
+ * invisible characters that reorder text escaped.
+ */
+shown_body: string, 
+/**
+ * The answer was longer than the limit: `body` is its beginning.
+ */
+truncated: boolean, elapsed_ms: number, 
 /**
  * How the token went: `Bearer` or `DPoP` (with a proof), and whether a certificate did.
  */
@@ -459,7 +559,7 @@ export type ChallengeView = { scheme: string, error: string | null, error_descri
  */
 explanation: string, remedy: Remedy | null, };
 
-export type Remedy = { "kind": "sign_in", scope: string | null, params: Array<string>, } | { "kind": "client_credentials", scope: string | null, } | { "kind": "renew" };
+export type Remedy = { "kind": "sign_in", scope: string | null, params: Array<string>, } | { "kind": "client_credentials", scope: string | null, } | { "kind": "renew" } | { "kind": "add_from_resource", url: string, metadata: string, };
 
 export type SecurityView = { 
 /**
@@ -487,7 +587,11 @@ authorization_details?: string | null,
 /**
  * A client certificate and key (RFC 8705) are in the vault.
  */
-client_certificate?: boolean, };
+client_certificate?: boolean, 
+/**
+ * The `aud` of client assertions.
+ */
+assertion_audience?: AssertionAudience, };
 
 export type ServerSecurity = { 
 /**
@@ -525,6 +629,8 @@ export type ParMode = "auto" | "on" | "off";
 
 export type RequestObjectMode = "off" | "signed";
 
+export type AssertionAudience = "issuer" | "token_endpoint";
+
 export type DpopAlg = "ES256" | "EdDSA" | "PS256";
 
 export type Binding = { 
@@ -540,3 +646,73 @@ ours: string,
  * The token's `cnf.jkt` / `cnf.x5t#S256`, when known.
  */
 bound_to: string | null, check: Check, };
+
+export type ProviderRef = { name: ProviderName, 
+/**
+ * `None`: the default identity.
+ */
+identity: IdentityName | null, 
+/**
+ * `None`: a provider of the config (`provider add`); else the project file's.
+ */
+project: ProjectPlace | null, };
+
+export type ProviderName = string;
+
+export type IdentityName = string;
+
+export type EnvName = string;
+
+export type ProjectPlace = { 
+/**
+ * The project file, as an absolute path.
+ */
+file: string, 
+/**
+ * The environment the provider is resolved in (`None` when the file defines none).
+ */
+env: EnvName | null, };
+
+export type DefinedIn = { file: string, line: number, };
+
+export type IdentityView = { reference: ProviderRef, 
+/**
+ * Its slot key: what the change stream and the keeper name it by.
+ */
+key: string, 
+/**
+ * `NAME` or `NAME@ID`, as typed.
+ */
+typed: string, login_hint: string | null, origin: IdentityOrigin, status: Status, 
+/**
+ * When the access token expires.
+ */
+expires_at: number | null, 
+/**
+ * The signed-in user, from the ID token's `sub`.
+ */
+subject: string | null, };
+
+export type IdentityOrigin = { "kind": "default" } | { "kind": "config" } | { "kind": "project_file", line: number, } | { "kind": "this_machine" };
+
+export type ProjectView = { file: string, envs: Array<EnvView>, current: string | null, chosen_by: EnvChoice, providers: Array<string>, };
+
+export type EnvView = { name: string, current: boolean, 
+/**
+ * The file's first error in this environment (an undefined variable, ...).
+ */
+problem: string | null, };
+
+export type EnvChoice = "this_process" | "remembered" | "first_in_file" | "none";
+
+export type NamedSecretView = { name: string, 
+/**
+ * When it was set (Unix seconds).
+ */
+set_at: number, 
+/**
+ * The project's providers (and keys) that name it.
+ */
+used_by: Array<string>, };
+
+export type NamedSecrets = { secrets: Array<NamedSecretView>, missing: Array<string>, };

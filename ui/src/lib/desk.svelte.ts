@@ -1,7 +1,19 @@
-// The UI's state: the providers as the shell reports them, what is in progress per provider,
-// and the last error per provider. Every change goes through the shell; this only remembers
-// what it answered.
-import type { CaseResult, Change, CommandError, DeviceStart, KeeperEvent, ProviderView, ShellEvent } from './bindings';
+// The UI's state: the providers as the shell reports them (each with its identities), the
+// project and its environment, what is in progress and the last error per identity. Everything
+// is keyed by the engine's slot key (`view.key`: provider, identity and environment), the key
+// the change stream names. Every change goes through the shell; this only remembers what it
+// answered.
+import type {
+  CaseResult,
+  Change,
+  CommandError,
+  DeviceStart,
+  IdentityView,
+  KeeperEvent,
+  ProjectView,
+  ProviderView,
+  ShellEvent,
+} from './bindings';
 import { api, asCommandError } from './ipc';
 import { countdown } from './time';
 
@@ -29,8 +41,8 @@ export const STATUS_LABEL: Record<UiStatus, { glyph: string; word: string }> = {
   not_signed_in: { glyph: '○', word: 'not signed in' },
 };
 
-export type Panel = 'provider' | 'add' | 'edit' | 'import' | 'settings';
-export type Tab = 'tokens' | 'claims' | 'validation' | 'scopes' | 'try' | 'lab' | 'trace';
+export type Panel = 'provider' | 'add' | 'edit' | 'import' | 'settings' | 'project';
+export type Tab = 'tokens' | 'claims' | 'validation' | 'scopes' | 'try' | 'lab' | 'audit' | 'trace';
 
 /** A lab run in progress: the case running and the results so far. */
 export interface LabProgressState {
@@ -41,8 +53,16 @@ export interface LabProgressState {
 }
 
 export class DeskStore {
+  /** The providers, each as its default identity's view, in the sidebar's order. */
   providers = $state<ProviderView[]>([]);
+  /** Views of identities other than the default, read when first shown. */
+  identityViews = $state<Record<string, ProviderView>>({});
+  /** The slot key shown. */
   selected = $state<string | null>(null);
+  /** The project file the app works in, with its environments; null without one. */
+  project = $state<ProjectView | null>(null);
+  /** Why the project could not be read (its error names the line). */
+  projectError = $state<CommandError | null>(null);
   loaded = $state(false);
   /** What is running per provider ("refreshing", "signing in", ...). */
   busy = $state<Record<string, string>>({});
@@ -59,15 +79,40 @@ export class DeskStore {
   /** A short confirmation ("Copied"), cleared after a few seconds. */
   toast = $state<string | null>(null);
   panel = $state<Panel>('provider');
+  /** An API URL the Add form starts from (a Try-it remedy: RFC 9728 metadata). */
+  addFromResource = $state<string | null>(null);
   tab = $state<Tab>('tokens');
   #toastTimer: ReturnType<typeof setTimeout> | null = null;
 
   get current(): ProviderView | null {
-    return this.providers.find((p) => p.name === this.selected) ?? null;
+    if (this.selected == null) return null;
+    return this.providers.find((p) => p.key === this.selected) ?? this.identityViews[this.selected] ?? null;
+  }
+
+  /** The provider (its default identity's view) an identity's key belongs to. */
+  owner(key: string): ProviderView | null {
+    return this.providers.find((p) => p.identities.some((i) => i.key === key)) ?? null;
+  }
+
+  /** An identity's state at a glance (the sidebar), from what its provider's view says. */
+  identityStatus(i: IdentityView, now: number): UiStatus {
+    const busy = this.busy[i.key];
+    if (busy === 'refreshing') return 'refreshing';
+    if (busy === 'signing in') return 'signing_in';
+    switch (i.status) {
+      case 'signed_in':
+        return i.expires_at != null && i.expires_at <= now ? 'expired' : 'signed_in';
+      case 'sign_in_needed':
+        return 'sign_in_needed';
+      case 'error':
+        return 'error';
+      default:
+        return this.errors[i.key] ? 'error' : 'not_signed_in';
+    }
   }
 
   status(p: ProviderView, now: number): UiStatus {
-    const busy = this.busy[p.name];
+    const busy = this.busy[p.key];
     if (busy === 'refreshing') return 'refreshing';
     if (busy === 'signing in') return 'signing_in';
     switch (p.report.status) {
@@ -83,7 +128,7 @@ export class DeskStore {
       case 'error':
         return 'error';
       default:
-        return this.errors[p.name] ? 'error' : 'not_signed_in';
+        return this.errors[p.key] ? 'error' : 'not_signed_in';
     }
   }
 
@@ -104,11 +149,15 @@ export class DeskStore {
   }
 
   async load(): Promise<void> {
+    await this.loadProject();
     try {
       this.providers = await api.listProviders();
       this.globalError = null;
-      if (!this.selected || !this.providers.some((p) => p.name === this.selected))
-        this.selected = this.providers[0]?.name ?? null;
+      const known = (key: string | null) =>
+        key != null && (this.providers.some((p) => p.key === key) || this.owner(key) != null);
+      if (!known(this.selected)) this.selected = this.providers[0]?.key ?? null;
+      const current = this.selected && this.owner(this.selected);
+      if (current && current.key !== this.selected) void this.reload(this.selected!);
     } catch (e) {
       this.globalError = asCommandError(e);
     } finally {
@@ -116,31 +165,85 @@ export class DeskStore {
     }
   }
 
-  /** Re-reads one provider (after a keeper event or a flow). */
-  async reload(name: string): Promise<void> {
+  async loadProject(): Promise<void> {
     try {
-      const view = await api.getProvider(name);
-      this.put(view);
+      this.project = await api.projectView();
+      this.projectError = null;
+    } catch (e) {
+      this.project = null;
+      this.projectError = asCommandError(e);
+    }
+  }
+
+  /** Re-reads what a slot key names (after a keeper event or a flow): the provider, and the
+   *  identity's own view when it is not the default one. */
+  async reload(key: string): Promise<void> {
+    const owner = this.owner(key);
+    if (!owner) {
+      await this.load();
+      return;
+    }
+    try {
+      this.put(await api.getProvider(owner.reference));
+      const identity = owner.identities.find((i) => i.key === key);
+      if (identity && key !== owner.key && (this.identityViews[key] || this.selected === key))
+        this.put(await api.getProvider(identity.reference));
     } catch {
       await this.load();
     }
   }
 
   put(view: ProviderView): void {
-    const i = this.providers.findIndex((p) => p.name === view.name);
+    const i = this.providers.findIndex((p) => p.key === view.key);
     if (i >= 0) this.providers[i] = view;
-    else this.providers.push(view);
+    else if (view.reference.identity == null) this.providers.push(view);
+    else this.identityViews[view.key] = view;
   }
 
-  select(name: string | null): void {
-    this.selected = name;
+  /** Shows a provider's identity (its slot key), reading its view when it is not at hand. */
+  select(key: string | null): void {
+    this.selected = key;
     this.panel = 'provider';
+    if (key == null || this.providers.some((p) => p.key === key) || this.identityViews[key]) return;
+    const identity = this.owner(key)?.identities.find((i) => i.key === key);
+    if (identity)
+      void api
+        .getProvider(identity.reference)
+        .then((view) => this.put(view))
+        .catch((e) => (this.errors[key] = asCommandError(e)));
   }
 
-  /** Runs one action of a provider: marks it busy, keeps its error where it happened. */
-  async run<T>(name: string, label: string, action: () => Promise<T>): Promise<T | undefined> {
-    this.busy[name] = label;
-    this.errors[name] = null;
+  /** Switches the project's environment: the sidebar and every countdown follow. */
+  async switchEnv(env: string): Promise<void> {
+    try {
+      this.project = await api.useEnvironment(env);
+      this.identityViews = {};
+      await this.load();
+    } catch (e) {
+      this.projectError = asCommandError(e);
+    }
+  }
+
+  /** Opens a project file (null: works without one). */
+  async openProject(file: string | null): Promise<boolean> {
+    try {
+      this.project = await api.openProject(file);
+      this.projectError = null;
+      this.identityViews = {};
+      this.selected = null;
+      await this.load();
+      return true;
+    } catch (e) {
+      this.projectError = asCommandError(e);
+      return false;
+    }
+  }
+
+  /** Runs one action of an identity (by slot key): marks it busy, keeps its error where it
+   *  happened. */
+  async run<T>(key: string, label: string, action: () => Promise<T>): Promise<T | undefined> {
+    this.busy[key] = label;
+    this.errors[key] = null;
     try {
       const result = await action();
       if (isView(result)) this.put(result);
@@ -148,10 +251,10 @@ export class DeskStore {
     } catch (e) {
       const error = asCommandError(e);
       // Closing the login window is a choice, not a failure.
-      if (error.kind !== 'cancelled') this.errors[name] = error;
+      if (error.kind !== 'cancelled') this.errors[key] = error;
       return undefined;
     } finally {
-      delete this.busy[name];
+      delete this.busy[key];
     }
   }
 
@@ -162,18 +265,20 @@ export class DeskStore {
       case 'refreshing':
         this.busy[change.provider] = 'refreshing';
         break;
-      case 'providers':
-        if (change.provider && this.providers.some((p) => p.name === change.provider))
-          void this.reload(change.provider);
+      case 'providers': {
+        const named = change.provider && this.providers.find((p) => p.name === change.provider);
+        if (named) void this.reload(named.key);
         else void this.load();
         break;
+      }
       case 'tokens':
         // A renewal ends with a tokens change, whoever asked for it (the keeper, a CLI `token`).
         if (this.busy[change.provider] === 'refreshing') delete this.busy[change.provider];
-        void this.reload(change.provider);
+        if (this.owner(change.provider)) void this.reload(change.provider);
         break;
       case 'sign_in':
-        if (change.state === 'embedded_refused') this.notices[change.provider] = change.message;
+        if (change.state === 'embedded_refused' || change.state === 'ignored_response')
+          this.notices[change.provider] = change.message;
         if (change.state === 'waiting') this.notices[change.provider] = null;
         break;
       case 'keeper':
@@ -203,16 +308,17 @@ export class DeskStore {
   }
 
   onKeeper(event: KeeperEvent): void {
-    const name = event.provider;
-    if (this.busy[name] === 'refreshing') delete this.busy[name];
-    if (event.kind === 'refreshed') this.errors[name] = null;
-    void this.reload(name);
+    const key = event.provider;
+    if (this.busy[key] === 'refreshing') delete this.busy[key];
+    if (event.kind === 'refreshed') this.errors[key] = null;
+    // Another environment's identity (the keeper keeps them all fresh) is not shown here.
+    if (this.owner(key)) void this.reload(key);
   }
 
   onShell(event: ShellEvent): void {
     switch (event.kind) {
       case 'device_code':
-        this.deviceCodes[event.start.code.provider] = event.start;
+        this.deviceCodes[event.start.code.key] = event.start;
         break;
       case 'clipboard_cleared':
         this.flash('Clipboard cleared');

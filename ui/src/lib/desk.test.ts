@@ -3,7 +3,13 @@ import { DeskStore } from './desk.svelte';
 import type { ProviderView } from './bindings';
 
 const view = (status: string, expiresAt: number | null = null) =>
-  ({ name: 'op', report: { status, access_token: expiresAt === null ? null : { expires_at: expiresAt } } }) as unknown as ProviderView;
+  ({
+    name: 'op',
+    key: 'op',
+    reference: { name: 'op', identity: null, project: null },
+    identities: [{ key: 'op' }],
+    report: { status, access_token: expiresAt === null ? null : { expires_at: expiresAt } },
+  }) as unknown as ProviderView;
 
 describe('DeskStore.status', () => {
   it('derives one state per provider, busy states first', () => {
@@ -49,6 +55,47 @@ describe('DeskStore.status', () => {
     expect(d.busy.op).toBeUndefined();
     await d.run('op', 'signing in', () => Promise.reject({ kind: 'cancelled', message: 'the sign-in was cancelled', advice: null, server_error: null, server_description: null }));
     expect(d.errors.op).toBeNull();
+  });
+});
+
+describe('DeskStore identities', () => {
+  const identity = (key: string, status: string, expiresAt: number | null) =>
+    ({ key, typed: key, status, expires_at: expiresAt, reference: { name: 'api', identity: key.split('@')[1] ?? null, project: null } }) as unknown as import('./bindings').IdentityView;
+
+  it('finds an identity\'s provider, shows its own state, and keeps its view apart', () => {
+    const d = new DeskStore();
+    const api = {
+      ...view('signed_in', 200),
+      name: 'api',
+      key: 'api',
+      identities: [identity('api', 'signed_in', 200), identity('api@admin', 'signed_in', 150)],
+    } as unknown as ProviderView;
+    d.providers = [api];
+    expect(d.owner('api@admin')?.key).toBe('api');
+    expect(d.owner('other')).toBeNull();
+    const admin = api.identities[1];
+    expect(d.identityStatus(admin, 100)).toBe('signed_in');
+    expect(d.identityStatus(admin, 150)).toBe('expired');
+    d.busy['api@admin'] = 'signing in';
+    expect(d.identityStatus(admin, 100)).toBe('signing_in');
+    // Another identity's sign-in leaves the default one alone.
+    expect(d.status(api, 100)).toBe('signed_in');
+    const adminView = { ...api, key: 'api@admin', reference: { name: 'api', identity: 'admin', project: null } } as ProviderView;
+    d.put(adminView);
+    expect(d.providers).toHaveLength(1);
+    d.selected = 'api@admin';
+    expect(d.current?.key).toBe('api@admin');
+  });
+
+  it('a keeper event of another environment\'s identity reloads nothing shown', () => {
+    const d = new DeskStore();
+    const reloaded: string[] = [];
+    d.reload = async (key: string) => void reloaded.push(key);
+    d.providers = [view('signed_in', 200)];
+    d.onKeeper({ kind: 'refreshed', provider: 'p-0123+stage+op', expires_at: 300 });
+    expect(reloaded).toEqual([]);
+    d.onKeeper({ kind: 'refreshed', provider: 'op', expires_at: 300 });
+    expect(reloaded).toEqual(['op']);
   });
 });
 

@@ -4,6 +4,8 @@ import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type {
   AssertionInput,
+  AuditFormat,
+  AuditReport,
   CallInput,
   CallResult,
   Change,
@@ -21,6 +23,10 @@ import type {
   LabPlanView,
   LabRunView,
   Plan,
+  IdentityView,
+  NamedSecrets,
+  ProjectView,
+  ProviderRef,
   ProviderSpec,
   Report,
   ProviderView,
@@ -51,23 +57,23 @@ export function asCommandError(e: unknown): CommandError {
 
 export const api = {
   listProviders: () => invoke<ProviderView[]>('list_providers'),
-  getProvider: (name: string) => invoke<ProviderView>('get_provider', { name }),
+  getProvider: (provider: ProviderRef) => invoke<ProviderView>('get_provider', { provider }),
   listTemplates: () => invoke<TemplateView[]>('list_templates'),
-  addProvider: (spec: ProviderSpec, secrets: SecretsForm) =>
-    invoke<ProviderView>('add_provider', { spec, secrets }),
-  updateProvider: (name: string, spec: ProviderSpec, secrets: SecretsForm) =>
-    invoke<ProviderView>('update_provider', { name, spec, secrets }),
-  duplicateProvider: (name: string, newName: string) =>
-    invoke<ProviderView>('duplicate_provider', { name, newName }),
+  addProvider: (spec: ProviderSpec, secrets: SecretsForm, fromResource: string | null = null) =>
+    invoke<ProviderView>('add_provider', { spec, secrets, fromResource }),
+  updateProvider: (provider: ProviderRef, spec: ProviderSpec, secrets: SecretsForm) =>
+    invoke<ProviderView>('update_provider', { provider, spec, secrets }),
+  duplicateProvider: (provider: ProviderRef, newName: string) =>
+    invoke<ProviderView>('duplicate_provider', { provider, newName }),
   reorderProviders: (names: string[]) => invoke<void>('reorder_providers', { names }),
-  removeProvider: (name: string) => invoke<void>('remove_provider', { name }),
-  exportProvider: (name: string) => invoke<string>('export_provider', { name }),
+  removeProvider: (provider: ProviderRef) => invoke<void>('remove_provider', { provider }),
+  exportProvider: (provider: ProviderRef) => invoke<string>('export_provider', { provider }),
   /** With `save` false: the report of what would be imported; true: all saved, or none. */
   importProviders: (files: ImportFile[], format: ImportFormat, env: ImportFile | null, rename: string | null, save: boolean) =>
     invoke<ImportReport>('import_providers', { files, format, env, rename, save }),
 
   signIn: (
-    name: string,
+    provider: ProviderRef,
     fresh: boolean,
     systemBrowser: boolean | null,
     scope: string | null,
@@ -83,59 +89,75 @@ export const api = {
       response_mode: responseMode,
       params,
     };
-    return invoke<ProviderView>('sign_in', { name, options });
+    return invoke<ProviderView>('sign_in', { provider, options });
   },
-  cancelSignIn: (name: string) => invoke<void>('cancel_sign_in', { name }),
-  submitRedirectUrl: (name: string, url: string) =>
-    invoke<void>('submit_redirect_url', { name, url }),
+  cancelSignIn: (provider: ProviderRef) => invoke<void>('cancel_sign_in', { provider }),
+  submitRedirectUrl: (provider: ProviderRef, url: string) =>
+    invoke<void>('submit_redirect_url', { provider, url }),
   /** Resolves when approved; the code to show arrives meanwhile as a `device_code` shell event. */
-  deviceSignIn: (name: string, scope: string | null) =>
-    invoke<ProviderView>('device_sign_in', { name, scope }),
-  deviceOpenPage: (name: string) => invoke<void>('device_open_page', { name }),
-  clientCredentials: (name: string, scope: string | null) =>
-    invoke<ProviderView>('client_credentials', { name, scope }),
+  deviceSignIn: (provider: ProviderRef, scope: string | null) =>
+    invoke<ProviderView>('device_sign_in', { provider, scope }),
+  deviceOpenPage: (provider: ProviderRef) => invoke<void>('device_open_page', { provider }),
+  clientCredentials: (provider: ProviderRef, scope: string | null) =>
+    invoke<ProviderView>('client_credentials', { provider, scope }),
 
-  refresh: (name: string) => invoke<ProviderView>('refresh', { name }),
-  revoke: (name: string) => invoke<ProviderView>('revoke', { name }),
-  signOut: (name: string) => invoke<ProviderView>('sign_out', { name }),
-  introspect: (name: string, kind: TokenKind) => invoke<JsonValue>('introspect', { name, kind }),
-  userinfo: (name: string) => invoke<JsonValue>('userinfo', { name }),
-  revealToken: (name: string, kind: TokenKind) => invoke<string>('reveal_token', { name, kind }),
-  copyToken: (name: string, kind: TokenKind, format: TokenFormat) =>
-    invoke<void>('copy_token', { name, kind, format }),
+  refresh: (provider: ProviderRef) => invoke<ProviderView>('refresh', { provider }),
+  revoke: (provider: ProviderRef) => invoke<ProviderView>('revoke', { provider }),
+  signOut: (provider: ProviderRef) => invoke<ProviderView>('sign_out', { provider }),
+  introspect: (provider: ProviderRef, kind: TokenKind) => invoke<JsonValue>('introspect', { provider, kind }),
+  userinfo: (provider: ProviderRef) => invoke<JsonValue>('userinfo', { provider }),
+  revealToken: (provider: ProviderRef, kind: TokenKind) => invoke<string>('reveal_token', { provider, kind }),
+  copyToken: (provider: ProviderRef, kind: TokenKind, format: TokenFormat) =>
+    invoke<void>('copy_token', { provider, kind, format }),
   /** The headers a request to `url` needs (Authorization, and a DPoP proof), to the clipboard. */
-  copyResourceHeaders: (name: string, method: string, url: string) =>
-    invoke<void>('copy_resource_headers', { name, method, url }),
+  copyResourceHeaders: (provider: ProviderRef, method: string, url: string) =>
+    invoke<void>('copy_resource_headers', { provider, method, url }),
   /** Sends a request with a fresh token (Try it). */
-  callResource: (name: string, input: CallInput) => invoke<CallResult>('call_resource', { name, input }),
-  getTrace: (name: string) => invoke<Trace | null>('get_trace', { name }),
-  exportHar: (name: string) => invoke<string>('export_har', { name }),
+  callResource: (provider: ProviderRef, input: CallInput) => invoke<CallResult>('call_resource', { provider, input }),
+  getTrace: (provider: ProviderRef) => invoke<Trace | null>('get_trace', { provider }),
+  exportHar: (provider: ProviderRef) => invoke<string>('export_har', { provider }),
   getSettings: () => invoke<Settings>('get_settings'),
   setSettings: (settings: Settings) => invoke<Settings>('set_settings', { settings }),
 
   grantTexts: () => invoke<GrantTexts>('grant_texts'),
-  exchange: (name: string, request: ExchangeRequest) => invoke<ProviderView>('exchange', { name, request }),
-  assertionPreview: (name: string, subject: string | null, issuer: string | null) =>
-    invoke<JsonValue>('assertion_preview', { name, subject, issuer }),
-  jwtBearer: (name: string, assertion: AssertionInput, scope: string | null) =>
-    invoke<ProviderView>('jwt_bearer', { name, assertion, scope }),
-  passwordGrant: (name: string, username: string, password: string, scope: string | null) =>
-    invoke<ProviderView>('password_grant', { name, username, password, scope }),
+  exchange: (provider: ProviderRef, request: ExchangeRequest) => invoke<ProviderView>('exchange', { provider, request }),
+  assertionPreview: (provider: ProviderRef, subject: string | null, issuer: string | null) =>
+    invoke<JsonValue>('assertion_preview', { provider, subject, issuer }),
+  jwtBearer: (provider: ProviderRef, assertion: AssertionInput, scope: string | null) =>
+    invoke<ProviderView>('jwt_bearer', { provider, assertion, scope }),
+  passwordGrant: (provider: ProviderRef, username: string, password: string, scope: string | null) =>
+    invoke<ProviderView>('password_grant', { provider, username, password, scope }),
   /** Ends the session at the provider in its login window, then forgets the tokens. */
-  endSession: (name: string) => invoke<ProviderView>('end_session', { name }),
+  endSession: (provider: ProviderRef) => invoke<ProviderView>('end_session', { provider }),
 
-  labPlan: (name: string) => invoke<LabPlanView>('lab_plan', { name }),
+  labPlan: (provider: ProviderRef) => invoke<LabPlanView>('lab_plan', { provider }),
   /** The plan's cases, or a CommandError naming the line. */
   checkLabPlan: (text: string) => invoke<Plan>('check_lab_plan', { text }),
-  saveLabPlan: (name: string, text: string | null) => invoke<Plan | null>('save_lab_plan', { name, text }),
+  saveLabPlan: (provider: ProviderRef, text: string | null) => invoke<Plan | null>('save_lab_plan', { provider, text }),
   /** Keeps the plan with the provider, then runs it (or one case); progress arrives as `lab` changes. */
-  runLab: (name: string, plan: string, only: string | null, keepTokens: boolean) =>
-    invoke<LabRunView>('run_lab', { name, plan, only, keepTokens }),
-  lastLabRun: (name: string) => invoke<LabRunView | null>('last_lab_run', { name }),
+  runLab: (provider: ProviderRef, plan: string, only: string | null, keepTokens: boolean) =>
+    invoke<LabRunView>('run_lab', { provider, plan, only, keepTokens }),
+  lastLabRun: (provider: ProviderRef) => invoke<LabRunView | null>('last_lab_run', { provider }),
   /** Writes the run to the Downloads folder; its path. */
-  exportLabRun: (name: string, startedAt: number, format: LabFormat) =>
-    invoke<string>('export_lab_run', { name, startedAt, format }),
-  labCaseReport: (name: string, caseName: string) => invoke<Report>('lab_case_report', { name, case: caseName }),
+  exportLabRun: (provider: ProviderRef, startedAt: number, format: LabFormat) =>
+    invoke<string>('export_lab_run', { provider, startedAt, format }),
+  labCaseReport: (provider: ProviderRef, caseName: string) => invoke<Report>('lab_case_report', { provider, case: caseName }),
+  auditProvider: (provider: ProviderRef, active = false) => invoke<AuditReport>('audit_provider', { provider, active }),
+  exportAudit: (provider: ProviderRef, format: AuditFormat) => invoke<string>('export_audit', { provider, format }),
+
+  /** The project the app works in (null without one), its environments and providers. */
+  projectView: () => invoke<ProjectView | null>('project_view'),
+  /** Works in the project file `file` (null: without a project), remembered for the next start. */
+  openProject: (file: string | null) => invoke<ProjectView | null>('open_project', { file }),
+  openProjectFile: () => invoke<void>('open_project_file'),
+  useEnvironment: (env: string) => invoke<ProjectView>('use_environment', { env }),
+  /** Sign in as…: a new identity of `provider` (its `identity` names it). */
+  addIdentity: (provider: ProviderRef, loginHint: string | null) =>
+    invoke<IdentityView>('add_identity', { provider, loginHint }),
+  removeIdentity: (provider: ProviderRef) => invoke<void>('remove_identity', { provider }),
+  namedSecrets: () => invoke<NamedSecrets>('named_secrets'),
+  setNamedSecret: (name: string, value: string) => invoke<void>('set_named_secret', { name, value }),
+  removeNamedSecret: (name: string) => invoke<boolean>('remove_named_secret', { name }),
 };
 
 /** What the engine changed: providers, tokens, sign-ins, the keeper's work. */

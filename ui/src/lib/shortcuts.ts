@@ -13,13 +13,19 @@ export type Action = {
   enabled?: (desk: DeskStore) => boolean;
 };
 
+/** The modifier of the app's chords as this OS names it: ⌘ on macOS, Ctrl elsewhere (either
+ * works everywhere). */
+export function modifierKey(platform: string = navigator.userAgent): '⌘' | 'Ctrl' {
+  return /Mac|iPhone|iPad/.test(platform) ? '⌘' : 'Ctrl';
+}
+
 const signedIn = (d: DeskStore) => d.current?.report.access_token != null;
 
 export async function copy(desk: DeskStore, format: TokenFormat, kind: TokenKind = 'access') {
   const p = desk.current;
   if (!p) return;
-  await desk.run(p.name, 'copying', () => api.copyToken(p.name, kind, format));
-  if (!desk.errors[p.name]) desk.flash(format === 'header' ? 'Authorization header copied' : 'Copied');
+  await desk.run(p.key, 'copying', () => api.copyToken(p.reference, kind, format));
+  if (!desk.errors[p.key]) desk.flash(format === 'header' ? 'Authorization header copied' : 'Copied');
 }
 
 export const ACTIONS: Action[] = [
@@ -34,7 +40,7 @@ export const ACTIONS: Action[] = [
     key: 'r',
     run: (d) => {
       const p = d.current;
-      if (p) void d.run(p.name, 'refreshing', () => api.refresh(p.name));
+      if (p) void d.run(p.key, 'refreshing', () => api.refresh(p.reference));
     },
     enabled: signedIn,
   },
@@ -44,7 +50,7 @@ export const ACTIONS: Action[] = [
     key: 's',
     run: (d) => {
       const p = d.current;
-      if (p) void d.run(p.name, 'signing in', () => api.signIn(p.name, false, null, null));
+      if (p) void d.run(p.key, 'signing in', () => api.signIn(p.reference, false, null, null));
     },
     enabled: (d) => d.current?.grants.authorization_code ?? false,
   },
@@ -53,7 +59,7 @@ export const ACTIONS: Action[] = [
     label: 'Sign in as someone else (fresh session)',
     run: (d) => {
       const p = d.current;
-      if (p) void d.run(p.name, 'signing in', () => api.signIn(p.name, true, null, null));
+      if (p) void d.run(p.key, 'signing in', () => api.signIn(p.reference, true, null, null));
     },
     enabled: (d) => d.current?.grants.authorization_code ?? false,
   },
@@ -74,11 +80,12 @@ function typing(target: EventTarget | null): boolean {
 export function shortcut(e: KeyboardEvent, desk: DeskStore): void {
   if (e.ctrlKey || e.metaKey || e.altKey || typing(e.target)) return;
   if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
-    const i = desk.providers.findIndex((p) => p.name === desk.selected);
-    const next = desk.providers[i + (e.key === 'ArrowDown' ? 1 : -1)];
+    // Every identity in the sidebar's order, each provider's default first.
+    const keys = desk.providers.flatMap((p) => p.identities.map((i) => i.key));
+    const next = keys[keys.indexOf(desk.selected ?? '') + (e.key === 'ArrowDown' ? 1 : -1)];
     if (next) {
       e.preventDefault();
-      desk.select(next.name);
+      desk.select(next);
     }
     return;
   }

@@ -18,6 +18,7 @@ export function emptySpec(): ProviderSpec {
     auth_method: null,
     scope: null,
     redirect_uri: null,
+    post_logout_redirect_uri: null,
     pkce: null,
     authorize_method: null,
     params: [],
@@ -35,5 +36,7 @@ export function emptySpec(): ProviderSpec {
     dpop: false,
     dpop_alg: null,
     authorization_details: null,
+    assertion_audience: null,
+    resource_metadata: null,
   };
 }

@@ -32,6 +32,12 @@ describe('validateSpec', () => {
     expect(validateSpec({ ...base, issuer: null }).token_url).toMatch(/issuer.*token URL/);
     expect(validateSpec({ ...base, issuer: null, token_url: 'https://op.example/token' }).token_url).toBeUndefined();
   });
+  it('wants the sign-out return on this machine', () => {
+    const at = (uri: string) => validateSpec({ ...base, post_logout_redirect_uri: uri }).post_logout_redirect_uri;
+    expect(at('http://127.0.0.1:4711/bye')).toBeUndefined();
+    expect(at('https://app.example/bye')).toMatch(/this machine/);
+    expect(at('not a url')).toMatch(/Not a URL/);
+  });
   it('checks extra parameters are key=value', () => {
     expect(validateSpec({ ...base, params: ['prompt=login', 'oops'] }).params).toMatch(/oops/);
   });
@@ -64,3 +70,16 @@ describe('authorizationDetailsError', () => {
     expect(validateSpec({ ...base, authorization_details: '[1]' }).authorization_details).toBe('Item 1 is not an object');
   });
 });
+
+describe('from an API URL', () => {
+  it('needs the API URL instead of an issuer', () => {
+    const spec = { ...emptySpec(), name: 'api', client_id: 'c' };
+    expect(validateSpec(spec).token_url).toBeTruthy();
+    const none = validateSpec(spec, { fromResource: '' });
+    expect(none.token_url).toBeUndefined();
+    expect(none.api_url).toBe("Give the API's URL");
+    expect(validateSpec(spec, { fromResource: 'http://api.example/v1' }).api_url).toContain('Use https');
+    expect(validateSpec(spec, { fromResource: 'https://api.example/v1' }).api_url).toBeUndefined();
+  });
+});
+

@@ -2,7 +2,7 @@
 // when saving (and is the authority); these only catch the obvious early.
 import type { AuthMethod, ProviderSpec } from './bindings';
 
-export type FieldErrors = Partial<Record<keyof ProviderSpec | 'form', string>>;
+export type FieldErrors = Partial<Record<keyof ProviderSpec | 'form' | 'api_url', string>>;
 
 const NAME = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -30,7 +30,10 @@ export function isLoopback(host: string): boolean {
   return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host) || host === 'localhost' || host === '[::1]';
 }
 
-export function validateSpec(spec: ProviderSpec, opts: { needsSecret?: boolean; hasSecret?: boolean } = {}): FieldErrors {
+export function validateSpec(
+  spec: ProviderSpec,
+  opts: { needsSecret?: boolean; hasSecret?: boolean; fromResource?: string } = {},
+): FieldErrors {
   const errors: FieldErrors = {};
   if (!spec.name.trim()) errors.name = 'Give the provider a name';
   else if (!NAME.test(spec.name.trim()) || spec.name.trim() === '.' || spec.name.trim() === '..')
@@ -50,10 +53,24 @@ export function validateSpec(spec: ProviderSpec, opts: { needsSecret?: boolean; 
     const e = urlError(spec[field] as string | null, { https: !spec.allow_http });
     if (e) errors[field] = e;
   }
-  if (!spec.issuer?.trim() && !spec.token_url?.trim())
+  if (opts.fromResource !== undefined) {
+    // The API's metadata names the issuer: only the API's URL is needed.
+    if (!opts.fromResource.trim()) errors.api_url = "Give the API's URL";
+    else {
+      const e = urlError(opts.fromResource, { https: !spec.allow_http });
+      if (e) errors.api_url = e;
+    }
+  } else if (!spec.issuer?.trim() && !spec.token_url?.trim())
     errors.token_url = errors.token_url ?? 'Give an issuer (discovery) or a token URL';
   const redirect = urlError(spec.redirect_uri, {});
   if (redirect) errors.redirect_uri = redirect;
+  const signOutReturn = urlError(spec.post_logout_redirect_uri, {});
+  if (signOutReturn) errors.post_logout_redirect_uri = signOutReturn;
+  else if (spec.post_logout_redirect_uri?.trim()) {
+    const u = new URL(spec.post_logout_redirect_uri.trim());
+    if (u.protocol !== 'http:' || !isLoopback(u.hostname))
+      errors.post_logout_redirect_uri = 'OAuth Desk waits for the return on this machine: http://127.0.0.1:PORT/PATH';
+  }
   for (const [field, list] of [
     ['params', spec.params],
     ['token_params', spec.token_params],

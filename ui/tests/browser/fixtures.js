@@ -13,12 +13,24 @@ export function spec(name, extra = {}) {
 
 const grants = { authorization_code: true, device: false, client_credentials: false, revoke: true, introspect: false, userinfo: true };
 
+/** A provider's reference: its default identity of the config, or `identity` of it. */
+export function ref(name, identity = null, project = null) {
+  return { name, identity, project };
+}
+
+/** An identity as a provider view lists it. */
+export function identity(name, id, status = 'not_signed_in', expiresAt = null, origin = { kind: id ? 'config' : 'default' }) {
+  const reference = ref(name, id);
+  return { reference, key: id ? `${name}@${id}` : name, typed: id ? `${name}@${id}` : name, login_hint: null, origin, status, expires_at: expiresAt, subject: null };
+}
+
 export function notSignedIn(name) {
   return {
-    name, kind: 'OpenID Connect', spec: spec(name), has_client_secret: false, has_private_key: false,
+    name, reference: ref(name), key: name, defined_in: null, kind: 'OpenID Connect', spec: spec(name), has_client_secret: false, has_private_key: false,
     loopback_redirect: true, grants,
     security: { dpop_thumbprint: null, certificate_thumbprint: null, par_available: true, server: {} },
-    report: { provider: name, status: 'not_signed_in', issuer: 'https://op.example', client_id: 'app', extra: {}, now: 0 },
+    report: { provider: name, identity: null, status: 'not_signed_in', issuer: 'https://op.example', client_id: 'app', extra: {}, now: 0 },
+    identities: [identity(name, null)],
   };
 }
 
@@ -26,8 +38,9 @@ export function signedIn(name, { now = Date.now() / 1000, lifetime = 300, left =
   const exp = Math.floor(now + left);
   return {
     ...notSignedIn(name),
+    identities: [identity(name, null, 'signed_in', exp)],
     report: {
-      provider: name, status: 'signed_in', issuer: 'https://op.example', client_id: 'app', extra: {}, now,
+      provider: name, identity: null, status: 'signed_in', issuer: 'https://op.example', client_id: 'app', extra: {}, now,
       access_token: {
         format: 'opaque', token_type: 'Bearer', expires_at: exp, expires_in: left, lifetime,
         obtained_at: exp - lifetime, expired: false, audience: [], binding: [],

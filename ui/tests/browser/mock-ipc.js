@@ -7,7 +7,8 @@
   let next = 1;
   const mock = {
     calls: [],
-    handlers: {},
+    // Without a project file unless a test gives one.
+    handlers: { project_view: () => null },
     emit(event, payload) {
       for (const id of listeners.get(event) ?? []) callbacks.get(id)?.({ event, id, payload });
     },

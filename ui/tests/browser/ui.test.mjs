@@ -7,7 +7,7 @@ import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
-import { dpopSignedIn, notSignedIn, signedIn } from './fixtures.js';
+import { dpopSignedIn, identity, notSignedIn, signedIn } from './fixtures.js';
 
 const dist = resolve(import.meta.dirname, '../../dist');
 const mockScript = await readFile(join(import.meta.dirname, 'mock-ipc.js'), 'utf8');
@@ -68,7 +68,7 @@ describe('empty state', () => {
 describe('provider form', () => {
   test('validates inline before saving and sends nothing invalid', async () => {
     await open({ script: `window.__mock.handlers.list_providers = () => []; window.__mock.handlers.list_templates = () => [];
-      window.__mock.handlers.add_provider = ({ spec }) => ({ ...window.__fixtures.view, name: spec.name });`,
+      window.__mock.handlers.add_provider = ({ spec }) => ({ ...window.__fixtures.view, name: spec.name, key: spec.name, reference: { name: spec.name, identity: null, project: null } });`,
       fixtures: { view: notSignedIn('new-op') } });
     await page.getByTestId('add-provider').click();
     await page.getByTestId('template-oidc').click();
@@ -109,7 +109,7 @@ describe('provider form', () => {
 describe('security profile and Try it', () => {
   test('the authorization details are checked as typed; DPoP and PAR are sent', async () => {
     await open({ script: `window.__mock.handlers.list_providers = () => []; window.__mock.handlers.list_templates = () => [];
-      window.__mock.handlers.add_provider = ({ spec }) => ({ ...window.__fixtures.view, name: spec.name });`,
+      window.__mock.handlers.add_provider = ({ spec }) => ({ ...window.__fixtures.view, name: spec.name, key: spec.name, reference: { name: spec.name, identity: null, project: null } });`,
       fixtures: { view: notSignedIn('fapi') } });
     await page.getByTestId('add-provider').click();
     await page.getByTestId('template-oidc').click();
@@ -134,6 +134,33 @@ describe('security profile and Try it', () => {
     assert.equal(args.spec.authorization_details, '[{"type": "payment_initiation"}]');
   });
 
+  test('a 401 naming the API\'s metadata opens Add a provider from that API URL', async () => {
+    await open({
+      script: `window.__mock.handlers.list_providers = () => [window.__fixtures.op];
+        window.__mock.handlers.get_provider = () => window.__fixtures.op;
+        window.__mock.handlers.get_trace = () => null;
+        window.__mock.handlers.list_templates = () => [];
+        window.__mock.handlers.add_provider = ({ spec }) => ({ ...window.__fixtures.op, name: spec.name, key: spec.name, reference: { name: spec.name, identity: null, project: null } });
+        window.__mock.handlers.call_resource = () => ({ status: 401, headers: [], content_type: null, body: '', pretty_body: null, shown_body: '', truncated: false,
+          elapsed_ms: 3, presented_as: 'Bearer', client_certificate: false,
+          challenge: { scheme: 'Bearer', error: null, error_description: null, explanation: 'The resource names its metadata (RFC 9728).',
+            remedy: { kind: 'add_from_resource', url: 'https://api.example/v1/items', metadata: 'https://api.example/.well-known/oauth-protected-resource/v1' } } });`,
+      fixtures: { op: dpopSignedIn('op') },
+    });
+    await page.getByTestId('tab-try').click();
+    await page.getByTestId('try-send').click();
+    assert.equal(await page.getByTestId('try-remedy').innerText(), 'Add a provider from this API');
+    await page.getByTestId('try-remedy').click();
+    assert.equal(await page.getByTestId('field-api_url').inputValue(), 'https://api.example/v1/items');
+    await page.getByTestId('field-name').fill('api');
+    await page.getByTestId('field-client_id').fill('app');
+    await page.getByTestId('save-provider').click();
+    await page.getByTestId('provider-title').filter({ hasText: 'api' }).waitFor();
+    const [args] = await calls('add_provider');
+    assert.equal(args.fromResource, 'https://api.example/v1/items');
+    assert.equal(args.spec.issuer, null, 'the metadata names the server');
+  });
+
   test('Try it shows the answer, explains the challenge, and its button signs in with the scope', async () => {
     await open({
       script: `window.__mock.handlers.list_providers = () => [window.__fixtures.op];
@@ -146,9 +173,9 @@ describe('security profile and Try it', () => {
           const ok = !first; first = false;
           return ok
             ? { status: 200, headers: [['content-type', 'application/json']], content_type: 'application/json', body: '{"sub":"alice"}',
-                pretty_body: '{\\n  "sub": "alice"\\n}', elapsed_ms: 12, presented_as: 'DPoP', client_certificate: false, challenge: null }
+                pretty_body: '{\\n  "sub": "alice"\\n}', shown_body: '{\\n  "sub": "alice"\\n}', truncated: false, elapsed_ms: 12, presented_as: 'DPoP', client_certificate: false, challenge: null }
             : { status: 403, headers: [['www-authenticate', 'DPoP error="insufficient_scope", scope="openid"']], content_type: null, body: '',
-                pretty_body: null, elapsed_ms: 9, presented_as: 'DPoP', client_certificate: false,
+                pretty_body: null, shown_body: '', truncated: false, elapsed_ms: 9, presented_as: 'DPoP', client_certificate: false,
                 challenge: { scheme: 'DPoP', error: 'insufficient_scope', error_description: null,
                   explanation: 'The token lacks the scope the resource needs (insufficient_scope, RFC 6750 §3.1): openid.',
                   remedy: { kind: 'sign_in', scope: 'profile openid', params: [] } } };
@@ -167,7 +194,7 @@ describe('security profile and Try it', () => {
     assert.equal(signIn.options.scope, 'profile openid');
     assert.match(await page.getByTestId('try-body-out').innerText(), /alice/);
     await page.getByTestId('copy-resource-headers').click();
-    assert.deepEqual(await calls('copy_resource_headers'), [{ name: 'op', method: 'GET', url: 'https://op.example/me' }]);
+    assert.deepEqual(await calls('copy_resource_headers'), [{ provider: { name: 'op', identity: null, project: null }, method: 'GET', url: 'https://op.example/me' }]);
   });
 });
 
@@ -190,7 +217,7 @@ describe('token view', () => {
     await page.getByTestId('copy-menu-access').click();
     await page.getByTestId('copy-header').click();
     await page.getByTestId('toast').filter({ hasText: 'Authorization header copied' }).waitFor();
-    assert.deepEqual(await calls('copy_token'), [{ name: 'op', kind: 'access', format: 'header' }]);
+    assert.deepEqual(await calls('copy_token'), [{ provider: { name: 'op', identity: null, project: null }, kind: 'access', format: 'header' }]);
     await page.getByTestId('toast').waitFor({ state: 'detached', timeout: 4000 });
     assert.equal((await calls('reveal_token')).length, 0);
 
@@ -248,7 +275,7 @@ describe('token view', () => {
     await page.getByTestId('error-remedy').filter({ hasText: 'Sign in again' }).click();
     await page.waitForFunction(() => window.__mock.calls.some((c) => c.cmd === 'sign_in'));
     assert.deepEqual((await calls('sign_in'))[0], {
-      name: 'op',
+      provider: { name: 'op', identity: null, project: null },
       options: { fresh: false, system_browser: null, scope: null, response_type: null, response_mode: null, params: [] },
     });
   });
@@ -301,7 +328,7 @@ describe('providers', () => {
     window.__mock.handlers.import_providers = ({ rename, save }) => {
       const provider = { name: rename, source: 'the pasted text', grant: 'authorization code', token_url: 'https://op.example/token',
         has_client_secret: false, needs_client_secret: true };
-      if (save) window.__fixtures.list.push({ ...window.__fixtures.list[0], name: rename });
+      if (save) window.__fixtures.list.push({ ...window.__fixtures.list[0], name: rename, key: rename, reference: { name: rename, identity: null, project: null } });
       return { format: 'oauth-desk', collection: null, providers: [provider],
         notes: [{ source: 'the pasted text', setting: 'state', reason: 'not kept' }], saved: save };
     };
@@ -314,7 +341,7 @@ describe('providers', () => {
     assert.equal((await calls('remove_provider')).length, 0);
     await page.getByTestId('confirm-delete').click();
     await page.getByTestId('provider-title').filter({ hasText: 'b' }).waitFor();
-    assert.deepEqual(await calls('remove_provider'), [{ name: 'a' }]);
+    assert.deepEqual(await calls('remove_provider'), [{ provider: { name: 'a', identity: null, project: null } }]);
   });
 
   test('Alt+Down moves a provider and saves the order', async () => {
@@ -358,6 +385,93 @@ describe('providers', () => {
   });
 });
 
+describe('projects and identities', () => {
+  const file = '/repo/oauth-desk.toml';
+  const place = (env) => ({ file, env });
+  /** `api` of the project file in `env`, with its identity `admin` signed in. */
+  function projectApi(env) {
+    const view = signedIn('api');
+    const exp = view.report.access_token.expires_at;
+    view.reference = { name: 'api', identity: null, project: place(env) };
+    view.key = `p-0123+${env}+api`;
+    view.defined_in = { file, line: 7 };
+    view.identities = [
+      { ...identity('api', null, 'signed_in', exp), reference: view.reference, key: view.key },
+      { ...identity('api', 'admin', 'signed_in', exp - 60, { kind: 'project_file', line: 11 }),
+        reference: { name: 'api', identity: 'admin', project: place(env) }, key: `${view.key}@admin` },
+    ];
+    return view;
+  }
+  const script = `
+    let env = 'dev';
+    const project = () => ({ file: '${file}', current: env, chosen_by: 'remembered', providers: ['api'],
+      envs: [{ name: 'dev', current: env === 'dev', problem: null }, { name: 'stage', current: env === 'stage', problem: null },
+             { name: 'prod', current: env === 'prod', problem: '${file}, line 3: [provider.api] issuer: \`\${issuer}\` is not defined in the environment prod' }] });
+    window.__mock.handlers.project_view = project;
+    window.__mock.handlers.use_environment = (args) => { env = args.env; return project(); };
+    window.__mock.handlers.list_providers = () => [window.__fixtures[env]];
+    window.__mock.handlers.get_provider = ({ provider }) => {
+      const base = window.__fixtures[env];
+      return provider.identity ? { ...base, reference: provider, key: base.key + '@' + provider.identity,
+        report: { ...base.report, identity: provider.identity } } : base;
+    };
+    window.__mock.handlers.get_trace = () => null;
+    window.__mock.handlers.open_project_file = () => null;
+    window.__mock.handlers.add_identity = ({ provider, loginHint }) => {
+      const base = window.__fixtures[env];
+      const added = { reference: provider, key: base.key + '@' + provider.identity, typed: 'api@' + provider.identity,
+        login_hint: loginHint, origin: { kind: 'this_machine' }, status: 'not_signed_in', expires_at: null, subject: null };
+      base.identities.push(added);
+      return added;
+    };
+    window.__mock.handlers.sign_in = ({ provider }) => window.__mock.handlers.get_provider({ provider });`;
+
+  test('the environment pill switches, and the sidebar follows', async () => {
+    await open({ script, fixtures: { dev: projectApi('dev'), stage: projectApi('stage') } });
+    const pill = page.getByTestId('env-switcher');
+    assert.match(await pill.innerText(), /dev/);
+    assert.match(await pill.getAttribute('class'), /env-dev/);
+    await page.getByTestId('sidebar-state-api@admin').waitFor();
+    await pill.click();
+    assert.match(await page.getByTestId('env-prod').innerText(), /has errors/);
+    await page.getByTestId('env-stage').click();
+    await page.getByTestId('panel-env').filter({ hasText: 'stage' }).waitFor();
+    assert.deepEqual(await calls('use_environment'), [{ env: 'stage' }]);
+    assert.match(await page.getByTestId('env-switcher').innerText(), /stage/);
+  });
+
+  test('an identity has its own line, countdown and panel; Sign in as… adds one and signs it in', async () => {
+    await open({ script, fixtures: { dev: projectApi('dev'), stage: projectApi('stage') } });
+    assert.match(await page.getByTestId('sidebar-state-api@admin').innerText(), /^\d+:\d\d$/);
+    await page.getByTestId('identity-api@admin').click();
+    await page.getByTestId('identity-title').filter({ hasText: '@admin' }).waitFor();
+    const asked = (await calls('get_provider')).map((c) => c.provider.identity);
+    assert.ok(asked.includes('admin'), 'the identity\'s own view is read');
+
+    await page.getByTestId('sign-in-menu').click();
+    await page.getByTestId('sign-in-as').click();
+    await page.getByTestId('identity-name').fill('viewer');
+    await page.getByTestId('identity-login-hint').fill('vera');
+    await page.getByTestId('identity-add').click();
+    await page.waitForFunction(() => window.__mock.calls.some((c) => c.cmd === 'sign_in'));
+    const [added] = await calls('add_identity');
+    assert.deepEqual(added, { provider: { name: 'api', identity: 'viewer', project: place('dev') }, loginHint: 'vera' });
+    assert.deepEqual((await calls('sign_in'))[0].provider, { name: 'api', identity: 'viewer', project: place('dev') });
+    await page.getByTestId('identity-api@viewer').waitFor();
+  });
+
+  test('a project provider\'s settings are read-only, with Open file', async () => {
+    await open({ script, fixtures: { dev: projectApi('dev'), stage: projectApi('stage') } });
+    await page.getByTestId('provider-menu').click();
+    await page.getByTestId('edit-provider').click();
+    assert.match(await page.getByTestId('project-provider-notice').innerText(), /line\s+7/);
+    assert.equal(await page.getByTestId('field-client_id').isDisabled(), true);
+    assert.equal(await page.getByTestId('save-provider').isVisible(), false);
+    await page.getByTestId('open-project-file').click();
+    await page.waitForFunction(() => window.__mock.calls.some((c) => c.cmd === 'open_project_file'));
+  });
+});
+
 describe('small windows', () => {
   for (const viewport of [{ width: 800, height: 600 }, { width: 1280, height: 800 }]) {
     test(`nothing overflows sideways at ${viewport.width}×${viewport.height}`, async () => {
@@ -369,4 +483,31 @@ describe('small windows', () => {
       await page.getByTestId('refresh').waitFor({ state: 'visible' });
     });
   }
+});
+
+describe('audit', () => {
+  test('the Audit tab shows each finding, its evidence on click, and exports', async () => {
+    await open({
+      script: `window.__mock.handlers.list_providers = () => [window.__fixtures.op];
+        window.__mock.handlers.get_provider = () => window.__fixtures.op;
+        window.__mock.handlers.get_trace = () => null;
+        window.__mock.handlers.export_audit = ({ format }) => '/home/me/Downloads/oauth-desk-audit-op.' + (format === 'junit' ? 'xml' : format);
+        window.__mock.handlers.audit_provider = () => ({ provider: 'op', issuer: 'https://op.example', findings: [
+          { id: 'pkce-s256', title: 'PKCE with S256 is offered', verdict: 'fail', rfc: 'RFC 9700 §2.1.1', evidence: 'code_challenge_methods_supported: ["plain"]' },
+          { id: 'iss-parameter', title: 'The iss parameter', verdict: 'warn', rfc: 'RFC 9207 §3', evidence: 'no authorization_response_iss_parameter_supported' },
+          { id: 'jwks-reachable', title: 'The JWKS can be read', verdict: 'pass', rfc: 'RFC 7517 §5', evidence: '1 key(s)' } ] });`,
+      fixtures: { op: dpopSignedIn('op') },
+    });
+    await page.getByTestId('tab-audit').click();
+    await page.getByTestId('audit-run').click();
+    assert.match(await page.getByTestId('audit-summary').innerText(), /1 pass · 1 warn · 1 fail/);
+    await page.getByTestId('finding-pkce-s256').click();
+    assert.match(await page.getByTestId('evidence-pkce-s256').innerText(), /\["plain"\]/);
+    await page.getByTestId('audit-export-junit').click();
+    assert.deepEqual(await calls('export_audit'), [{ provider: { name: 'op', identity: null, project: null }, format: 'junit' }]);
+    // Probing asks the engine for the active audit (its sign-ins open login windows).
+    await page.getByTestId('audit-run-active').click();
+    await page.waitForFunction(() => window.__mock.calls.filter((c) => c.cmd === 'audit_provider').length === 2);
+    assert.deepEqual((await calls('audit_provider')).map((a) => a.active), [false, true]);
+  });
 });

@@ -11,17 +11,14 @@ use crate::args::{CallArgs, CredentialCommand};
 /// stdout, stderr, signals and the exit status are the command's own). Nothing is started when
 /// there is no token to give it.
 pub async fn exec(desk: &Desk, name: &str, env: &str, command: &[String]) -> Result<(), Failure> {
+    let reference = desk.reference(name)?;
     let token = desk
-        .token_text(name, TokenKind::Access, TokenFormat::Raw)
+        .token_text(&reference, TokenKind::Access, TokenFormat::Raw)
         .await?;
     let (program, args) = command
         .split_first()
         .ok_or_else(|| failure("no command to run"))?;
-    use std::os::unix::process::CommandExt;
-    let error = std::process::Command::new(program)
-        .args(args)
-        .env(env, token.expose())
-        .exec();
+    let error = oauth_desk::exec_with_token(program, args, env, &token);
     // exec returns only when the command could not be started: exit as a shell would.
     Err(Failure {
         code: if error.kind() == std::io::ErrorKind::NotFound {
@@ -35,13 +32,14 @@ pub async fn exec(desk: &Desk, name: &str, env: &str, command: &[String]) -> Res
 
 pub async fn credential(desk: &Desk, cmd: CredentialCommand) -> Result<(), Failure> {
     match cmd {
-        CredentialCommand::Kubectl { name } => {
+        CredentialCommand::Kubectl { name, .. } => {
             let info = std::env::var("KUBERNETES_EXEC_INFO").ok();
-            let credential = desk.kube_credential(&name, info.as_deref()).await?;
-            println!("{}", credential.expose());
+            let reference = desk.reference(&name)?;
+            let credential = desk.kube_credential(&reference, info.as_deref()).await?;
+            crate::render::out_line(credential.expose());
             Ok(())
         }
-        CredentialCommand::Git { name, action } => {
+        CredentialCommand::Git { name, action, .. } => {
             let pending = crate::PENDING_STDIN.lock().ok().and_then(|mut p| p.take());
             let input = match pending {
                 Some(input) => input,
@@ -57,10 +55,11 @@ pub async fn credential(desk: &Desk, cmd: CredentialCommand) -> Result<(), Failu
                 // The token is the engine's to keep and renew; there is nothing to store or erase.
                 return Ok(());
             }
+            let reference = desk.reference(&name)?;
             let answer = desk
-                .git_credential(&name, &GitRequest::parse(&input))
+                .git_credential(&reference, &GitRequest::parse(&input))
                 .await?;
-            print!("{}", answer.expose());
+            crate::render::out(answer.expose());
             Ok(())
         }
     }
@@ -68,8 +67,9 @@ pub async fn credential(desk: &Desk, cmd: CredentialCommand) -> Result<(), Failu
 
 /// `headers NAME --url URL [--method M]`: the request's headers, one per line.
 pub async fn headers(desk: &Desk, name: &str, url: &str, method: &str) -> Result<(), Failure> {
-    let lines = desk.resource_headers(name, method, url).await?;
-    println!("{}", lines.expose());
+    let reference = desk.reference(name)?;
+    let lines = desk.resource_headers(&reference, method, url).await?;
+    crate::render::out_line(lines.expose());
     Ok(())
 }
 
@@ -85,10 +85,12 @@ pub async fn call(desk: &Desk, args: CallArgs) -> Result<(), Failure> {
         })),
         None => None,
     };
+    let reference = desk.reference(name)?;
     let result = desk
         .call(
-            name,
+            &reference,
             CallRequest {
+                max_body: args.max_bytes,
                 method: args.method.clone(),
                 url: args.url.clone(),
                 headers: args.headers.clone(),
@@ -97,16 +99,25 @@ pub async fn call(desk: &Desk, args: CallArgs) -> Result<(), Failure> {
         )
         .await?;
     if args.json {
-        println!("{}", crate::render::call_json(&result));
+        crate::render::out_line(&crate::render::call_json(&result));
     } else {
         let body = result.pretty_body.as_deref().unwrap_or(&result.body);
-        print!("{body}");
+        crate::render::out(body);
         if !body.is_empty() && !body.ends_with('\n') {
             println!();
         }
     }
+    if result.truncated {
+        eprintln!(
+            "(the answer was cut after {} bytes: --max-bytes reads more)",
+            result.body.len()
+        );
+    }
     if let Some(challenge) = &result.challenge {
-        eprintln!("{}", crate::words::challenge(challenge, name));
+        eprintln!(
+            "{}",
+            oauth_desk::printable_text(&crate::words::challenge(challenge, name))
+        );
     }
     if result.is_success() {
         Ok(())

@@ -4,40 +4,40 @@ use std::io::IsTerminal;
 
 use oauth_desk::{Desk, UserInfo, now};
 
-use super::{Failure, failure, read_line_stdin};
+use super::{Failure, at, failure, read_line_stdin};
 use crate::render;
 
 pub async fn show(desk: &Desk, name: &str, json: bool, reveal: bool) -> Result<(), Failure> {
-    let mut report = desk.report(name).await?;
+    let mut report = desk.report(&at(desk, name)?).await?;
     if reveal {
         report.reveal();
     }
     if json {
-        println!("{}", render::json(&report));
+        crate::render::out_line(&render::json(&report));
     } else {
-        print!("{}", render::report(&report));
+        crate::render::out(&render::report(&report));
     }
     Ok(())
 }
 
 pub async fn userinfo(desk: &Desk, name: &str) -> Result<(), Failure> {
-    match desk.userinfo(name).await? {
-        UserInfo::Claims(claims) => println!("{}", render::json(&claims)),
+    match desk.userinfo(&at(desk, name)?).await? {
+        UserInfo::Claims(claims) => render::out_line(&render::json(&claims)),
         UserInfo::Jwt(jwt) => match oauth_desk::jwt::decode(&jwt) {
-            Ok(decoded) => print!("{}", render::jwt(&decoded, now())),
-            Err(_) => println!("{jwt}"),
+            Ok(decoded) => render::out(&render::jwt(&decoded, now())),
+            Err(_) => crate::render::out_line(&jwt),
         },
     }
     Ok(())
 }
 
-pub fn trace(
+pub async fn trace(
     desk: &Desk,
     name: &str,
     har: Option<std::path::PathBuf>,
     json: bool,
 ) -> Result<(), Failure> {
-    let trace = desk.trace(name)?.ok_or_else(|| {
+    let trace = desk.trace(&at(desk, name)?).await?.ok_or_else(|| {
         failure(format!(
             "no trace yet for {name}: traces are kept from the next flow on"
         ))
@@ -53,8 +53,8 @@ pub fn trace(
                 path.display()
             );
         }
-        None if json => println!("{}", render::json(&trace)),
-        None => print!("{}", render::trace(&trace)),
+        None if json => crate::render::out_line(&render::json(&trace)),
+        None => crate::render::out(&render::trace(&trace)),
     }
     Ok(())
 }
@@ -71,14 +71,47 @@ pub fn decode(token: Option<String>, json: bool) -> Result<(), Failure> {
     };
     let decoded = oauth_desk::jwt::decode(&text).map_err(|e| failure(e.to_string()))?;
     if json {
-        println!(
-            "{}",
-            render::json(
-                &serde_json::json!({ "header": decoded.header, "claims": decoded.claims })
-            )
-        );
+        render::out_line(&render::json(
+            &serde_json::json!({ "header": decoded.header, "claims": decoded.claims }),
+        ));
     } else {
-        print!("{}", render::jwt(&decoded, now()));
+        crate::render::out(&render::jwt(&decoded, now()));
     }
     Ok(())
+}
+
+/// `audit NAME [--active]`: the findings, a line each (or JSON), a JUnit report on request;
+/// exit 1 when one fails. `probes`: the terminal that hosts the active probes' sign-ins.
+pub async fn audit(
+    desk: &Desk,
+    name: &str,
+    probes: Option<crate::host::Terminal>,
+    json: bool,
+    junit: Option<std::path::PathBuf>,
+) -> Result<(), Failure> {
+    let reference = at(desk, name)?;
+    let report = match &probes {
+        Some(host) => desk.audit_active(&reference, host).await?,
+        None => desk.audit(&reference).await?,
+    };
+    if json {
+        crate::render::out_line(&render::json(&report));
+    } else {
+        crate::render::out(&render::audit(&report));
+    }
+    if let Some(path) = junit {
+        std::fs::write(&path, report.junit())
+            .map_err(|e| failure(format!("could not write {}: {e}", path.display())))?;
+    }
+    if report.passed() {
+        Ok(())
+    } else {
+        Err(Failure {
+            code: 1,
+            message: format!(
+                "{} finding(s) failed: the evidence is above",
+                report.count(oauth_desk::audit::Verdict::Fail)
+            ),
+        })
+    }
 }

@@ -8,7 +8,8 @@ use tokio::sync::broadcast::error::RecvError;
 use super::{Failure, failure};
 use crate::render;
 
-/// Runs until Ctrl-C or SIGTERM, logging what the keeper does.
+/// Runs until Ctrl-C or SIGTERM (on Windows: Ctrl-C, Ctrl-Break, the console closing), logging
+/// what the keeper does.
 pub async fn run(desk: Desk) -> Result<(), Failure> {
     let desk = Arc::new(desk);
     let mut changes = desk.subscribe();
@@ -17,15 +18,19 @@ pub async fn run(desk: Desk) -> Result<(), Failure> {
         "Keeper running: tokens are refreshed before they expire; `oauth-desk token` asks it at {}. Ctrl-C stops it.",
         desk.agent_socket().display()
     );
-    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        .map_err(|e| failure(format!("could not watch SIGTERM: {e}")))?;
+    let stop = oauth_desk::stop_requested();
+    tokio::pin!(stop);
     let outcome = loop {
         tokio::select! {
-            _ = tokio::signal::ctrl_c() => break Ok(()),
-            _ = term.recv() => break Ok(()),
+            stopped = &mut stop => match stopped {
+                Ok(()) => break Ok(()),
+                Err(e) => break Err(failure(format!("could not watch for a stop request: {e}"))),
+            },
             stopped = keeper.agent_stopped() => break Err(Failure::from(stopped)),
             change = changes.recv() => match change {
-                Ok(Change::Keeper { event }) => render::keeper_event(&event),
+                Ok(Change::Keeper { event }) => {
+                    render::keeper_event(&event, desk.slot_reference(event.provider()).as_ref())
+                }
                 Ok(_) | Err(RecvError::Lagged(_)) => {}
                 Err(RecvError::Closed) => break Ok(()),
             },

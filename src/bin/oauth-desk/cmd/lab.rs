@@ -4,13 +4,13 @@
 use oauth_desk::lab::{LabFormat, LabRun};
 use oauth_desk::{Desk, LabRequest};
 
-use super::{Failure, failure};
+use super::{Failure, at, failure};
 use crate::args::LabArgs;
 use crate::host::Terminal;
 use crate::render;
 
 pub async fn run(desk: &Desk, args: LabArgs) -> Result<(), Failure> {
-    let name = args.name.as_deref().unwrap_or_default();
+    let reference = at(desk, args.name.as_deref().unwrap_or_default())?;
     let plan = match &args.plan {
         Some(path) => Some(std::fs::read_to_string(path).map_err(|e| {
             failure(format!(
@@ -25,20 +25,19 @@ pub async fn run(desk: &Desk, args: LabArgs) -> Result<(), Failure> {
         only: args.case.clone(),
         keep_tokens: args.keep_tokens,
         save_plan: args.save_plan,
-        ..LabRequest::default()
     };
     let host = Terminal {
         no_browser: args.no_browser,
         stdout_for_results: true,
         results_as_json: args.json,
     };
-    let running = desk.run_lab(name, request, &host);
+    let running = desk.run_lab(&reference, request, &host);
     tokio::pin!(running);
     // Ctrl-C ends the case in progress and skips the rest; the run is still reported and kept.
     let run = tokio::select! {
         run = &mut running => run,
         _ = tokio::signal::ctrl_c() => {
-            desk.cancel_sign_in(name);
+            desk.cancel_sign_in(&reference);
             eprintln!("\nCancelling the lab run…");
             running.await
         }
@@ -65,9 +64,9 @@ pub async fn run(desk: &Desk, args: LabArgs) -> Result<(), Failure> {
 
 fn report(run: &LabRun, args: &LabArgs) {
     if args.json {
-        print!("{}", run.export(LabFormat::Json));
+        crate::render::out(&run.export(LabFormat::Json));
         eprint!("{}", render::lab_summary(run));
     } else {
-        print!("{}", render::lab_summary(run));
+        crate::render::out(&render::lab_summary(run));
     }
 }

@@ -8,13 +8,14 @@ pub mod lab;
 pub mod provider;
 pub mod signin;
 pub mod tokens;
+pub mod workspace;
 
 use std::io::{BufRead, IsTerminal, Read};
 
 use oauth_desk::grant::AssertionSource;
-use oauth_desk::{Desk, DeskError, ErrorKind, Explained, Secret};
+use oauth_desk::{Desk, DeskError, ErrorKind, Explained, ProviderRef, Secret, Workspace};
 
-use crate::args::Command;
+use crate::args::{Cli, Command};
 use crate::words;
 
 /// A failure, with the exit code it deserves.
@@ -25,6 +26,8 @@ pub struct Failure {
 
 impl Failure {
     /// An engine failure in the CLI's words; `provider` names the provider in the advice.
+    /// The one place an exit code is decided for an engine failure: a provider setting the
+    /// engine refused (a bad flag value) is a usage error, 2; everything else 1.
     pub fn explained(e: &Explained, provider: Option<&str>) -> Failure {
         let code = match e.kind {
             ErrorKind::Provider if e.server_error.is_none() => 2,
@@ -42,17 +45,13 @@ static PROVIDER: std::sync::OnceLock<String> = std::sync::OnceLock::new();
 
 impl From<DeskError> for Failure {
     fn from(e: DeskError) -> Self {
-        let explained = Explained::from(&e);
-        // Configuration errors are usage errors (exit 2), as they were: a bad flag value.
-        let code = match e {
-            DeskError::Provider(_) => 2,
-            _ => 1,
-        };
-        Failure {
-            code,
-            message: words::failure(&explained, PROVIDER.get().map(String::as_str)),
-        }
+        Failure::explained(&Explained::from(&e), PROVIDER.get().map(String::as_str))
     }
+}
+
+/// `NAME` or `NAME@IDENTITY`, placed in the workspace: the project's provider or the config's.
+pub fn at(desk: &Desk, name: &str) -> Result<ProviderRef, Failure> {
+    Ok(desk.reference(name)?)
 }
 
 pub fn usage(message: impl Into<String>) -> Failure {
@@ -69,9 +68,37 @@ pub fn failure(message: impl Into<String>) -> Failure {
     }
 }
 
-pub async fn run(command: Command) -> Result<(), Failure> {
+/// The workspace of this command: `--project` (which must exist) or the one found, and the
+/// environment of `--env` (after the command, or before it) or `$OAUTH_DESK_ENV`.
+fn workspace(cli: &Cli) -> Result<Workspace, Failure> {
+    let mut workspace = Workspace::from_env()?;
+    if let Some(file) = &cli.project {
+        if !file.is_file() {
+            return Err(usage(format!(
+                "the project file {} does not exist",
+                file.display()
+            )));
+        }
+        workspace.project = Some(file.clone());
+    }
+    if let Some(env) = cli.command.env().or(cli.env.as_deref()) {
+        workspace.env = Some(env.parse().map_err(DeskError::from)?);
+    }
+    Ok(workspace)
+}
+
+// long: one arm per command
+pub async fn run(cli: Cli) -> Result<(), Failure> {
+    let workspace = workspace(&cli)?;
+    let env = cli.command.env().or(cli.env.as_deref()).map(str::to_owned);
+    let command = cli.command;
     if let Some(name) = command.provider() {
-        let _ = PROVIDER.set(name.to_owned());
+        // The advice names the provider as this command did, its environment included.
+        let named = match env {
+            Some(env) => format!("{name} --env {env}"),
+            None => name.to_owned(),
+        };
+        let _ = PROVIDER.set(named);
     }
     if let Command::Decode { token, json } = command {
         return inspect::decode(token, json);
@@ -79,10 +106,10 @@ pub async fn run(command: Command) -> Result<(), Failure> {
     if let Command::Lab(args) = &command
         && args.example
     {
-        print!("{}", oauth_desk::lab::EXAMPLE_PLAN);
+        crate::render::out(oauth_desk::lab::EXAMPLE_PLAN);
         return Ok(());
     }
-    let desk = Desk::from_env()?;
+    let desk = Desk::from_env_in(workspace)?;
     match command {
         Command::Provider(cmd) => provider::run(&desk, cmd).await,
         Command::Login(args) => signin::login(&desk, args).await,
@@ -90,18 +117,19 @@ pub async fn run(command: Command) -> Result<(), Failure> {
             name,
             no_browser,
             scope,
+            ..
         } => signin::device(&desk, &name, no_browser, scope).await,
-        Command::ClientCredentials { name, scope } => {
+        Command::ClientCredentials { name, scope, .. } => {
             signin::client_credentials(&desk, &name, scope).await
         }
-        Command::Token { name, format } => tokens::token(&desk, &name, format).await,
-        Command::Headers { name, url, method } => {
-            handover::headers(&desk, &name, &url, &method).await
-        }
+        Command::Token { name, format, .. } => tokens::token(&desk, &name, format).await,
+        Command::Headers {
+            name, url, method, ..
+        } => handover::headers(&desk, &name, &url, &method).await,
         Command::Call(args) => handover::call(&desk, args).await,
         Command::Exec { name, env, command } => handover::exec(&desk, &name, &env, &command).await,
         Command::Credential(cmd) => handover::credential(&desk, cmd).await,
-        Command::Refresh { name } => tokens::refresh(&desk, &name).await,
+        Command::Refresh { name, .. } => tokens::refresh(&desk, &name).await,
         Command::Logout {
             name,
             end_session: false,
@@ -110,14 +138,33 @@ pub async fn run(command: Command) -> Result<(), Failure> {
         Command::Logout {
             name, no_browser, ..
         } => tokens::end_session(&desk, &name, no_browser).await,
-        Command::Revoke { name } => tokens::revoke(&desk, &name).await,
-        Command::Introspect { name, refresh, id } => {
-            tokens::introspect(&desk, &name, refresh, id).await
-        }
-        Command::Userinfo { name } => inspect::userinfo(&desk, &name).await,
-        Command::Show { name, json, reveal } => inspect::show(&desk, &name, json, reveal).await,
-        Command::Trace { name, har, json } => inspect::trace(&desk, &name, har, json),
+        Command::Revoke { name, .. } => tokens::revoke(&desk, &name).await,
+        Command::Introspect {
+            name, refresh, id, ..
+        } => tokens::introspect(&desk, &name, refresh, id).await,
+        Command::Userinfo { name, .. } => inspect::userinfo(&desk, &name).await,
+        Command::Show {
+            name, json, reveal, ..
+        } => inspect::show(&desk, &name, json, reveal).await,
+        Command::Trace {
+            name, har, json, ..
+        } => inspect::trace(&desk, &name, har, json).await,
         Command::Lab(args) => lab::run(&desk, args).await,
+        Command::Audit {
+            name,
+            active,
+            no_browser,
+            json,
+            junit,
+            ..
+        } => {
+            let probes = active.then_some(crate::host::Terminal {
+                no_browser,
+                stdout_for_results: true,
+                results_as_json: json,
+            });
+            inspect::audit(&desk, &name, probes, json, junit).await
+        }
         Command::Exchange(args) => signin::exchange(&desk, args).await,
         Command::JwtBearer {
             name,
@@ -126,9 +173,10 @@ pub async fn run(command: Command) -> Result<(), Failure> {
             subject,
             issuer,
             scope,
+            ..
         } => {
             let source = match (assertion_from, assertion_stdin) {
-                (Some(other), _) => AssertionSource::IdTokenOf(other),
+                (Some(other), _) => AssertionSource::IdTokenOf(at(&desk, &other)?),
                 (None, true) => AssertionSource::Given(Secret::new(read_line_stdin()?)),
                 (None, false) => AssertionSource::SelfSigned { subject, issuer },
             };
@@ -138,8 +186,12 @@ pub async fn run(command: Command) -> Result<(), Failure> {
             name,
             username,
             scope,
+            ..
         } => signin::password(&desk, &name, &username, scope).await,
         Command::Keeper => keeper::run(desk).await,
+        Command::Identity(cmd) => workspace::identity(&desk, cmd).await,
+        Command::Env(cmd) => workspace::env(&desk, cmd).await,
+        Command::Secret(cmd) => workspace::secret(&desk, cmd).await,
         Command::Decode { .. } => unreachable!("handled above"),
     }
 }

@@ -9,7 +9,7 @@ use oauth_desk::grant::{
 };
 use oauth_desk::{Desk, SignInRequest, now};
 
-use super::Failure;
+use super::{Failure, at};
 use crate::args::{ExchangeArgs, LoginArgs};
 use crate::host::Terminal;
 use crate::render;
@@ -28,8 +28,8 @@ pub async fn login(desk: &Desk, args: LoginArgs) -> Result<(), Failure> {
         no_browser: args.no_browser,
         ..Terminal::default()
     };
-    let tokens = desk.sign_in(&args.name, request, &host).await?;
-    print!("{}", render::signed_in(&args.name, &tokens, now()));
+    let tokens = desk.sign_in(&at(desk, &args.name)?, request, &host).await?;
+    crate::render::out(&render::signed_in(&args.name, &tokens, now()));
     Ok(())
 }
 
@@ -43,7 +43,8 @@ pub async fn device(
         no_browser,
         ..Terminal::default()
     };
-    let signing_in = desk.device_sign_in(name, scope.as_deref(), &host, Duration::from_secs(1));
+    let reference = at(desk, name)?;
+    let signing_in = desk.device_sign_in(&reference, scope.as_deref(), &host);
     // Ctrl-C ends the wait at once, not after the current interval.
     let tokens = tokio::select! {
         tokens = signing_in => tokens,
@@ -54,7 +55,7 @@ pub async fn device(
     if std::io::stderr().is_terminal() {
         eprintln!();
     }
-    print!("{}", render::signed_in(name, &tokens?, now()));
+    crate::render::out(&render::signed_in(name, &tokens?, now()));
     Ok(())
 }
 
@@ -63,24 +64,30 @@ pub async fn client_credentials(
     name: &str,
     scope: Option<String>,
 ) -> Result<(), Failure> {
-    let tokens = desk.client_credentials(name, scope.as_deref()).await?;
-    print!("{}", render::signed_in(name, &tokens, now()));
+    let tokens = desk
+        .client_credentials(&at(desk, name)?, scope.as_deref())
+        .await?;
+    crate::render::out(&render::signed_in(name, &tokens, now()));
     Ok(())
 }
 
 pub async fn exchange(desk: &Desk, args: ExchangeArgs) -> Result<(), Failure> {
+    let actor_from = match &args.actor_from {
+        Some(actor) => Some(at(desk, actor)?),
+        None => None,
+    };
     let request = ExchangeRequest {
-        subject_from: args.subject_from,
+        subject_from: at(desk, &args.subject_from)?,
         subject_token: args.subject_token,
-        actor_from: args.actor_from,
+        actor_from,
         actor_token: args.actor_token,
         audience: args.audience,
         resource: args.resource,
         scope: args.scope,
         requested_token_type: args.requested_token_type,
     };
-    let tokens = desk.exchange(&args.name, request).await?;
-    print!("{}", render::signed_in(&args.name, &tokens, now()));
+    let tokens = desk.exchange(&at(desk, &args.name)?, request).await?;
+    crate::render::out(&render::signed_in(&args.name, &tokens, now()));
     Ok(())
 }
 
@@ -91,9 +98,9 @@ pub async fn jwt_bearer(
     scope: Option<String>,
 ) -> Result<(), Failure> {
     let tokens = desk
-        .jwt_bearer(name, JwtBearerRequest { assertion, scope })
+        .jwt_bearer(&at(desk, name)?, JwtBearerRequest { assertion, scope })
         .await?;
-    print!("{}", render::signed_in(name, &tokens, now()));
+    crate::render::out(&render::signed_in(name, &tokens, now()));
     Ok(())
 }
 
@@ -109,8 +116,8 @@ pub async fn password(
     }
     let password = super::read_secret_stdin_as("the password")?;
     let tokens = desk
-        .password_grant(name, username, password, scope.as_deref())
+        .password_grant(&at(desk, name)?, username, password, scope.as_deref())
         .await?;
-    print!("{}", render::signed_in(name, &tokens, now()));
+    crate::render::out(&render::signed_in(name, &tokens, now()));
     Ok(())
 }

@@ -2,17 +2,21 @@
 
 use oauth_desk::{Desk, TokenFormat, TokenKind, now};
 
+use super::at;
+
 use super::Failure;
 use crate::render;
 
 pub async fn token(desk: &Desk, name: &str, format: TokenFormat) -> Result<(), Failure> {
-    let text = desk.token_text(name, TokenKind::Access, format).await?;
-    println!("{}", text.expose());
+    let text = desk
+        .token_text(&at(desk, name)?, TokenKind::Access, format)
+        .await?;
+    crate::render::out_line(text.expose());
     Ok(())
 }
 
 pub async fn refresh(desk: &Desk, name: &str) -> Result<(), Failure> {
-    let fresh = desk.refresh_now(name).await?;
+    let fresh = desk.refresh_now(&at(desk, name)?).await?;
     println!(
         "Refreshed {name}: {}.",
         render::expiry_phrase(fresh.expires_at, now())
@@ -21,7 +25,7 @@ pub async fn refresh(desk: &Desk, name: &str) -> Result<(), Failure> {
 }
 
 pub async fn logout(desk: &Desk, name: &str) -> Result<(), Failure> {
-    if desk.logout(name).await? {
+    if desk.logout(&at(desk, name)?).await? {
         println!("Signed out of {name}: its tokens are forgotten.");
     } else {
         println!("{name} was not signed in.");
@@ -35,7 +39,7 @@ pub async fn end_session(desk: &Desk, name: &str, no_browser: bool) -> Result<()
         no_browser,
         ..crate::host::Terminal::default()
     };
-    desk.end_session(name, &host).await?;
+    desk.end_session(&at(desk, name)?, &host).await?;
     println!(
         "Signed out of {name} at the provider too: its session ended, its tokens are forgotten."
     );
@@ -43,7 +47,7 @@ pub async fn end_session(desk: &Desk, name: &str, no_browser: bool) -> Result<()
 }
 
 pub async fn revoke(desk: &Desk, name: &str) -> Result<(), Failure> {
-    let revoked = desk.revoke(name).await?;
+    let revoked = desk.revoke(&at(desk, name)?).await?;
     let what: Vec<&str> = revoked.iter().map(|k| k.title()).collect();
     println!(
         "Revoked the {} of {name}. `oauth-desk introspect {name}` shows the server's view; `oauth-desk logout {name}` forgets them.",
@@ -58,7 +62,7 @@ pub async fn introspect(desk: &Desk, name: &str, refresh: bool, id: bool) -> Res
         (_, true) => TokenKind::Id,
         _ => TokenKind::Access,
     };
-    let answer = desk.introspect(name, kind).await?;
-    println!("{}", render::json(&answer));
+    let answer = desk.introspect(&at(desk, name)?, kind).await?;
+    crate::render::out_line(&render::json(&answer));
     Ok(())
 }

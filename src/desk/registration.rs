@@ -1,0 +1,224 @@
+//! A client without a console: registered dynamically as a native app (RFC 7591) — or named
+//! by its Client ID Metadata Document where the server takes those — and deleted at the server
+//! again (RFC 7592). The registration access token stays in the vault.
+
+use super::{ClientSecrets, Desk, DeskError};
+use crate::flow::registration::{self, RegistrationError};
+use crate::provider::discovery::discover;
+use crate::provider::{ClientOrigin, DEFAULT_REDIRECT_URI, Provider, ProviderRef, ProviderSpec};
+use crate::secret::Secret;
+use crate::store::vault::StoredRegistration;
+
+/// How a client is to be made when the spec has no client id, or `register` asks for one.
+#[derive(Debug, Clone, Default)]
+pub struct MakeClient {
+    /// Register a client (RFC 7591) rather than use the spec's client id.
+    pub register: bool,
+    /// RFC 7591 §3's initial access token, for servers that need one.
+    pub initial_access_token: Option<Secret>,
+    /// A Client ID Metadata Document URL, used when the server takes those.
+    pub client_metadata_url: Option<String>,
+}
+
+impl From<RegistrationError> for DeskError {
+    fn from(e: RegistrationError) -> Self {
+        DeskError::Registration(e)
+    }
+}
+
+/// What a registration left to keep once the provider is saved.
+struct Made {
+    origin: ClientOrigin,
+    management: Option<StoredRegistration>,
+}
+
+impl Desk {
+    /// Adds a provider from wherever its settings start: an API's URL (RFC 9728) when given,
+    /// and a client made by OAuth Desk when `make.register` asks or the spec has no client id.
+    pub async fn add_provider_made(
+        &self,
+        spec: ProviderSpec,
+        secrets: ClientSecrets,
+        make: MakeClient,
+        from_resource: Option<&str>,
+    ) -> Result<Provider, DeskError> {
+        match from_resource {
+            Some(url) => {
+                self.add_provider_from_resource(url, spec, secrets, make)
+                    .await
+            }
+            None if make.register || spec.client_id.trim().is_empty() => {
+                self.add_provider_registered(spec, secrets, make).await
+            }
+            None => self.add_provider(spec, secrets).await,
+        }
+    }
+
+    /// Adds a provider whose client OAuth Desk makes: a Client ID Metadata Document URL when
+    /// the server advertises them and one is given, else dynamic registration as a native app
+    /// (`none` auth when the server takes it). A registration whose provider can't be saved is
+    /// deleted at the server again.
+    pub async fn add_provider_registered(
+        &self,
+        mut spec: ProviderSpec,
+        mut secrets: ClientSecrets,
+        how: MakeClient,
+    ) -> Result<Provider, DeskError> {
+        let made = self.make_client(&mut spec, &mut secrets, how).await?;
+        let saved = self.add_provider(spec, secrets).await;
+        let provider = match saved {
+            Ok(p) => p,
+            Err(e) => {
+                if let Some(m) = &made.management
+                    && let Ok(uri) = url::Url::parse(&m.client_uri)
+                {
+                    let _ = registration::delete(&self.http, &uri, &m.access_token).await;
+                }
+                return Err(e);
+            }
+        };
+        let name = provider.name.to_string();
+        if let Some(management) = made.management {
+            self.update_client(&name, move |s| s.registration = Some(management))
+                .await?;
+        }
+        let origin = made.origin;
+        self.config.update(|config| {
+            config.get_mut(&name)?.client_origin = Some(origin);
+            Ok::<_, crate::store::config::ConfigError>(())
+        })?;
+        self.provider(&ProviderRef::local(provider.name)).await
+    }
+
+    async fn make_client(
+        &self,
+        spec: &mut ProviderSpec,
+        secrets: &mut ClientSecrets,
+        how: MakeClient,
+    ) -> Result<Made, DeskError> {
+        let issuer = spec.issuer.clone().ok_or_else(|| {
+            DeskError::NotSupported(
+                "registering a client needs the server's issuer (its discovery names the registration endpoint)".into(),
+            )
+        })?;
+        let discovered = discover(&self.http, &issuer, spec.allow_http).await?;
+        if let Some(url) = how.client_metadata_url.filter(|u| !u.trim().is_empty())
+            && discovered.client_id_metadata_document_supported
+        {
+            spec.client_id = url.trim().to_owned();
+            spec.auth_method = Some(crate::provider::AuthMethod::None);
+            return Ok(Made {
+                origin: ClientOrigin::MetadataDocument {
+                    url: spec.client_id.clone(),
+                },
+                management: None,
+            });
+        }
+        let endpoint = discovered.registration_endpoint.ok_or_else(|| {
+            DeskError::NotSupported(format!(
+                "{issuer} offers no dynamic client registration (no registration_endpoint in its metadata): register the client in the server's console and give its client id"
+            ))
+        })?;
+        let redirect = spec.redirect_uri.as_deref().unwrap_or(DEFAULT_REDIRECT_URI);
+        let redirect = url::Url::parse(redirect)
+            .map_err(|e| DeskError::NotSupported(format!("the redirect URI {redirect}: {e}")))?;
+        let method = registration::native_auth_method(&discovered.token_endpoint_auth_methods);
+        let metadata = registration::native_metadata(&redirect, method, spec.scope.as_deref());
+        let registered = registration::register(
+            &self.http,
+            &endpoint,
+            &metadata,
+            how.initial_access_token.as_ref(),
+        )
+        .await?;
+        spec.client_id = registered.client_id;
+        spec.auth_method = registered.token_endpoint_auth_method.parse().ok();
+        secrets.client_secret = registered.client_secret;
+        let management = match (
+            registered.registration_access_token,
+            registered.registration_client_uri,
+        ) {
+            (Some(access_token), Some(uri)) => Some(StoredRegistration {
+                access_token,
+                client_uri: uri.to_string(),
+            }),
+            _ => None,
+        };
+        Ok(Made {
+            origin: ClientOrigin::Registered {
+                at: crate::clock::now(),
+                managed: management.is_some(),
+            },
+            management,
+        })
+    }
+
+    /// Deletes the provider's registered client at the server (RFC 7592 §2.3), then forgets
+    /// the provider. A server that refuses leaves the provider as it was.
+    pub async fn unregister_provider(&self, reference: &ProviderRef) -> Result<(), DeskError> {
+        let provider = self.provider(&reference.default_identity()).await?;
+        let stored = self
+            .client_secrets_stored(reference.name.as_str())
+            .await?
+            .registration;
+        let Some(stored) = stored else {
+            return Err(DeskError::NotSupported(format!(
+                "{}'s client was not registered by OAuth Desk with a registration access token (RFC 7592): delete it in the server's console, and `provider remove` forgets it here",
+                provider.name
+            )));
+        };
+        let uri = url::Url::parse(&stored.client_uri)
+            .map_err(|e| DeskError::Internal(format!("the stored registration client URI: {e}")))?;
+        crate::provider::transport::check("registration client URI", &uri, provider.allow_http)?;
+        registration::delete(&self.http, &uri, &stored.access_token).await?;
+        self.remove_provider(reference).await
+    }
+
+    /// Sends the provider's current settings (redirect URI, scope) to its registered client
+    /// (RFC 7592 §2.2) and keeps what comes back: a new registration access token, client URI
+    /// or secret replaces the stored one. Says whether the registration access token changed.
+    pub async fn update_registration(&self, reference: &ProviderRef) -> Result<bool, DeskError> {
+        let provider = self.provider(&reference.default_identity()).await?;
+        let name = reference.name.to_string();
+        let stored = self.client_secrets_stored(&name).await?;
+        let Some(management) = stored.registration else {
+            return Err(DeskError::NotSupported(format!(
+                "{}'s client was not registered by OAuth Desk with a registration access token (RFC 7592): change it in the server's console",
+                provider.name
+            )));
+        };
+        let uri = url::Url::parse(&management.client_uri)
+            .map_err(|e| DeskError::Internal(format!("the stored registration client URI: {e}")))?;
+        crate::provider::transport::check("registration client URI", &uri, provider.allow_http)?;
+        let mut metadata = registration::native_metadata(
+            &provider.redirect_uri,
+            &provider.auth_method.to_string(),
+            Some(provider.scope.as_str()),
+        );
+        metadata["client_id"] = provider.client_id.as_str().into();
+        if let Some(secret) = &stored.client_secret {
+            metadata["client_secret"] = secret.expose().into();
+        }
+        let updated =
+            registration::update(&self.http, &uri, &management.access_token, &metadata).await?;
+        let rotated = updated
+            .registration_access_token
+            .as_ref()
+            .is_some_and(|t| t.expose() != management.access_token.expose());
+        self.update_client(&name, move |s| {
+            if let Some(kept) = &mut s.registration {
+                if let Some(token) = updated.registration_access_token {
+                    kept.access_token = token;
+                }
+                if let Some(uri) = updated.registration_client_uri {
+                    kept.client_uri = uri.to_string();
+                }
+            }
+            if updated.client_secret.is_some() {
+                s.client_secret = updated.client_secret;
+            }
+        })
+        .await?;
+        Ok(rotated)
+    }
+}

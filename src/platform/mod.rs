@@ -1,0 +1,38 @@
+//! What differs between operating systems, each behind one function or type here and one
+//! implementation per OS (`unix/`, `windows/`, one file per concern): the engine calls these
+//! and has no `cfg` of its own.
+//!
+//! - file protection: private directories, who owns a file ([`protection`]);
+//! - files: created private, renames made durable;
+//! - processes: `exec` (replace on Unix; run, forward Ctrl-C and exit with its status on
+//!   Windows), the stop request a keeper waits for;
+//! - the agent's transport: a Unix socket with a peer-uid check, or a named pipe only the same
+//!   user can open, its client and server each checked to be that user.
+
+#[cfg(unix)]
+mod unix;
+#[cfg(unix)]
+use unix as os;
+
+#[cfg(windows)]
+mod windows;
+#[cfg(windows)]
+use windows as os;
+
+mod protection;
+
+pub use protection::{Unsafe, ensure_private_dir, shared_file_problem};
+
+pub use os::{
+    AgentListener, AgentStream, agent_address, connect, connect_blocking, exec, open_private,
+    replace, stop_requested, sync_dir,
+};
+
+/// Why the agent could not start listening.
+#[derive(Debug, thiserror::Error)]
+pub enum BindError {
+    #[error("another keeper is already serving it")]
+    Running,
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}

@@ -1,0 +1,22 @@
+//! Files on Linux and macOS: secrets are created 0600; a rename is durable once its
+//! directory is synced.
+
+use std::fs::{File, OpenOptions};
+use std::path::Path;
+
+/// Opens `path` with `options`; a file it creates is the user's alone (0600).
+pub fn open_private(options: &OpenOptions, path: &Path) -> std::io::Result<File> {
+    let mut options = options.clone();
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
+}
+
+/// Renames `from` over `to` (an open `to` is no obstacle).
+pub fn replace(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::rename(from, to)
+}
+
+/// Makes a rename in `dir` durable.
+pub fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    File::open(dir)?.sync_all()
+}

@@ -1,0 +1,319 @@
+//! Project files: `oauth-desk.toml`, committed next to the code, defining providers and
+//! environments and never a secret. Found from the working directory upward (stopping at the
+//! home directory), or named with `--project` / `OAUTH_DESK_PROJECT`.
+//!
+//! ```toml
+//! [env.dev]
+//! issuer = "http://127.0.0.1:9100"
+//! [env.stage]
+//! issuer = "https://login.stage.example.com"
+//!
+//! [provider.api]
+//! issuer = "${issuer}"
+//! client_id = "public-app"
+//! params = { prompt = "consent" }
+//! client_secret = { secret = "api-secret" }   # or { env = "VAR" }
+//! ```
+//!
+//! The file is read strictly ([`schema`]); each provider is resolved in one environment, its
+//! `${VAR}`s from that environment's table ([`vars`]). What a person chose for a project — its
+//! current environment, identities added on this machine — is kept in the data directory
+//! ([`state`]), never in the file.
+
+pub mod schema;
+pub mod state;
+pub mod vars;
+
+use std::path::{Path, PathBuf};
+
+use indexmap::IndexMap;
+use toml::{Spanned, Value};
+
+use crate::lines::line_of;
+use crate::provider::{EnvName, ProviderName, project_id};
+pub use schema::{ProjectProvider, SecretRef, SecretRefs, SecretSource};
+use vars::Vars;
+
+/// The file name looked for.
+pub const FILE_NAME: &str = "oauth-desk.toml";
+pub const PROJECT_ENV: &str = "OAUTH_DESK_PROJECT";
+pub const ENV_ENV: &str = "OAUTH_DESK_ENV";
+/// The largest project file read (a committed settings file is a few KiB).
+const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProjectError {
+    #[error("could not read the project file {file}: {source}")]
+    Read {
+        file: String,
+        source: std::io::Error,
+    },
+    #[error("{file}, line {line}: {message}")]
+    At {
+        file: String,
+        line: usize,
+        message: String,
+    },
+    #[error("{file}: {message}")]
+    File { file: String, message: String },
+    #[error(
+        "the project file {file} {problem}: another user could have written it, so it is not read"
+    )]
+    Unsafe { file: String, problem: String },
+    #[error("the project {file} has no environment {env:?} (it defines: {known})")]
+    UnknownEnv {
+        file: String,
+        env: String,
+        known: String,
+    },
+    #[error("no project file here: {FILE_NAME} was not found from this folder upward")]
+    NoProject,
+}
+
+type Table = IndexMap<String, Spanned<Value>>;
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    #[serde(default)]
+    env: IndexMap<String, Spanned<Table>>,
+    #[serde(default)]
+    provider: IndexMap<String, Spanned<Table>>,
+}
+
+/// A project file, read and checked.
+#[derive(Debug, Clone)]
+pub struct Project {
+    /// The file, as an absolute path without symbolic links.
+    pub file: PathBuf,
+    /// See [`project_id`].
+    pub id: String,
+    text: String,
+    envs: IndexMap<EnvName, Vars>,
+    providers: IndexMap<ProviderName, Spanned<Table>>,
+}
+
+impl Project {
+    /// Reads `file` (made absolute), refusing a file another user owns or may write.
+    pub fn load(file: &Path) -> Result<Project, ProjectError> {
+        let shown = file.display().to_string();
+        let read = |source| ProjectError::Read {
+            file: shown.clone(),
+            source,
+        };
+        let file = std::fs::canonicalize(file).map_err(read)?;
+        let meta = std::fs::metadata(&file).map_err(read)?;
+        check_owner(&file, &meta)?;
+        if meta.len() > MAX_FILE_BYTES {
+            return Err(ProjectError::File {
+                file: shown,
+                message: format!(
+                    "it is {} bytes; a project file is at most 1 MiB",
+                    meta.len()
+                ),
+            });
+        }
+        let text = std::fs::read_to_string(&file).map_err(read)?;
+        Project::parse(file, text)
+    }
+
+    /// Reads a project's text (`file` names it in errors and keys).
+    pub fn parse(file: PathBuf, text: String) -> Result<Project, ProjectError> {
+        let shown = file.display().to_string();
+        let at = |offset: usize, message: String| ProjectError::At {
+            file: shown.clone(),
+            line: line_of(&text, offset),
+            message,
+        };
+        let raw: RawFile = toml::from_str(&text).map_err(|e| match e.span() {
+            Some(span) => at(span.start, e.message().trim().to_owned()),
+            None => ProjectError::File {
+                file: shown.clone(),
+                message: e.message().trim().to_owned(),
+            },
+        })?;
+        let mut envs = IndexMap::new();
+        for (name, table) in raw.env {
+            let env: EnvName = name
+                .parse()
+                .map_err(|e| at(table.span().start, format!("[env.{name}]: {e}")))?;
+            let mut vars = Vars::new();
+            for (key, value) in table.into_inner() {
+                if !vars::is_var_name(&key) {
+                    return Err(at(
+                        value.span().start,
+                        format!("[env.{env}]: {key:?} is not a variable name"),
+                    ));
+                }
+                let text = match value.get_ref() {
+                    Value::String(s) => s.clone(),
+                    Value::Integer(i) => i.to_string(),
+                    Value::Boolean(b) => b.to_string(),
+                    other => {
+                        return Err(at(
+                            value.span().start,
+                            format!(
+                                "[env.{env}] {key} must be a string, a number or a boolean, not {}",
+                                other.type_str()
+                            ),
+                        ));
+                    }
+                };
+                if text.contains("${") {
+                    return Err(at(
+                        value.span().start,
+                        format!(
+                            "[env.{env}] {key}: variables are not expanded inside variables; write the value out"
+                        ),
+                    ));
+                }
+                vars.insert(key, text);
+            }
+            envs.insert(env, vars);
+        }
+        let mut providers = IndexMap::new();
+        for (name, table) in raw.provider {
+            let provider: ProviderName = name
+                .parse()
+                .map_err(|e| at(table.span().start, format!("[provider.{name}]: {e}")))?;
+            providers.insert(provider, table);
+        }
+        let id = project_id(&file);
+        Ok(Project {
+            file,
+            id,
+            text,
+            envs,
+            providers,
+        })
+    }
+
+    /// The file's text, as read.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The environments, in the file's order.
+    pub fn envs(&self) -> Vec<EnvName> {
+        self.envs.keys().cloned().collect()
+    }
+
+    /// The environment used when none is chosen: the first the file defines.
+    pub fn default_env(&self) -> Option<EnvName> {
+        self.envs.keys().next().cloned()
+    }
+
+    /// `env` checked against the file's environments; `None` when the file defines none.
+    pub fn checked_env(&self, env: Option<&EnvName>) -> Result<Option<EnvName>, ProjectError> {
+        match env {
+            Some(env) if self.envs.contains_key(env) => Ok(Some(env.clone())),
+            Some(env) => Err(ProjectError::UnknownEnv {
+                file: self.file.display().to_string(),
+                env: env.to_string(),
+                known: if self.envs.is_empty() {
+                    "none".into()
+                } else {
+                    self.envs
+                        .keys()
+                        .map(EnvName::as_str)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                },
+            }),
+            None => Ok(self.default_env()),
+        }
+    }
+
+    pub fn provider_names(&self) -> Vec<ProviderName> {
+        self.providers.keys().cloned().collect()
+    }
+
+    pub fn has_provider(&self, name: &ProviderName) -> bool {
+        self.providers.contains_key(name)
+    }
+
+    /// The line of `[provider.NAME]`.
+    pub fn provider_line(&self, name: &ProviderName) -> Option<usize> {
+        self.providers
+            .get(name)
+            .map(|t| line_of(&self.text, t.span().start))
+    }
+
+    /// Provider `name` resolved in `env` (a checked environment).
+    pub fn provider(
+        &self,
+        name: &ProviderName,
+        env: Option<&EnvName>,
+    ) -> Result<Option<ProjectProvider>, ProjectError> {
+        let Some(table) = self.providers.get(name) else {
+            return Ok(None);
+        };
+        let empty = Vars::new();
+        let vars = env.and_then(|e| self.envs.get(e)).unwrap_or(&empty);
+        let line = |offset| line_of(&self.text, offset);
+        let mut resolved =
+            schema::read_provider(table.get_ref(), env.map(EnvName::as_str), vars, &line).map_err(
+                |e| ProjectError::At {
+                    file: self.file.display().to_string(),
+                    line: line_of(&self.text, e.offset.max(table.span().start)),
+                    message: format!("[provider.{name}] {}", e.message),
+                },
+            )?;
+        resolved.spec.name = name.to_string();
+        Ok(Some(resolved))
+    }
+
+    /// Every provider resolved in `env`: the file's errors for that environment, first one
+    /// first.
+    pub fn check(&self, env: Option<&EnvName>) -> Result<(), ProjectError> {
+        for name in self.providers.keys() {
+            self.provider(name, env)?;
+        }
+        Ok(())
+    }
+
+    /// The folder of the file (relative `file` secrets are read from it).
+    pub fn folder(&self) -> &Path {
+        self.file.parent().unwrap_or(Path::new("/"))
+    }
+}
+
+/// The project file for `cwd`: `oauth-desk.toml` in it or a parent, stopping after `home`
+/// (or at the root when `cwd` is not under `home`).
+pub fn find_from(cwd: &Path, home: Option<&Path>) -> Option<PathBuf> {
+    for dir in cwd.ancestors() {
+        let candidate = dir.join(FILE_NAME);
+        if candidate.is_file() {
+            return Some(candidate);
+        }
+        if home.is_some_and(|h| h == dir) {
+            break;
+        }
+    }
+    None
+}
+
+/// The project this process works in: `OAUTH_DESK_PROJECT`, else found from the working
+/// directory. An empty `OAUTH_DESK_PROJECT` means none.
+pub fn from_env() -> Option<PathBuf> {
+    if let Some(named) = std::env::var_os(PROJECT_ENV) {
+        return (!named.is_empty()).then(|| PathBuf::from(named));
+    }
+    let cwd = std::env::current_dir().ok()?;
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    find_from(&cwd, home.as_deref())
+}
+
+/// A project file others could have written is not read: it names where tokens are sent.
+fn check_owner(file: &Path, meta: &std::fs::Metadata) -> Result<(), ProjectError> {
+    match crate::platform::shared_file_problem(meta) {
+        Some(problem) => Err(ProjectError::Unsafe {
+            file: file.display().to_string(),
+            problem,
+        }),
+        None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests;
