@@ -103,7 +103,8 @@ fn main() {
                 .find(|w| w.label == "main")
                 .ok_or("tauri.conf.json has no main window")?
                 .clone();
-            let window = tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?.build()?;
+            let window =
+                tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?.build()?;
             lean::main_view(&window);
             let handle = app.handle().clone();
             if let Err(e) = tray::create(&handle) {
