@@ -6,10 +6,27 @@
 //! passes a modest size instead of a share of the machine's memory. Other systems' web views
 //! have no such knobs: there these do nothing.
 
+/// Creates the main window (`create: false` in tauri.conf.json) after the web process's memory
+/// settings, which WebKit reads when it starts one, and gives its view the settings above.
+pub fn create_main_window(app: &tauri::AppHandle) -> tauri::Result<tauri::WebviewWindow> {
+    before_first_webview();
+    let config = app
+        .config()
+        .app
+        .windows
+        .iter()
+        .find(|w| w.label == "main")
+        .cloned()
+        .ok_or_else(|| tauri::Error::WindowNotFound)?;
+    let window = tauri::WebviewWindowBuilder::from_config(app, &config)?.build()?;
+    main_view(&window);
+    Ok(window)
+}
+
 /// Before the first web view exists (WebKit reads the pressure settings when it starts a web
 /// process): the main window is created after this (`create: false` in tauri.conf.json).
 #[cfg(target_os = "linux")]
-pub fn before_first_webview() {
+fn before_first_webview() {
     let mut settings = webkit2gtk::MemoryPressureSettings::new();
     // MiB. WebKit starts releasing memory at a third of it and works harder past half; it
     // never kills the process (no kill threshold).
@@ -23,7 +40,7 @@ const MEMORY_LIMIT_MIB: u32 = 256;
 
 /// The main window's view: a document viewer's caches, no page cache.
 #[cfg(target_os = "linux")]
-pub fn main_view(window: &tauri::WebviewWindow) {
+fn main_view(window: &tauri::WebviewWindow) {
     let result = window.with_webview(|view| {
         use webkit2gtk::{CacheModel, SettingsExt, WebContextExt, WebViewExt};
         let view = view.inner();
@@ -40,7 +57,7 @@ pub fn main_view(window: &tauri::WebviewWindow) {
 }
 
 #[cfg(not(target_os = "linux"))]
-pub fn before_first_webview() {}
+fn before_first_webview() {}
 
 #[cfg(not(target_os = "linux"))]
-pub fn main_view(_window: &tauri::WebviewWindow) {}
+fn main_view(_window: &tauri::WebviewWindow) {}

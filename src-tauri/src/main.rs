@@ -31,6 +31,18 @@ pub fn startup_probe(milestone: &str) {
     }
 }
 
+/// The project opened last, unless this start names one ($OAUTH_DESK_PROJECT) or was started
+/// inside one.
+fn reopen_last_project(desk: &Desk, state: &AppState) {
+    if desk.workspace().project.is_none()
+        && let Some(last) = state.settings().last_project
+    {
+        let mut workspace = desk.workspace();
+        workspace.project = Some(last.into());
+        desk.set_workspace(workspace);
+    }
+}
+
 fn main() {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -47,16 +59,8 @@ fn main() {
         }
     };
 
-    // The project opened last, unless this start names one ($OAUTH_DESK_PROJECT) or was
-    // started inside one.
     let state = AppState::new(desk.clone());
-    if desk.workspace().project.is_none()
-        && let Some(last) = state.settings().last_project
-    {
-        let mut workspace = desk.workspace();
-        workspace.project = Some(last.into());
-        desk.set_workspace(workspace);
-    }
+    reopen_last_project(&desk, &state);
 
     let builder = tauri::Builder::default()
         // First: a second launch only brings the running app's window forward.
@@ -92,20 +96,7 @@ fn main() {
             }
         })
         .setup(move |app| {
-            // The main window (not created from the config): after the web process's memory
-            // settings, which WebKit reads when it starts one.
-            lean::before_first_webview();
-            let config = app
-                .config()
-                .app
-                .windows
-                .iter()
-                .find(|w| w.label == "main")
-                .ok_or("tauri.conf.json has no main window")?
-                .clone();
-            let window =
-                tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?.build()?;
-            lean::main_view(&window);
+            lean::create_main_window(app.handle())?;
             let handle = app.handle().clone();
             if let Err(e) = tray::create(&handle) {
                 tracing::warn!("no tray icon: {e}");
