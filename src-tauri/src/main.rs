@@ -44,6 +44,7 @@ fn reopen_last_project(desk: &Desk, state: &AppState) {
 }
 
 fn main() {
+    lean::before_first_webview();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("OAUTH_DESK_LOG")
@@ -96,7 +97,6 @@ fn main() {
             }
         })
         .setup(move |app| {
-            lean::create_main_window(app.handle())?;
             let handle = app.handle().clone();
             if let Err(e) = tray::create(&handle) {
                 tracing::warn!("no tray icon: {e}");
