@@ -8,50 +8,24 @@
 // Then the non-loopback redirect URI, caught in the login window; the device flow; changes
 // from the CLI; imports; a consent-lab plan run from the Lab tab; a project file with two
 // environments and a second identity; the login window's lack of IPC.
-import { spawn, execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { mkdtempSync, writeFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import { createServer } from 'node:net';
 import { createServer as createHttpServer } from 'node:http';
 import { WebDriver, sleep } from './webdriver.mjs';
+import { backToMain, children, fillOpForms, freePort, startDriver, startOp, toLoginWindow } from './session.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const target = process.env.CARGO_TARGET_DIR ?? join(root, 'target');
 const app = join(target, 'debug/oauth-desk-app');
 const cli = join(target, 'debug/oauth-desk');
 const shots = process.env.E2E_SCREENSHOTS ?? null;
-const children = [];
 let failures = 0;
 
 function log(...args) {
   console.log('[e2e]', ...args);
-}
-
-function freePort() {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => res(port));
-    });
-    s.on('error', rej);
-  });
-}
-
-function startOp() {
-  const op = spawn('node', [join(root, 'tests/op/server.js')], {
-    env: { ...process.env, OP_PORT: '0', OP_ACCESS_TTL: '10' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.push(op);
-  return new Promise((res, rej) => {
-    const lines = createInterface({ input: op.stdout });
-    lines.once('line', (line) => res(JSON.parse(line).issuer));
-    op.once('exit', (code) => rej(new Error(`the test OP exited (${code})`)));
-  });
 }
 
 /** A page that tries the app's IPC from inside the login window, and shows what it got. */
@@ -97,26 +71,6 @@ function startFlakyTokenEndpoint() {
   return new Promise((res) => server.listen(0, '127.0.0.1', () => res({ server, url: `http://127.0.0.1:${server.address().port}` })));
 }
 
-async function startDriver(env) {
-  const port = await freePort();
-  const nativePort = await freePort();
-  const driver = spawn('tauri-driver', ['--port', String(port), '--native-port', String(nativePort)], {
-    // The app inherits tauri-driver's environment (via WebKitWebDriver).
-    env,
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  children.push(driver);
-  for (let i = 0; i < 50; i++) {
-    try {
-      await fetch(`http://127.0.0.1:${port}/status`);
-      return `http://127.0.0.1:${port}`;
-    } catch {
-      await sleep(200);
-    }
-  }
-  throw new Error('tauri-driver did not start');
-}
-
 async function shot(wd, name) {
   if (!shots) return;
   mkdirSync(shots, { recursive: true });
@@ -144,19 +98,6 @@ async function step(name, body) {
   }
 }
 
-/** Switches to the login window once it exists; returns the main window's handle. */
-async function toLoginWindow(wd, main) {
-  for (let i = 0; i < 80; i++) {
-    const other = (await wd.handles()).find((h) => h !== main);
-    if (other) {
-      await wd.switchTo(other);
-      return;
-    }
-    await sleep(250);
-  }
-  throw new Error('no login window opened');
-}
-
 /** Switches to a login window not among `seen`; returns its handle. */
 async function toNewLoginWindow(wd, seen) {
   for (let i = 0; i < 120; i++) {
@@ -171,21 +112,6 @@ async function toNewLoginWindow(wd, seen) {
   throw new Error('no new login window opened');
 }
 
-/** The OP's devInteractions pages: login (unless the OP session is still signed in), then
- * consent. Tests share WebKit's default context, so the OP's session cookie survives. */
-async function fillOpForms(wd, user) {
-  const first = await wd.waitFor('input[name=login], button[type=submit]');
-  if ((await wd.findAll('input[name=login]')).length) {
-    await wd.fill('input[name=login]', user);
-    await wd.fill('input[name=password]', 'any password');
-    await wd.clickCss('button[type=submit]');
-  } else {
-    void first;
-  }
-  await wd.waitFor('button[type=submit]', { text: 'Continue' });
-  await wd.clickCss('button[type=submit]', {});
-}
-
 /** Picks the option of a <select> whose value is `value`. WebKitWebDriver can't click an
  * <option> (it is drawn by the platform), so the choice is made as the page's own change. */
 async function selectOption(wd, css, value) {
@@ -194,16 +120,6 @@ async function selectOption(wd, css, value) {
     `const s = document.querySelector(arguments[0]); s.value = arguments[1]; s.dispatchEvent(new Event('change', { bubbles: true }));`,
     [css, value],
   );
-}
-
-async function backToMain(wd, main) {
-  // The app closes the login window once the redirect is captured.
-  for (let i = 0; i < 80; i++) {
-    const handles = await wd.handles();
-    if (handles.length === 1 && handles[0] === main) break;
-    await sleep(250);
-  }
-  await wd.switchTo(main);
 }
 
 function clipboard() {

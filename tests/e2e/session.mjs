@@ -1,0 +1,95 @@
+// What the app's end-to-end test and the after-use memory benchmark (benches/app_heavy.mjs)
+// share: the test OP, tauri-driver, and a person signing in through the login window.
+import { spawn } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { createServer } from 'node:net';
+import { sleep } from './webdriver.mjs';
+
+const root = resolve(import.meta.dirname, '../..');
+
+/** Processes to stop when the run ends. */
+export const children = [];
+
+export function freePort() {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => res(port));
+    });
+    s.on('error', rej);
+  });
+}
+
+/** The test OP on a free port (10-second access tokens unless `env` says otherwise); its issuer. */
+export function startOp(env = {}) {
+  const op = spawn('node', [join(root, 'tests/op/server.js')], {
+    env: { ...process.env, OP_PORT: '0', OP_ACCESS_TTL: '10', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  children.push(op);
+  return new Promise((res, rej) => {
+    const lines = createInterface({ input: op.stdout });
+    lines.once('line', (line) => res(JSON.parse(line).issuer));
+    op.once('exit', (code) => rej(new Error(`the test OP exited (${code})`)));
+  });
+}
+
+export async function startDriver(env) {
+  const port = await freePort();
+  const nativePort = await freePort();
+  const driver = spawn('tauri-driver', ['--port', String(port), '--native-port', String(nativePort)], {
+    // The app inherits tauri-driver's environment (via WebKitWebDriver).
+    env,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  children.push(driver);
+  for (let i = 0; i < 50; i++) {
+    try {
+      await fetch(`http://127.0.0.1:${port}/status`);
+      return `http://127.0.0.1:${port}`;
+    } catch {
+      await sleep(200);
+    }
+  }
+  throw new Error('tauri-driver did not start');
+}
+
+/** Switches to the login window once it exists; returns the main window's handle. */
+export async function toLoginWindow(wd, main) {
+  for (let i = 0; i < 80; i++) {
+    const other = (await wd.handles()).find((h) => h !== main);
+    if (other) {
+      await wd.switchTo(other);
+      return;
+    }
+    await sleep(250);
+  }
+  throw new Error('no login window opened');
+}
+
+/** The OP's devInteractions pages: login (unless the OP session is still signed in), then
+ * consent. Tests share WebKit's default context, so the OP's session cookie survives. */
+export async function fillOpForms(wd, user) {
+  const first = await wd.waitFor('input[name=login], button[type=submit]');
+  if ((await wd.findAll('input[name=login]')).length) {
+    await wd.fill('input[name=login]', user);
+    await wd.fill('input[name=password]', 'any password');
+    await wd.clickCss('button[type=submit]');
+  } else {
+    void first;
+  }
+  await wd.waitFor('button[type=submit]', { text: 'Continue' });
+  await wd.clickCss('button[type=submit]', {});
+}
+
+export async function backToMain(wd, main) {
+  // The app closes the login window once the redirect is captured.
+  for (let i = 0; i < 80; i++) {
+    const handles = await wd.handles();
+    if (handles.length === 1 && handles[0] === main) break;
+    await sleep(250);
+  }
+  await wd.switchTo(main);
+}
