@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { WebDriver, sleep } from '../tests/e2e/webdriver.mjs';
-import { backToMain, children, fillOpForms, startDriver, startOp, toLoginWindow } from '../tests/e2e/session.mjs';
+import { children, signInThroughLoginWindow, startDriver, startOp } from '../tests/e2e/session.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const release = join(process.env.CARGO_TARGET_DIR ?? join(root, 'target'), 'release');
@@ -87,9 +87,7 @@ async function main() {
     await wd.clickCss('[data-testid=provider-op]');
     for (let i = 0; i < 10; i++) {
       await wd.clickCss('[data-testid=sign-in]');
-      await toLoginWindow(wd, main);
-      await fillOpForms(wd, 'alice');
-      await backToMain(wd, main);
+      await signInThroughLoginWindow(wd, main, 'alice');
       await wd.waitFor('[data-testid=status-word]', { text: (t) => t.trim() === 'signed in', timeout: 30000 });
     }
     await wd.clickCss('[data-testid=provider-qa]');

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createServer as createHttpServer } from 'node:http';
 import { WebDriver, sleep } from './webdriver.mjs';
-import { backToMain, children, fillOpForms, freePort, startDriver, startOp, toLoginWindow } from './session.mjs';
+import { backToMain, children, fillOpForms, freePort, signInThroughLoginWindow, startDriver, startOp, toLoginWindow } from './session.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const target = process.env.CARGO_TARGET_DIR ?? join(root, 'target');
@@ -279,9 +279,7 @@ params = { prompt = "login" }
       await wd.clickCss('[data-testid=provider-shop]');
       await wd.waitFor('[data-testid=provider-title]', { text: 'shop' });
       await wd.clickCss('[data-testid=sign-in]');
-      await toLoginWindow(wd, main);
-      await fillOpForms(wd, 'bob');
-      await backToMain(wd, main);
+      await signInThroughLoginWindow(wd, main, 'bob');
       await wd.waitFor('[data-testid=status-word]', { text: 'signed in', timeout: 30000 });
       await wd.waitFor('[data-testid=token-refresh]');
     });
@@ -424,9 +422,7 @@ params = { prompt = "login" }
       await selectOption(wd, '[data-testid=response-type]', 'code id_token');
       await selectOption(wd, '[data-testid=response-mode]', 'form_post');
       await wd.clickCss('[data-testid=grant-submit]');
-      await toLoginWindow(wd, main);
-      await fillOpForms(wd, 'alice');
-      await backToMain(wd, main);
+      await signInThroughLoginWindow(wd, main, 'alice');
       await wd.waitFor('[data-testid=status-word]', { text: (t) => t.trim() === 'signed in', timeout: 30000 });
       await wd.clickCss('[data-testid=tab-validation]');
       await wd.waitFor('[data-testid=checklist]', { text: 'c_hash matches' });
@@ -487,9 +483,7 @@ params = { prompt = "login" }
       await wd.waitFor('[data-testid=try-presented]', { text: 'DPoP' });
       await shot(wd, 'try-challenge');
       await wd.clickCss('[data-testid=try-remedy]');
-      await toLoginWindow(wd, main);
-      await fillOpForms(wd, 'alice');
-      await backToMain(wd, main);
+      await signInThroughLoginWindow(wd, main, 'alice');
       await wd.waitFor('[data-testid=try-status]', { text: '200', timeout: 30000 });
       await wd.waitFor('[data-testid=try-body-out]', { text: 'alice' });
       await shot(wd, 'try-it');
@@ -505,9 +499,7 @@ params = { prompt = "login" }
       await wd.clickCss('[data-testid=provider-team]');
       await wd.waitFor('[data-testid=panel-env]', { text: 'dev' });
       await wd.clickCss('[data-testid=sign-in]');
-      await toLoginWindow(wd, main);
-      await fillOpForms(wd, 'alice');
-      await backToMain(wd, main);
+      await signInThroughLoginWindow(wd, main, 'alice');
       await wd.waitFor('[data-testid=status-word]', { text: (t) => t.trim() === 'signed in', timeout: 30000 });
       // Stage: another issuer, no token yet.
       await wd.clickCss('[data-testid=env-switcher]');

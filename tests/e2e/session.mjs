@@ -93,3 +93,10 @@ export async function backToMain(wd, main) {
   }
   await wd.switchTo(main);
 }
+
+/** A person in the login window a click just opened: the OP's forms as `user`, then back. */
+export async function signInThroughLoginWindow(wd, main, user) {
+  await toLoginWindow(wd, main);
+  await fillOpForms(wd, user);
+  await backToMain(wd, main);
+}
