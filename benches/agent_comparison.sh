@@ -13,10 +13,17 @@ for tool in hyperfine oidc-agent; do
     "$( [ "$tool" = oidc-agent ] && echo oidc-agent-cli || echo hyperfine )" >/dev/null
 done
 bash .ci/setup --test >/dev/null
-# The CLI as the package ships it: static-pie (see src-tauri/package-deb.sh).
-RUSTFLAGS="-C target-feature=+crt-static -C link-arg=-Wl,-z,pack-relative-relocs" \
-  cargo build --release --quiet -p oauth-desk --bin oauth-desk --target x86_64-unknown-linux-gnu
-od="$PWD/target/x86_64-unknown-linux-gnu/release/oauth-desk"
+# The CLI as the package ships it: static-pie (see src-tauri/package-deb.sh); with CLI=cargo,
+# as `cargo install --locked --path .` builds it (dynamic, the release profile and
+# .cargo/config.toml).
+if [ "${CLI:-package}" = cargo ]; then
+  cargo build --release --locked --quiet -p oauth-desk --bin oauth-desk
+  od="$PWD/target/release/oauth-desk"
+else
+  RUSTFLAGS="-C target-feature=+crt-static -C link-arg=-Wl,-z,pack-relative-relocs" \
+    cargo build --release --quiet -p oauth-desk --bin oauth-desk --target x86_64-unknown-linux-gnu
+  od="$PWD/target/x86_64-unknown-linux-gnu/release/oauth-desk"
+fi
 work=$(mktemp -d)
 export OAUTH_DESK_HOME="$work/od" OAUTH_DESK_PASSPHRASE=bench BROWSER="$PWD/tests/op/browser.js"
 OP_ACCESS_TTL=3600 node tests/op/server.js >"$work/op.out" 2>/dev/null &
