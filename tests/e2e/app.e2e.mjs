@@ -554,7 +554,16 @@ params = { prompt = "login" }
     });
 
     await step('the login window has no IPC: a page in it gets nothing from the app', async () => {
-      await wd.clickCss('[data-testid=provider-probe]');
+      // The sidebar is drawn anew as the project closes: a click on the old line can be lost.
+      for (let attempt = 1; ; attempt++) {
+        await wd.clickCss('[data-testid=provider-probe]');
+        try {
+          await wd.waitFor('[data-testid=provider-title]', { text: 'probe', timeout: 5000 });
+          break;
+        } catch (e) {
+          if (attempt === 3) throw e;
+        }
+      }
       await wd.clickCss('[data-testid=sign-in]');
       await toLoginWindow(wd, main);
       const result = await wd.waitFor('#result', { text: (t) => t !== 'pending' });
