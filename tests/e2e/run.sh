@@ -5,4 +5,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export PATH="$HOME/.cargo/bin:$PATH"
-exec xvfb-run -a -s "-screen 0 1280x800x24" bash tests/keyring-session.sh node tests/e2e/app.e2e.mjs
+# A time limit of its own: a stuck app or driver fails this stage instead of the whole CI run.
+exec timeout 1200 xvfb-run -a -s "-screen 0 1280x800x24" bash tests/keyring-session.sh node tests/e2e/app.e2e.mjs

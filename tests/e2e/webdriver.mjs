@@ -17,6 +17,9 @@ export class WebDriver {
           method,
           headers: { 'content-type': 'application/json' },
           body: body === undefined ? undefined : JSON.stringify(body),
+          // A request the driver never answers fails (and is tried again) instead of stalling
+          // the run: a stalled E2E would hold CI until its time limit.
+          signal: AbortSignal.timeout(60000),
         });
         const json = await res.json();
         if (!res.ok) {
