@@ -23,6 +23,12 @@ export class WebDriver {
         });
         const json = await res.json();
         if (!res.ok) {
+          // A click sent again after its answer was dropped: when the first one closed the
+          // window (a login window's last button) or redrew the page, this is what the second
+          // finds — the click did happen.
+          if (attempt > 0 && path.endsWith('/click') && ['no such window', 'stale element reference'].includes(json.value?.error)) {
+            return null;
+          }
           const err = new Error(`${method} ${path}: ${json.value?.error}: ${json.value?.message}`);
           err.webdriver = json.value?.error;
           throw err;
