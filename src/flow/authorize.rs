@@ -58,6 +58,40 @@ pub enum AuthorizationError {
 
 /// Whether `url` is a navigation to `redirect_uri`: same scheme, host, port and path (the
 /// query and fragment carry the response). How a login window spots the response to capture.
+/// An authorization response's parameters: its fragment's (implicit and hybrid responses), and
+/// else its query's.
+struct ResponseParams<'a> {
+    url: &'a Url,
+    fragment: Vec<(String, String)>,
+}
+
+impl<'a> ResponseParams<'a> {
+    fn of(url: &'a Url) -> Self {
+        let fragment = url
+            .fragment()
+            .map(|f| {
+                url::form_urlencoded::parse(f.as_bytes())
+                    .into_owned()
+                    .collect()
+            })
+            .unwrap_or_default();
+        Self { url, fragment }
+    }
+
+    fn get(&self, name: &str) -> Option<String> {
+        self.fragment
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .or_else(|| {
+                self.url
+                    .query_pairs()
+                    .find(|(k, _)| k == name)
+                    .map(|(_, v)| v.into_owned())
+            })
+    }
+}
+
 pub fn is_redirect_to(url: &Url, redirect_uri: &Url) -> bool {
     url.scheme() == redirect_uri.scheme()
         && url.host_str() == redirect_uri.host_str()
@@ -237,28 +271,10 @@ impl AuthorizationRequest {
             .ok_or(AuthorizationError::MissingCode)
     }
 
-    /// Checks an authorization response that arrived at `url` — in its query, or its fragment
-    /// (a form post reaches here as a query) — and returns what it carries.
     /// Whether `url` carries this request's `state` (in its query or fragment): what decides
     /// whether a response to the loopback listener is this sign-in's at all.
     pub fn state_check(&self, url: &Url) -> StateCheck {
-        let fragment: Vec<(String, String)> = url
-            .fragment()
-            .map(|f| {
-                url::form_urlencoded::parse(f.as_bytes())
-                    .into_owned()
-                    .collect()
-            })
-            .unwrap_or_default();
-        let state = fragment
-            .into_iter()
-            .find(|(k, _)| k == "state")
-            .map(|(_, v)| v)
-            .or_else(|| {
-                url.query_pairs()
-                    .find(|(k, _)| k == "state")
-                    .map(|(_, v)| v.into_owned())
-            });
+        let state = ResponseParams::of(url).get("state");
         match state {
             Some(state) if self.state.matches(&state) => StateCheck::Matches,
             Some(_) => StateCheck::Wrong,
@@ -266,6 +282,8 @@ impl AuthorizationRequest {
         }
     }
 
+    /// Checks an authorization response that arrived at `url` — in its query, or its fragment
+    /// (a form post reaches here as a query) — and returns what it carries.
     // long: the response checks of RFC 6749 §4.1.2 and RFC 9207, in the order they must run
     pub fn accept_response(&self, url: &Url) -> Result<AuthorizationResponse, AuthorizationError> {
         if !is_redirect_to(url, &self.redirect_uri) {
@@ -274,25 +292,8 @@ impl AuthorizationRequest {
                 got: crate::http::display_url(url),
             });
         }
-        let fragment: Vec<(String, String)> = url
-            .fragment()
-            .map(|f| {
-                url::form_urlencoded::parse(f.as_bytes())
-                    .into_owned()
-                    .collect()
-            })
-            .unwrap_or_default();
-        let get = |name: &str| {
-            fragment
-                .iter()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.clone())
-                .or_else(|| {
-                    url.query_pairs()
-                        .find(|(k, _)| k == name)
-                        .map(|(_, v)| v.into_owned())
-                })
-        };
+        let params = ResponseParams::of(url);
+        let get = |name: &str| params.get(name);
         let error = get("error").map(|error| OAuthError {
             error,
             error_description: get("error_description"),
