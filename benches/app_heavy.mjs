@@ -1,5 +1,5 @@
 // The app's memory after heavy use (issue 24), against the bare Tauri 2 window in the same run:
-// the release app driven by tauri-driver as a person would — ten sign-ins through the login
+// the release app driven by WebDriver as a person would — ten sign-ins through the login
 // window, a ten-case consent-lab run, the large trace those leave viewed — then 60 s idle; PSS
 // summed over the app and its WebKit processes. Also the same app idle right after start under
 // the driver, so the growth from use shows. Run by benches/app_heavy.sh (display, keyring).
@@ -106,7 +106,7 @@ async function main() {
     console.log('| PSS, MiB | total | by process |');
     console.log('|---|---|---|');
     console.log(`| bare Tauri 2 window, 20 s idle | ${fmt(bare)} |`);
-    console.log(`| OAuth Desk under tauri-driver, 20 s after start | ${fmt(fresh)} |`);
+    console.log(`| OAuth Desk under WebDriver, 20 s after start | ${fmt(fresh)} |`);
     console.log(`| the same after 10 sign-ins, a 10-case lab run, the trace viewed, ${IDLE / 1000} s idle | ${fmt(used)} |`);
     console.log(`| ratio after use / bare | ${(used.total / bare.total).toFixed(2)} | |`);
     console.log(`| ratio after use / after start | ${(used.total / fresh.total).toFixed(2)} | |`);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The app's memory after heavy use against the bare window (benches/app_heavy.mjs): release
-# builds, Xvfb, a real gnome-keyring, tauri-driver. IDLE=60 (seconds) by default.
+# builds, Xvfb, a real gnome-keyring, WebKitWebDriver. IDLE=60 (seconds) by default.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash .ci/setup --test >/dev/null

@@ -1,4 +1,4 @@
-// End-to-end test of the real desktop app: tauri-driver + WebKitWebDriver drive the built
+// End-to-end test of the real desktop app: WebKitWebDriver (WebKitGTK's WebDriver) drives the built
 // `oauth-desk-app` against the real test OP (oidc-provider), with a real Secret Service.
 // Run by tests/e2e/run.sh (Xvfb + D-Bus + gnome-keyring); see the README.
 //
@@ -433,8 +433,8 @@ params = { prompt = "login" }
     await step('sign out everywhere, then a sign-in asks for the password again', async () => {
       await wd.clickCss('[data-testid=sign-out-everywhere]');
       await toLoginWindow(wd, main);
-      // The OP asks to confirm; a person clicks "Yes, sign me out".
-      await wd.clickCss('button[value=yes]');
+      // The OP asks to confirm; a person clicks "Yes, sign me out" (the redirect back ends the window).
+      await wd.clickClosingWindow('button[value=yes]');
       await backToMain(wd, main);
       await wd.waitFor('[data-testid=status-word]', { text: 'not signed in', timeout: 20000 });
       await wd.clickCss('[data-testid=sign-in]');
@@ -578,6 +578,7 @@ params = { prompt = "login" }
     hostile.server.close();
     flaky.server.close();
     await wd.quit();
+    log(`WebDriver requests tried again after a dropped connection: ${wd.retries}`);
     rmSync(home, { recursive: true, force: true });
     rmSync(projectDir, { recursive: true, force: true });
   }

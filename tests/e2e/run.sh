@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the desktop app's end-to-end test: a virtual display, a private D-Bus session with an
-# unlocked gnome-keyring (the vault key lives in a real Secret Service), tauri-driver.
-# Needs: cargo build --workspace (debug), npm ci in tests/op, tauri-driver on PATH.
+# unlocked gnome-keyring (the vault key lives in a real Secret Service), WebKitWebDriver.
+# Needs: cargo build --workspace (debug), npm ci in tests/op, WebKitWebDriver on PATH
+# (webkit2gtk-driver).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export PATH="$HOME/.cargo/bin:$PATH"
