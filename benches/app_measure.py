@@ -91,14 +91,16 @@ def main():
             subprocess.run(args, env=env, input=(secret or "").encode(), check=True, capture_output=True)
             subprocess.run([str(cli), "login", name], env=env, check=True, capture_output=True)
         # Interleaved (A B C D A B C D …) so that a busy moment of the machine touches each alike.
-        # Both binaries also run painting without accelerated compositing
-        # (WEBKIT_DISABLE_COMPOSITING_MODE=1): most of the web process's memory under software
-        # rendering is compositing, so this shows what is the app's own (README, issue 24).
-        flat = {"WEBKIT_DISABLE_COMPOSITING_MODE": "1"}
+        # The app paints without accelerated compositing (src-tauri/src/lean.rs): the bare window
+        # runs both as Tauri makes it (the goal's yardstick) and painting as the app does (the
+        # app's own cost), the app both as it ships and with WebKit's compositing given back
+        # (WEBKIT_DISABLE_COMPOSITING_MODE=0, which the app leaves alone) — what the setting saves.
         runs = [("bare Tauri 2 window", RELEASE / "examples" / "bare_window", {}),
-                ("the bare window without compositing", RELEASE / "examples" / "bare_window", flat),
+                ("the bare window without compositing, as the app paints", RELEASE / "examples" / "bare_window",
+                 {"WEBKIT_DISABLE_COMPOSITING_MODE": "1"}),
                 ("OAuth Desk, 3 providers signed in (one DPoP)", RELEASE / "oauth-desk-app", {}),
-                ("the same without compositing", RELEASE / "oauth-desk-app", flat)]
+                ("the same with WebKit's compositing", RELEASE / "oauth-desk-app",
+                 {"WEBKIT_DISABLE_COMPOSITING_MODE": "0"})]
         results = {label: [] for label, _, _ in runs}
         for _ in range(RUNS):
             for label, binary, extra in runs:
@@ -106,7 +108,7 @@ def main():
     finally:
         op.terminate()
     med = lambda rs, k: statistics.median(r[k] for r in rs if k in r) if any(k in r for r in rs) else None
-    bare, bare_flat, app, app_flat = results.values()
+    bare, bare_flat, app, composited = results.values()
     print(f"| {RUNS} runs, medians | PSS (MiB) | RSS (MiB) | processes | page loaded (ms) | providers listed (ms) |")
     print("|---|---|---|---|---|---|")
     for label, rs in results.items():
@@ -121,10 +123,9 @@ def main():
     print(f"| ratio app / bare | {med(app, 'pss') / med(bare, 'pss'):.2f} | {med(app, 'rss') / med(bare, 'rss'):.2f} | "
           f"| {med(app, 'page loaded') / med(bare, 'page loaded'):.2f} "
           f"| {med(app, 'providers listed') / med(bare, 'page loaded'):.2f} (interactive) |")
-    print(f"| ratio without compositing: app / bare as Tauri makes it | {med(app_flat, 'pss') / med(bare, 'pss'):.2f} "
-          f"| {med(app_flat, 'rss') / med(bare, 'rss'):.2f} | | | |")
-    print(f"| ratio without compositing: app / bare, both so | {med(app_flat, 'pss') / med(bare_flat, 'pss'):.2f} "
-          f"| {med(app_flat, 'rss') / med(bare_flat, 'rss'):.2f} | | | |")
-
+    print(f"| ratio app / the bare window painting alike | {med(app, 'pss') / med(bare_flat, 'pss'):.2f} "
+          f"| {med(app, 'rss') / med(bare_flat, 'rss'):.2f} | | | |")
+    print(f"| ratio with WebKit's compositing / bare | {med(composited, 'pss') / med(bare, 'pss'):.2f} "
+          f"| {med(composited, 'rss') / med(bare, 'rss'):.2f} | | | |")
 
 main()

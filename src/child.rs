@@ -3,13 +3,34 @@
 //! crash report is a passphrase handed out.
 
 use std::process::Command;
+use std::sync::RwLock;
 
 /// The variables of ours that carry a secret (the vault's passphrase).
 pub const SECRET_VARIABLES: &[&str] = &[crate::store::vault::PASSPHRASE_ENV];
 
-/// `command` without our secret-bearing variables.
+/// Variables a front end set for its own process (the app's web view painting): a browser or a
+/// command we start gets the environment the user started us with, not our settings.
+static OWN_SETTINGS: RwLock<Vec<&'static str>> = RwLock::new(Vec::new());
+
+/// Says that `name` was set by this process for itself and is not to reach the programs it
+/// starts.
+pub fn keep_from_children(name: &'static str) {
+    let mut own = OWN_SETTINGS.write().unwrap_or_else(|e| e.into_inner());
+    if !own.contains(&name) {
+        own.push(name);
+    }
+}
+
+/// `command` without our secret-bearing variables and our own settings.
 pub fn scrubbed(mut command: Command) -> Command {
     for name in SECRET_VARIABLES {
+        command.env_remove(name);
+    }
+    for name in OWN_SETTINGS
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .iter()
+    {
         command.env_remove(name);
     }
     command
@@ -43,5 +64,22 @@ mod tests {
             .get_envs()
             .any(|(k, v)| k == crate::store::vault::PASSPHRASE_ENV && v.is_none());
         assert!(removed, "the variable is removed, not inherited");
+    }
+
+    #[test]
+    fn a_child_gets_the_environment_the_user_gave_us() {
+        const OWN: &str = "OAUTH_DESK_TEST_OWN_SETTING";
+        keep_from_children(OWN);
+        keep_from_children(OWN);
+        let command = scrubbed(Command::new("env"));
+        let removed: Vec<_> = command
+            .get_envs()
+            .filter(|(k, v)| *k == OWN && v.is_none())
+            .collect();
+        assert_eq!(removed.len(), 1, "our own setting is removed once");
+        let only_ours = command
+            .get_envs()
+            .all(|(k, _)| k == OWN || SECRET_VARIABLES.iter().any(|s| k == *s));
+        assert!(only_ours, "nothing of the user's is removed");
     }
 }

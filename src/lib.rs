@@ -47,7 +47,7 @@ mod store;
 mod token_kind;
 mod verify;
 
-pub use child::exec_with_token;
+pub use child::{exec_with_token, keep_from_children};
 pub use clock::now;
 pub use desk::{
     Advice, BrowserProfile, CallRequest, CallResult, Capture, ChallengeView, Change, ClientSecrets,

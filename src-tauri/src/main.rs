@@ -7,6 +7,7 @@ mod bindings;
 mod commands;
 mod error;
 mod events;
+mod lean;
 mod login_window;
 mod state;
 mod tray;
@@ -43,6 +44,7 @@ fn reopen_last_project(desk: &Desk, state: &AppState) {
 }
 
 fn main() {
+    lean::before_first_webview();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("OAUTH_DESK_LOG")
