@@ -58,6 +58,14 @@ fn run() -> u8 {
     if let Some(code) = answer_from_agent() {
         return code;
     }
+    run_full()
+}
+
+/// Everything but the fast path. Its own frame, never inlined into `run`: the parsed command
+/// line and the runtime's futures take tens of KiB of stack, and in `run`'s frame every fast
+/// answer would fault those pages in first (nine page faults of ~170, measured with `perf`).
+#[inline(never)]
+fn run_full() -> u8 {
     let cli = Cli::parse();
     // The keeper logs each refresh at info level; other commands stay quiet unless asked.
     let keeper = matches!(cli.command, Command::Keeper);
