@@ -63,9 +63,30 @@ body=\$(curl -s -X POST "$issuer/token" -d grant_type=refresh_token --data-urlen
 printf %s "\$body" | sed -E 's/.*"refresh_token":"([^"]+)".*/\1/' >"$work/rt"
 SH
 
-hyperfine -N --warmup 5 --runs 200 --export-markdown "$work/cached.md" \
-  "$od token od" "$od token od --format header" "$od credential kubectl od" \
-  "$od credential git od get" "oidc-token oa" "/bin/true"
+# Cached token: ROUNDS rounds (default 8) of 100 runs of each command; a round's figure is its
+# median, the table gives the median of the rounds and its ratio to oidc-token. Rounds, not one
+# long run: on a shared machine the speed drifts by ±20 % over minutes, and a command measured
+# only early or only late would carry that drift.
+for round in $(seq "${ROUNDS:-8}"); do
+  hyperfine -N --warmup 10 --runs 100 --export-json "$work/cached-$round.json" \
+    "$od token od" "$od token od --format header" "$od credential kubectl od" \
+    "$od credential git od get" "oidc-token oa" "/bin/true" >/dev/null
+done
+python3 - "$work" "$od" >"$work/cached.md" <<'PY'
+import glob, json, statistics, sys
+work, od = sys.argv[1], sys.argv[2]
+rounds = {}
+for path in sorted(glob.glob(f"{work}/cached-*.json")):
+    for result in json.load(open(path))["results"]:
+        rounds.setdefault(result["command"], []).append(statistics.median(result["times"]) * 1000)
+base = statistics.median(rounds["oidc-token oa"])
+print(f"| command ({len(rounds['oidc-token oa'])} rounds of 100) | median ms | rounds' medians | / oidc-token |")
+print("|---|---:|---|---:|")
+for command, ms in rounds.items():
+    m = statistics.median(ms)
+    spread = f"{min(ms):.2f}–{max(ms):.2f}"
+    print(f"| `{command.replace(od, 'oauth-desk')}` | {m:.2f} | {spread} | {m / base:.2f} |")
+PY
 hyperfine -N --warmup 2 --runs 30 --export-markdown "$work/refresh.md" \
   "$od refresh od" "oidc-token -f oa" "bash $work/curl-refresh.sh"
 echo; cat "$work/cached.md"; echo; cat "$work/refresh.md"

@@ -24,6 +24,21 @@ const cli = join(target, 'debug/oauth-desk');
 const shots = process.env.E2E_SCREENSHOTS ?? null;
 let failures = 0;
 
+/** The environments (`NAME=value` each) of the app's web content processes. */
+function webContentEnvironments() {
+  const pgrep = (args) => {
+    try {
+      return execFileSync('pgrep', args).toString().split('\n').filter(Boolean);
+    } catch {
+      return []; // pgrep exits 1 when nothing matches
+    }
+  };
+  return pgrep(['-f', app])
+    .flatMap((pid) => pgrep(['-P', pid]))
+    .filter((pid) => readFileSync(`/proc/${pid}/comm`, 'utf8').startsWith('WebKitWebProces'))
+    .map((pid) => readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0'));
+}
+
 function log(...args) {
   console.log('[e2e]', ...args);
 }
@@ -167,7 +182,8 @@ params = { prompt = "login" }
 
   // $BROWSER plays the person on the device flow's verification page (as in the CLI tests).
   const browser = `node ${join(root, 'tests/op/browser.js')}`;
-  const wd = new WebDriver(await startDriver({ ...env, BROWSER: browser, OAUTH_DESK_LOGIN_DEFAULT_CONTEXT: '1' }));
+  const browserEnv = join(home, 'browser-env');
+  const wd = new WebDriver(await startDriver({ ...env, BROWSER: browser, BROWSER_ENV_OUT: browserEnv, OAUTH_DESK_LOGIN_DEFAULT_CONTEXT: '1' }));
   await wd.start(app);
   driver = wd;
   try {
@@ -310,6 +326,15 @@ params = { prompt = "login" }
         await sleep(250);
       }
       await wd.waitFor('[data-testid=token-refresh]');
+      // The app paints without accelerated compositing (src-tauri/src/lean.rs): its web content
+      // process has the setting, the browser it started for this page does not.
+      const setting = 'WEBKIT_DISABLE_COMPOSITING_MODE';
+      const webEnvs = webContentEnvironments();
+      if (!webEnvs.length || !webEnvs.every((e) => e.includes(`${setting}=1`))) {
+        throw new Error(`the app's web content processes (${webEnvs.length}) paint with compositing`);
+      }
+      const passedOn = readFileSync(browserEnv, 'utf8').split('\n');
+      if (passedOn.includes(setting)) throw new Error(`the browser inherited ${setting}`);
     });
 
     await step('a CLI sign-in reaches the app; a failing refresh leaves the token signed in, with the retry', async () => {

@@ -20,7 +20,11 @@
 //                    the OP's session survives from one sign-in to the next)
 //   BROWSER_OUT      file that receives non-loopback final URLs (default: stdout)
 //   BROWSER_LOG      file that receives a line per request, for debugging
+//   BROWSER_ENV_OUT  file that receives the names of the variables this process started with
+//                    (the tests check what OAuth Desk passes on to a browser)
 import fs from 'node:fs';
+
+if (process.env.BROWSER_ENV_OUT) fs.writeFileSync(process.env.BROWSER_ENV_OUT, Object.keys(process.env).join('\n'));
 
 let login = process.env.BROWSER_LOGIN || 'alice';
 let action = process.env.BROWSER_ACTION || 'approve';
