@@ -316,6 +316,21 @@ impl Vault {
         self.path.exists()
     }
 
+    /// What the vault holds when the file is what was read last: a small read and a copy,
+    /// never the keyring or a key derivation, so a caller may do it without the blocking pool.
+    /// `None` when the file changed (then `read`).
+    pub fn read_unchanged(&mut self) -> Option<Result<VaultData, VaultError>> {
+        let bytes = match std::fs::read(&self.path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+            Err(source) => return Some(Err(self.io(source))),
+        };
+        match &self.cache {
+            Some((cached, data)) if *cached == bytes => Some(Ok(data.clone())),
+            _ => None,
+        }
+    }
+
     /// Reads and decrypts the vault; a vault that does not exist yet is empty (and nothing is
     /// asked of the keyring).
     pub fn read(&mut self) -> Result<VaultData, VaultError> {

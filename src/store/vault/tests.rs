@@ -150,3 +150,50 @@ fn a_tampered_file_is_not_served_from_the_cache() {
         "the cache is keyed to the file version it came from"
     );
 }
+
+#[test]
+fn an_unchanged_read_answers_only_for_the_file_it_decrypted() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut reader = Vault::new(&Paths::in_dir(dir.path()), passphrase("correct horse"));
+    assert!(
+        reader.read_unchanged().is_none(),
+        "no vault yet: the full read decides"
+    );
+    let mut writer = vault_with_secret(dir.path());
+    let mut reader = Vault::new(&Paths::in_dir(dir.path()), passphrase("correct horse"));
+    assert!(
+        reader.read_unchanged().is_none(),
+        "nothing decrypted yet to answer with"
+    );
+    reader.read().unwrap();
+    assert!(
+        writer.read_unchanged().is_some(),
+        "the writer knows what it wrote"
+    );
+    let secret = |data: &VaultData| {
+        data.provider("p")
+            .unwrap()
+            .client_secret
+            .as_ref()
+            .unwrap()
+            .expose()
+            .to_owned()
+    };
+    let same = reader.read_unchanged().expect("unchanged").unwrap();
+    assert_eq!(secret(&same), "TOP-SECRET-VALUE");
+    writer
+        .update(|data| {
+            data.provider_mut("p").client_secret = Some(Secret::new("rotated"));
+            Ok::<_, VaultError>(())
+        })
+        .unwrap();
+    assert!(
+        reader.read_unchanged().is_none(),
+        "another process's change needs the full read"
+    );
+    assert_eq!(secret(&reader.read().unwrap()), "rotated");
+    assert_eq!(
+        secret(&reader.read_unchanged().expect("unchanged again").unwrap()),
+        "rotated"
+    );
+}
