@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { WebDriver, sleep } from '../tests/e2e/webdriver.mjs';
-import { children, signInThroughLoginWindow, startDriver, startOp } from '../tests/e2e/session.mjs';
+import { children, signInFromPanel, startDriver, startOp } from '../tests/e2e/session.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const release = join(process.env.CARGO_TARGET_DIR ?? join(root, 'target'), 'release');
@@ -86,9 +86,7 @@ async function main() {
 
     await wd.clickCss('[data-testid=provider-op]');
     for (let i = 0; i < 10; i++) {
-      await wd.clickCss('[data-testid=sign-in]');
-      await signInThroughLoginWindow(wd, main, 'alice');
-      await wd.waitFor('[data-testid=status-word]', { text: (t) => t.trim() === 'signed in', timeout: 30000 });
+      await signInFromPanel(wd, main, 'alice');
     }
     await wd.clickCss('[data-testid=provider-qa]');
     await wd.clickCss('[data-testid=tab-lab]');

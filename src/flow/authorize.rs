@@ -56,8 +56,6 @@ pub enum AuthorizationError {
     NoEndpoint,
 }
 
-/// Whether `url` is a navigation to `redirect_uri`: same scheme, host, port and path (the
-/// query and fragment carry the response). How a login window spots the response to capture.
 /// An authorization response's parameters: its fragment's (implicit and hybrid responses), and
 /// else its query's.
 struct ResponseParams<'a> {
@@ -92,6 +90,8 @@ impl<'a> ResponseParams<'a> {
     }
 }
 
+/// Whether `url` is a navigation to `redirect_uri`: same scheme, host, port and path (the
+/// query and fragment carry the response). How a login window spots the response to capture.
 pub fn is_redirect_to(url: &Url, redirect_uri: &Url) -> bool {
     url.scheme() == redirect_uri.scheme()
         && url.host_str() == redirect_uri.host_str()

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createServer as createHttpServer } from 'node:http';
 import { WebDriver, sleep } from './webdriver.mjs';
-import { backToMain, children, fillOpForms, freePort, signInThroughLoginWindow, startDriver, startOp, toLoginWindow } from './session.mjs';
+import { backToMain, children, fillOpForms, freePort, signInFromPanel, signInThroughLoginWindow, startDriver, startOp, toLoginWindow } from './session.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const target = process.env.CARGO_TARGET_DIR ?? join(root, 'target');
@@ -294,9 +294,7 @@ params = { prompt = "login" }
     await step('a non-loopback redirect URI is caught in the login window', async () => {
       await wd.clickCss('[data-testid=provider-shop]');
       await wd.waitFor('[data-testid=provider-title]', { text: 'shop' });
-      await wd.clickCss('[data-testid=sign-in]');
-      await signInThroughLoginWindow(wd, main, 'bob');
-      await wd.waitFor('[data-testid=status-word]', { text: 'signed in', timeout: 30000 });
+      await signInFromPanel(wd, main, 'bob');
       await wd.waitFor('[data-testid=token-refresh]');
     });
 
@@ -523,9 +521,7 @@ params = { prompt = "login" }
       await wd.waitFor('[data-testid=env-switcher]', { text: 'dev' });
       await wd.clickCss('[data-testid=provider-team]');
       await wd.waitFor('[data-testid=panel-env]', { text: 'dev' });
-      await wd.clickCss('[data-testid=sign-in]');
-      await signInThroughLoginWindow(wd, main, 'alice');
-      await wd.waitFor('[data-testid=status-word]', { text: (t) => t.trim() === 'signed in', timeout: 30000 });
+      await signInFromPanel(wd, main, 'alice');
       // Stage: another issuer, no token yet.
       await wd.clickCss('[data-testid=env-switcher]');
       await wd.clickCss('[data-testid=env-stage]');

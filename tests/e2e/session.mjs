@@ -107,3 +107,10 @@ export async function signInThroughLoginWindow(wd, main, user) {
   await fillOpForms(wd, user);
   await backToMain(wd, main);
 }
+
+/** A person clicking the panel's Sign in, then the OP's forms as `user`: the panel says signed in. */
+export async function signInFromPanel(wd, main, user) {
+  await wd.clickCss('[data-testid=sign-in]');
+  await signInThroughLoginWindow(wd, main, user);
+  await wd.waitFor('[data-testid=status-word]', { text: (t) => t.trim() === 'signed in', timeout: 30000 });
+}
