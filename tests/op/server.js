@@ -82,10 +82,20 @@ async function rawForm(ctx) {
   return form;
 }
 
-// The private_key_jwt client's key pair.
-const clientKey = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
-const clientPrivatePem = clientKey.privateKey.export({ type: 'pkcs8', format: 'pem' });
-const clientJwk = { ...clientKey.publicKey.export({ format: 'jwk' }), kid: 'jwt-app-key', use: 'sig', alg: 'ES256' };
+// The private_key_jwt client's key pair: a fixed test key, not one made at start. Node 20 can
+// deadlock when a key made by generateKeyPairSync is exported as a JWK and the garbage collector
+// frees the key-generation job meanwhile (seen once in CI: the OP never listened; gdb showed
+// ExportJWKEcKey -> GC -> ~KeyGenJob waiting on the mutex the export held).
+const clientPrivatePem = `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg1YJD29SZNyiYeyVJ
+rsDXidgE8QRYExEIF39s1T4RqGKhRANCAAQOlX39hkfSC1Wj86mkZabCgZviEURG
+v5dXVbZj41joBU4q8Q67Hc7HVZfqNy/lB23/E4JEbX8IPqA3rPhZBCze
+-----END PRIVATE KEY-----
+`;
+const clientJwk = {
+  ...crypto.createPublicKey(clientPrivatePem).export({ format: 'jwk' }),
+  kid: 'jwt-app-key', use: 'sig', alg: 'ES256',
+};
 
 // Test secrets only. The Basic client's secret has characters that RFC 6749 §2.3.1 makes the
 // client form-urlencode before base64, so a client that skips that step fails here.
