@@ -21,12 +21,32 @@ pub fn keep_from_children(name: &'static str) {
     }
 }
 
-/// `command` without our secret-bearing variables and our own settings.
+/// Variables a project file reads secrets from (`{ env = "VAR" }`): their values are the
+/// project's secrets, so no program we start sees them.
+static PROJECT_SECRETS: RwLock<Vec<String>> = RwLock::new(Vec::new());
+
+/// Says that the variable `name` holds a secret a project reads: it is not to reach the
+/// programs this process starts.
+pub fn keep_secret_from_children(name: &str) {
+    let mut names = PROJECT_SECRETS.write().unwrap_or_else(|e| e.into_inner());
+    if !names.iter().any(|n| n == name) {
+        names.push(name.to_owned());
+    }
+}
+
+/// `command` without our secret-bearing variables, a project's and our own settings.
 pub fn scrubbed(mut command: Command) -> Command {
     for name in SECRET_VARIABLES {
         command.env_remove(name);
     }
     for name in OWN_SETTINGS
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .iter()
+    {
+        command.env_remove(name);
+    }
+    for name in PROJECT_SECRETS
         .read()
         .unwrap_or_else(|e| e.into_inner())
         .iter()
@@ -64,6 +84,17 @@ mod tests {
             .get_envs()
             .any(|(k, v)| k == crate::store::vault::PASSPHRASE_ENV && v.is_none());
         assert!(removed, "the variable is removed, not inherited");
+    }
+
+    #[test]
+    fn a_child_gets_no_variable_a_project_reads_a_secret_from() {
+        const VAR: &str = "OAUTH_DESK_TEST_PROJECT_SECRET";
+        keep_secret_from_children(VAR);
+        let command = scrubbed(Command::new("env"));
+        assert!(
+            command.get_envs().any(|(k, v)| k == VAR && v.is_none()),
+            "a project's secret variable is removed from every child"
+        );
     }
 
     #[test]

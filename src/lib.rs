@@ -54,9 +54,10 @@ pub use desk::{
     DefinedIn, DeskError, DeviceCode, DeviceHost, EnvChoice, EnvView, ErrorKind, Explained,
     FreshToken, GitRequest, Grants, IdentityOrigin, IdentityView, ImportOptions, ImportReport,
     ImportedProvider, KeeperService, LabHost, LabPlanView, LabProgress, LabRequest, MakeClient,
-    NamedSecretView, Navigation, ProjectView, ProviderView, Remedy, ResourceFound, SecretsEdit,
-    SecurityView, SessionId, SignInHost, SignInPage, SignInRequest, SignInState, TemplateView,
-    TokenFormat, Workspace, format_token, open_in_browser,
+    NamedSecretView, Navigation, NotAllowed, Notice, ProjectTrustView, ProjectView, ProviderView,
+    Remedy, ResourceFound, SecretsEdit, SecurityView, SessionId, SignInHost, SignInPage,
+    SignInRequest, SignInState, TemplateView, TokenFormat, Workspace, format_token,
+    open_in_browser,
 };
 pub use desk::{Desk, QuickAsk, quick_handover, quick_token};
 pub use flow::device::PollEvent;
@@ -65,6 +66,7 @@ pub use flow::response::{ResponseMode, ResponseType};
 pub use import::{ImportFile, ImportFormat, ImportNote};
 pub use platform::stop_requested;
 pub use printable::{printable, printable_text};
+pub use project::trust::{Footprint, TrustState};
 pub use provider::{
     AssertionAudience, AuthMethod, AuthorizeMethod, ClientId, DpopAlg, Endpoint, EnvName,
     IdentityName, Issuer, ParMode, PkceMode, ProjectPlace, ProviderRef, ProviderSpec,

@@ -318,6 +318,11 @@ pub struct TokenSet {
     /// The current opaque access token's `cnf` (introspected when it was issued).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cnf: Option<Map<String, Value>>,
+    /// The server and client the tokens were obtained for: they are sent nowhere else
+    /// (see [`crate::provider::binding`]). `None` for tokens kept before bindings existed,
+    /// bound to the provider's settings at their next renewal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bound_to: Option<crate::provider::binding::Binding>,
 }
 
 /// A renewal that failed while the tokens stayed usable.
@@ -400,6 +405,7 @@ impl TokenSet {
             renewal: None,
             presented: response.presented,
             cnf: response.cnf,
+            bound_to: None,
         }
     }
 

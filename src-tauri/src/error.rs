@@ -94,6 +94,9 @@ pub fn advice_words(advice: &Advice) -> String {
         Advice::EditProjectFile { file, line } => {
             format!("Change it in the project file {file}, line {line} (Open file).")
         }
+        Advice::AllowProject { .. } => {
+            "Look at what the project file will do in the banner above, then Allow it.".into()
+        }
         Advice::AddIdentity { reference } => {
             format!("Add the identity first (Sign in as… → {reference}).")
         }

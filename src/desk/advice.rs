@@ -70,6 +70,8 @@ pub enum Advice {
     SetNamedSecret { name: String },
     /// Change the project file at this line.
     EditProjectFile { file: String, line: usize },
+    /// Look at what the project file will do, and allow it.
+    AllowProject { file: String },
     /// Add the identity first.
     AddIdentity { reference: String },
     /// Choose one of the project's environments.
@@ -170,6 +172,7 @@ fn kind_of(error: &DeskError) -> ErrorKind {
         | DeskError::NoEndpoint { .. }
         | DeskError::PrivateKeyFile { .. }
         | DeskError::Project(_)
+        | DeskError::NotAllowed(_)
         | DeskError::UnknownIdentity { .. }
         | DeskError::IdentityExists { .. }
         | DeskError::DefinedInProject { .. }
@@ -180,7 +183,9 @@ fn kind_of(error: &DeskError) -> ErrorKind {
         DeskError::NotSignedIn { .. } | DeskError::OtherNotSignedIn { .. } => {
             ErrorKind::NotSignedIn
         }
-        DeskError::SignInNeeded { .. } => ErrorKind::SignInNeeded,
+        DeskError::SignInNeeded { .. } | DeskError::BindingChanged { .. } => {
+            ErrorKind::SignInNeeded
+        }
         DeskError::NotSupported(_) => ErrorKind::NotSupported,
         DeskError::Browser(_) => ErrorKind::Browser,
         DeskError::NoSession { .. } => ErrorKind::Invalid,
@@ -274,6 +279,13 @@ fn cause_and_advice(error: &DeskError) -> (Option<String>, Option<Advice>) {
         DeskError::SecretUnavailable {
             named: Some(name), ..
         } => Some(Advice::SetNamedSecret { name: name.clone() }),
+        DeskError::NotAllowed(e) => Some(Advice::AllowProject {
+            file: e.file.clone(),
+        }),
+        DeskError::BindingChanged {
+            named: Some(name), ..
+        } => Some(Advice::SetNamedSecret { name: name.clone() }),
+        DeskError::BindingChanged { named: None, .. } => Some(Advice::SignIn),
         DeskError::DefinedInProject { file, line, .. } => Some(Advice::EditProjectFile {
             file: file.clone(),
             line: *line,
@@ -512,6 +524,9 @@ pub fn every_advice() -> Vec<Advice> {
             file: "/repo/oauth-desk.toml".into(),
             line: 12,
         },
+        Advice::AllowProject {
+            file: "/repo/oauth-desk.toml".into(),
+        },
         Advice::AddIdentity {
             reference: "api@admin".into(),
         },
@@ -553,6 +568,7 @@ pub fn every_advice() -> Vec<Advice> {
             | Advice::SetClientCertificate
             | Advice::SetNamedSecret { .. }
             | Advice::EditProjectFile { .. }
+            | Advice::AllowProject { .. }
             | Advice::AddIdentity { .. }
             | Advice::ChooseEnvironment { .. }
             | Advice::PinSignOutReturn { .. }

@@ -73,7 +73,7 @@ impl Who {
         Who {
             provider: typed.to_owned(),
             reference: None,
-            project: crate::project::from_env(),
+            project: crate::project::from_env().file,
             env: env.map(str::to_owned).or_else(|| {
                 std::env::var(crate::project::ENV_ENV)
                     .ok()
@@ -305,6 +305,7 @@ fn resolve(desk: &Desk, who: Who) -> Result<ProviderRef, Explained> {
     let workspace = Workspace {
         project: who.project,
         env,
+        ..Workspace::default()
     };
     desk.reference_in(&workspace, &who.provider)
         .map_err(|e| Explained::from(&e))

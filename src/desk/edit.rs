@@ -77,7 +77,50 @@ impl Desk {
 
     /// A provider's settings: the config's, or a project's resolved in its environment.
     pub async fn provider(&self, reference: &ProviderRef) -> Result<Provider, DeskError> {
+        if let Some(place) = &reference.project {
+            let project = self.projects.load(&place.file)?;
+            if !self.is_allowed(&project) {
+                return self.project_preview(reference, &project);
+            }
+        }
         Ok(self.target(reference).await?.provider)
+    }
+
+    /// A project's provider as its file describes it, built without asking any server nor
+    /// reading a secret: what may be shown of a file not allowed yet.
+    pub(super) fn project_preview(
+        &self,
+        reference: &ProviderRef,
+        project: &crate::project::Project,
+    ) -> Result<Provider, DeskError> {
+        let env = project.checked_env(reference.env())?;
+        let resolved = project
+            .provider(&reference.name, env.as_ref())?
+            .ok_or_else(|| crate::store::config::ConfigError::UnknownProvider {
+                name: reference.name.to_string(),
+                hint: format!(
+                    " (the project {} does not define it)",
+                    project.file.display()
+                ),
+            })?;
+        let refs = &resolved.secrets;
+        let held = crate::provider::build::Held {
+            secret: refs.client_secret.is_some(),
+            private_key: refs.private_key.is_some(),
+            certificate: refs.client_certificate.is_some() && refs.client_key.is_some(),
+        };
+        let mut spec = resolved.spec.clone();
+        normalise(&mut spec);
+        if let Some(t) = spec.template.clone() {
+            let template = crate::provider::templates::find(&t)
+                .ok_or(crate::provider::ProviderError::UnknownTemplate(t))?;
+            crate::provider::templates::apply(template, &mut spec);
+        }
+        Ok(crate::provider::build::preview(
+            reference.name.clone(),
+            &spec,
+            held,
+        )?)
     }
 
     /// A change to a project's provider is made in its file: refused here, naming the line.

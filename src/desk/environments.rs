@@ -120,7 +120,7 @@ impl Desk {
         }
         self.set_workspace(Workspace {
             project: file,
-            env: None,
+            ..Workspace::default()
         });
         self.publish(Change::Providers { provider: None }).await;
         self.project_view()

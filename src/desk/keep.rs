@@ -62,7 +62,10 @@ impl Renewer for Desk {
                     continue;
                 };
                 match self.target(&reference).await {
-                    Ok(target) if target.provider.auto_refresh => {
+                    Ok(target)
+                        if target.provider.auto_refresh
+                            && super::tokens::check_bound(&target, tokens).is_ok() =>
+                    {
                         plans.extend(plan_for(&slot, &target.provider, tokens));
                     }
                     Ok(_) => {}
@@ -91,7 +94,10 @@ impl Renewer for Desk {
                 let sign_in_needed =
                     matches!(
                         e,
-                        DeskError::SignInNeeded { .. } | DeskError::NotSignedIn { .. }
+                        DeskError::SignInNeeded { .. }
+                            | DeskError::NotSignedIn { .. }
+                            | DeskError::BindingChanged { .. }
+                            | DeskError::NotAllowed(_)
                     ) || e.oauth_error().is_some_and(|o| o.error == "invalid_grant");
                 Err(RenewError::Fatal {
                     reason: e.to_string(),

@@ -36,6 +36,7 @@ mod signin;
 mod signout;
 mod target;
 mod tokens;
+mod trust;
 mod view;
 
 pub use advice::{Advice, ErrorKind, Explained};
@@ -60,6 +61,7 @@ pub use secrets::NamedSecretView;
 pub use session::{Capture, DeviceCode, DeviceHost, Navigation, SessionId, SignInHost, SignInPage};
 pub use signin::SignInRequest;
 pub use target::Workspace;
+pub use trust::{NotAllowed, ProjectTrustView};
 pub use view::{DefinedIn, Grants, ProviderView, SecurityView, TemplateView};
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -124,6 +126,21 @@ pub enum DeskError {
     Paths(#[from] PathsError),
     #[error(transparent)]
     Project(#[from] crate::project::ProjectError),
+    /// The project file is not allowed as it is now: nothing is sent for it.
+    #[error(transparent)]
+    NotAllowed(NotAllowed),
+    /// The tokens (or a named secret) were obtained for other settings than the provider's
+    /// now: they are not sent anywhere until a new sign-in (or `secret set`).
+    #[error("{name}'s {what} {changes}; nothing of it is sent to the new settings")]
+    BindingChanged {
+        name: String,
+        /// "tokens were obtained", "named secret \"s\" was first used"
+        what: String,
+        /// "with another token endpoint (was https://a/token, now https://b/token)"
+        changes: String,
+        /// The named secret to set again, when it is one.
+        named: Option<String>,
+    },
     #[error("{provider} has no identity {identity:?}{}", known_identities(known))]
     UnknownIdentity {
         provider: String,
@@ -293,11 +310,32 @@ pub struct Desk {
     /// The project file and environment this desk works in.
     workspace: Mutex<Workspace>,
     projects: target::Projects,
+    /// What a person should be told once (see [`Notice`]).
+    notices: Mutex<Vec<Notice>>,
+}
+
+/// Something worth telling the person once, beside the result of what they asked.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum Notice {
+    /// The project's provider `name` hides the config's provider of that name.
+    Shadows { name: String, file: String },
+    /// A project file found above the working directory was not read.
+    SkippedProjectFile { file: String, reason: String },
 }
 
 impl Desk {
     fn open(paths: Paths, key_source: KeySource, http: Http, workspace: Workspace) -> Desk {
         let dpop_nonces = crate::dpop::DpopNonces::kept_in(paths.data_dir.join("dpop-nonces.json"));
+        let notices = workspace
+            .skipped
+            .iter()
+            .map(|(file, reason)| Notice::SkippedProjectFile {
+                file: file.display().to_string(),
+                reason: reason.clone(),
+            })
+            .collect();
         Desk {
             config: ConfigStore::new(&paths),
             vault: Arc::new(Mutex::new(Vault::new(&paths, key_source))),
@@ -311,6 +349,7 @@ impl Desk {
             serving_agent: AtomicBool::new(false),
             workspace: Mutex::new(workspace),
             projects: target::Projects::default(),
+            notices: Mutex::new(notices),
         }
     }
 
@@ -351,6 +390,22 @@ impl Desk {
     // ---- the change stream ----------------------------------------------------------------
 
     /// What changes from now on: providers, tokens, sign-ins, the keeper's work.
+    /// What the person should be told, once: taken, so a second call has only what came since.
+    pub fn take_notices(&self) -> Vec<Notice> {
+        self.notices
+            .lock()
+            .map(|mut n| std::mem::take(&mut *n))
+            .unwrap_or_default()
+    }
+
+    fn notice(&self, notice: Notice) {
+        if let Ok(mut notices) = self.notices.lock()
+            && !notices.contains(&notice)
+        {
+            notices.push(notice);
+        }
+    }
+
     pub fn subscribe(&self) -> broadcast::Receiver<Change> {
         self.changes.subscribe()
     }
@@ -578,6 +633,8 @@ impl Desk {
             .cloned()
             .unwrap_or_default();
         let secrets = secrets::client_secrets(&target, &stored, &data)?;
+        self.bind_named_secrets(&target, &secrets.first_used)
+            .await?;
         let tokens = stored.tokens_of(target.identity()).cloned();
         let recorder = Recorder::new();
         for secret in [&secrets.client_secret, &secrets.private_key]

@@ -10,6 +10,7 @@ use super::target::Target;
 use super::{Desk, DeskError};
 use crate::clock::now;
 use crate::project::{SecretRef, SecretSource};
+use crate::provider::binding::SecretBinding;
 use crate::provider::is_short_identifier;
 use crate::secret::Secret;
 use crate::store::vault::{NamedSecret, ProviderSecrets, VaultData, VaultError};
@@ -20,6 +21,8 @@ pub(super) struct ClientSecrets {
     pub client_secret: Option<Secret>,
     pub private_key: Option<Secret>,
     pub client_certificate: Option<(Secret, Secret)>,
+    /// Named secrets used for the first time: to be bound to this client now.
+    pub first_used: Vec<String>,
 }
 
 /// The secrets of `target`'s client: `stored` for a config's provider, the references of a
@@ -37,19 +40,48 @@ pub(super) fn client_secrets(
                 .client_certificate
                 .clone()
                 .zip(stored.client_key.clone()),
+            first_used: Vec::new(),
         });
     };
-    let read = |r: &Option<SecretRef>| -> Result<Option<Secret>, DeskError> {
-        r.as_ref()
-            .map(|r| read_reference(target, r, data, &project.project_id, &project.folder))
-            .transpose()
+    let mut first_used = Vec::new();
+    let mut read = |r: &Option<SecretRef>| -> Result<Option<Secret>, DeskError> {
+        let Some(r) = r else { return Ok(None) };
+        if let SecretSource::Named(name) = &r.source
+            && let Some(named) = data
+                .named
+                .get(&project.project_id)
+                .and_then(|s| s.get(name))
+        {
+            match &named.first_used_with {
+                Some(bound) => check_named_bound(target, name, bound)?,
+                None => first_used.push(name.clone()),
+            }
+        }
+        read_reference(target, r, data, &project.project_id, &project.folder).map(Some)
     };
     let certificate = read(&project.refs.client_certificate)?;
     let key = read(&project.refs.client_key)?;
+    let client_secret = read(&project.refs.client_secret)?;
+    let private_key = read(&project.refs.private_key)?;
     Ok(ClientSecrets {
-        client_secret: read(&project.refs.client_secret)?,
-        private_key: read(&project.refs.private_key)?,
+        client_secret,
+        private_key,
         client_certificate: certificate.zip(key),
+        first_used,
+    })
+}
+
+/// A named secret first used with another client or token endpoint is not sent to this one.
+fn check_named_bound(target: &Target, name: &str, bound: &SecretBinding) -> Result<(), DeskError> {
+    let changes = bound.changes_to(&SecretBinding::of(&target.provider));
+    if changes.is_empty() {
+        return Ok(());
+    }
+    Err(DeskError::BindingChanged {
+        name: target.reference.to_string(),
+        what: format!("named secret {name:?} was first used"),
+        changes: format!("with another client: {}", changes.join(", ")),
+        named: Some(name.to_owned()),
     })
 }
 
@@ -86,12 +118,17 @@ fn read_reference(
                 None,
             )),
         },
-        SecretSource::File(path) => {
-            let path = folder.join(path);
-            std::fs::read_to_string(&path)
-                .map(Secret::new)
-                .map_err(|e| unavailable(format!("is read from {}: {e}", path.display()), None))
-        }
+        SecretSource::File(path) => crate::project::file_ref::read_inside(folder, path)
+            .map(Secret::new)
+            .map_err(|problem| {
+                unavailable(
+                    format!(
+                        "is read from {}, which is refused: {problem}",
+                        path.display()
+                    ),
+                    None,
+                )
+            }),
     }
 }
 
@@ -107,6 +144,36 @@ pub struct NamedSecretView {
 }
 
 impl Desk {
+    /// Binds the named secrets `names`, used for the first time, to `target`'s client (see
+    /// [`crate::provider::binding`]); one already bound (by another process) stays as it was.
+    pub(super) async fn bind_named_secrets(
+        &self,
+        target: &Target,
+        names: &[String],
+    ) -> Result<(), DeskError> {
+        let Some(project) = &target.project else {
+            return Ok(());
+        };
+        if names.is_empty() {
+            return Ok(());
+        }
+        let (id, names) = (project.project_id.clone(), names.to_vec());
+        let binding = SecretBinding::of(&target.provider);
+        self.with_vault(move |vault| {
+            vault.update(|data| {
+                for name in &names {
+                    if let Some(secret) = data.named.get_mut(&id).and_then(|s| s.get_mut(name)) {
+                        secret
+                            .first_used_with
+                            .get_or_insert_with(|| binding.clone());
+                    }
+                }
+                Ok::<_, VaultError>(())
+            })
+        })
+        .await
+    }
+
     /// The id of the workspace's project, which named secrets belong to.
     fn secrets_project(&self) -> Result<std::sync::Arc<crate::project::Project>, DeskError> {
         match self.current_project()? {
@@ -133,6 +200,7 @@ impl Desk {
                     NamedSecret {
                         value,
                         set_at: now(),
+                        first_used_with: None,
                     },
                 );
                 Ok::<_, VaultError>(())

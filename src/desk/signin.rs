@@ -502,8 +502,10 @@ impl Desk {
     pub(super) async fn store_tokens(
         &self,
         target: &Target,
-        tokens: TokenSet,
+        mut tokens: TokenSet,
     ) -> Result<(), DeskError> {
+        // Bound to the settings they were obtained with: sent nowhere else later.
+        tokens.bound_to = Some(crate::provider::binding::Binding::of(&target.provider));
         self.update_tokens(target, move |t| *t = Some(tokens)).await
     }
 

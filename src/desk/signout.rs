@@ -34,10 +34,11 @@ impl Desk {
             .end_session
             .clone()
             .ok_or_else(|| no_endpoint(&name, Endpoint::EndSession))?;
-        let id_token = self
-            .stored_tokens(&target)
-            .await?
-            .and_then(|t| t.id_token.map(|id| id.into_secret()));
+        let stored = self.stored_tokens(&target).await?;
+        if let Some(tokens) = &stored {
+            super::tokens::check_bound(&target, tokens)?;
+        }
+        let id_token = stored.and_then(|t| t.id_token.map(|id| id.into_secret()));
         let return_uri = match &provider.post_logout_redirect_uri {
             Some(pinned) => pinned.clone(),
             None => DEFAULT_POST_LOGOUT_REDIRECT_URI

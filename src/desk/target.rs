@@ -30,6 +30,8 @@ use crate::trace::Recorder;
 pub struct Workspace {
     pub project: Option<PathBuf>,
     pub env: Option<EnvName>,
+    /// Project files the upward search passed over, and why (told to the person once).
+    pub skipped: Vec<(PathBuf, String)>,
 }
 
 impl Workspace {
@@ -39,9 +41,11 @@ impl Workspace {
             Ok(env) if !env.is_empty() => Some(env.parse()?),
             _ => None,
         };
+        let found = project::from_env();
         Ok(Workspace {
-            project: project::from_env(),
+            project: found.file,
             env,
+            skipped: found.skipped,
         })
     }
 }
@@ -108,6 +112,10 @@ impl Projects {
             return Ok(project.clone());
         }
         let project = Arc::new(fresh);
+        // Whatever the file reads a secret from stays out of every program we start.
+        for var in &project.footprint().env_vars {
+            crate::child::keep_secret_from_children(var);
+        }
         loaded.insert(
             project.file.clone(),
             (project.text().to_owned(), project.clone()),
@@ -175,6 +183,12 @@ impl Desk {
         if let Some((project, env)) = &project
             && project.has_provider(&typed.name)
         {
+            if self.config.load()?.get(typed.name.as_str()).is_ok() {
+                self.notice(super::Notice::Shadows {
+                    name: typed.name.to_string(),
+                    file: project.file.display().to_string(),
+                });
+            }
             return Ok(ProviderRef {
                 name: typed.name,
                 identity: typed.identity,
@@ -264,6 +278,9 @@ impl Desk {
         place: &ProjectPlace,
     ) -> Result<Target, DeskError> {
         let project = self.projects.load(&place.file)?;
+        // Trust before use: nothing below may ask a server or read a secret for a file its
+        // user has not allowed as it is now.
+        self.require_allowed(&project)?;
         self.register_project(&project)?;
         let env = project.checked_env(place.env.as_ref())?;
         project.check(env.as_ref())?;

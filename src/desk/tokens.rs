@@ -32,9 +32,15 @@ struct TokenCall {
 
 impl Desk {
     /// The current token set of an identity, if any, without renewing it.
+    /// Tokens bound to other settings than the provider's now are refused (see
+    /// [`crate::provider::binding`]).
     pub async fn tokens(&self, reference: &ProviderRef) -> Result<Option<TokenSet>, DeskError> {
         let target = self.target(reference).await?;
-        self.stored_tokens(&target).await
+        let tokens = self.stored_tokens(&target).await?;
+        if let Some(tokens) = &tokens {
+            check_bound(&target, tokens)?;
+        }
+        Ok(tokens)
     }
 
     /// A fresh access token, renewed here first when due (see [`TokenSet::is_due`]).
@@ -50,7 +56,7 @@ impl Desk {
             .stored_tokens(&target)
             .await?
             .ok_or_else(|| not_signed_in(name))?;
-        check_usable(name, &tokens)?;
+        check_usable(&target, &tokens)?;
         if tokens.access_token.expose().is_empty() {
             return Err(DeskError::NotSupported(format!(
                 "{name}'s last sign-in gave no access token (response_type id_token): sign in with a response type that includes one"
@@ -106,7 +112,7 @@ impl Desk {
         let target = context.target.clone();
         let name = &target.reference.to_string();
         let tokens = context.tokens.clone().ok_or_else(|| not_signed_in(name))?;
-        check_usable(name, &tokens)?;
+        check_usable(&target, &tokens)?;
         if !force && !tokens.is_due_with(now(), context.provider.refresh_margin_secs) {
             return Ok(tokens);
         }
@@ -160,12 +166,14 @@ impl Desk {
                     target.client_key.clone(),
                     target.identity().map(str::to_owned),
                 );
+                let binding = crate::provider::binding::Binding::of(&target.provider);
                 let updated = self
                     .with_vault(move |vault| {
                         vault.update(|data| {
                             let kept = data.provider_mut(&key).tokens_mut(identity.as_deref());
                             let mut tokens = kept.clone().unwrap_or(tokens);
                             tokens.apply_refresh(response, now());
+                            tokens.bound_to.get_or_insert(binding);
                             *kept = Some(tokens.clone());
                             Ok::<_, VaultError>(tokens)
                         })
@@ -312,6 +320,7 @@ impl Desk {
             .cloned()
             .ok_or_else(|| no_endpoint(&name, endpoint))?;
         let tokens = tokens.ok_or_else(|| not_signed_in(&name))?;
+        check_bound(&target, &tokens)?;
         Ok((
             target,
             TokenCall {
@@ -542,13 +551,40 @@ fn grant_title(grant: Grant) -> &'static str {
     }
 }
 
+/// Tokens obtained for other settings than the provider's now are sent nowhere.
+pub(super) fn check_bound(
+    target: &super::target::Target,
+    tokens: &TokenSet,
+) -> Result<(), DeskError> {
+    let Some(bound) = &tokens.bound_to else {
+        return Ok(());
+    };
+    let changes = bound.changes_to(&crate::provider::binding::Binding::of(&target.provider));
+    if changes.is_empty() {
+        return Ok(());
+    }
+    Err(DeskError::BindingChanged {
+        name: target.reference.to_string(),
+        what: "tokens were obtained".into(),
+        changes: format!("with other settings: {}", changes.join(", ")),
+        named: None,
+    })
+}
+
 fn not_signed_in(name: &str) -> DeskError {
     DeskError::NotSignedIn {
         name: name.to_owned(),
     }
 }
 
-fn check_usable(name: &str, tokens: &TokenSet) -> Result<(), DeskError> {
+/// The tokens may be used: not marked "sign-in needed", and bound to the provider's settings
+/// as they are now (see [`crate::provider::binding`]).
+pub(super) fn check_usable(
+    target: &super::target::Target,
+    tokens: &TokenSet,
+) -> Result<(), DeskError> {
+    let name = &target.reference.to_string();
+    check_bound(target, tokens)?;
     match &tokens.status {
         TokenStatus::SignInNeeded { reason } => Err(DeskError::SignInNeeded {
             name: name.to_owned(),

@@ -38,6 +38,12 @@ pub struct ProviderView {
     pub report: Report,
     /// Its identities, the default one first, each with where its tokens stand.
     pub identities: Vec<IdentityView>,
+    /// A project's provider whose file is not allowed as it is now: shown from the file
+    /// alone (no server asked, no secret read), and nothing runs for it.
+    pub waiting_for_trust: bool,
+    /// A project's provider that hides one of the config's of the same name (reach that one
+    /// without the project).
+    pub hides_config_provider: bool,
 }
 
 /// Where a project's provider is written.
@@ -134,6 +140,16 @@ impl Desk {
     /// One provider's identity as a front end shows it (its report included: signatures
     /// checked).
     pub async fn provider_view(&self, reference: &ProviderRef) -> Result<ProviderView, DeskError> {
+        let hides_config_provider =
+            reference.project.is_some() && self.config.load()?.get(reference.name.as_str()).is_ok();
+        if let Some(place) = &reference.project {
+            let project = self.projects.load(&place.file)?;
+            if !self.is_allowed(&project) {
+                let mut view = self.preview_view(reference, &project)?;
+                view.hides_config_provider = hides_config_provider;
+                return Ok(view);
+            }
+        }
         let target = self.target(reference).await?;
         let provider = target.provider.clone();
         let report = self.report(reference).await?;
@@ -165,12 +181,75 @@ impl Desk {
             ),
             grants: Grants::of(&provider),
             report,
+            waiting_for_trust: false,
+            hides_config_provider,
+        })
+    }
+
+    /// A project's provider whose file is not allowed: its settings from the file, no tokens
+    /// used, nothing asked of a server.
+    fn preview_view(
+        &self,
+        reference: &ProviderRef,
+        project: &crate::project::Project,
+    ) -> Result<ProviderView, DeskError> {
+        let provider = self.project_preview(reference, project)?;
+        let report = Report::build(&provider, None, None, None, crate::clock::now());
+        let reference = reference.default_identity();
+        let identity = IdentityView {
+            key: reference.slot_key(),
+            typed: reference.typed(),
+            reference: reference.clone(),
+            login_hint: None,
+            origin: super::identities::IdentityOrigin::Default,
+            status: report.status.clone(),
+            expires_at: None,
+            subject: None,
+        };
+        Ok(ProviderView {
+            defined_in: Some(DefinedIn {
+                file: project.file.display().to_string(),
+                line: project.provider_line(&reference.name).unwrap_or(1),
+            }),
+            key: reference.slot_key(),
+            name: provider.name.to_string(),
+            kind: kind_of(&provider),
+            spec: ProviderSpec::of(&provider),
+            has_client_secret: provider.has_client_secret,
+            has_private_key: provider.has_private_key,
+            loopback_redirect: matches!(
+                provider.redirect_target(),
+                RedirectTarget::Loopback { .. }
+            ),
+            grants: Grants::of(&provider),
+            security: SecurityView {
+                dpop_thumbprint: None,
+                certificate_thumbprint: None,
+                par_available: false,
+                server: ServerSecurity::default(),
+            },
+            identities: vec![identity],
+            report,
+            reference,
+            waiting_for_trust: true,
+            hides_config_provider: false,
         })
     }
 
     /// The provider's security profile as shown: its keys' public thumbprints, what the
     /// server announced.
     pub async fn security_view(&self, reference: &ProviderRef) -> Result<SecurityView, DeskError> {
+        if let Some(place) = &reference.project
+            && !self.is_allowed(&*self.projects.load(&place.file)?)
+        {
+            // Nothing known of the server, no secret read, before the file is allowed.
+            return Ok(SecurityView {
+                dpop_thumbprint: None,
+                certificate_thumbprint: None,
+                par_available: false,
+                server: ServerSecurity::default(),
+            });
+        }
         let target = self.target(reference).await?;
         let provider = &target.provider;
         let data = self.read_vault().await?;

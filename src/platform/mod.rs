@@ -21,7 +21,7 @@ use windows as os;
 
 mod protection;
 
-pub use protection::{Unsafe, ensure_private_dir, shared_file_problem};
+pub use protection::{Unsafe, ensure_private_dir, search_stops_at, shared_file_problem};
 
 pub use os::{
     AgentListener, AgentStream, agent_address, connect, connect_blocking, exec, open_private,

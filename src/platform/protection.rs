@@ -34,6 +34,33 @@ pub fn shared_file_problem(meta: &std::fs::Metadata) -> Option<String> {
     os::shared_file_problem(meta)
 }
 
+/// Why the upward search for a project file stops before `dir` (`start` is the folder it
+/// started in): another filesystem, a folder not the user's, a drive's root (on Windows, where
+/// any local user may write there). `None` when it may look in `dir`.
+pub fn search_stops_at(dir: &Path, start: &std::fs::Metadata) -> Option<&'static str> {
+    let Ok(meta) = std::fs::metadata(dir) else {
+        return Some("it can't be read");
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if meta.dev() != start.dev() {
+            return Some("it is on another filesystem");
+        }
+        if !os::is_mine(&meta) {
+            return Some("it is not the user's");
+        }
+    }
+    #[cfg(windows)]
+    {
+        let _ = (&meta, start);
+        if dir.parent().is_none() {
+            return Some("it is a drive's root");
+        }
+    }
+    None
+}
+
 #[cfg(all(test, unix))]
 mod tests {
     use std::os::unix::fs::PermissionsExt;
@@ -42,6 +69,18 @@ mod tests {
 
     fn mode(path: &Path) -> u32 {
         std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    #[test]
+    fn the_project_search_stops_at_another_filesystem() {
+        let temp = tempfile::tempdir().unwrap();
+        let start = std::fs::metadata(temp.path()).unwrap();
+        assert_eq!(search_stops_at(temp.path(), &start), None);
+        // /proc is its own filesystem wherever the temp folder is.
+        assert_eq!(
+            search_stops_at(Path::new("/proc"), &start),
+            Some("it is on another filesystem")
+        );
     }
 
     #[test]

@@ -20,8 +20,10 @@
 //! current environment, identities added on this machine — is kept in the data directory
 //! ([`state`]), never in the file.
 
+pub mod file_ref;
 pub mod schema;
 pub mod state;
+pub mod trust;
 pub mod vars;
 
 use std::path::{Path, PathBuf};
@@ -260,7 +262,35 @@ impl Project {
                 },
             )?;
         resolved.spec.name = name.to_string();
+        self.check_files(name, &resolved.secrets)?;
         Ok(Some(resolved))
+    }
+
+    /// Each `{ file = … }` as the disk has it now: inside the folder, links followed.
+    fn check_files(&self, name: &ProviderName, refs: &SecretRefs) -> Result<(), ProjectError> {
+        for r in [
+            &refs.client_certificate,
+            &refs.client_key,
+            &refs.private_key,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            if let SecretSource::File(path) = &r.source
+                && let Err(problem) = file_ref::resolve_inside(self.folder(), path)
+            {
+                return Err(ProjectError::At {
+                    file: self.file.display().to_string(),
+                    line: r.line,
+                    message: format!(
+                        "[provider.{name}] {} = {{ file = {:?} }} is refused: {problem}",
+                        r.key,
+                        path.display()
+                    ),
+                });
+            }
+        }
+        Ok(())
     }
 
     /// Every provider resolved in `env`: the file's errors for that environment, first one
@@ -278,30 +308,67 @@ impl Project {
     }
 }
 
-/// The project file for `cwd`: `oauth-desk.toml` in it or a parent, stopping after `home`
-/// (or at the root when `cwd` is not under `home`).
-pub fn find_from(cwd: &Path, home: Option<&Path>) -> Option<PathBuf> {
+/// What the upward search found: the file, and those it passed over (with why).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Found {
+    pub file: Option<PathBuf>,
+    pub skipped: Vec<(PathBuf, String)>,
+}
+
+/// The project file for `cwd`: `oauth-desk.toml` in it or a parent. The search stops after
+/// `home`, before another filesystem, before a folder not the user's and before a drive's
+/// root (see [`crate::platform::search_stops_at`]). A file others could have written is passed
+/// over (noted), not an error for every command.
+pub fn find_from(cwd: &Path, home: Option<&Path>) -> Found {
+    let mut found = Found::default();
+    let Ok(start) = std::fs::metadata(cwd) else {
+        return found;
+    };
     for dir in cwd.ancestors() {
+        if dir != cwd && crate::platform::search_stops_at(dir, &start).is_some() {
+            break;
+        }
         let candidate = dir.join(FILE_NAME);
-        if candidate.is_file() {
-            return Some(candidate);
+        if let Ok(meta) = std::fs::metadata(&candidate)
+            && meta.is_file()
+        {
+            match crate::platform::shared_file_problem(&meta) {
+                None => {
+                    found.file = Some(candidate);
+                    return found;
+                }
+                Some(problem) => found.skipped.push((candidate, problem)),
+            }
         }
         if home.is_some_and(|h| h == dir) {
             break;
         }
     }
-    None
+    found
 }
 
 /// The project this process works in: `OAUTH_DESK_PROJECT`, else found from the working
 /// directory. An empty `OAUTH_DESK_PROJECT` means none.
-pub fn from_env() -> Option<PathBuf> {
+pub fn from_env() -> Found {
     if let Some(named) = std::env::var_os(PROJECT_ENV) {
-        return (!named.is_empty()).then(|| PathBuf::from(named));
+        return Found {
+            file: (!named.is_empty()).then(|| PathBuf::from(named)),
+            skipped: Vec::new(),
+        };
     }
-    let cwd = std::env::current_dir().ok()?;
-    let home = std::env::var_os("HOME").map(PathBuf::from);
-    find_from(&cwd, home.as_deref())
+    let Ok(cwd) = std::env::current_dir() else {
+        return Found::default();
+    };
+    find_from(&cwd, home_dir().as_deref())
+}
+
+/// The user's home folder, where the upward search stops: `$HOME`, or on Windows the user
+/// profile.
+fn home_dir() -> Option<PathBuf> {
+    let var = if cfg!(windows) { "USERPROFILE" } else { "HOME" };
+    std::env::var_os(var)
+        .filter(|h| !h.is_empty())
+        .map(PathBuf::from)
 }
 
 /// A project file others could have written is not read: it names where tokens are sent.

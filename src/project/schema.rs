@@ -302,7 +302,16 @@ impl Reader<'_> {
                 ));
             }
             "env" if !name.is_empty() && !name.contains(['=', '\0']) => SecretSource::Env(name),
-            "file" if key != "client_secret" => SecretSource::File(PathBuf::from(name)),
+            "file" if key != "client_secret" => {
+                let path = PathBuf::from(&name);
+                if let Some(problem) = super::file_ref::lexical_problem(&path) {
+                    return Err(self.err(
+                        value,
+                        format!("{key} = {{ file = {name:?} }} is refused: {problem}"),
+                    ));
+                }
+                SecretSource::File(path)
+            }
             other => {
                 return Err(self.err(
                     value,

@@ -240,31 +240,45 @@ fn the_project_file_is_found_upward_and_not_past_home() {
     let home = root.path().join("home");
     let deep = home.join("repo/a/b");
     std::fs::create_dir_all(&deep).unwrap();
-    assert_eq!(find_from(&deep, Some(&home)), None);
+    assert_eq!(find_from(&deep, Some(&home)).file, None);
     std::fs::write(root.path().join(FILE_NAME), "").unwrap();
     assert_eq!(
-        find_from(&deep, Some(&home)),
+        find_from(&deep, Some(&home)).file,
         None,
         "a file above the home directory is not this person's project"
     );
     std::fs::write(home.join("repo").join(FILE_NAME), "").unwrap();
     assert_eq!(
-        find_from(&deep, Some(&home)),
+        find_from(&deep, Some(&home)).file,
         Some(home.join("repo").join(FILE_NAME))
     );
 }
 
 #[cfg(unix)]
 #[test]
-fn a_file_anyone_may_write_is_not_read() {
+fn a_parent_file_others_may_write_is_passed_over_with_a_note() {
     use std::os::unix::fs::PermissionsExt;
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join(FILE_NAME);
-    std::fs::write(&file, EXAMPLE).unwrap();
-    Project::load(&file).unwrap();
-    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o666)).unwrap();
-    let err = Project::load(&file).unwrap_err().to_string();
-    assert!(err.contains("writable by every user"), "{err}");
+    let root = tempfile::tempdir().unwrap();
+    let home = root.path().join("home");
+    let deep = home.join("repo/sub");
+    std::fs::create_dir_all(&deep).unwrap();
+    let shared = home.join("repo").join(FILE_NAME);
+    std::fs::write(&shared, EXAMPLE).unwrap();
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o666)).unwrap();
+    let found = find_from(&deep, Some(&home));
+    assert_eq!(found.file, None, "a file anyone may write is not used");
+    assert_eq!(
+        found.skipped.len(),
+        1,
+        "and the person is told it was passed over"
+    );
+    assert_eq!(found.skipped[0].0, shared);
+    std::fs::write(home.join(FILE_NAME), "").unwrap();
+    assert_eq!(
+        find_from(&deep, Some(&home)).file,
+        Some(home.join(FILE_NAME)),
+        "the search goes on past a file passed over"
+    );
 }
 
 proptest::proptest! {

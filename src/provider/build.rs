@@ -104,6 +104,27 @@ pub fn build(
     })
 }
 
+/// The provider `spec` describes, built without asking any server — for showing a project's
+/// provider before its file is allowed. An issuer's endpoints are not known then: the issuer
+/// stands in for the token endpoint while the rules are checked, and the preview has none.
+pub fn preview(
+    name: ProviderName,
+    spec: &ProviderSpec,
+    held: Held,
+) -> Result<Provider, ProviderError> {
+    let mut shown = spec.clone();
+    let undiscovered = shown.token_url.is_none() && shown.issuer.is_some();
+    if undiscovered {
+        shown.token_url = shown.issuer.clone();
+    }
+    let mut provider = build(name, &shown, None, held)?;
+    if undiscovered {
+        provider.endpoints.token = None;
+    }
+    provider.issuer = spec.issuer.clone().map(Issuer::new);
+    Ok(provider)
+}
+
 /// The mTLS aliases carry the same secrets as the endpoints: the same https rule (RFC 8705 §5).
 fn check_aliases(aliases: &super::MtlsAliases, allow_http: bool) -> Result<(), ProviderError> {
     for (field, url) in aliases.all() {

@@ -2,6 +2,7 @@
 //! registered at it, except secrets (those live in the vault). Plain data with validation; how
 //! it is stored is `store::config`'s business, how it is discovered is [`discovery`]'s.
 
+pub mod binding;
 pub mod build;
 pub mod discovery;
 mod reference;
@@ -86,9 +87,15 @@ pub enum ProviderError {
     #[error("a client secret was given but the client auth method is none, which never sends it")]
     SecretUnused,
     #[error(
-        "the {field} {url} is plain http to a host that is not this machine: tokens and secrets would cross the network unencrypted; use https"
+        "the {field} {url}{} is plain http to a host that is not this machine: tokens and secrets would cross the network unencrypted; use https",
+        named_by.as_deref().map(|d| format!(" ({d})")).unwrap_or_default()
     )]
-    InsecureTransport { field: &'static str, url: String },
+    InsecureTransport {
+        field: &'static str,
+        url: String,
+        /// Where the URL came from when a document named it (`jwks_uri in https://…`).
+        named_by: Option<String>,
+    },
     #[error("{0} is set by OAuth Desk itself, not as an extra parameter")]
     ReservedParam(String),
     #[error("the resource {0:?} is not an absolute URI without a fragment (RFC 8707 §2)")]

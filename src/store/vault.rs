@@ -161,6 +161,9 @@ pub struct NamedSecret {
     /// When it was set (Unix seconds), for `secret list`.
     #[serde(default)]
     pub set_at: i64,
+    /// The client it was first used with: it is sent to no other (`None` until first used).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_used_with: Option<crate::provider::binding::SecretBinding>,
 }
 
 impl VaultData {

@@ -231,7 +231,10 @@ pub(crate) enum Command {
         --active signs in four times (fresh sessions, through $BROWSER or the system browser) and \
         exchanges the codes the ways a correct client never does: twice, without or with a \
         wrong PKCE verifier, with another redirect_uri; a public client's refresh token is used \
-        again after rotation. Nothing is stored: the provider's own tokens stay as they were."
+        again after rotation. Nothing is stored, but a server that answers the replayed code by \
+        revoking the grant revokes the provider's own tokens with it. So --active first names the \
+        server and each probe and asks y/N on the terminal; --yes skips the question (scripts), \
+        and without a terminal --yes is needed."
     )]
     Audit {
         name: String,
@@ -240,6 +243,9 @@ pub(crate) enum Command {
         /// Also probe the server with sign-ins (see below)
         #[arg(long)]
         active: bool,
+        /// With --active: probe without asking first (for scripts)
+        #[arg(long, requires = "active")]
+        yes: bool,
         /// With --active: print the sign-in URLs instead of opening a browser
         #[arg(long, requires = "active")]
         no_browser: bool,
@@ -279,6 +285,9 @@ pub(crate) enum Command {
     /// The project's named secrets, kept in the vault (a project file names them, never holds them)
     #[command(subcommand)]
     Secret(SecretCommand),
+    /// Trust a project file: nothing is sent for one until its user allows it as it is
+    #[command(subcommand)]
+    Project(ProjectCommand),
     /// Decode a JWT given as an argument or on stdin
     Decode {
         /// The token, or - (the default) to read it from stdin
@@ -337,6 +346,27 @@ pub(crate) enum EnvCommand {
     },
     /// Work in ENV from now on in this project (remembered on this machine, not in the file)
     Use { env: String },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum ProjectCommand {
+    /// Show what the project file will do (hosts, variables, files, named secrets), then
+    /// allow it as it is now (asks first on a terminal)
+    #[command(
+        after_help = "The allowance is for the file's exact content (its SHA-256), recorded on this machine, never in the file: after any change, nothing is sent for the file until it is allowed again."
+    )]
+    Allow {
+        /// Allow without asking (scripts, CI)
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Take the allowance away: nothing is sent for the file as it is now
+    Deny,
+    /// Whether the project file is allowed, changed since, denied or never allowed
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -759,7 +789,11 @@ impl Command {
                 | ProviderCommand::SetCertificate { name, .. } => Some(name),
                 _ => None,
             },
-            Command::Keeper | Command::Decode { .. } | Command::Env(_) | Command::Secret(_) => None,
+            Command::Keeper
+            | Command::Decode { .. }
+            | Command::Env(_)
+            | Command::Secret(_)
+            | Command::Project(_) => None,
         }
     }
 

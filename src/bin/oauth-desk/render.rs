@@ -835,6 +835,48 @@ pub fn environments(view: &oauth_desk::ProjectView) -> String {
     out
 }
 
+/// `project status` / `project allow`: where the file stands and what it will do, server text
+/// escaped (a file's strings are shown to a person deciding whether to trust it).
+pub fn project_trust(view: &oauth_desk::ProjectTrustView) -> String {
+    use oauth_desk::TrustState;
+    let state = match &view.state {
+        TrustState::Allowed => "allowed as it is".to_owned(),
+        TrustState::Changed { added } if added.is_empty() => {
+            "changed since it was allowed (adding no host, variable, file or secret)".to_owned()
+        }
+        TrustState::Changed { added } => format!(
+            "changed since it was allowed: it now also {}",
+            oauth_desk::printable(&added.summary())
+        ),
+        TrustState::Denied => "denied".to_owned(),
+        TrustState::Never => "never allowed on this machine".to_owned(),
+    };
+    let mut out = format!(
+        "Project file {}: {state}\n",
+        oauth_desk::printable(&view.file)
+    );
+    let f = &view.footprint;
+    let mut list = |title: &str, items: &std::collections::BTreeSet<String>, prefix: &str| {
+        if !items.is_empty() {
+            let _ = writeln!(out, "  {title}:");
+            for item in items {
+                let _ = writeln!(out, "    {prefix}{}", oauth_desk::printable(item));
+            }
+        }
+    };
+    list("Talks to", &f.hosts, "");
+    list("Reads the environment variables", &f.env_vars, "$");
+    list("Reads the files", &f.files, "");
+    list("Uses the project's named secrets", &f.secrets, "");
+    if f.is_empty() {
+        let _ = writeln!(out, "  Names no host, variable, file or secret.");
+    }
+    for problem in &f.problems {
+        let _ = writeln!(out, "  ✗ {}", oauth_desk::printable(problem));
+    }
+    out
+}
+
 /// `secret list`: names and when they were set, never values.
 pub fn named_secrets(set: &[oauth_desk::NamedSecretView], missing: &[String]) -> String {
     let mut out = String::new();

@@ -71,6 +71,9 @@ pub fn advice(advice: &Advice, provider: Option<&str>) -> String {
             format!("Set it: `oauth-desk secret set {name}` (reads stdin).")
         }
         Advice::EditProjectFile { file, line } => format!("Edit {file} at line {line}."),
+        Advice::AllowProject { file } => format!(
+            "Look at what it will do and allow it: `oauth-desk project allow --project {file}` (or work without it: --project \"\")."
+        ),
         Advice::AddIdentity { reference } => format!(
             "Add it: `oauth-desk identity add {reference} [--login-hint HINT]` (`oauth-desk identity list` shows the others)."
         ),
@@ -87,6 +90,18 @@ pub fn advice(advice: &Advice, provider: Option<&str>) -> String {
         Advice::WriteLabPlan => format!(
             "Give one with `oauth-desk lab {name} --plan PLAN.toml` (add --save-plan to keep it with the provider; `oauth-desk lab --example` prints one to start from)."
         ),
+    }
+}
+
+/// A notice in one line for stderr.
+pub fn notice(notice: &oauth_desk::Notice) -> String {
+    match notice {
+        oauth_desk::Notice::Shadows { name, file } => format!(
+            "note: {name} is the project's provider (from {file}), which hides your own {name}; to use yours, add --project \"\"."
+        ),
+        oauth_desk::Notice::SkippedProjectFile { file, reason } => {
+            format!("note: the project file {file} was not read: it {reason}.")
+        }
     }
 }
 

@@ -73,13 +73,18 @@ pub fn failure(message: impl Into<String>) -> Failure {
 fn workspace(cli: &Cli) -> Result<Workspace, Failure> {
     let mut workspace = Workspace::from_env()?;
     if let Some(file) = &cli.project {
-        if !file.is_file() {
+        // `--project ""`: no project (the config's providers, a project's namesake hidden).
+        if file.as_os_str().is_empty() {
+            workspace.project = None;
+            workspace.skipped.clear();
+        } else if !file.is_file() {
             return Err(usage(format!(
                 "the project file {} does not exist",
                 file.display()
             )));
+        } else {
+            workspace.project = Some(file.clone());
         }
-        workspace.project = Some(file.clone());
     }
     if let Some(env) = cli.command.env().or(cli.env.as_deref()) {
         workspace.env = Some(env.parse().map_err(DeskError::from)?);
@@ -87,7 +92,6 @@ fn workspace(cli: &Cli) -> Result<Workspace, Failure> {
     Ok(workspace)
 }
 
-// long: one arm per command
 pub async fn run(cli: Cli) -> Result<(), Failure> {
     let workspace = workspace(&cli)?;
     let env = cli.command.env().or(cli.env.as_deref()).map(str::to_owned);
@@ -110,6 +114,24 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         return Ok(());
     }
     let desk = Desk::from_env_in(workspace)?;
+    if let Command::Keeper = command {
+        tell(&desk);
+        return keeper::run(desk).await;
+    }
+    let result = dispatch(&desk, command).await;
+    tell(&desk);
+    result
+}
+
+/// What the engine wants the person told, on stderr (never mixed into a command's output).
+fn tell(desk: &Desk) {
+    for notice in desk.take_notices() {
+        eprintln!("{}", words::notice(&notice));
+    }
+}
+
+// long: one arm per command
+async fn dispatch(desk: &Desk, command: Command) -> Result<(), Failure> {
     match command {
         Command::Provider(cmd) => provider::run(&desk, cmd).await,
         Command::Login(args) => signin::login(&desk, args).await,
@@ -153,6 +175,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Audit {
             name,
             active,
+            yes,
             no_browser,
             json,
             junit,
@@ -163,7 +186,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
                 stdout_for_results: true,
                 results_as_json: json,
             });
-            inspect::audit(&desk, &name, probes, json, junit).await
+            inspect::audit(&desk, &name, probes, yes, json, junit).await
         }
         Command::Exchange(args) => signin::exchange(&desk, args).await,
         Command::JwtBearer {
@@ -188,10 +211,11 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             scope,
             ..
         } => signin::password(&desk, &name, &username, scope).await,
-        Command::Keeper => keeper::run(desk).await,
+        Command::Keeper => unreachable!("handled in run"),
         Command::Identity(cmd) => workspace::identity(&desk, cmd).await,
         Command::Env(cmd) => workspace::env(&desk, cmd).await,
         Command::Secret(cmd) => workspace::secret(&desk, cmd).await,
+        Command::Project(cmd) => workspace::project(&desk, cmd).await,
         Command::Decode { .. } => unreachable!("handled above"),
     }
 }

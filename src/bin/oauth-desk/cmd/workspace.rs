@@ -4,8 +4,8 @@ use std::io::IsTerminal;
 
 use oauth_desk::{Desk, now};
 
-use super::{Failure, at, failure, read_secret_stdin_as};
-use crate::args::{EnvCommand, IdentityCommand, SecretCommand};
+use super::{Failure, at, failure, read_secret_stdin_as, usage};
+use crate::args::{EnvCommand, IdentityCommand, ProjectCommand, SecretCommand};
 use crate::render;
 
 pub async fn identity(desk: &Desk, cmd: IdentityCommand) -> Result<(), Failure> {
@@ -100,4 +100,53 @@ fn no_project() -> Failure {
     failure(
         "no project file here: oauth-desk.toml was not found from this folder upward (give one with --project FILE)",
     )
+}
+
+pub async fn project(desk: &Desk, cmd: ProjectCommand) -> Result<(), Failure> {
+    let view = desk.project_trust()?.ok_or_else(no_project)?;
+    match cmd {
+        ProjectCommand::Status { json } => {
+            if json {
+                crate::render::out_line(&render::json(&view));
+            } else {
+                crate::render::out(&render::project_trust(&view));
+            }
+            Ok(())
+        }
+        ProjectCommand::Deny => {
+            let view = desk.deny_project().await?;
+            println!("Denied {}: nothing is sent for it as it is now.", view.file);
+            Ok(())
+        }
+        ProjectCommand::Allow { yes } => {
+            if view.state.is_allowed() {
+                println!("{} is already allowed as it is.", view.file);
+                return Ok(());
+            }
+            eprint!("{}", render::project_trust(&view));
+            if !yes {
+                if !std::io::stdin().is_terminal() {
+                    return Err(usage(format!(
+                        "allowing {} needs a yes: run it on a terminal, or add --yes after looking at what it will do (above)",
+                        view.file
+                    )));
+                }
+                eprint!("Allow it? [y/N] ");
+                let mut answer = String::new();
+                std::io::stdin()
+                    .read_line(&mut answer)
+                    .map_err(|e| failure(format!("could not read the answer: {e}")))?;
+                if !matches!(answer.trim(), "y" | "Y" | "yes" | "Yes") {
+                    return Err(failure(format!("{} was not allowed.", view.file)));
+                }
+            }
+            let allowed = desk.allow_project(&view.sha256).await?;
+            println!(
+                "Allowed {} as it is now (SHA-256 {}).",
+                allowed.file,
+                &allowed.sha256[..16]
+            );
+            Ok(())
+        }
+    }
 }
