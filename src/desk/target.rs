@@ -278,12 +278,13 @@ impl Desk {
         place: &ProjectPlace,
     ) -> Result<Target, DeskError> {
         let project = self.projects.load(&place.file)?;
+        let env = project.checked_env(place.env.as_ref())?;
+        // The file's own errors first (reading it sends nothing): they are what to fix.
+        project.check(env.as_ref())?;
         // Trust before use: nothing below may ask a server or read a secret for a file its
         // user has not allowed as it is now.
         self.require_allowed(&project)?;
         self.register_project(&project)?;
-        let env = project.checked_env(place.env.as_ref())?;
-        project.check(env.as_ref())?;
         let resolved = project
             .provider(&reference.name, env.as_ref())?
             .ok_or_else(|| ConfigError::UnknownProvider {

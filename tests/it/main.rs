@@ -28,5 +28,6 @@ mod providers;
 mod quirks;
 mod resources;
 mod rotation;
+mod trust;
 mod windows;
 mod workspaces;

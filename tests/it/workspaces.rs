@@ -57,6 +57,8 @@ client_secret = {{ secret = "cc-secret" }}
         let mut home = Home::new();
         home.unset("OAUTH_DESK_PROJECT");
         home.cwd = Some(self.dir.path().join("src"));
+        // The person has looked at the file and allowed it (nothing is sent for it before).
+        home.run(&["project", "allow", "--yes"]).ok();
         home
     }
 }

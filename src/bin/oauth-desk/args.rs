@@ -39,9 +39,9 @@ pub(crate) struct Cli {
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
     pub verbose: u8,
     /// The project file (default: oauth-desk.toml in this folder or above, up to the home
-    /// folder; also $OAUTH_DESK_PROJECT, empty for none)
+    /// folder; also $OAUTH_DESK_PROJECT; "" for none)
     #[arg(long, global = true, value_name = "FILE")]
-    pub project: Option<std::path::PathBuf>,
+    pub project: Option<std::ffi::OsString>,
     /// The project environment for this command (also after most commands, and
     /// $OAUTH_DESK_ENV; default: the one `env use` chose, else the file's first)
     #[arg(long, value_name = "ENV")]

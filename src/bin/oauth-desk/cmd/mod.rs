@@ -72,7 +72,7 @@ pub fn failure(message: impl Into<String>) -> Failure {
 /// environment of `--env` (after the command, or before it) or `$OAUTH_DESK_ENV`.
 fn workspace(cli: &Cli) -> Result<Workspace, Failure> {
     let mut workspace = Workspace::from_env()?;
-    if let Some(file) = &cli.project {
+    if let Some(file) = cli.project.as_ref().map(std::path::Path::new) {
         // `--project ""`: no project (the config's providers, a project's namesake hidden).
         if file.as_os_str().is_empty() {
             workspace.project = None;
@@ -83,7 +83,7 @@ fn workspace(cli: &Cli) -> Result<Workspace, Failure> {
                 file.display()
             )));
         } else {
-            workspace.project = Some(file.clone());
+            workspace.project = Some(file.to_path_buf());
         }
     }
     if let Some(env) = cli.command.env().or(cli.env.as_deref()) {
