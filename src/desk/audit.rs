@@ -8,7 +8,7 @@ use super::{Desk, DeskError};
 use crate::audit::{AuditReport, Finding, Verdict};
 use crate::provider::discovery::{document_urls, parse_issuer};
 use crate::provider::resource_metadata::{ResourceMetadata, choose_server};
-use crate::provider::{Provider, ProviderRef};
+use crate::provider::{Provider, ProviderRef, transport};
 
 impl Desk {
     /// Audits the provider's authorization server without signing in.
@@ -26,7 +26,11 @@ impl Desk {
                             .extend(crate::audit::metadata_findings(&url, &doc, issuer, openid));
                         let jwks_url = doc.get("jwks_uri").and_then(Value::as_str);
                         let jwks = match jwks_url {
-                            Some(u) => self.json_document(u).await,
+                            Some(u) => {
+                                let named_by = format!("jwks_uri in {url}");
+                                self.named_document(u, "JWKS URI", &named_by, provider.allow_http)
+                                    .await
+                            }
                             None => Err(String::new()),
                         };
                         findings.extend(crate::audit::jwks_findings(
@@ -75,6 +79,22 @@ impl Desk {
         last
     }
 
+    /// A JSON document a server's document named, held to the https rule first (plain http
+    /// only on this machine, unless `allow_http`): refused, it is not fetched, and why is the
+    /// evidence.
+    async fn named_document(
+        &self,
+        url: &str,
+        field: &'static str,
+        named_by: &str,
+        allow_http: bool,
+    ) -> Result<Value, String> {
+        let parsed = url::Url::parse(url).map_err(|e| format!("not a URL: {e}"))?;
+        transport::check_named(field, &parsed, named_by, allow_http)
+            .map_err(|e| format!("not fetched: {e}"))?;
+        self.json_document(url).await
+    }
+
     /// A JSON document, or why it could not be read.
     async fn json_document(&self, url: &str) -> Result<Value, String> {
         let url = url::Url::parse(url).map_err(|e| format!("not a URL: {e}"))?;
@@ -102,7 +122,11 @@ impl Desk {
             );
         };
         let issuer = provider.issuer.as_ref().map(ToString::to_string);
-        let (verdict, evidence) = match self.json_document(url).await.and_then(|doc| {
+        let named_by = "the provider's resource_metadata, as the API named it when the provider was made from it";
+        let fetched = self
+            .named_document(url, "resource metadata URL", named_by, provider.allow_http)
+            .await;
+        let (verdict, evidence) = match fetched.and_then(|doc| {
             serde_json::from_value::<ResourceMetadata>(doc)
                 .map_err(|e| format!("not resource metadata: {e}"))
         }) {

@@ -56,8 +56,13 @@ impl Desk {
         };
         let mut last = None;
         let mut found = None;
+        let named_by = if from_challenge {
+            format!("resource_metadata in the WWW-Authenticate of {url}'s 401")
+        } else {
+            format!("the well-known location for {url}")
+        };
         for candidate in candidates {
-            transport::check("resource metadata", &candidate, allow_http)?;
+            transport::check_named("resource metadata URL", &candidate, &named_by, allow_http)?;
             let response = http.get_json("resource metadata", &candidate).await?;
             if response.is_success() {
                 found = Some((candidate, response));
@@ -93,10 +98,20 @@ impl Desk {
     ) -> Result<Provider, DeskError> {
         let found = self.resource_metadata(url, spec.allow_http).await?;
         let metadata = &found.metadata;
-        spec.issuer = Some(resource_metadata::choose_server(
+        let server = resource_metadata::choose_server(
             metadata,
             spec.issuer.as_deref().filter(|i| !i.trim().is_empty()),
-        )?);
+        )?;
+        if let Ok(server_url) = Url::parse(&server) {
+            let named_by = format!("authorization_servers in {}", found.metadata_url);
+            transport::check_named(
+                "authorization server",
+                &server_url,
+                &named_by,
+                spec.allow_http,
+            )?;
+        }
+        spec.issuer = Some(server);
         if !spec.resources.contains(&metadata.resource) {
             spec.resources.push(metadata.resource.clone());
         }

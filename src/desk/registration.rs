@@ -5,7 +5,10 @@
 use super::{ClientSecrets, Desk, DeskError};
 use crate::flow::registration::{self, RegistrationError};
 use crate::provider::discovery::discover;
-use crate::provider::{ClientOrigin, DEFAULT_REDIRECT_URI, Provider, ProviderRef, ProviderSpec};
+use crate::provider::{
+    ClientOrigin, DEFAULT_REDIRECT_URI, Provider, ProviderError, ProviderRef, ProviderSpec,
+    transport,
+};
 use crate::secret::Secret;
 use crate::store::vault::StoredRegistration;
 
@@ -24,6 +27,27 @@ impl From<RegistrationError> for DeskError {
     fn from(e: RegistrationError) -> Self {
         DeskError::Registration(e)
     }
+}
+
+/// The registration endpoint the server's metadata names: the initial access token goes
+/// there and the client secret comes back from it, so it is held to the https rule of every
+/// endpoint (plain http only on this machine, or with the provider's `allow_http`).
+fn check_registration_endpoint(
+    endpoint: &url::Url,
+    document: &url::Url,
+    allow_http: bool,
+) -> Result<(), ProviderError> {
+    let named_by = format!("registration_endpoint in {document}");
+    transport::check_named("registration endpoint", endpoint, &named_by, allow_http)
+}
+
+/// A Client ID Metadata Document URL: the client's id, and where the server reads the
+/// client's redirect URIs — the https rule, as for an endpoint.
+fn metadata_document_url(url: &str, allow_http: bool) -> Result<url::Url, ProviderError> {
+    let field = "Client ID Metadata Document URL";
+    let parsed = crate::provider::parse_endpoint(field, url)?;
+    transport::check(field, &parsed, allow_http)?;
+    Ok(parsed)
 }
 
 /// What a registration left to keep once the provider is saved.
@@ -105,6 +129,7 @@ impl Desk {
         if let Some(url) = how.client_metadata_url.filter(|u| !u.trim().is_empty())
             && discovered.client_id_metadata_document_supported
         {
+            metadata_document_url(&url, spec.allow_http)?;
             spec.client_id = url.trim().to_owned();
             spec.auth_method = Some(crate::provider::AuthMethod::None);
             return Ok(Made {
@@ -119,6 +144,7 @@ impl Desk {
                 "{issuer} offers no dynamic client registration (no registration_endpoint in its metadata): register the client in the server's console and give its client id"
             ))
         })?;
+        check_registration_endpoint(&endpoint, &discovered.document_url, spec.allow_http)?;
         let redirect = spec.redirect_uri.as_deref().unwrap_or(DEFAULT_REDIRECT_URI);
         let redirect = url::Url::parse(redirect)
             .map_err(|e| DeskError::NotSupported(format!("the redirect URI {redirect}: {e}")))?;
@@ -169,7 +195,7 @@ impl Desk {
         };
         let uri = url::Url::parse(&stored.client_uri)
             .map_err(|e| DeskError::Internal(format!("the stored registration client URI: {e}")))?;
-        crate::provider::transport::check("registration client URI", &uri, provider.allow_http)?;
+        transport::check("registration client URI", &uri, provider.allow_http)?;
         registration::delete(&self.http, &uri, &stored.access_token).await?;
         self.remove_provider(reference).await
     }
@@ -189,7 +215,7 @@ impl Desk {
         };
         let uri = url::Url::parse(&management.client_uri)
             .map_err(|e| DeskError::Internal(format!("the stored registration client URI: {e}")))?;
-        crate::provider::transport::check("registration client URI", &uri, provider.allow_http)?;
+        transport::check("registration client URI", &uri, provider.allow_http)?;
         let mut metadata = registration::native_metadata(
             &provider.redirect_uri,
             &provider.auth_method.to_string(),
@@ -220,5 +246,59 @@ impl Desk {
         })
         .await?;
         Ok(rotated)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(s: &str) -> url::Url {
+        url::Url::parse(s).unwrap()
+    }
+
+    #[test]
+    fn a_plain_http_registration_endpoint_off_loopback_is_refused_naming_the_metadata() {
+        let document = url("https://idp.example/.well-known/openid-configuration");
+        let e = check_registration_endpoint(&url("http://idp.example/reg"), &document, false)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("http://idp.example/reg")
+                && e.contains(&format!("registration_endpoint in {document}")),
+            "the initial access token would travel in the clear; the refusal names the URL and the document: {e}"
+        );
+        for ok in [
+            "https://idp.example/reg",
+            "http://127.0.0.1:8080/reg",
+            "http://[::1]/reg",
+        ] {
+            assert!(
+                check_registration_endpoint(&url(ok), &document, false).is_ok(),
+                "{ok}"
+            );
+        }
+        assert!(
+            check_registration_endpoint(&url("http://idp.example/reg"), &document, true).is_ok(),
+            "the provider's allow_http covers its registration endpoint"
+        );
+    }
+
+    #[test]
+    fn a_client_metadata_document_url_is_https_unless_on_this_machine() {
+        let e = metadata_document_url("http://app.example/client.json", false)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("Client ID Metadata Document URL http://app.example/client.json"),
+            "{e}"
+        );
+        assert!(metadata_document_url("https://app.example/client.json", false).is_ok());
+        assert!(metadata_document_url("http://localhost:3000/client.json", false).is_ok());
+        assert!(metadata_document_url("http://app.example/client.json", true).is_ok());
+        assert!(
+            metadata_document_url("not a url", false).is_err(),
+            "a client id that is to be a URL must be one"
+        );
     }
 }

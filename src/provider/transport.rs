@@ -35,10 +35,32 @@ pub fn is_openable(url: &Url) -> bool {
 
 /// Refuses a plain-http endpoint off loopback unless the provider allows it.
 pub fn check(field: &'static str, url: &Url, allow_http: bool) -> Result<(), ProviderError> {
+    refuse_insecure(field, url, None, allow_http)
+}
+
+/// [`check`] for a URL a server's document named (a metadata document's `jwks_uri` or
+/// `registration_endpoint`, a 401's `resource_metadata`): the same rule, and the refusal says
+/// which document named it, since the person never typed it.
+pub fn check_named(
+    field: &'static str,
+    url: &Url,
+    named_by: &str,
+    allow_http: bool,
+) -> Result<(), ProviderError> {
+    refuse_insecure(field, url, Some(named_by), allow_http)
+}
+
+fn refuse_insecure(
+    field: &'static str,
+    url: &Url,
+    named_by: Option<&str>,
+    allow_http: bool,
+) -> Result<(), ProviderError> {
     if is_insecure(url) && !allow_http {
         return Err(ProviderError::InsecureTransport {
             field,
             url: url.to_string(),
+            named_by: named_by.map(|d| crate::printable::printable_text(d).into_owned()),
         });
     }
     Ok(())
@@ -81,5 +103,33 @@ mod tests {
                 "allow_http accepts {bad}"
             );
         }
+    }
+
+    #[test]
+    fn a_url_a_document_named_is_refused_naming_the_document() {
+        let named_by = "jwks_uri in https://idp.example/.well-known/openid-configuration";
+        let e = check_named(
+            "JWKS URI",
+            &url("http://keys.example/jwks"),
+            named_by,
+            false,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("http://keys.example/jwks") && e.contains(named_by),
+            "the person never typed the URL, so the refusal says where it came from: {e}"
+        );
+        assert_eq!(e.matches(". ").count(), 0, "one sentence: {e}");
+        for ok in ["https://keys.example/jwks", "http://127.0.0.1:9/jwks"] {
+            assert!(
+                check_named("JWKS URI", &url(ok), named_by, false).is_ok(),
+                "{ok} is https or on this machine"
+            );
+        }
+        assert!(
+            check_named("JWKS URI", &url("http://keys.example/jwks"), named_by, true).is_ok(),
+            "a provider that allows http allows it from its documents too"
+        );
     }
 }
