@@ -8,6 +8,9 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 pub mod active;
+pub(crate) mod plan;
+
+pub use plan::ActivePlan;
 
 /// A finding's verdict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

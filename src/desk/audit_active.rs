@@ -14,10 +14,26 @@ use crate::provider::{AuthMethod, PkceMode, ProviderRef};
 use crate::secret::{PkceVerifier, random_urlsafe};
 use crate::token::{TokenError, TokenResponse};
 
-/// How many sign-ins the probes take (the front ends say so before starting).
+/// How many sign-ins the probes take at most ([`Desk::active_audit_plan`] says how many they
+/// take for a provider).
 pub const ACTIVE_SIGN_INS: usize = 4;
 
 impl Desk {
+    /// What [`Desk::audit_active`] will do to the provider's server — the server named, each
+    /// probe said — for the front ends to show and have agreed to before they call it (a
+    /// replayed code can make the server revoke the grant, the provider's tokens with it).
+    /// Signs in nowhere and makes no token request.
+    pub async fn active_audit_plan(
+        &self,
+        reference: &ProviderRef,
+    ) -> Result<crate::audit::ActivePlan, DeskError> {
+        let provider = self.provider(reference).await?;
+        Ok(crate::audit::plan::active(
+            &reference.to_string(),
+            &provider,
+        ))
+    }
+
     /// [`Desk::audit`], then the active probes: up to [`ACTIVE_SIGN_INS`] fresh sign-ins
     /// through `host`. A sign-in that fails skips the probes that needed it, saying why.
     pub async fn audit_active(

@@ -1,4 +1,4 @@
-//! Looking at things: `show`, `userinfo`, `trace`, `decode`.
+//! Looking at things: `show`, `userinfo`, `trace`, `decode`, `audit`.
 
 use std::io::IsTerminal;
 
@@ -80,18 +80,23 @@ pub fn decode(token: Option<String>, json: bool) -> Result<(), Failure> {
     Ok(())
 }
 
-/// `audit NAME [--active]`: the findings, a line each (or JSON), a JUnit report on request;
-/// exit 1 when one fails. `probes`: the terminal that hosts the active probes' sign-ins.
+/// `audit NAME [--active [--yes]]`: the findings, a line each (or JSON), a JUnit report on
+/// request; exit 1 when one fails. `probes`: the terminal that hosts the active probes'
+/// sign-ins, which are agreed to first (`yes`, or y on the terminal).
 pub async fn audit(
     desk: &Desk,
     name: &str,
     probes: Option<crate::host::Terminal>,
+    yes: bool,
     json: bool,
     junit: Option<std::path::PathBuf>,
 ) -> Result<(), Failure> {
     let reference = at(desk, name)?;
     let report = match &probes {
-        Some(host) => desk.audit_active(&reference, host).await?,
+        Some(host) => {
+            agree_to_probes(&desk.active_audit_plan(&reference).await?, yes)?;
+            desk.audit_active(&reference, host).await?
+        }
         None => desk.audit(&reference).await?,
     };
     if json {
@@ -113,5 +118,36 @@ pub async fn audit(
                 report.count(oauth_desk::audit::Verdict::Fail)
             ),
         })
+    }
+}
+
+/// The active audit's plan shown, and a yes asked for on the terminal (stderr, default no);
+/// `yes` agrees beforehand. Without a terminal to ask, nothing is probed: a usage error.
+fn agree_to_probes(plan: &oauth_desk::audit::ActivePlan, yes: bool) -> Result<(), Failure> {
+    if yes {
+        return Ok(());
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(super::usage(format!(
+            "{}; with no terminal to ask, nothing was probed: add --yes to go ahead",
+            plan.summary
+        )));
+    }
+    eprintln!("{}:", plan.summary);
+    for probe in &plan.probes {
+        eprintln!("  - {probe}");
+    }
+    eprint!("Probe {}? [y/N] ", plan.server);
+    let mut answer = String::new();
+    std::io::stdin()
+        .read_line(&mut answer)
+        .map_err(|e| failure(format!("could not read the answer: {e}")))?;
+    if matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
+        Ok(())
+    } else {
+        Err(failure(format!(
+            "the active audit was not run: nothing was sent to {}",
+            plan.server
+        )))
     }
 }
