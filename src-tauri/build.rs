@@ -44,6 +44,7 @@ const COMMANDS: &[&str] = &[
     "run_lab",
     "last_lab_run",
     "export_lab_run",
+    "audit_plan",
     "audit_provider",
     "export_audit",
     "lab_case_report",

@@ -95,6 +95,7 @@ mod tests {
             oauth_desk::audit::Finding::decl(&cfg),
             oauth_desk::audit::Verdict::decl(&cfg),
             oauth_desk::audit::AuditFormat::decl(&cfg),
+            oauth_desk::audit::ActivePlan::decl(&cfg),
             ExchangeRequest::decl(&cfg),
             AssertionInput::decl(&cfg),
             GrantTexts::decl(&cfg),

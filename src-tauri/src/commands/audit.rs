@@ -1,13 +1,24 @@
 //! The Audit tab: the provider's server reviewed against the RFCs (with `active`, probed
-//! through sign-ins in the login window), and its exports.
+//! through sign-ins in the login window, once the person has agreed to the engine's plan), and
+//! its exports.
 
 use oauth_desk::ProviderRef;
-use oauth_desk::audit::{AuditFormat, AuditReport};
+use oauth_desk::audit::{ActivePlan, AuditFormat, AuditReport};
 use tauri::{AppHandle, State};
 
 use super::signin::Window;
 use crate::error::CommandResult;
 use crate::state::AppState;
+
+/// What probing with sign-ins will do to the provider's server, in the engine's words, for the
+/// confirmation shown before `audit_provider` with `active`.
+#[tauri::command]
+pub async fn audit_plan(
+    state: State<'_, AppState>,
+    provider: ProviderRef,
+) -> CommandResult<ActivePlan> {
+    Ok(state.desk.active_audit_plan(&provider).await?)
+}
 
 #[tauri::command]
 pub async fn audit_provider(

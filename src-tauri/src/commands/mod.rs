@@ -80,6 +80,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         lab::run_lab,
         lab::last_lab_run,
         lab::export_lab_run,
+        audit::audit_plan,
         audit::audit_provider,
         audit::export_audit,
         lab::lab_case_report,

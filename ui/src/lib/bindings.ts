@@ -98,7 +98,17 @@ loopback_redirect: boolean, grants: Grants, security: SecurityView, report: Repo
 /**
  * Its identities, the default one first, each with where its tokens stand.
  */
-identities: Array<IdentityView>, };
+identities: Array<IdentityView>, 
+/**
+ * A project's provider whose file is not allowed as it is now: shown from the file
+ * alone (no server asked, no secret read), and nothing runs for it.
+ */
+waiting_for_trust: boolean, 
+/**
+ * A project's provider that hides one of the config's of the same name (reach that one
+ * without the project).
+ */
+hides_config_provider: boolean, };
 
 export type Grants = { authorization_code: boolean, device: boolean, client_credentials: boolean, revoke: boolean, introspect: boolean, userinfo: boolean, 
 /**
@@ -344,7 +354,7 @@ server_error: string | null, server_description: string | null, };
 
 export type ErrorKind = "config" | "vault" | "provider" | "network" | "oauth" | "sign_in_needed" | "not_signed_in" | "cancelled" | "timeout" | "invalid" | "not_supported" | "browser" | "io" | "internal";
 
-export type Advice = { "kind": "sign_in" } | { "kind": "sign_in_interactively" } | { "kind": "add_endpoint", endpoint: Endpoint, } | { "kind": "give_issuer_or_token_url" } | { "kind": "give_issuer" } | { "kind": "set_client_secret" } | { "kind": "set_private_key" } | { "kind": "choose_secret_auth_method" } | { "kind": "list_templates" } | { "kind": "add_provider" } | { "kind": "remove_reserved_param", param: string, } | { "kind": "change_pkce" } | { "kind": "check_client_credentials" } | { "kind": "register_redirect_uri", sent: string, } | { "kind": "fewer_scopes" } | { "kind": "use_system_browser" } | { "kind": "wait_longer" } | { "kind": "use_https" } | { "kind": "write_lab_plan" } | { "kind": "sign_in_to", provider: string, } | { "kind": "use_par" } | { "kind": "set_client_certificate" } | { "kind": "set_named_secret", name: string, } | { "kind": "edit_project_file", file: string, line: number, } | { "kind": "add_identity", reference: string, } | { "kind": "choose_environment", known: Array<string>, } | { "kind": "pin_sign_out_return", sent: string, } | { "kind": "change_assertion_audience", sent: string, other: AssertionAudience, };
+export type Advice = { "kind": "sign_in" } | { "kind": "sign_in_interactively" } | { "kind": "add_endpoint", endpoint: Endpoint, } | { "kind": "give_issuer_or_token_url" } | { "kind": "give_issuer" } | { "kind": "set_client_secret" } | { "kind": "set_private_key" } | { "kind": "choose_secret_auth_method" } | { "kind": "list_templates" } | { "kind": "add_provider" } | { "kind": "remove_reserved_param", param: string, } | { "kind": "change_pkce" } | { "kind": "check_client_credentials" } | { "kind": "register_redirect_uri", sent: string, } | { "kind": "fewer_scopes" } | { "kind": "use_system_browser" } | { "kind": "wait_longer" } | { "kind": "use_https" } | { "kind": "write_lab_plan" } | { "kind": "sign_in_to", provider: string, } | { "kind": "use_par" } | { "kind": "set_client_certificate" } | { "kind": "set_named_secret", name: string, } | { "kind": "edit_project_file", file: string, line: number, } | { "kind": "allow_project", file: string, } | { "kind": "add_identity", reference: string, } | { "kind": "choose_environment", known: Array<string>, } | { "kind": "pin_sign_out_return", sent: string, } | { "kind": "change_assertion_audience", sent: string, other: AssertionAudience, };
 
 export type Endpoint = "authorization" | "token" | "device_authorization" | "revocation" | "introspection" | "userinfo" | "end_session" | "pushed_authorization";
 
@@ -471,6 +481,28 @@ evidence: string, };
 export type AuditVerdict = "pass" | "warn" | "fail" | "skip";
 
 export type AuditFormat = "json" | "markdown" | "junit";
+
+export type ActiveAuditPlan = { provider: string, 
+/**
+ * The server probed, as a host (and port): the issuer's, else the token endpoint's.
+ */
+server: string, 
+/**
+ * The URL the server's host was read from, said as "the issuer https://…".
+ */
+server_from: string, 
+/**
+ * How many fresh sign-ins the probes take.
+ */
+sign_ins: number, 
+/**
+ * One sentence: what is about to happen and what it can cost.
+ */
+summary: string, 
+/**
+ * What each probe does, in the order they run.
+ */
+probes: Array<string>, };
 
 export type ExchangeRequest = { 
 /**

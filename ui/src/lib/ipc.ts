@@ -3,6 +3,7 @@
 import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type {
+  ActiveAuditPlan,
   AssertionInput,
   AuditFormat,
   AuditReport,
@@ -142,6 +143,8 @@ export const api = {
   exportLabRun: (provider: ProviderRef, startedAt: number, format: LabFormat) =>
     invoke<string>('export_lab_run', { provider, startedAt, format }),
   labCaseReport: (provider: ProviderRef, caseName: string) => invoke<Report>('lab_case_report', { provider, case: caseName }),
+  /** What probing with sign-ins will do to the server, in the engine's words (sends nothing). */
+  auditPlan: (provider: ProviderRef) => invoke<ActiveAuditPlan>('audit_plan', { provider }),
   auditProvider: (provider: ProviderRef, active = false) => invoke<AuditReport>('audit_provider', { provider, active }),
   exportAudit: (provider: ProviderRef, format: AuditFormat) => invoke<string>('export_audit', { provider, format }),
 

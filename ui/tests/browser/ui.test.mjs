@@ -491,6 +491,9 @@ describe('audit', () => {
       script: `window.__mock.handlers.list_providers = () => [window.__fixtures.op];
         window.__mock.handlers.get_provider = () => window.__fixtures.op;
         window.__mock.handlers.get_trace = () => null;
+        window.__mock.handlers.audit_plan = () => ({ provider: 'op', server: 'op.example', server_from: 'the issuer https://op.example', sign_ins: 4,
+          summary: 'The active audit probes op.example (the issuer https://op.example) with 4 fresh sign-ins, and exchanges one code twice, which can make the server revoke that grant, the tokens kept for op with it',
+          probes: ['4 fresh sign-ins at op.example', "sign-in 1's code is exchanged twice"] });
         window.__mock.handlers.export_audit = ({ format }) => '/home/me/Downloads/oauth-desk-audit-op.' + (format === 'junit' ? 'xml' : format);
         window.__mock.handlers.audit_provider = () => ({ provider: 'op', issuer: 'https://op.example', findings: [
           { id: 'pkce-s256', title: 'PKCE with S256 is offered', verdict: 'fail', rfc: 'RFC 9700 §2.1.1', evidence: 'code_challenge_methods_supported: ["plain"]' },
@@ -505,8 +508,17 @@ describe('audit', () => {
     assert.match(await page.getByTestId('evidence-pkce-s256').innerText(), /\["plain"\]/);
     await page.getByTestId('audit-export-junit').click();
     assert.deepEqual(await calls('export_audit'), [{ provider: { name: 'op', identity: null, project: null }, format: 'junit' }]);
-    // Probing asks the engine for the active audit (its sign-ins open login windows).
+    // Probing first shows the engine's plan — the server named, each probe — and Cancel
+    // probes nothing.
     await page.getByTestId('audit-run-active').click();
+    assert.match(await page.getByTestId('audit-plan-summary').innerText(), /op\.example.*revoke/);
+    assert.match(await page.getByTestId('audit-plan').innerText(), /exchanged twice/);
+    await page.getByTestId('audit-probe-cancel').click();
+    await page.getByTestId('audit-plan').waitFor({ state: 'detached' });
+    assert.equal((await calls('audit_provider')).length, 1, 'Cancel runs no active audit');
+    // Probe asks the engine for the active audit (its sign-ins open login windows).
+    await page.getByTestId('audit-run-active').click();
+    await page.getByTestId('audit-probe').click();
     await page.waitForFunction(() => window.__mock.calls.filter((c) => c.cmd === 'audit_provider').length === 2);
     assert.deepEqual((await calls('audit_provider')).map((a) => a.active), [false, true]);
   });
