@@ -57,6 +57,8 @@ const COMMANDS: &[&str] = &[
     "named_secrets",
     "set_named_secret",
     "remove_named_secret",
+    "allow_project",
+    "deny_project",
 ];
 
 fn main() {

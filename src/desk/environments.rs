@@ -46,6 +46,8 @@ pub struct ProjectView {
     pub current: Option<String>,
     pub chosen_by: EnvChoice,
     pub providers: Vec<String>,
+    /// Whether the file may be used as it is, and what it will do (the trust banner).
+    pub trust: super::ProjectTrustView,
 }
 
 impl Desk {
@@ -82,6 +84,7 @@ impl Desk {
                 .iter()
                 .map(ToString::to_string)
                 .collect(),
+            trust: self.trust_view(&project)?,
         }))
     }
 

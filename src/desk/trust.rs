@@ -96,8 +96,12 @@ impl Desk {
             return Ok(None);
         };
         let project = self.projects.load(&file)?;
-        let state = self.trust_book()?.state_of(&project);
-        Ok(Some(view(&project, state)))
+        Ok(Some(self.trust_view(&project)?))
+    }
+
+    pub(super) fn trust_view(&self, project: &Project) -> Result<ProjectTrustView, DeskError> {
+        let state = self.trust_book()?.state_of(project);
+        Ok(view(project, state))
     }
 
     /// Allows the workspace's project file — if its bytes are still those shown (`sha256` of

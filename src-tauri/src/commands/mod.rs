@@ -93,5 +93,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         workspace::named_secrets,
         workspace::set_named_secret,
         workspace::remove_named_secret,
+        workspace::allow_project,
+        workspace::deny_project,
     ]
 }

@@ -2,7 +2,9 @@
 //! the editor), a provider's identities (*Sign in as…* adds one), the project's named secrets.
 //! One engine call each.
 
-use oauth_desk::{IdentityView, NamedSecretView, ProjectView, ProviderRef, Secret};
+use oauth_desk::{
+    IdentityView, NamedSecretView, ProjectTrustView, ProjectView, ProviderRef, Secret,
+};
 use serde::Serialize;
 use tauri::State;
 use ts_rs::TS;
@@ -29,6 +31,21 @@ pub async fn open_project(
     settings.last_project = view.as_ref().map(|v| v.file.clone());
     state.save_settings(settings)?;
     Ok(view)
+}
+
+/// The trust banner's *Allow*: the project file as shown (its `sha256`) may be used.
+#[tauri::command]
+pub async fn allow_project(
+    state: State<'_, AppState>,
+    sha256: String,
+) -> CommandResult<ProjectTrustView> {
+    Ok(state.desk.allow_project(&sha256).await?)
+}
+
+/// The project file as it is may not be used (its allowance, if any, is gone).
+#[tauri::command]
+pub async fn deny_project(state: State<'_, AppState>) -> CommandResult<ProjectTrustView> {
+    Ok(state.desk.deny_project().await?)
 }
 
 /// Opens the project file with the system's editor for it.

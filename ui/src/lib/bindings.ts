@@ -727,7 +727,46 @@ subject: string | null, };
 
 export type IdentityOrigin = { "kind": "default" } | { "kind": "config" } | { "kind": "project_file", line: number, } | { "kind": "this_machine" };
 
-export type ProjectView = { file: string, envs: Array<EnvView>, current: string | null, chosen_by: EnvChoice, providers: Array<string>, };
+export type ProjectView = { file: string, envs: Array<EnvView>, current: string | null, chosen_by: EnvChoice, providers: Array<string>, 
+/**
+ * Whether the file may be used as it is, and what it will do (the trust banner).
+ */
+trust: ProjectTrustView, };
+
+export type ProjectTrustView = { file: string, state: TrustState, 
+/**
+ * Everything the file will do once allowed.
+ */
+footprint: Footprint, 
+/**
+ * The SHA-256 of the bytes shown: an allowance is for exactly these.
+ */
+sha256: string, };
+
+export type TrustState = { "state": "allowed" } | { "state": "changed", added: Footprint, } | { "state": "never" } | { "state": "denied" };
+
+export type Footprint = { 
+/**
+ * Every host (with its port when not the scheme's default) a provider names: issuers
+ * and endpoints, in every environment.
+ */
+hosts: Array<string>, 
+/**
+ * The environment variables secrets are read from (`{ env = "VAR" }`).
+ */
+env_vars: Array<string>, 
+/**
+ * The files secrets are read from (`{ file = "PATH" }`), relative to the file's folder.
+ */
+files: Array<string>, 
+/**
+ * The project's named secrets it uses (`{ secret = "NAME" }`).
+ */
+secrets: Array<string>, 
+/**
+ * Providers that could not be read in some environment (they can't be used there).
+ */
+problems?: Array<string>, };
 
 export type EnvView = { name: string, current: boolean, 
 /**

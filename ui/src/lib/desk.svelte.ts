@@ -63,6 +63,8 @@ export class DeskStore {
   project = $state<ProjectView | null>(null);
   /** Why the project could not be read (its error names the line). */
   projectError = $state<CommandError | null>(null);
+  /** The trust banner was put off ("Not now") for the file with this SHA-256. */
+  trustDismissed = $state<string | null>(null);
   loaded = $state(false);
   /** What is running per provider ("refreshing", "signing in", ...). */
   busy = $state<Record<string, string>>({});

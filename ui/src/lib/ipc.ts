@@ -26,6 +26,7 @@ import type {
   Plan,
   IdentityView,
   NamedSecrets,
+  ProjectTrustView,
   ProjectView,
   ProviderRef,
   ProviderSpec,
@@ -154,6 +155,9 @@ export const api = {
   openProject: (file: string | null) => invoke<ProjectView | null>('open_project', { file }),
   openProjectFile: () => invoke<void>('open_project_file'),
   useEnvironment: (env: string) => invoke<ProjectView>('use_environment', { env }),
+  /** The trust banner's Allow: the project file as shown (its SHA-256) may be used. */
+  allowProject: (sha256: string) => invoke<ProjectTrustView>('allow_project', { sha256 }),
+  denyProject: () => invoke<ProjectTrustView>('deny_project'),
   /** Sign in as…: a new identity of `provider` (its `identity` names it). */
   addIdentity: (provider: ProviderRef, loginHint: string | null) =>
     invoke<IdentityView>('add_identity', { provider, loginHint }),

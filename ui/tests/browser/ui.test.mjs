@@ -404,11 +404,16 @@ describe('projects and identities', () => {
   }
   const script = `
     let env = 'dev';
+    let trust = { state: 'allowed' };
+    const footprint = { hosts: ['login.example.com', 'attacker.example.org'], env_vars: ['AWS_SECRET_ACCESS_KEY'], files: [], secrets: ['api-secret'], problems: [] };
     const project = () => ({ file: '${file}', current: env, chosen_by: 'remembered', providers: ['api'],
+      trust: { file: '${file}', state: trust, footprint, sha256: 'ab12' },
       envs: [{ name: 'dev', current: env === 'dev', problem: null }, { name: 'stage', current: env === 'stage', problem: null },
              { name: 'prod', current: env === 'prod', problem: '${file}, line 3: [provider.api] issuer: \`\${issuer}\` is not defined in the environment prod' }] });
     window.__mock.handlers.project_view = project;
     window.__mock.handlers.use_environment = (args) => { env = args.env; return project(); };
+    window.__trust = (t) => { trust = t; };
+    window.__mock.handlers.allow_project = ({ sha256 }) => { trust = { state: 'allowed' }; return project().trust; };
     window.__mock.handlers.list_providers = () => [window.__fixtures[env]];
     window.__mock.handlers.get_provider = ({ provider }) => {
       const base = window.__fixtures[env];
@@ -425,6 +430,33 @@ describe('projects and identities', () => {
       return added;
     };
     window.__mock.handlers.sign_in = ({ provider }) => window.__mock.handlers.get_provider({ provider });`;
+
+  test('a changed project file gets the trust banner; Allow allows the file as shown, Not now puts it off', async () => {
+    const changed = `${script}
+      window.__trust({ state: 'changed', added: { hosts: ['attacker.example.org'], env_vars: ['AWS_SECRET_ACCESS_KEY'], files: [], secrets: [], problems: [] } });`;
+    const waiting = projectApi('dev');
+    waiting.waiting_for_trust = true;
+    waiting.hides_config_provider = true;
+    await open({ script: changed, fixtures: { dev: waiting, stage: projectApi('stage') } });
+    const headline = await page.getByTestId('trust-headline').innerText();
+    assert.match(headline, /changed since you allowed it/);
+    assert.match(headline, /attacker\.example\.org/);
+    assert.match(headline, /\$AWS_SECRET_ACCESS_KEY/);
+    assert.match(await page.getByTestId('sidebar-state-api').innerText(), /not allowed/);
+    await page.getByTestId('shadows-api').waitFor();
+    await page.getByTestId('trust-details').locator('summary').click();
+    const fresh = await page.locator('.trust-new').allInnerTexts();
+    assert.deepEqual(fresh, ['attacker.example.org', '$AWS_SECRET_ACCESS_KEY'], 'what the change adds is marked');
+    await page.getByTestId('trust-not-now').click();
+    assert.equal(await page.getByTestId('trust-banner').count(), 0);
+    assert.deepEqual(await calls('allow_project'), [], 'Not now allows nothing');
+
+    await open({ script: changed, fixtures: { dev: waiting, stage: projectApi('stage') } });
+    await page.getByTestId('trust-allow').click();
+    await page.waitForFunction(() => window.__mock.calls.some((c) => c.cmd === 'allow_project'));
+    assert.deepEqual(await calls('allow_project'), [{ sha256: 'ab12' }], 'the file as shown is allowed');
+    await page.getByTestId('trust-banner').waitFor({ state: 'detached' });
+  });
 
   test('the environment pill switches, and the sidebar follows', async () => {
     await open({ script, fixtures: { dev: projectApi('dev'), stage: projectApi('stage') } });
