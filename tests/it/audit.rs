@@ -1,6 +1,7 @@
 //! `audit`: the test OP passes what a careful server passes; a deliberately lax server of our
 //! own (`tests/servers/lax_as.py`) fails exactly the checks it breaks, with the evidence, exit 1
-//! and a JUnit report a parser reads.
+//! and a JUnit report a parser reads. The active probes are agreed to first; a `jwks_uri` in
+//! plain http off this machine is not fetched.
 
 use serde_json::Value;
 
@@ -136,7 +137,9 @@ fn active_probes_pass_at_the_test_op_and_fail_where_a_lax_server_is_lax() {
     let op = Op::start();
     let home = Home::new();
     crate::harness::add_op_provider(&home, &op, "op", "public-app", None, &[]);
-    let run = home.run(&["audit", "op", "--active", "--json"]).ok();
+    let run = home
+        .run(&["audit", "op", "--active", "--yes", "--json"])
+        .ok();
     let report = run.json();
     for id in PROBES {
         assert_eq!(finding(&report, id)["verdict"], "pass", "{id}: {report}");
@@ -180,7 +183,7 @@ fn active_probes_pass_at_the_test_op_and_fail_where_a_lax_server_is_lax() {
         "none",
     ])
     .ok();
-    let run = home.run(&["audit", "lax", "--active", "--json"]);
+    let run = home.run(&["audit", "lax", "--active", "--yes", "--json"]);
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
     let report = run.json();
     let verdict = |id| finding(&report, id)["verdict"].as_str().unwrap().to_owned();
@@ -211,5 +214,97 @@ fn active_probes_pass_at_the_test_op_and_fail_where_a_lax_server_is_lax() {
     assert!(
         !report.to_string().contains("lax-"),
         "no token value in the report"
+    );
+}
+
+/// The probes can make a server revoke the provider's grant (a replayed code): without a
+/// terminal to ask and without `--yes`, nothing is probed — not even the passive audit runs —
+/// and the refusal names the server and what it would have done.
+#[test]
+fn active_probes_without_yes_and_without_a_terminal_are_refused_and_nothing_is_sent() {
+    let op = Op::start();
+    let home = Home::new();
+    crate::harness::add_op_provider(&home, &op, "op", "public-app", None, &[]);
+    let host = op
+        .issuer
+        .trim_start_matches("http://")
+        .trim_end_matches('/');
+    let host = host.split('/').next().unwrap();
+    let run = home
+        .run(&["audit", "op", "--active", "--json"])
+        .fails(2, "add --yes");
+    for said in [
+        host,
+        "4 fresh sign-ins",
+        "exchanges one code twice",
+        "revoke",
+    ] {
+        assert!(
+            run.stderr.contains(said),
+            "the refusal says {said:?} (the server and what the probes would do): {}",
+            run.stderr
+        );
+    }
+    assert!(run.stdout.is_empty(), "nothing audited: {}", run.stdout);
+    assert!(
+        op.token_log().is_empty(),
+        "no sign-in happened, no code reached the token endpoint: {:?}",
+        op.token_log()
+    );
+    home.run(&["token", "op"]).fails(1, "not signed in");
+}
+
+/// A `jwks_uri` the metadata names in plain http off this machine is not fetched: the finding
+/// fails naming the URL and the metadata document that named it. A provider that allows http
+/// takes the document's word.
+#[test]
+fn a_plain_http_jwks_uri_elsewhere_is_not_fetched() {
+    let jwks = "http://keys.lax.test/jwks";
+    let lax = Server::start("lax_as.py", &["--jwks-uri", jwks]);
+    let issuer = format!("http://127.0.0.1:{}", lax.port);
+    let home = Home::new();
+    // The provider's own JWKS URL is given (the provider rules would refuse the metadata's):
+    // the audit reads the metadata as the server serves it now.
+    let own_jwks = format!("{issuer}/jwks");
+    let add = |name: &str, extra: &[&str]| {
+        let mut args = vec![
+            "provider",
+            "add",
+            name,
+            "--issuer",
+            &issuer,
+            "--jwks-url",
+            &own_jwks,
+            "--client-id",
+            "c",
+            "--auth-method",
+            "none",
+        ];
+        args.extend_from_slice(extra);
+        home.run(&args).ok();
+    };
+    add("lax", &[]);
+    let report = home.run(&["audit", "lax", "--json"]).json();
+    let reachable = finding(&report, "jwks-reachable");
+    assert_eq!(reachable["verdict"], "fail", "{report}");
+    let evidence = reachable["evidence"].as_str().unwrap();
+    let metadata = format!("{issuer}/.well-known/openid-configuration");
+    assert!(
+        evidence.contains("not fetched")
+            && evidence.contains(jwks)
+            && evidence.contains(&format!("jwks_uri in {metadata}"))
+            && evidence.contains("plain http"),
+        "the evidence names the URL, the document that named it and the rule: {evidence}"
+    );
+
+    add("lax-http", &["--allow-http"]);
+    let report = home.run(&["audit", "lax-http", "--json"]).json();
+    let evidence = finding(&report, "jwks-reachable")["evidence"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        !evidence.contains("not fetched"),
+        "allow_http lets the audit ask {jwks} (which does not exist): {evidence}"
     );
 }

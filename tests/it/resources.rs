@@ -279,6 +279,40 @@ fn a_server_needing_an_initial_access_token_gets_it_from_stdin() {
     home.run(&["login", "reg"]).ok();
 }
 
+/// A registration endpoint the metadata names in plain http off this machine is refused
+/// before the initial access token is sent there (and before a client secret could come back
+/// from it): the refusal names the URL and the metadata document; nothing is added.
+#[test]
+fn a_plain_http_registration_endpoint_elsewhere_is_refused() {
+    let endpoint = "http://registration.lax.test/reg";
+    let lax = Server::start("lax_as.py", &["--registration-endpoint", endpoint]);
+    let issuer = format!("http://127.0.0.1:{}", lax.port);
+    let home = Home::new();
+    let run = home
+        .run_with_stdin(
+            &[
+                "provider",
+                "add",
+                "reg",
+                "--issuer",
+                &issuer,
+                "--register",
+                "--registration-token-stdin",
+            ],
+            "iat-0123456789",
+        )
+        .fails(2, endpoint);
+    let metadata = format!("{issuer}/.well-known/openid-configuration");
+    assert!(
+        run.stderr
+            .contains(&format!("registration_endpoint in {metadata}"))
+            && run.stderr.contains("plain http"),
+        "the refusal names the document that named the endpoint, and the rule: {}",
+        run.stderr
+    );
+    assert!(home.provider_names().is_empty());
+}
+
 #[test]
 fn from_a_resources_url_without_a_client_id_registers_one() {
     let op = Op::start();

@@ -6,12 +6,21 @@ be exchanged any number of times and never rotates a refresh token — but it do
 redirect_uri with the authorization request's. 127.0.0.1 only, a random port, printed as the
 first stdout line.
 
-usage: lax_as.py
+For the https rule on URLs a document names, its metadata can name a jwks_uri elsewhere and a
+registration_endpoint (which it does not serve).
+
+usage: lax_as.py [--jwks-uri URL] [--registration-endpoint URL]
 """
+import argparse
 import http.server
 import json
 import secrets
 import urllib.parse
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--jwks-uri")
+parser.add_argument("--registration-endpoint")
+ARGS = parser.parse_args()
 
 # code -> the redirect_uri of its authorization request
 CODES = {}
@@ -74,17 +83,20 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.authorize(query)
         elif self.path == "/.well-known/openid-configuration":
             base = self.base()
-            self.answer({
+            metadata = {
                 "issuer": base,
                 "authorization_endpoint": f"{base}/authorize",
                 "token_endpoint": f"{base}/token",
-                "jwks_uri": f"{base}/jwks",
+                "jwks_uri": ARGS.jwks_uri or f"{base}/jwks",
                 "response_types_supported": ["code"],
                 "subject_types_supported": ["public"],
                 "id_token_signing_alg_values_supported": ["RS256", "none"],
                 "code_challenge_methods_supported": ["plain"],
                 "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
-            })
+            }
+            if ARGS.registration_endpoint:
+                metadata["registration_endpoint"] = ARGS.registration_endpoint
+            self.answer(metadata)
         elif self.path == "/jwks":
             self.answer({"keys": [KEY, KEY]})
         else:
