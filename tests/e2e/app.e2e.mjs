@@ -519,6 +519,15 @@ params = { prompt = "login" }
       await wd.fill('[data-testid=project-path]', projectFile);
       await wd.clickCss('[data-testid=project-open]');
       await wd.waitFor('[data-testid=env-switcher]', { text: 'dev' });
+      // Trust before use: the file says what it will do, and nothing runs until it is allowed.
+      const stageHost = new URL(stageIssuer).host;
+      await wd.waitFor('[data-testid=trust-headline]', { text: stageHost });
+      await wd.waitFor('[data-testid=sidebar-state-team]', { text: 'not allowed' });
+      await wd.clickCss('[data-testid=trust-details] summary');
+      await shot(wd, 'trust-banner');
+      await wd.clickCss('[data-testid=trust-allow]');
+      await wd.waitGone('[data-testid=trust-banner]');
+      await wd.waitFor('[data-testid=sidebar-state-team]', { text: (t) => !t.includes('not allowed') });
       await wd.clickCss('[data-testid=provider-team]');
       await wd.waitFor('[data-testid=panel-env]', { text: 'dev' });
       await signInFromPanel(wd, main, 'alice');
