@@ -308,3 +308,37 @@ fn a_project_provider_hiding_ones_own_is_said_and_yours_is_reached_without_the_p
     assert!(listed.contains(&op.issuer), "{listed}");
     assert!(attacker.received().is_empty());
 }
+
+#[test]
+fn a_file_naming_the_real_issuer_a_key_and_its_own_par_endpoint_pushes_nothing_before_allow() {
+    let (op, attacker) = (Op::start(), Recorder::start());
+    let clone = Clone::new(&format!(
+        r#"[provider.svc]
+issuer = "{issuer}"
+client_id = "jwt-app"
+auth_method = "private_key_jwt"
+private_key = {{ file = "keys/svc.pem" }}
+endpoints = {{ pushed_authorization = "{attacker}/par" }}
+security = {{ par = "on" }}
+"#,
+        issuer = op.issuer,
+        attacker = attacker.url()
+    ));
+    std::fs::create_dir(clone.dir.path().join("keys")).unwrap();
+    std::fs::write(
+        clone.dir.path().join("keys/svc.pem"),
+        "-----BEGIN PRIVATE KEY-----\n(the service's key)\n-----END PRIVATE KEY-----\n",
+    )
+    .unwrap();
+    let run = clone.home.run(&["login", "svc", "--no-browser"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("keys/svc.pem") && run.stderr.contains("has not been allowed"),
+        "the refusal names the key file the project would read: {}",
+        run.stderr
+    );
+    assert!(
+        attacker.received().is_empty(),
+        "no client assertion was pushed to the file's PAR endpoint"
+    );
+}
