@@ -1,7 +1,9 @@
 //! Text from elsewhere — a server's `error_description`, a claim, a response body, a file — made
 //! safe to show: control characters (C0, DEL, C1 such as the 8-bit CSI), and the invisible
 //! Unicode that reorders or hides text (bidirectional overrides and isolates, zero-width
-//! characters), written as visible escapes. A terminal then can't be made to clear the screen,
+//! characters, the soft hyphen, the Mongolian vowel separator, the invisible operators from the
+//! word joiner to the invisible plus, and the tag characters that can spell a hidden ASCII
+//! message), written as visible escapes. A terminal then can't be made to clear the screen,
 //! write the clipboard (OSC 52), recolour or retitle itself, and a window can't be shown text
 //! that reads differently from what it is.
 
@@ -16,6 +18,10 @@ fn hostile(c: char) -> bool {
             | '\u{2066}'..='\u{2069}' // bidi isolates
             | '\u{061C}'              // Arabic letter mark
             | '\u{FEFF}'              // zero-width no-break space
+            | '\u{00AD}'              // soft hyphen
+            | '\u{180E}'              // Mongolian vowel separator
+            | '\u{2060}'..='\u{2064}' // word joiner, invisible times, separator, plus
+            | '\u{E0000}'..='\u{E007F}' // tag characters (hidden ASCII)
         )
 }
 
@@ -70,10 +76,50 @@ mod tests {
         assert!(matches!(printable("plain, café"), Cow::Borrowed(_)));
     }
 
+    #[test]
+    fn invisible_format_characters_are_shown() {
+        for (c, shown) in [
+            ('\u{AD}', "\\u{ad}"),
+            ('\u{180E}', "\\u{180e}"),
+            ('\u{2060}', "\\u{2060}"),
+            ('\u{2064}', "\\u{2064}"),
+            ('\u{E0000}', "\\u{e0000}"),
+            ('\u{E007F}', "\\u{e007f}"),
+        ] {
+            assert_eq!(
+                printable(&format!("a{c}b")),
+                format!("a{shown}b"),
+                "U+{:04X} is invisible: it must be seen",
+                c as u32
+            );
+        }
+        // "hi" in tag characters after a visible word: a message a person can't see but a
+        // model reading the text can.
+        let hidden = "ok\u{E0001}\u{E0068}\u{E0069}\u{E007F}";
+        assert_eq!(
+            printable_text(hidden),
+            "ok\\u{e0001}\\u{e0068}\\u{e0069}\\u{e007f}"
+        );
+        // Their neighbours are left as they are.
+        for kept in [
+            "\u{AC}",
+            "\u{AE}",
+            "\u{205F}",
+            "\u{2065}",
+            "\u{E0080}",
+            "\u{1800}",
+        ] {
+            assert!(
+                matches!(printable(kept), Cow::Borrowed(_)),
+                "{kept:?} is not one of them"
+            );
+        }
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(crate::fuzz_cases(2000)))]
         #[test]
-        fn nothing_hostile_survives(text in "\\PC*|[\\x00-\\x1f\\x7f-\\u{9f}\\u{202a}-\\u{202e}a ]{0,40}") {
+        fn nothing_hostile_survives(text in "\\PC*|[\\x00-\\x1f\\x7f-\\u{ad}\\u{180e}\\u{202a}-\\u{202e}\\u{2060}-\\u{2064}\\u{e0000}-\\u{e007f}a ]{0,40}") {
             proptest::prop_assert!(!printable(&text).chars().any(hostile));
             proptest::prop_assert!(!printable_text(&text).chars().any(|c| hostile(c) && c != '\n' && c != '\t'));
         }
