@@ -74,6 +74,20 @@ impl ImportedProvider {
 }
 
 impl Desk {
+    /// Reads the file or Bruno collection folder at `path` (a folder's links out of it are not
+    /// followed; see `import::folder`) and imports it as [`Desk::import`] does; the links not
+    /// followed are in the report's notes.
+    pub async fn import_path(
+        &self,
+        path: &std::path::Path,
+        options: ImportOptions,
+    ) -> Result<ImportReport, DeskError> {
+        let read = import::read_path(path).map_err(import::ImportError::from)?;
+        let mut report = self.import(read.files, options).await?;
+        report.notes.splice(0..0, read.notes);
+        Ok(report)
+    }
+
     /// Reads `files` (one export or collection file, or a Bruno collection's files) and, with
     /// `options.save`, adds one provider per distinct configuration found.
     pub async fn import(

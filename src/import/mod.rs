@@ -4,6 +4,7 @@
 //! builds and saves the result all at once, or not at all.
 
 mod bruno;
+mod folder;
 mod insomnia;
 mod postman;
 mod vars;
@@ -13,6 +14,7 @@ use serde::Serialize;
 use crate::provider::{AuthMethod, PkceMode, ProviderSpec};
 use crate::secret::Secret;
 
+pub use folder::{FolderError, read as read_path};
 pub use vars::Vars;
 
 /// Which kind of file it is; `Auto` recognises it.
@@ -76,6 +78,8 @@ pub enum ImportError {
     Unrecognised(String),
     #[error("nothing to import: no file was given")]
     Empty,
+    #[error(transparent)]
+    Folder(#[from] FolderError),
 }
 
 /// The grants an API client may configure.

@@ -197,6 +197,80 @@ environments:
     );
 }
 
+#[cfg(unix)]
+#[test]
+fn a_bruno_folder_is_read_without_following_links_out_of_it_or_round_in_a_loop() {
+    use std::os::unix::fs::symlink;
+    let home = Home::new();
+    let outside = home.path().join("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(outside.join("passwd"), "root:x:0:0:root:/root:/bin/sh\n").unwrap();
+    // A request file outside with an OAuth configuration of its own: followed, it would add
+    // a provider whose token URL the collection never named.
+    std::fs::write(
+        outside.join("planted.bru"),
+        "meta {\n  name: planted\n}\n\nget {\n  url: https://x.example/\n  auth: oauth2\n}\n\nauth:oauth2 {\n  grant_type: client_credentials\n  access_token_url: https://planted.example/token\n  client_id: planted\n}\n",
+    )
+    .unwrap();
+    let bruno = home.path().join("warehouse");
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/bruno");
+    for file in [
+        "bruno.json",
+        "collection.bru",
+        "environments/local.bru",
+        "requests/stock.bru",
+        "requests/restock.bru",
+    ] {
+        std::fs::create_dir_all(bruno.join(file).parent().unwrap()).unwrap();
+        std::fs::copy(fixture.join(file), bruno.join(file)).unwrap();
+    }
+    symlink(outside.join("passwd"), bruno.join("requests/passwd.bru")).unwrap();
+    symlink(
+        outside.join("planted.bru"),
+        bruno.join("requests/planted.bru"),
+    )
+    .unwrap();
+    symlink(&outside, bruno.join("more")).unwrap();
+    symlink(&bruno, bruno.join("requests/again")).unwrap();
+
+    let run = home
+        .run(&[
+            "provider",
+            "import",
+            bruno.to_str().unwrap(),
+            "--env",
+            bruno.join("environments/local.bru").to_str().unwrap(),
+        ])
+        .ok();
+    assert!(
+        run.stdout.contains("Imported 2 provider(s) from Warehouse"),
+        "the collection itself still imports: {}",
+        run.stdout
+    );
+    assert_eq!(
+        home.provider_names(),
+        ["warehouse", "warehouse-restock"],
+        "nothing from outside the folder becomes a provider"
+    );
+    for link in ["requests/passwd.bru", "requests/planted.bru", "more"] {
+        assert!(
+            run.stdout.contains(&format!("{link}: a link to "))
+                && run
+                    .stdout
+                    .contains("outside the collection folder: not followed"),
+            "the link {link} is named and said not followed: {}",
+            run.stdout
+        );
+    }
+    assert!(
+        run.stdout
+            .contains("requests/again: a link to a folder already read (a loop"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("root:x"), "{}", run.stdout);
+}
+
 /// Sends `request` to the listener and returns the status line of its answer (empty when the
 /// listener hung up without one).
 fn send(redirect: &url::Url, request: &str) -> String {

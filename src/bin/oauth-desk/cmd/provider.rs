@@ -296,55 +296,16 @@ async fn list(desk: &Desk, json: bool) -> Result<(), Failure> {
     Ok(())
 }
 
-/// The files of FILE: stdin (`-`), one file, or a Bruno collection folder's `.bru` files and
-/// `bruno.json`.
-fn read_files(file: &str) -> Result<Vec<ImportFile>, Failure> {
-    let read = |path: &Path| {
-        std::fs::read_to_string(path)
-            .map_err(|e| failure(format!("could not read {}: {e}", path.display())))
-    };
-    if file == "-" {
-        let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|e| failure(format!("could not read stdin: {e}")))?;
-        return Ok(vec![ImportFile {
-            path: "stdin".into(),
-            text,
-        }]);
-    }
-    let path = Path::new(file);
-    if !path.is_dir() {
-        return Ok(vec![ImportFile {
-            path: file.to_owned(),
-            text: read(path)?,
-        }]);
-    }
-    let mut files = Vec::new();
-    let mut dirs = vec![path.to_path_buf()];
-    while let Some(dir) = dirs.pop() {
-        let entries = std::fs::read_dir(&dir)
-            .map_err(|e| failure(format!("could not read {}: {e}", dir.display())))?;
-        for entry in entries.flatten() {
-            let p = entry.path();
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if p.is_dir() && !name.starts_with('.') && name != "node_modules" {
-                dirs.push(p);
-            } else if name.ends_with(".bru") || name == "bruno.json" {
-                files.push(ImportFile {
-                    path: p.display().to_string(),
-                    text: read(&p)?,
-                });
-            }
-        }
-    }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    if files.is_empty() {
-        return Err(failure(format!(
-            "{file} is a folder without a Bruno collection (no bruno.json or .bru file)"
-        )));
-    }
-    Ok(files)
+/// What was piped in, for `provider import -`.
+fn read_stdin() -> Result<ImportFile, Failure> {
+    let mut text = String::new();
+    std::io::stdin()
+        .read_to_string(&mut text)
+        .map_err(|e| failure(format!("could not read stdin: {e}")))?;
+    Ok(ImportFile {
+        path: "stdin".into(),
+        text,
+    })
 }
 
 async fn import(
@@ -353,7 +314,6 @@ async fn import(
     options: ImportOptions,
     env: Option<&Path>,
 ) -> Result<(), Failure> {
-    let files = read_files(file)?;
     let env = match env {
         Some(path) => Some(ImportFile {
             path: path.display().to_string(),
@@ -362,7 +322,13 @@ async fn import(
         }),
         None => None,
     };
-    let report = desk.import(files, ImportOptions { env, ..options }).await?;
+    let options = ImportOptions { env, ..options };
+    // A file or a Bruno collection folder is read by the engine (which keeps to the folder).
+    let report = if file == "-" {
+        desk.import(vec![read_stdin()?], options).await?
+    } else {
+        desk.import_path(Path::new(file), options).await?
+    };
     crate::render::out(&render::import_report(&report));
     if report.providers.is_empty() {
         return Err(failure(format!("nothing was imported from {file}")));
