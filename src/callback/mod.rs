@@ -13,6 +13,13 @@
 //! new one ends the oldest, so idle connections held open can't shut the browser out; the
 //! wait has a deadline and can be cancelled. For the POST authorize method it also serves, once,
 //! a self-submitting form at a random path.
+//!
+//! Against DNS rebinding (a web page whose host name is made to point at 127.0.0.1, so the
+//! browser lets its scripts read what this listener answers), a request is served only when its
+//! `Host` header names this listener: the address and port it is bound on, or `localhost` with
+//! that port when the redirect URI says `localhost` (RFC 9110 §7.4). Any other `Host`, or none,
+//! is answered 421 and otherwise ignored, quietly — a page could send many — and the wait goes
+//! on.
 
 mod request;
 
@@ -81,6 +88,8 @@ pub enum Judged<T, E> {
 pub struct LoopbackListener {
     listener: std::net::TcpListener,
     redirect_uri: Url,
+    /// The `Host` values a browser sends for this listener (see [`own_hosts`]).
+    hosts: Vec<String>,
     start_page: Option<(String, String)>,
     /// The listener waits for the return from a sign-out, not a sign-in (its pages say so).
     sign_out: bool,
@@ -121,14 +130,16 @@ impl LoopbackListener {
         };
         let listener = std::net::TcpListener::bind(addr).map_err(bind_error)?;
         listener.set_nonblocking(true).map_err(bind_error)?;
-        let port = listener.local_addr().map_err(bind_error)?.port();
+        let bound = listener.local_addr().map_err(bind_error)?;
         let mut redirect_uri = configured.clone();
         redirect_uri
-            .set_port(Some(port))
+            .set_port(Some(bound.port()))
             .map_err(|()| not_loopback())?;
+        let localhost = matches!(configured.host(), Some(url::Host::Domain("localhost")));
         Ok(LoopbackListener {
             listener,
             redirect_uri,
+            hosts: own_hosts(bound, localhost),
             start_page: None,
             sign_out: false,
         })
@@ -230,6 +241,9 @@ impl LoopbackListener {
         request: Request,
         judge: &mut impl FnMut(&Url) -> Judged<T, E>,
     ) -> (Vec<u8>, Outcome<T, E>) {
+        if let Some(page) = self.misdirected(&request) {
+            return (page, Outcome::Continue);
+        }
         let Ok(url) = self.redirect_uri.join(&request.target) else {
             return (
                 page(400, "Bad request", "This is not a sign-in response."),
@@ -301,6 +315,22 @@ impl LoopbackListener {
 }
 
 impl LoopbackListener {
+    /// The 421 page for a request whose `Host` is not this listener's (or that has none): a
+    /// page on another name that resolves here (DNS rebinding) is answered nothing else.
+    fn misdirected(&self, request: &Request) -> Option<Vec<u8>> {
+        let own = request
+            .host
+            .as_deref()
+            .is_some_and(|host| self.hosts.iter().any(|h| h.eq_ignore_ascii_case(host)));
+        (!own).then(|| {
+            page(
+                421,
+                "Misdirected request",
+                "This OAuth Desk sign-in listener answers only to its own address.",
+            )
+        })
+    }
+
     /// The pages' titles and words: a sign-in's, or a sign-out's return.
     fn outcome_words(&self) -> (&'static str, &'static str, &'static str) {
         if self.sign_out {
@@ -317,6 +347,24 @@ impl LoopbackListener {
             )
         }
     }
+}
+
+/// The `Host` values that name a listener bound on `bound`: `ip:port` (`[ip]:port` for IPv6),
+/// and `localhost:port` when the redirect URI says `localhost`; each also without the port when
+/// it is 80, which a browser leaves out.
+fn own_hosts(bound: SocketAddr, localhost: bool) -> Vec<String> {
+    let ip = match bound.ip() {
+        IpAddr::V4(ip) => ip.to_string(),
+        IpAddr::V6(ip) => format!("[{ip}]"),
+    };
+    let names = std::iter::once(ip).chain(localhost.then(|| "localhost".to_owned()));
+    let port = bound.port();
+    names
+        .flat_map(|name| {
+            let bare = (port == 80).then(|| name.clone());
+            std::iter::once(format!("{name}:{port}")).chain(bare)
+        })
+        .collect()
 }
 
 /// What one request did to the wait.
@@ -356,6 +404,7 @@ fn reason(status: u16) -> &'static str {
         408 => "Request Timeout",
         411 => "Length Required",
         413 => "Payload Too Large",
+        421 => "Misdirected Request",
         431 => "Request Header Fields Too Large",
         _ => "Bad Request",
     }
@@ -404,11 +453,21 @@ mod tests {
         (status, out)
     }
 
+    /// A browser's GET of `url`, its `Host` header the URL's host and port.
     fn get(url: &Url) -> (u16, String) {
+        get_as(
+            url,
+            Some(&url[url::Position::BeforeHost..url::Position::AfterPort]),
+        )
+    }
+
+    /// A GET of `url` with this `Host` header, or none.
+    fn get_as(url: &Url, host: Option<&str>) -> (u16, String) {
         let path = &url[url::Position::BeforePath..];
+        let host = host.map(|h| format!("Host: {h}\r\n")).unwrap_or_default();
         send(
             url,
-            &format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+            &format!("GET {path} HTTP/1.1\r\n{host}Connection: close\r\n\r\n"),
         )
     }
 
@@ -506,6 +565,91 @@ mod tests {
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_request_for_another_host_is_refused_and_the_real_one_still_taken() {
+        let l = listener();
+        let base = l.redirect_uri().clone();
+        let port = base.port().unwrap();
+        let ignored = std::sync::Mutex::new(0);
+        let client = std::thread::spawn(move || {
+            let real_response = with_query(&base, "code=real&state=s");
+            // A page at rebound.example whose name now points at 127.0.0.1 (DNS rebinding):
+            // its browser sends its own name, with the right state or none.
+            let rebound = get_as(&real_response, Some(&format!("rebound.example:{port}")));
+            let no_host = get_as(&real_response, None);
+            let other_port = get_as(&real_response, Some("127.0.0.1:1"));
+            // Not the redirect URI's name: `localhost` only when the redirect URI says so.
+            let localhost = get_as(&real_response, Some(&format!("localhost:{port}")));
+            let real = get(&real_response);
+            (rebound, no_host.0, other_port.0, localhost.0, real.0)
+        });
+        let result = l
+            .wait(Duration::from_secs(10), None, judge_state, |_| {
+                *ignored.lock().unwrap() += 1;
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            result.unwrap(),
+            "real",
+            "a request naming another host never ends the wait, even with the right state"
+        );
+        let ((rebound, page), no_host, other_port, localhost, real) = client.join().unwrap();
+        assert_eq!(
+            (rebound, no_host, other_port, localhost, real),
+            (421, 421, 421, 421, 200),
+            "only the listener's own host and port are answered"
+        );
+        assert!(
+            !page.contains("code=") && !page.contains("Signed in"),
+            "a foreign page learns nothing: {page}"
+        );
+        assert_eq!(
+            *ignored.lock().unwrap(),
+            0,
+            "refused quietly, not as a response"
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_localhost_redirect_uri_is_answered_by_name_and_by_address() {
+        let l = LoopbackListener::bind(&Url::parse("http://localhost/callback").unwrap()).unwrap();
+        let base = l.redirect_uri().clone();
+        let port = base.port().unwrap();
+        let client = std::thread::spawn(move || {
+            let mut by_address = base.clone();
+            by_address.set_host(Some("127.0.0.1")).unwrap();
+            by_address.set_path("/elsewhere");
+            let address = get(&by_address).0;
+            let foreign = get_as(&base, Some(&format!("LOCALHOST.example:{port}"))).0;
+            let named = get(&with_query(&base, "code=named&state=s")).0;
+            (address, foreign, named)
+        });
+        let result = l
+            .wait(Duration::from_secs(10), None, judge_state, |_| {})
+            .await
+            .unwrap();
+        assert_eq!(result.unwrap(), "named");
+        assert_eq!(
+            client.join().unwrap(),
+            (404, 421, 200),
+            "127.0.0.1 is served (404 for another path), localhost.example is not"
+        );
+    }
+
+    #[test]
+    fn own_hosts_name_the_bound_address_and_port() {
+        let v4: SocketAddr = "127.0.0.1:8123".parse().unwrap();
+        assert_eq!(own_hosts(v4, false), ["127.0.0.1:8123"]);
+        assert_eq!(own_hosts(v4, true), ["127.0.0.1:8123", "localhost:8123"]);
+        let v6: SocketAddr = "[::1]:80".parse().unwrap();
+        assert_eq!(
+            own_hosts(v6, false),
+            ["[::1]:80", "[::1]"],
+            "port 80 is left out by browsers"
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_slow_or_silent_client_does_not_hold_up_the_sign_in() {
         let l = listener();
         let base = l.redirect_uri().clone();
@@ -586,7 +730,8 @@ mod tests {
         let client = std::thread::spawn(move || {
             let body = "code=posted&state=s";
             send(&url, &format!(
-                "POST /callback HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+                "POST /callback HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+                url.port().unwrap(),
                 body.len()
             ))
             .0

@@ -3,7 +3,8 @@
 //! body only by `Content-Length` and at most [`MAX_BODY`] bytes, and the whole request within
 //! [`READ_DEADLINE`] (a connection that sends `Content-Length: 5000` and then nothing, or a
 //! header one byte a second, is dropped when it runs out). Anything else — chunked bodies,
-//! other methods, malformed lines — is a [`RequestError`] answered with a 4xx and forgotten.
+//! other methods, malformed lines, two `Host` headers — is a [`RequestError`] answered with a
+//! 4xx and forgotten. The `Host` header is kept for the listener to judge (DNS rebinding).
 
 use std::time::Duration;
 
@@ -22,11 +23,13 @@ pub enum Method {
     Post,
 }
 
-/// A request as the listener needs it: method, target (path and query) and body.
+/// A request as the listener needs it: method, target (path and query), `Host` and body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Request {
     pub method: Method,
     pub target: String,
+    /// The `Host` header's value, if the request had one (RFC 9112 §3.2).
+    pub host: Option<String>,
     pub body: Vec<u8>,
 }
 
@@ -96,7 +99,12 @@ async fn read_unbounded_in_time<S: AsyncRead + Unpin>(
     }
     let head =
         std::str::from_utf8(&buf[..head_end]).map_err(|_| RequestError::Malformed("not UTF-8"))?;
-    let (method, target, length) = parse_head(head)?;
+    let Head {
+        method,
+        target,
+        host,
+        length,
+    } = parse_head(head)?;
     let mut body = buf[head_end + 4..].to_vec();
     if body.len() > length {
         body.truncate(length);
@@ -115,12 +123,23 @@ async fn read_unbounded_in_time<S: AsyncRead + Unpin>(
     Ok(Request {
         method,
         target: target.to_owned(),
+        host: host.map(str::to_owned),
         body,
     })
 }
 
-/// The request line and the one header that matters (the body's length).
-fn parse_head(head: &str) -> Result<(Method, &str, usize), RequestError> {
+/// What the head of a request says that matters here.
+struct Head<'a> {
+    method: Method,
+    target: &'a str,
+    host: Option<&'a str>,
+    /// The body's length.
+    length: usize,
+}
+
+/// The request line and the headers that matter (`Host`, the body's length). Two `Host`
+/// headers are refused (RFC 9112 §3.2: a server must answer 400).
+fn parse_head(head: &str) -> Result<Head<'_>, RequestError> {
     let mut lines = head.split("\r\n");
     let line = lines.next().unwrap_or_default();
     let mut parts = line.split(' ');
@@ -140,6 +159,7 @@ fn parse_head(head: &str) -> Result<(Method, &str, usize), RequestError> {
         _ => return Err(RequestError::Method),
     };
     let mut length = 0usize;
+    let mut host = None;
     for header in lines {
         let (name, value) = header
             .split_once(':')
@@ -154,9 +174,16 @@ fn parse_head(head: &str) -> Result<(Method, &str, usize), RequestError> {
             }
         } else if name.eq_ignore_ascii_case("transfer-encoding") {
             return Err(RequestError::LengthRequired);
+        } else if name.eq_ignore_ascii_case("host") && host.replace(value).is_some() {
+            return Err(RequestError::Malformed("two Host headers"));
         }
     }
-    Ok((method, target, length))
+    Ok(Head {
+        method,
+        target,
+        host,
+        length,
+    })
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -182,6 +209,7 @@ mod tests {
         assert_eq!(r.method, Method::Post);
         assert_eq!(r.target, "/callback");
         assert_eq!(r.body, b"code=a&st=b");
+        assert_eq!(r.host.as_deref(), Some("x"));
         let get = read_bytes(b"GET /callback?code=x HTTP/1.0\r\n\r\n")
             .await
             .unwrap();
@@ -189,6 +217,7 @@ mod tests {
             (get.method, get.target.as_str()),
             (Method::Get, "/callback?code=x")
         );
+        assert_eq!(get.host, None, "a missing Host is read as missing");
     }
 
     #[tokio::test]
@@ -219,6 +248,10 @@ mod tests {
             (
                 b"GET / HTTP/1.1\r\nno colon\r\n\r\n",
                 RequestError::Malformed("header"),
+            ),
+            (
+                b"GET / HTTP/1.1\r\nHost: 127.0.0.1:1\r\nHost: evil.example\r\n\r\n",
+                RequestError::Malformed("two Host headers"),
             ),
         ] {
             assert_eq!(

@@ -309,7 +309,10 @@ fn a_stalled_and_a_forging_local_client_do_not_end_a_real_sign_in() {
     let addr = format!("127.0.0.1:{}", redirect.port().unwrap());
     let mut stalled = TcpStream::connect(&addr).unwrap();
     stalled
-        .write_all(b"POST /callback HTTP/1.1\r\nHost: x\r\nContent-Length: 5000\r\n\r\n")
+        .write_all(
+            format!("POST /callback HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 5000\r\n\r\n")
+                .as_bytes(),
+        )
         .unwrap();
     // A header line without end is cut off, not collected.
     let mut long = TcpStream::connect(&addr).unwrap();
@@ -320,7 +323,7 @@ fn a_stalled_and_a_forging_local_client_do_not_end_a_real_sign_in() {
     let forged = send(
         &redirect,
         &format!(
-            "GET {}?code=forged&state=wrong HTTP/1.1\r\nHost: x\r\n\r\n",
+            "GET {}?code=forged&state=wrong HTTP/1.1\r\nHost: {addr}\r\n\r\n",
             redirect.path()
         ),
     );
@@ -328,11 +331,23 @@ fn a_stalled_and_a_forging_local_client_do_not_end_a_real_sign_in() {
     let stateless = send(
         &redirect,
         &format!(
-            "GET {}?code=forged HTTP/1.1\r\nHost: x\r\n\r\n",
+            "GET {}?code=forged HTTP/1.1\r\nHost: {addr}\r\n\r\n",
             redirect.path()
         ),
     );
     assert!(stateless.starts_with("HTTP/1.1 400"), "{stateless}");
+    // A page on another name that resolves to 127.0.0.1 (DNS rebinding), its browser sending
+    // that name: refused before anything is read, with the right state as with a wrong one.
+    let rebound = send(
+        &redirect,
+        &format!(
+            "GET {}?code=forged&state={} HTTP/1.1\r\nHost: rebound.example:{}\r\n\r\n",
+            redirect.path(),
+            login.param("state"),
+            redirect.port().unwrap()
+        ),
+    );
+    assert!(rebound.starts_with("HTTP/1.1 421"), "{rebound}");
 
     // The person signs in for real: the wait ends with their redirect, not the others'.
     let browser = std::process::Command::new("node")
