@@ -59,7 +59,7 @@ pub use desk::{
     SignInRequest, SignInState, TemplateView, TokenFormat, Workspace, format_token,
     open_in_browser,
 };
-pub use desk::{Desk, QuickAsk, quick_handover, quick_token};
+pub use desk::{Desk, QuickAsk, quick_handover, quick_token, take_quick_notices};
 pub use flow::device::PollEvent;
 pub use flow::endpoints::UserInfo;
 pub use flow::response::{ResponseMode, ResponseType};

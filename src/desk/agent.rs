@@ -173,6 +173,9 @@ pub(crate) struct Response {
         with = "crate::secret::vault_serde_opt"
     )]
     pub text: Option<Secret>,
+    /// What the asker should tell the person (a project provider hiding the config's).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notices: Vec<super::Notice>,
 }
 
 /// A fresh access token with what its formats need.
@@ -203,6 +206,7 @@ impl Response {
                 identity,
                 error: None,
                 text: None,
+                notices: Vec::new(),
             },
             Err(e) => Response {
                 error: Some(e),
@@ -292,8 +296,13 @@ pub(super) async fn serve(desk: Arc<Desk>) -> Result<(), AgentError> {
     }
 }
 
-/// The reference an ask is for, resolved in the asker's workspace.
-fn resolve(desk: &Desk, who: Who) -> Result<ProviderRef, Explained> {
+/// The reference an ask is for, resolved in the asker's workspace; what to tell the asker's
+/// person about the name goes to `notices`.
+fn resolve(
+    desk: &Desk,
+    who: Who,
+    notices: &mut Vec<super::Notice>,
+) -> Result<ProviderRef, Explained> {
     if let Some(reference) = who.reference {
         return Ok(reference);
     }
@@ -307,8 +316,11 @@ fn resolve(desk: &Desk, who: Who) -> Result<ProviderRef, Explained> {
         env,
         ..Workspace::default()
     };
-    desk.reference_in(&workspace, &who.provider)
-        .map_err(|e| Explained::from(&e))
+    let (reference, notice) = desk
+        .reference_noting(&workspace, &who.provider)
+        .map_err(|e| Explained::from(&e))?;
+    notices.extend(notice);
+    Ok(reference)
 }
 
 // long: one match arm per operation of the protocol
@@ -317,15 +329,16 @@ async fn answer(stream: AgentStream, desk: &Desk) -> std::io::Result<()> {
     let mut line = String::new();
     BufReader::new(read).take_line(&mut line).await?;
     let identity = |r: &ProviderRef| r.identity.as_ref().map(ToString::to_string);
-    let response = match serde_json::from_str::<Request>(&line) {
-        Ok(Request::Token { who }) => match resolve(desk, who) {
+    let mut notices = Vec::new();
+    let mut response = match serde_json::from_str::<Request>(&line) {
+        Ok(Request::Token { who }) => match resolve(desk, who, &mut notices) {
             Ok(r) => Response::answer(
                 desk.fresh_token_here(&r).await.map_err(Into::into),
                 identity(&r),
             ),
             Err(e) => Response::answer(Err(e), None),
         },
-        Ok(Request::Refresh { who }) => match resolve(desk, who) {
+        Ok(Request::Refresh { who }) => match resolve(desk, who, &mut notices) {
             Ok(r) => Response::answer(
                 desk.refresh(&r, true)
                     .await
@@ -335,27 +348,31 @@ async fn answer(stream: AgentStream, desk: &Desk) -> std::io::Result<()> {
             ),
             Err(e) => Response::answer(Err(e), None),
         },
-        Ok(Request::Kubectl { who, exec_info }) => Response::text(match resolve(desk, who) {
-            Ok(r) => desk
-                .kube_credential(&r, exec_info.as_deref())
-                .await
-                .map_err(Into::into),
-            Err(e) => Err(e),
-        }),
-        Ok(Request::Git { who, input }) => Response::text(match resolve(desk, who) {
+        Ok(Request::Kubectl { who, exec_info }) => {
+            Response::text(match resolve(desk, who, &mut notices) {
+                Ok(r) => desk
+                    .kube_credential(&r, exec_info.as_deref())
+                    .await
+                    .map_err(Into::into),
+                Err(e) => Err(e),
+            })
+        }
+        Ok(Request::Git { who, input }) => Response::text(match resolve(desk, who, &mut notices) {
             Ok(r) => desk
                 .git_credential(&r, &super::handover::GitRequest::parse(&input))
                 .await
                 .map_err(Into::into),
             Err(e) => Err(e),
         }),
-        Ok(Request::Headers { who, method, url }) => Response::text(match resolve(desk, who) {
-            Ok(r) => desk
-                .resource_headers_here(&r, &method, &url)
-                .await
-                .map_err(Into::into),
-            Err(e) => Err(e),
-        }),
+        Ok(Request::Headers { who, method, url }) => {
+            Response::text(match resolve(desk, who, &mut notices) {
+                Ok(r) => desk
+                    .resource_headers_here(&r, &method, &url)
+                    .await
+                    .map_err(Into::into),
+                Err(e) => Err(e),
+            })
+        }
         Ok(Request::Changed { provider }) => {
             // Another process changed something: say so here, where the keeper and the
             // window listen (which of its tokens or providers, the stream's readers re-read).
@@ -377,6 +394,7 @@ async fn answer(stream: AgentStream, desk: &Desk) -> std::io::Result<()> {
             None,
         ),
     };
+    response.notices = notices;
     let mut out = serde_json::to_string(&response).unwrap_or_default();
     out.push('\n');
     write.write_all(out.as_bytes()).await?;

@@ -55,7 +55,7 @@ pub use identities::{IdentityOrigin, IdentityView};
 pub use importing::{ImportOptions, ImportReport, ImportedProvider};
 pub use keep::KeeperService;
 pub use lab::{LabHost, LabPlanView, LabRequest};
-pub use quick::{QuickAsk, quick_handover, quick_token};
+pub use quick::{QuickAsk, quick_handover, quick_token, take_quick_notices};
 pub use registration::MakeClient;
 pub use secrets::NamedSecretView;
 pub use session::{Capture, DeviceCode, DeviceHost, Navigation, SessionId, SignInHost, SignInPage};
@@ -315,7 +315,7 @@ pub struct Desk {
 }
 
 /// Something worth telling the person once, beside the result of what they asked.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Notice {
@@ -570,7 +570,10 @@ impl Desk {
         if self.serving_agent.load(Ordering::SeqCst) {
             return None;
         }
-        let answer = agent::ask(&self.paths.agent_socket, request).await?;
+        let mut answer = agent::ask(&self.paths.agent_socket, request).await?;
+        for notice in std::mem::take(&mut answer.notices) {
+            self.notice(notice);
+        }
         Some(answer.into_result().map_err(DeskError::Explained))
     }
 

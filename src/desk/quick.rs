@@ -2,11 +2,31 @@
 //! `credential kubectl` and `credential git` whole, over its agent socket. Each returns `None`
 //! when no keeper answers (then take the full path).
 
+use std::sync::Mutex;
+
+use super::Notice;
 use super::advice::Explained;
 use super::agent;
 use super::copy::{TokenFormat, format_token};
 use crate::secret::Secret;
 use crate::store::paths::Paths;
+
+/// What the last fast answer said to tell the person (see [`take_quick_notices`]).
+static NOTICES: Mutex<Vec<Notice>> = Mutex::new(Vec::new());
+
+/// What the keeper said to tell the person with its last fast answer, once.
+pub fn take_quick_notices() -> Vec<Notice> {
+    NOTICES
+        .lock()
+        .map(|mut n| std::mem::take(&mut *n))
+        .unwrap_or_default()
+}
+
+fn keep_notices(answer: &mut agent::Response) {
+    if let Ok(mut kept) = NOTICES.lock() {
+        kept.append(&mut answer.notices);
+    }
+}
 
 /// The CLI's fast path: `oauth-desk token NAME` answered by a running keeper before anything
 /// else (async runtime, HTTP client, argument parser) is set up. `None` when no keeper answers
@@ -21,7 +41,8 @@ pub fn quick_token(
     let request = agent::Request::Token {
         who: agent::Who::typed_here(name, env),
     };
-    let answer = agent::ask_blocking(&paths.agent_socket, &request)?;
+    let mut answer = agent::ask_blocking(&paths.agent_socket, &request)?;
+    keep_notices(&mut answer);
     Some(
         answer
             .into_result()
@@ -54,5 +75,7 @@ pub fn quick_handover(
         QuickAsk::Git { input } => agent::Request::Git { who, input },
         QuickAsk::Headers { method, url } => agent::Request::Headers { who, method, url },
     };
-    Some(agent::ask_blocking(&paths.agent_socket, &request)?.into_text())
+    let mut answer = agent::ask_blocking(&paths.agent_socket, &request)?;
+    keep_notices(&mut answer);
+    Some(answer.into_text())
 }

@@ -178,25 +178,43 @@ impl Desk {
         workspace: &Workspace,
         typed: &str,
     ) -> Result<ProviderRef, DeskError> {
+        let (reference, notice) = self.reference_noting(workspace, typed)?;
+        if let Some(notice) = notice {
+            self.notice(notice);
+        }
+        Ok(reference)
+    }
+
+    /// [`Desk::reference_in`], and what the person should be told about the name (a project
+    /// provider hiding one of the config's).
+    pub(crate) fn reference_noting(
+        &self,
+        workspace: &Workspace,
+        typed: &str,
+    ) -> Result<(ProviderRef, Option<super::Notice>), DeskError> {
         let typed: TypedRef = typed.trim().parse()?;
         let project = self.project_in(workspace)?;
         if let Some((project, env)) = &project
             && project.has_provider(&typed.name)
         {
-            if self.config.load()?.get(typed.name.as_str()).is_ok() {
-                self.notice(super::Notice::Shadows {
+            let notice = self
+                .config
+                .load()?
+                .get(typed.name.as_str())
+                .is_ok()
+                .then(|| super::Notice::Shadows {
                     name: typed.name.to_string(),
                     file: project.file.display().to_string(),
                 });
-            }
-            return Ok(ProviderRef {
+            let reference = ProviderRef {
                 name: typed.name,
                 identity: typed.identity,
                 project: Some(ProjectPlace {
                     file: project.file.clone(),
                     env: env.clone(),
                 }),
-            });
+            };
+            return Ok((reference, notice));
         }
         let config = self.config.load()?;
         if config.get(typed.name.as_str()).is_err() {
@@ -218,11 +236,12 @@ impl Desk {
             }
             .into());
         }
-        Ok(ProviderRef {
+        let reference = ProviderRef {
             name: typed.name,
             identity: typed.identity,
             project: None,
-        })
+        };
+        Ok((reference, None))
     }
 
     /// Resolves `reference`: see the module. The identity must exist.

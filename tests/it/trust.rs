@@ -301,6 +301,16 @@ fn a_project_provider_hiding_ones_own_is_said_and_yours_is_reached_without_the_p
         "the shadowing is said: {}",
         run.stderr
     );
+    // A running keeper answers `token` on the CLI's fast path: it says so too.
+    let keeper = Keeper::start(home);
+    let run = home.run(&["token", "corp"]);
+    assert!(
+        run.stderr.contains("corp is the project's provider"),
+        "the keeper's answer carries the note: {}\n{}",
+        run.stderr,
+        keeper.log()
+    );
+    drop(keeper);
     let listed = home
         .run(&["--project", "", "provider", "show", "corp"])
         .ok()

@@ -166,7 +166,11 @@ fn answer_from_agent() -> Option<u8> {
     }
     let newline =
         matches!(args.first(), Some(&"token" | &"headers")) || args.get(1) == Some(&"kubectl");
-    Some(match answer? {
+    let answer = answer?;
+    for notice in oauth_desk::take_quick_notices() {
+        eprintln!("{}", words::notice(&notice));
+    }
+    Some(match answer {
         Ok(text) if newline => {
             render::out_line(text.expose());
             0
