@@ -128,7 +128,7 @@ pub enum DeskError {
     Project(#[from] crate::project::ProjectError),
     /// The project file is not allowed as it is now: nothing is sent for it.
     #[error(transparent)]
-    NotAllowed(NotAllowed),
+    NotAllowed(Box<NotAllowed>),
     /// The tokens (or a named secret) were obtained for other settings than the provider's
     /// now: they are not sent anywhere until a new sign-in (or `secret set`).
     #[error("{name}'s {what} {changes}; nothing of it is sent to the new settings")]

@@ -76,11 +76,11 @@ impl Desk {
         if state.is_allowed() {
             return Ok(());
         }
-        Err(DeskError::NotAllowed(NotAllowed {
+        Err(DeskError::NotAllowed(Box::new(NotAllowed {
             file: project.file.display().to_string(),
             footprint: project.footprint(),
             state,
-        }))
+        })))
     }
 
     /// Whether `project` may be used as it is (for views that show rather than send).

@@ -202,7 +202,7 @@ impl Desk {
             reference: reference.clone(),
             login_hint: None,
             origin: super::identities::IdentityOrigin::Default,
-            status: report.status.clone(),
+            status: report.status,
             expires_at: None,
             subject: None,
         };

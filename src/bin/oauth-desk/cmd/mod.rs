@@ -133,45 +133,45 @@ fn tell(desk: &Desk) {
 // long: one arm per command
 async fn dispatch(desk: &Desk, command: Command) -> Result<(), Failure> {
     match command {
-        Command::Provider(cmd) => provider::run(&desk, cmd).await,
-        Command::Login(args) => signin::login(&desk, args).await,
+        Command::Provider(cmd) => provider::run(desk, cmd).await,
+        Command::Login(args) => signin::login(desk, args).await,
         Command::Device {
             name,
             no_browser,
             scope,
             ..
-        } => signin::device(&desk, &name, no_browser, scope).await,
+        } => signin::device(desk, &name, no_browser, scope).await,
         Command::ClientCredentials { name, scope, .. } => {
-            signin::client_credentials(&desk, &name, scope).await
+            signin::client_credentials(desk, &name, scope).await
         }
-        Command::Token { name, format, .. } => tokens::token(&desk, &name, format).await,
+        Command::Token { name, format, .. } => tokens::token(desk, &name, format).await,
         Command::Headers {
             name, url, method, ..
-        } => handover::headers(&desk, &name, &url, &method).await,
-        Command::Call(args) => handover::call(&desk, args).await,
-        Command::Exec { name, env, command } => handover::exec(&desk, &name, &env, &command).await,
-        Command::Credential(cmd) => handover::credential(&desk, cmd).await,
-        Command::Refresh { name, .. } => tokens::refresh(&desk, &name).await,
+        } => handover::headers(desk, &name, &url, &method).await,
+        Command::Call(args) => handover::call(desk, args).await,
+        Command::Exec { name, env, command } => handover::exec(desk, &name, &env, &command).await,
+        Command::Credential(cmd) => handover::credential(desk, cmd).await,
+        Command::Refresh { name, .. } => tokens::refresh(desk, &name).await,
         Command::Logout {
             name,
             end_session: false,
             ..
-        } => tokens::logout(&desk, &name).await,
+        } => tokens::logout(desk, &name).await,
         Command::Logout {
             name, no_browser, ..
-        } => tokens::end_session(&desk, &name, no_browser).await,
-        Command::Revoke { name, .. } => tokens::revoke(&desk, &name).await,
+        } => tokens::end_session(desk, &name, no_browser).await,
+        Command::Revoke { name, .. } => tokens::revoke(desk, &name).await,
         Command::Introspect {
             name, refresh, id, ..
-        } => tokens::introspect(&desk, &name, refresh, id).await,
-        Command::Userinfo { name, .. } => inspect::userinfo(&desk, &name).await,
+        } => tokens::introspect(desk, &name, refresh, id).await,
+        Command::Userinfo { name, .. } => inspect::userinfo(desk, &name).await,
         Command::Show {
             name, json, reveal, ..
-        } => inspect::show(&desk, &name, json, reveal).await,
+        } => inspect::show(desk, &name, json, reveal).await,
         Command::Trace {
             name, har, json, ..
-        } => inspect::trace(&desk, &name, har, json).await,
-        Command::Lab(args) => lab::run(&desk, args).await,
+        } => inspect::trace(desk, &name, har, json).await,
+        Command::Lab(args) => lab::run(desk, args).await,
         Command::Audit {
             name,
             active,
@@ -186,9 +186,9 @@ async fn dispatch(desk: &Desk, command: Command) -> Result<(), Failure> {
                 stdout_for_results: true,
                 results_as_json: json,
             });
-            inspect::audit(&desk, &name, probes, yes, json, junit).await
+            inspect::audit(desk, &name, probes, yes, json, junit).await
         }
-        Command::Exchange(args) => signin::exchange(&desk, args).await,
+        Command::Exchange(args) => signin::exchange(desk, args).await,
         Command::JwtBearer {
             name,
             assertion_from,
@@ -199,23 +199,23 @@ async fn dispatch(desk: &Desk, command: Command) -> Result<(), Failure> {
             ..
         } => {
             let source = match (assertion_from, assertion_stdin) {
-                (Some(other), _) => AssertionSource::IdTokenOf(at(&desk, &other)?),
+                (Some(other), _) => AssertionSource::IdTokenOf(at(desk, &other)?),
                 (None, true) => AssertionSource::Given(Secret::new(read_line_stdin()?)),
                 (None, false) => AssertionSource::SelfSigned { subject, issuer },
             };
-            signin::jwt_bearer(&desk, &name, source, scope).await
+            signin::jwt_bearer(desk, &name, source, scope).await
         }
         Command::Password {
             name,
             username,
             scope,
             ..
-        } => signin::password(&desk, &name, &username, scope).await,
+        } => signin::password(desk, &name, &username, scope).await,
         Command::Keeper => unreachable!("handled in run"),
-        Command::Identity(cmd) => workspace::identity(&desk, cmd).await,
-        Command::Env(cmd) => workspace::env(&desk, cmd).await,
-        Command::Secret(cmd) => workspace::secret(&desk, cmd).await,
-        Command::Project(cmd) => workspace::project(&desk, cmd).await,
+        Command::Identity(cmd) => workspace::identity(desk, cmd).await,
+        Command::Env(cmd) => workspace::env(desk, cmd).await,
+        Command::Secret(cmd) => workspace::secret(desk, cmd).await,
+        Command::Project(cmd) => workspace::project(desk, cmd).await,
         Command::Decode { .. } => unreachable!("handled above"),
     }
 }
