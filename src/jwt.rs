@@ -39,6 +39,20 @@ impl DecodedJwt {
     }
 }
 
+/// The registered claims that are times (NumericDate, seconds since the epoch): RFC 7519
+/// §4.1.4–4.1.6, OpenID Connect Core §2 (`auth_time`) and §5.1 (`updated_at`). Every front end
+/// shows them as times from this one list.
+pub const TIME_CLAIMS: &[&str] = &["exp", "iat", "nbf", "auth_time", "updated_at"];
+
+/// The claims of `claims` that are times and hold a number (see [`TIME_CLAIMS`]).
+pub fn time_claims(claims: &Map<String, Value>) -> Vec<String> {
+    claims
+        .iter()
+        .filter(|(k, v)| TIME_CLAIMS.contains(&k.as_str()) && numeric(v).is_some())
+        .map(|(k, _)| k.clone())
+        .collect()
+}
+
 /// 9999-12-31T23:59:59Z, the last second any date is read as.
 pub const LAST_DATE: i64 = 253_402_300_799;
 
@@ -144,5 +158,23 @@ mod tests {
         assert_eq!(numeric(&serde_json::json!(1.9e9)), Some(1_900_000_000));
         assert_eq!(numeric(&serde_json::json!(" 42 ")), Some(42));
         assert_eq!(numeric(&serde_json::json!(true)), None);
+    }
+
+    #[test]
+    fn the_times_among_the_claims_are_named_for_every_front_end() {
+        let claims = serde_json::json!({
+            "exp": 1_900_000_000, "iat": "1800000000", "updated_at": 1.7e9,
+            "auth_time": "yesterday", "custom_time": 5, "sub": "alice"
+        });
+        let Value::Object(claims) = claims else {
+            unreachable!()
+        };
+        let mut times = time_claims(&claims);
+        times.sort();
+        assert_eq!(
+            times,
+            ["exp", "iat", "updated_at"],
+            "a registered time claim with a number is a time; a word or an unknown claim is not"
+        );
     }
 }

@@ -137,6 +137,8 @@ pub struct AccessTokenReport {
     pub header: Option<Map<String, Value>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub claims: Option<Map<String, Value>>,
+    /// The claims that are times, to be shown as such (see [`jwt::TIME_CLAIMS`]).
+    pub time_claims: Vec<String>,
     /// For a JWT access token (RFC 9068): its signature against the provider's JWKS.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signature: Option<Check>,
@@ -261,6 +263,8 @@ pub struct IdTokenReport {
     pub header: Option<Map<String, Value>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub claims: Option<Map<String, Value>>,
+    /// The claims that are times, to be shown as such (see [`jwt::TIME_CLAIMS`]).
+    pub time_claims: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     pub checks: Vec<Check>,
@@ -310,6 +314,10 @@ fn access_token_report(
         cnf: cnf.clone(),
         binding: bindings(tokens, cnf.as_ref()),
         header: decoded.as_ref().map(|d| d.header.clone()),
+        time_claims: decoded
+            .as_ref()
+            .map(|d| jwt::time_claims(&d.claims))
+            .unwrap_or_default(),
         claims: decoded.map(|d| d.claims),
         value: None,
     }
@@ -347,6 +355,7 @@ fn id_token_report(
                 },
             );
             IdTokenReport {
+                time_claims: jwt::time_claims(&decoded.claims),
                 header: Some(decoded.header),
                 claims: Some(decoded.claims),
                 error: None,
@@ -357,6 +366,7 @@ fn id_token_report(
         Err(e) => IdTokenReport {
             header: None,
             claims: None,
+            time_claims: Vec::new(),
             error: Some(e.to_string()),
             checks: vec![],
             value: None,

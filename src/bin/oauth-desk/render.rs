@@ -339,8 +339,9 @@ fn claims_table(out: &mut String, claims: &Map<String, Value>, now: i64) {
             Value::String(s) => s.clone(),
             other => other.to_string(),
         };
-        let note = match (k.as_str(), oauth_desk::jwt::numeric(v)) {
-            ("exp" | "iat" | "nbf" | "auth_time", Some(t)) => {
+        let note = match oauth_desk::jwt::numeric(v) {
+            // Which claims are times is the engine's word, for every front end.
+            Some(t) if oauth_desk::jwt::TIME_CLAIMS.contains(&k.as_str()) => {
                 let rel = if t > now {
                     format!("in {}", duration(t - now))
                 } else {

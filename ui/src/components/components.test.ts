@@ -31,7 +31,7 @@ describe('Checklist', () => {
   it('marks each check with a glyph and counts the passes', () => {
     const { container } = render(Checklist, {
       report: report({
-        id_token: { header: null, claims: null, error: null, value: null, checks: [
+        id_token: { header: null, claims: null, time_claims: [], error: null, value: null, checks: [
           { name: 'signature', result: 'pass', detail: 'verified' },
           { name: 'nonce', result: 'fail', detail: 'nonce differs' },
           { name: 'nbf', result: 'skip', detail: 'no nbf claim' },

@@ -192,6 +192,10 @@ expires_in: number | null, lifetime: number | null, obtained_at: number, expired
  */
 audience: Array<string>, header: { [key in string]: JsonValue } | null, claims: { [key in string]: JsonValue } | null, 
 /**
+ * The claims that are times, to be shown as such (see [`jwt::TIME_CLAIMS`]).
+ */
+time_claims: Array<string>, 
+/**
  * For a JWT access token (RFC 9068): its signature against the provider's JWKS.
  */
 signature: Check | null, 
@@ -236,7 +240,11 @@ failed_at: number,
  */
 next_attempt_at: number | null, };
 
-export type IdTokenReport = { header: { [key in string]: JsonValue } | null, claims: { [key in string]: JsonValue } | null, error: string | null, checks: Array<Check>, value: string | null, };
+export type IdTokenReport = { header: { [key in string]: JsonValue } | null, claims: { [key in string]: JsonValue } | null, 
+/**
+ * The claims that are times, to be shown as such (see [`jwt::TIME_CLAIMS`]).
+ */
+time_claims: Array<string>, error: string | null, checks: Array<Check>, value: string | null, };
 
 export type Check = { name: string, result: CheckResult, detail: string, };
 

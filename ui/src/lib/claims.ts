@@ -1,5 +1,5 @@
-// What the well-known JWT claims mean, for the claims table's hover text, and which of them
-// are timestamps (shown as local time and relative).
+// What the well-known JWT claims mean, for the claims table's hover text. Which of them are
+// times is the engine's word (the report's `time_claims`).
 export const CLAIM_HELP: Record<string, string> = {
   iss: 'Issuer: who made this token',
   sub: 'Subject: the user (or client) it is about, unique at the issuer',
@@ -31,8 +31,6 @@ export const CLAIM_HELP: Record<string, string> = {
   alg: 'Signature algorithm',
   kid: 'Key ID: which key of the JWKS signed it',
 };
-
-export const TIME_CLAIMS = new Set(['exp', 'iat', 'nbf', 'auth_time', 'updated_at']);
 
 /** A claim value as text: strings bare, everything else as JSON. */
 export function claimText(value: unknown): string {

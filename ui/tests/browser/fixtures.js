@@ -51,6 +51,7 @@ export function signedIn(name, { now = Date.now() / 1000, lifetime = 300, left =
       id_token: {
         header: { alg: 'RS256', kid: 'k1' },
         claims: { iss: 'https://op.example', sub: 'alice', aud: 'app', exp: exp + 3000, iat: exp - 300, nonce: 'n', preferred_username: 'alice', custom_claim: { a: 1 } },
+        time_claims: ['exp', 'iat'],
         checks: [
           { name: 'signature', result: 'pass', detail: 'RS256 signature verified with key kid=k1' },
           { name: 'nonce', result: 'pass', detail: 'nonce matches this sign-in' },
