@@ -68,6 +68,7 @@ mod tests {
             TokenFormat::decl(&cfg),
             Settings::decl(&cfg),
             CommandError::decl(&cfg),
+            oauth_desk::Explained::decl(&cfg),
             ErrorKind::decl(&cfg),
             Advice::decl(&cfg),
             Endpoint::decl(&cfg),

@@ -6,19 +6,14 @@ use oauth_desk::{Advice, DeskError, Endpoint, ErrorKind, Explained};
 use serde::Serialize;
 use ts_rs::TS;
 
+/// The engine's [`Explained`] itself — a stable `kind` the UI branches on, the typed advice
+/// (a button for some), the server's `error` and `error_description` — with its sentence
+/// finished by the advice in the app's words. A wrapper, not a copy: a field the engine adds
+/// reaches the UI as it is.
 #[derive(Debug, Clone, Serialize, TS, thiserror::Error)]
-#[error("{message}")]
-pub struct CommandError {
-    /// A stable tag the UI can branch on.
-    pub kind: ErrorKind,
-    /// One sentence, with what to do next in the app's words when something would help.
-    pub message: String,
-    /// What would fix it, as data: the UI offers a button for some (sign in again).
-    pub advice: Option<Advice>,
-    /// The server's `error` code, when the server answered with one.
-    pub server_error: Option<String>,
-    pub server_description: Option<String>,
-}
+#[serde(transparent)]
+#[error("{}", .0.message)]
+pub struct CommandError(pub Explained);
 
 impl CommandError {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> CommandError {
@@ -117,18 +112,11 @@ pub fn advice_words(advice: &Advice) -> String {
 }
 
 impl From<Explained> for CommandError {
-    fn from(e: Explained) -> CommandError {
-        let message = match &e.advice {
-            Some(advice) => format!("{}. {}", e.message, advice_words(advice)),
-            None => e.message.clone(),
-        };
-        CommandError {
-            kind: e.kind,
-            message,
-            advice: e.advice,
-            server_error: e.server_error,
-            server_description: e.server_description,
+    fn from(mut e: Explained) -> CommandError {
+        if let Some(advice) = &e.advice {
+            e.message = format!("{}. {}", e.message, advice_words(advice));
         }
+        CommandError(e)
     }
 }
 
@@ -159,9 +147,14 @@ mod tests {
 
     #[test]
     fn an_engine_error_reaches_the_ui_typed_and_worded_for_it() {
-        let e: CommandError = DeskError::NotSignedIn { name: "op".into() }.into();
+        let CommandError(e) = DeskError::NotSignedIn { name: "op".into() }.into();
         assert_eq!(e.kind, ErrorKind::NotSignedIn);
         assert_eq!(e.advice, Some(Advice::SignIn));
         assert_eq!(e.message, "op is not signed in. Sign in again.");
+        let json = serde_json::to_value(CommandError(e)).expect("serializes");
+        assert_eq!(
+            json["kind"], "not_signed_in",
+            "the UI reads the engine's fields at the top level: {json}"
+        );
     }
 }

@@ -342,19 +342,13 @@ notifications: boolean,
  */
 last_project: string | null, };
 
-export type CommandError = { 
+export type CommandError = Explained;
+
+export type Explained = { kind: ErrorKind, 
 /**
- * A stable tag the UI can branch on.
+ * One or two sentences, without a remedy worded for any front end.
  */
-kind: ErrorKind, 
-/**
- * One sentence, with what to do next in the app's words when something would help.
- */
-message: string, 
-/**
- * What would fix it, as data: the UI offers a button for some (sign in again).
- */
-advice: Advice | null, 
+message: string, advice: Advice | null, 
 /**
  * The server's `error` code, when the server answered with one.
  */
