@@ -189,7 +189,7 @@ impl Desk {
             .registration;
         let Some(stored) = stored else {
             return Err(DeskError::NotSupported(format!(
-                "{}'s client was not registered by OAuth Desk with a registration access token (RFC 7592): delete it in the server's console, and `provider remove` forgets it here",
+                "{}'s client was not registered by OAuth Desk with a registration access token (RFC 7592): delete it in the server's console, then remove the provider here",
                 provider.name
             )));
         };
