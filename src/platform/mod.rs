@@ -28,6 +28,22 @@ pub use os::{
     replace, stop_requested, sync_dir,
 };
 
+// Who may write a Windows folder is judged from plain data: the rule is tested on every OS.
+#[cfg(all(test, not(windows)))]
+#[path = "windows/writers.rs"]
+mod windows_writers;
+
+/// How [`open_private`] opens a file that may hold a secret. A file it creates is the user's
+/// alone from its first moment: made 0600 on Unix, made with an owner-only DACL on Windows
+/// (never given one after, when another process could already have opened it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PrivateOpen {
+    /// A new file to write; one already there is an error (`create_new`).
+    CreateNew,
+    /// Read and write, made if missing, never truncated (a lock file).
+    OpenOrCreate,
+}
+
 /// Why the agent could not start listening.
 #[derive(Debug, thiserror::Error)]
 pub enum BindError {

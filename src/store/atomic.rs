@@ -4,9 +4,11 @@
 //! On Windows the rename waits out a reader that has the file open for a moment, and NTFS
 //! journals the rename itself: there is no directory to sync (see `crate::platform`).
 
-use std::fs::{self, OpenOptions};
+use std::fs;
 use std::io::Write;
 use std::path::Path;
+
+use crate::platform::PrivateOpen;
 
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path
@@ -27,9 +29,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
             .collect::<String>()
     ));
     let result = (|| {
-        let mut options = OpenOptions::new();
-        options.write(true).create_new(true);
-        let mut file = crate::platform::open_private(&options, &tmp)?;
+        let mut file = crate::platform::open_private(&tmp, PrivateOpen::CreateNew)?;
         file.write_all(bytes)?;
         file.sync_all()?;
         drop(file);

@@ -3,10 +3,11 @@
 //! refresh token, must be done by one process at a time. Released on drop (and by the OS when
 //! a process dies, so a killed process never leaves a stale lock).
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::path::Path;
 
 use super::paths::{Paths, PathsError};
+use crate::platform::PrivateOpen;
 
 #[derive(Debug, thiserror::Error)]
 pub enum LockError {
@@ -48,9 +49,8 @@ fn open(path: &Path) -> Result<File, LockError> {
     if let Some(dir) = path.parent() {
         Paths::ensure_private_dir(dir)?;
     }
-    let mut options = OpenOptions::new();
-    options.read(true).write(true).create(true).truncate(false);
-    crate::platform::open_private(&options, path).map_err(|source| io_error(path, source))
+    crate::platform::open_private(path, PrivateOpen::OpenOrCreate)
+        .map_err(|source| io_error(path, source))
 }
 
 fn io_error(path: &Path, source: std::io::Error) -> LockError {

@@ -4,9 +4,15 @@
 use std::fs::{File, OpenOptions};
 use std::path::Path;
 
-/// Opens `path` with `options`; a file it creates is the user's alone (0600).
-pub fn open_private(options: &OpenOptions, path: &Path) -> std::io::Result<File> {
-    let mut options = options.clone();
+use crate::platform::PrivateOpen;
+
+/// Opens `path` as `how` says; a file it creates is the user's alone (0600).
+pub fn open_private(path: &Path, how: PrivateOpen) -> std::io::Result<File> {
+    let mut options = OpenOptions::new();
+    match how {
+        PrivateOpen::CreateNew => options.write(true).create_new(true),
+        PrivateOpen::OpenOrCreate => options.read(true).write(true).create(true).truncate(false),
+    };
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     options.open(path)
 }

@@ -1,23 +1,22 @@
 //! Who a Windows process runs as (its user's SID, as text), and a security descriptor that
-//! lets only this user in — for the agent's named pipe and for files that hold secrets.
+//! lets only this user in — for the agent's named pipe, for files that hold secrets and for the
+//! folders that hold them, each given it as it is made.
 
 use std::io;
 
 use windows_sys::Win32::Foundation::{CloseHandle, HANDLE, LocalFree};
 use windows_sys::Win32::Security::Authorization::{
     ConvertSidToStringSidW, ConvertStringSecurityDescriptorToSecurityDescriptorW, SDDL_REVISION_1,
-    SE_FILE_OBJECT, SetNamedSecurityInfoW,
 };
 use windows_sys::Win32::Security::{
-    DACL_SECURITY_INFORMATION, GetSecurityDescriptorDacl, GetTokenInformation,
-    PROTECTED_DACL_SECURITY_INFORMATION, PSECURITY_DESCRIPTOR, SECURITY_ATTRIBUTES, TOKEN_QUERY,
-    TOKEN_USER, TokenUser,
+    GetTokenInformation, PSECURITY_DESCRIPTOR, PSID, SECURITY_ATTRIBUTES, TOKEN_QUERY, TOKEN_USER,
+    TokenUser,
 };
 use windows_sys::Win32::System::Threading::{
     GetCurrentProcess, OpenProcess, OpenProcessToken, PROCESS_QUERY_LIMITED_INFORMATION,
 };
 
-fn check(ok: i32) -> io::Result<()> {
+pub(super) fn check(ok: i32) -> io::Result<()> {
     if ok == 0 {
         Err(io::Error::last_os_error())
     } else {
@@ -27,6 +26,12 @@ fn check(ok: i32) -> io::Result<()> {
 
 fn wide(text: &str) -> Vec<u16> {
     text.encode_utf16().chain(std::iter::once(0)).collect()
+}
+
+/// `path` as a NUL-terminated UTF-16 string, for the `…W` calls.
+pub(super) fn wide_path(path: &std::path::Path) -> Vec<u16> {
+    use std::os::windows::ffi::OsStrExt;
+    path.as_os_str().encode_wide().chain(Some(0)).collect()
 }
 
 /// The user (SID string, `S-1-5-21-…`) this process runs as.
@@ -74,8 +79,14 @@ fn user_of_token(token: HANDLE) -> io::Result<String> {
     })?;
     // SAFETY: GetTokenInformation filled a TOKEN_USER at the start of the buffer.
     let sid = unsafe { (*buffer.as_ptr().cast::<TOKEN_USER>()).User.Sid };
+    // `sid` points into `buffer`, alive here.
+    sid_string(sid)
+}
+
+/// A SID as text (`S-1-5-…`); `sid` must point to a valid SID.
+pub(super) fn sid_string(sid: PSID) -> io::Result<String> {
     let mut text: *mut u16 = std::ptr::null_mut();
-    // SAFETY: `sid` points into `buffer`, alive here; `text` is freed with LocalFree.
+    // SAFETY: the caller's SID is valid; `text` is freed with LocalFree.
     check(unsafe { ConvertSidToStringSidW(sid, &mut text) })?;
     // SAFETY: a NUL-terminated UTF-16 string from ConvertSidToStringSidW.
     let string = unsafe {
@@ -88,7 +99,8 @@ fn user_of_token(token: HANDLE) -> io::Result<String> {
 }
 
 /// A security descriptor whose DACL grants `user` everything and nobody else anything (no
-/// inherited entries): `D:P(A;;GA;;;S-…)`.
+/// inherited entries): `D:P(A;;GA;;;S-…)`; for a folder, handed down to what is made inside
+/// (`D:P(A;OICI;GA;;;S-…)`).
 pub struct OwnerOnly(PSECURITY_DESCRIPTOR);
 
 // SAFETY: the descriptor is immutable once made and freed once, on drop.
@@ -97,7 +109,16 @@ unsafe impl Sync for OwnerOnly {}
 
 impl OwnerOnly {
     pub fn for_user(user: &str) -> io::Result<OwnerOnly> {
-        let sddl = wide(&format!("D:P(A;;GA;;;{user})"));
+        Self::from_sddl(&format!("D:P(A;;GA;;;{user})"))
+    }
+
+    /// For a folder: the same entry, inherited by the files and folders made in it.
+    pub fn for_folder(user: &str) -> io::Result<OwnerOnly> {
+        Self::from_sddl(&format!("D:P(A;OICI;GA;;;{user})"))
+    }
+
+    pub(super) fn from_sddl(sddl: &str) -> io::Result<OwnerOnly> {
+        let sddl = wide(sddl);
         let mut descriptor: PSECURITY_DESCRIPTOR = std::ptr::null_mut();
         // SAFETY: `sddl` is NUL-terminated; the descriptor is freed on drop.
         check(unsafe {
@@ -117,37 +138,6 @@ impl OwnerOnly {
             nLength: std::mem::size_of::<SECURITY_ATTRIBUTES>() as u32,
             lpSecurityDescriptor: self.0,
             bInheritHandle: 0,
-        }
-    }
-
-    /// Replaces the DACL of the file at `path` with this one (protected from inheritance).
-    /// By name: a handle would need `WRITE_DAC`, which std's read/write opens don't ask for.
-    pub fn apply_to_file(&self, path: &std::path::Path) -> io::Result<()> {
-        use std::os::windows::ffi::OsStrExt;
-        let name: Vec<u16> = path.as_os_str().encode_wide().chain(Some(0)).collect();
-        let mut present = 0;
-        let mut defaulted = 0;
-        let mut dacl = std::ptr::null_mut();
-        // SAFETY: the descriptor is valid; the DACL pointer points into it.
-        check(unsafe {
-            GetSecurityDescriptorDacl(self.0, &mut present, &mut dacl, &mut defaulted)
-        })?;
-        // SAFETY: `name` is NUL-terminated; the DACL outlives the call.
-        let status = unsafe {
-            SetNamedSecurityInfoW(
-                name.as_ptr(),
-                SE_FILE_OBJECT,
-                DACL_SECURITY_INFORMATION | PROTECTED_DACL_SECURITY_INFORMATION,
-                std::ptr::null_mut(),
-                std::ptr::null_mut(),
-                dacl,
-                std::ptr::null(),
-            )
-        };
-        if status == 0 {
-            Ok(())
-        } else {
-            Err(io::Error::from_raw_os_error(status as i32))
         }
     }
 }

@@ -2,9 +2,12 @@
 //! `\\.\pipe\oauth-desk-<hash>`, whose security descriptor lets only this user open it, with
 //! remote clients rejected. Each side also checks the other: the keeper refuses a client
 //! process of another user, and a client refuses a pipe served by another user's process (one
-//! that made the name first).
+//! that made the name first). Both clients connect with `SECURITY_SQOS_PRESENT |
+//! SECURITY_IDENTIFICATION`: a server that impersonates the client may learn who it is, never
+//! act as it — without the flags a pipe opened as a file lets its server impersonate fully.
 
 use std::io;
+use std::os::windows::fs::OpenOptionsExt;
 use std::os::windows::io::{AsRawHandle, RawHandle};
 use std::path::Path;
 use std::time::Duration;
@@ -14,6 +17,7 @@ use tokio::net::windows::named_pipe::{
     ClientOptions, NamedPipeClient, NamedPipeServer, ServerOptions,
 };
 use windows_sys::Win32::Foundation::{ERROR_ACCESS_DENIED, ERROR_PIPE_BUSY, HANDLE};
+use windows_sys::Win32::Storage::FileSystem::{SECURITY_IDENTIFICATION, SECURITY_SQOS_PRESENT};
 use windows_sys::Win32::System::Pipes::{GetNamedPipeClientProcessId, GetNamedPipeServerProcessId};
 
 use super::identity::{OwnerOnly, my_user, user_of_process};
@@ -36,6 +40,9 @@ pub fn agent_address(socket: &Path) -> String {
     let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
     format!(r"\\.\pipe\oauth-desk-{hex}")
 }
+
+/// The impersonation a client allows its pipe's server: identification only.
+const CLIENT_QOS: u32 = SECURITY_SQOS_PRESENT | SECURITY_IDENTIFICATION;
 
 pub struct AgentListener {
     name: String,
@@ -120,7 +127,10 @@ pub async fn connect(socket: &Path) -> io::Result<AgentClient> {
     let name = agent_address(socket);
     let mut busy = 0;
     let client = loop {
-        match ClientOptions::new().open(&name) {
+        match ClientOptions::new()
+            .security_qos_flags(CLIENT_QOS)
+            .open(&name)
+        {
             Ok(client) => break client,
             // Every instance is taken for the moment: the keeper makes the next at once.
             Err(e) if e.raw_os_error() == Some(ERROR_PIPE_BUSY as i32) && busy < 50 => {
@@ -142,6 +152,7 @@ pub fn connect_blocking(socket: &Path, _timeout: Duration) -> io::Result<Blockin
         match std::fs::OpenOptions::new()
             .read(true)
             .write(true)
+            .security_qos_flags(CLIENT_QOS)
             .open(&name)
         {
             Ok(file) => break file,
