@@ -66,6 +66,7 @@ pub use flow::response::{ResponseMode, ResponseType};
 pub use import::{ImportFile, ImportFormat, ImportNote};
 pub use platform::stop_requested;
 pub use printable::{printable, printable_text};
+pub use project::absolute as project_path;
 pub use project::trust::{Footprint, TrustState};
 pub use provider::{
     AssertionAudience, AuthMethod, AuthorizeMethod, ClientId, DpopAlg, Endpoint, EnvName,

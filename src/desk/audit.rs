@@ -13,7 +13,7 @@ use crate::provider::{Provider, ProviderRef, transport};
 impl Desk {
     /// Audits the provider's authorization server without signing in.
     pub async fn audit(&self, reference: &ProviderRef) -> Result<AuditReport, DeskError> {
-        let provider = self.provider(reference).await?;
+        let provider = self.provider_to_use(reference).await?;
         let mut findings = Vec::new();
         let issuer = provider.issuer.as_ref().map(ToString::to_string);
         match &issuer {

@@ -27,7 +27,7 @@ impl Desk {
         &self,
         reference: &ProviderRef,
     ) -> Result<crate::audit::ActivePlan, DeskError> {
-        let provider = self.provider(reference).await?;
+        let provider = self.provider_to_use(reference).await?;
         Ok(crate::audit::plan::active(
             &reference.to_string(),
             &provider,

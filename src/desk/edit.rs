@@ -76,6 +76,8 @@ impl Desk {
     }
 
     /// A provider's settings: the config's, or a project's resolved in its environment.
+    /// The provider as a front end shows it: for a project file not allowed as it is, a
+    /// preview built from the file alone (what sends goes through the trust gate instead).
     pub async fn provider(&self, reference: &ProviderRef) -> Result<Provider, DeskError> {
         if let Some(place) = &reference.project {
             let project = self.projects.load(&place.file)?;
@@ -83,6 +85,15 @@ impl Desk {
                 return self.project_preview(reference, &project);
             }
         }
+        Ok(self.target(reference).await?.provider)
+    }
+
+    /// The provider an action that sends something works with: through the trust gate (a
+    /// project file allowed as it is), never the preview [`Desk::provider`] may show.
+    pub(super) async fn provider_to_use(
+        &self,
+        reference: &ProviderRef,
+    ) -> Result<Provider, DeskError> {
         Ok(self.target(reference).await?.provider)
     }
 

@@ -182,7 +182,9 @@ impl Desk {
     /// Deletes the provider's registered client at the server (RFC 7592 §2.3), then forgets
     /// the provider. A server that refuses leaves the provider as it was.
     pub async fn unregister_provider(&self, reference: &ProviderRef) -> Result<(), DeskError> {
-        let provider = self.provider(&reference.default_identity()).await?;
+        // A project's provider is never the config's registered client, whatever its name.
+        self.refuse_project_edit(reference, "the registered client")?;
+        let provider = self.provider_to_use(&reference.default_identity()).await?;
         let stored = self
             .client_secrets_stored(reference.name.as_str())
             .await?
@@ -204,7 +206,8 @@ impl Desk {
     /// (RFC 7592 §2.2) and keeps what comes back: a new registration access token, client URI
     /// or secret replaces the stored one. Says whether the registration access token changed.
     pub async fn update_registration(&self, reference: &ProviderRef) -> Result<bool, DeskError> {
-        let provider = self.provider(&reference.default_identity()).await?;
+        self.refuse_project_edit(reference, "the registered client")?;
+        let provider = self.provider_to_use(&reference.default_identity()).await?;
         let name = reference.name.to_string();
         let stored = self.client_secrets_stored(&name).await?;
         let Some(management) = stored.registration else {

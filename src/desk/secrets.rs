@@ -10,7 +10,7 @@ use super::target::Target;
 use super::{Desk, DeskError};
 use crate::clock::now;
 use crate::project::{SecretRef, SecretSource};
-use crate::provider::binding::SecretBinding;
+use crate::provider::binding::Binding;
 use crate::provider::is_short_identifier;
 use crate::secret::Secret;
 use crate::store::vault::{NamedSecret, ProviderSecrets, VaultData, VaultError};
@@ -71,16 +71,16 @@ pub(super) fn client_secrets(
     })
 }
 
-/// A named secret first used with another client or token endpoint is not sent to this one.
-fn check_named_bound(target: &Target, name: &str, bound: &SecretBinding) -> Result<(), DeskError> {
-    let changes = bound.changes_to(&SecretBinding::of(&target.provider));
+/// A named secret first used with other settings (client, endpoints) is not sent to these.
+fn check_named_bound(target: &Target, name: &str, bound: &Binding) -> Result<(), DeskError> {
+    let changes = bound.changes_to(&Binding::of(&target.provider));
     if changes.is_empty() {
         return Ok(());
     }
     Err(DeskError::BindingChanged {
         name: target.reference.to_string(),
         what: format!("named secret {name:?} was first used"),
-        changes: format!("with another client: {}", changes.join(", ")),
+        changes: format!("with other settings: {}", changes.join(", ")),
         named: Some(name.to_owned()),
     })
 }
@@ -158,7 +158,7 @@ impl Desk {
             return Ok(());
         }
         let (id, names) = (project.project_id.clone(), names.to_vec());
-        let binding = SecretBinding::of(&target.provider);
+        let binding = Binding::of(&target.provider);
         self.with_vault(move |vault| {
             vault.update(|data| {
                 for name in &names {

@@ -24,8 +24,8 @@ mod protection;
 pub use protection::{Unsafe, ensure_private_dir, search_stops_at, shared_file_problem};
 
 pub use os::{
-    AgentListener, AgentStream, agent_address, connect, connect_blocking, exec, open_private,
-    replace, stop_requested, sync_dir,
+    AgentListener, AgentStream, agent_address, connect, connect_blocking, exec, open_no_follow,
+    open_private, replace, stop_requested, sync_dir,
 };
 
 // Who may write a Windows folder is judged from plain data: the rule is tested on every OS.

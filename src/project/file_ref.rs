@@ -52,8 +52,15 @@ pub fn resolve_inside(folder: &Path, path: &Path) -> Result<Option<PathBuf>, Str
 
 /// Reads the secret file `path` of `folder` under the rules of the module.
 pub fn read_inside(folder: &Path, path: &Path) -> Result<String, String> {
+    use std::io::Read;
     let real = resolve_inside(folder, path)?.ok_or_else(|| "it does not exist".to_owned())?;
-    let meta = std::fs::metadata(&real).map_err(|e| format!("it can't be read: {e}"))?;
+    // Checked through the open handle: a link or FIFO swapped in after the check above is
+    // refused, not followed or waited on.
+    let file = crate::platform::open_no_follow(&real)
+        .map_err(|e| format!("it can't be read (or became a link): {e}"))?;
+    let meta = file
+        .metadata()
+        .map_err(|e| format!("it can't be read: {e}"))?;
     if !meta.is_file() {
         return Err("it is not a regular file".into());
     }
@@ -63,7 +70,11 @@ pub fn read_inside(folder: &Path, path: &Path) -> Result<String, String> {
             meta.len()
         ));
     }
-    std::fs::read_to_string(&real).map_err(|e| format!("it can't be read: {e}"))
+    let mut text = String::new();
+    file.take(MAX_SECRET_FILE_BYTES)
+        .read_to_string(&mut text)
+        .map_err(|e| format!("it can't be read: {e}"))?;
+    Ok(text)
 }
 
 #[cfg(test)]
@@ -97,6 +108,21 @@ mod tests {
             read_inside(project.path(), Path::new("alias.pem")).as_deref(),
             Ok("KEY")
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_is_refused_without_waiting_for_a_writer() {
+        let project = tempfile::tempdir().expect("temp dir");
+        let fifo = project.path().join("key.pem");
+        let status = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("mkfifo runs");
+        assert!(status.success());
+        let refused = read_inside(project.path(), Path::new("key.pem"))
+            .expect_err("a FIFO is no key file, and reading it must not hang");
+        assert!(refused.contains("not a regular file"), "{refused}");
     }
 
     #[test]

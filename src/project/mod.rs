@@ -241,8 +241,23 @@ impl Project {
             .map(|t| line_of(&self.text, t.span().start))
     }
 
-    /// Provider `name` resolved in `env` (a checked environment).
+    /// Provider `name` resolved in `env` (a checked environment), its `{ file = … }`
+    /// references checked on the disk as it is now.
     pub fn provider(
+        &self,
+        name: &ProviderName,
+        env: Option<&EnvName>,
+    ) -> Result<Option<ProjectProvider>, ProjectError> {
+        let resolved = self.provider_as_written(name, env)?;
+        if let Some(resolved) = &resolved {
+            self.check_files(name, &resolved.secrets)?;
+        }
+        Ok(resolved)
+    }
+
+    /// Provider `name` resolved in `env` from the file's text alone: what its bytes say,
+    /// whatever the disk around it holds (what an allowance is for, see [`trust`]).
+    pub fn provider_as_written(
         &self,
         name: &ProviderName,
         env: Option<&EnvName>,
@@ -262,7 +277,6 @@ impl Project {
                 },
             )?;
         resolved.spec.name = name.to_string();
-        self.check_files(name, &resolved.secrets)?;
         Ok(Some(resolved))
     }
 
@@ -351,8 +365,9 @@ pub fn find_from(cwd: &Path, home: Option<&Path>) -> Found {
 /// directory. An empty `OAUTH_DESK_PROJECT` means none.
 pub fn from_env() -> Found {
     if let Some(named) = std::env::var_os(PROJECT_ENV) {
+        // Absolute: the path may travel to a keeper working in another folder.
         return Found {
-            file: (!named.is_empty()).then(|| PathBuf::from(named)),
+            file: (!named.is_empty()).then(|| absolute(&PathBuf::from(named))),
             skipped: Vec::new(),
         };
     }
@@ -360,6 +375,11 @@ pub fn from_env() -> Found {
         return Found::default();
     };
     find_from(&cwd, home_dir().as_deref())
+}
+
+/// `path` made absolute against the working directory (as it is, when that fails).
+pub fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
 /// The user's home folder, where the upward search stops: `$HOME`, or on Windows the user

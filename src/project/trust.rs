@@ -24,6 +24,10 @@ pub struct Footprint {
     /// Every host (with its port when not the scheme's default) a provider names: issuers
     /// and endpoints, in every environment.
     pub hosts: BTreeSet<String>,
+    /// Every URL a provider names, by role ("api: token endpoint http://…"): a change that
+    /// moves an endpoint on a host already named is still a change to show.
+    #[serde(default)]
+    pub endpoints: BTreeSet<String>,
     /// The environment variables secrets are read from (`{ env = "VAR" }`).
     pub env_vars: BTreeSet<String>,
     /// The files secrets are read from (`{ file = "PATH" }`), relative to the file's folder.
@@ -43,6 +47,7 @@ impl Footprint {
         };
         Footprint {
             hosts: new(&self.hosts, &before.hosts),
+            endpoints: new(&self.endpoints, &before.endpoints),
             env_vars: new(&self.env_vars, &before.env_vars),
             files: new(&self.files, &before.files),
             secrets: new(&self.secrets, &before.secrets),
@@ -52,6 +57,7 @@ impl Footprint {
 
     pub fn is_empty(&self) -> bool {
         self.hosts.is_empty()
+            && self.endpoints.is_empty()
             && self.env_vars.is_empty()
             && self.files.is_empty()
             && self.secrets.is_empty()
@@ -69,6 +75,8 @@ impl Footprint {
         let mut parts = Vec::new();
         if !self.hosts.is_empty() {
             parts.push(format!("talks to {}", list(&self.hosts, "")));
+        } else if !self.endpoints.is_empty() {
+            parts.push(format!("sends to {}", list(&self.endpoints, "")));
         }
         if !self.env_vars.is_empty() {
             parts.push(format!("reads {}", list(&self.env_vars, "$")));
@@ -109,9 +117,12 @@ impl Project {
         };
         for name in self.providers.keys() {
             for env in &envs {
-                match self.provider(name, env.as_ref()) {
+                // From the bytes alone: what the disk around the file holds may change without
+                // the file changing, and must not hide a provider from the person allowing it.
+                match self.provider_as_written(name, env.as_ref()) {
                     Ok(Some(resolved)) => {
                         hosts_of(&resolved.spec, &mut footprint.hosts);
+                        endpoints_of(name, &resolved.spec, &mut footprint.endpoints);
                         let refs = &resolved.secrets;
                         for r in [
                             &refs.client_secret,
@@ -170,6 +181,45 @@ fn hosts_of(spec: &ProviderSpec, hosts: &mut BTreeSet<String>) {
         if let Some(host) = url.and_then(|u| host_of(u)) {
             hosts.insert(host);
         }
+    }
+}
+
+/// The URLs a provider's settings name, by role, a template's included.
+fn endpoints_of(
+    name: &crate::provider::ProviderName,
+    spec: &ProviderSpec,
+    out: &mut BTreeSet<String>,
+) {
+    let mut spec = spec.clone();
+    if let Some(template) = spec
+        .template
+        .clone()
+        .and_then(|t| crate::provider::templates::find(&t))
+    {
+        crate::provider::templates::apply(template, &mut spec);
+    }
+    let roles = [
+        ("issuer", &spec.issuer),
+        ("authorization endpoint", &spec.authorization_url),
+        ("token endpoint", &spec.token_url),
+        ("device endpoint", &spec.device_url),
+        ("revocation endpoint", &spec.revocation_url),
+        ("introspection endpoint", &spec.introspection_url),
+        ("userinfo endpoint", &spec.userinfo_url),
+        ("JWKS URL", &spec.jwks_url),
+        ("end-session endpoint", &spec.end_session_url),
+        ("PAR endpoint", &spec.par_url),
+        ("resource metadata", &spec.resource_metadata),
+        ("redirect URI", &spec.redirect_uri),
+        ("sign-out return URI", &spec.post_logout_redirect_uri),
+    ];
+    for (role, url) in roles {
+        if let Some(url) = url {
+            out.insert(format!("{name}: {role} {url}"));
+        }
+    }
+    for resource in &spec.resources {
+        out.insert(format!("{name}: resource {resource}"));
     }
 }
 
@@ -365,6 +415,62 @@ client_secret = { secret = "admin-secret" }
         // Even a change that adds nothing takes the allowance away: the bytes are allowed.
         let whitespace = project(&format!("{FILE}\n"));
         assert!(!book.state_of(&whitespace).is_allowed());
+    }
+
+    #[test]
+    fn a_provider_whose_file_reference_fails_today_is_still_shown_with_what_it_reads() {
+        // The disk around the file may change without the file changing (a pull that only
+        // adds `tls/`): what is allowed is what the bytes say.
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("tls"), "a plain file, not a folder").expect("write");
+        let text = r#"[provider.api]
+client_id = "cc-app"
+auth_method = "post"
+client_secret = { env = "AWS_SECRET_ACCESS_KEY" }
+client_certificate = { file = "tls/client.pem" }
+client_key = { file = "tls/client.key" }
+endpoints = { token = "http://127.0.0.1:42803/token" }
+"#;
+        let project =
+            Project::parse(dir.path().join("oauth-desk.toml"), text.into()).expect("parses");
+        assert!(
+            project.provider(&"api".parse().unwrap(), None).is_err(),
+            "unusable today"
+        );
+        let footprint = project.footprint();
+        assert!(footprint.hosts.contains("127.0.0.1:42803"), "{footprint:?}");
+        assert!(
+            footprint.env_vars.contains("AWS_SECRET_ACCESS_KEY"),
+            "{footprint:?}"
+        );
+        assert!(footprint.files.contains("tls/client.pem"), "{footprint:?}");
+    }
+
+    #[test]
+    fn an_endpoint_moved_on_a_host_already_named_is_a_change_to_show() {
+        let text = r#"[provider.api]
+issuer = "http://127.0.0.1:4000"
+client_id = "cc-app"
+resources = ["http://127.0.0.1:42803/orders"]
+"#;
+        let before = project(text);
+        let after = project(&text.replace(
+            "client_id = \"cc-app\"",
+            "client_id = \"cc-app\"\nendpoints = { pushed_authorization = \"http://127.0.0.1:42803/par\" }",
+        ));
+        let added = after.footprint().added_since(&before.footprint());
+        assert!(added.hosts.is_empty(), "no new host: {added:?}");
+        assert_eq!(
+            added.endpoints.iter().collect::<Vec<_>>(),
+            ["api: PAR endpoint http://127.0.0.1:42803/par"],
+            "the new endpoint is named with its role"
+        );
+        assert!(!added.is_empty());
+        assert!(
+            added.summary().contains("PAR endpoint"),
+            "{}",
+            added.summary()
+        );
     }
 
     #[test]

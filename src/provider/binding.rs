@@ -4,7 +4,8 @@
 //! mTLS client calls included. When the provider's settings change (a project file pulled from
 //! git, `provider edit`), the tokens stay where they are and are sent nowhere: what changed is
 //! named and a new sign-in binds the new tokens to the new settings. A named secret remembers
-//! the client id and token endpoint it was first used with, for the same reason.
+//! the same of the client it was first used with — every endpoint it authenticates at, the PAR
+//! endpoint included — for the same reason.
 
 use std::collections::BTreeMap;
 
@@ -83,42 +84,6 @@ impl Binding {
     }
 }
 
-/// The client a named secret was first used with.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SecretBinding {
-    pub client_id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub token_endpoint: Option<String>,
-}
-
-impl SecretBinding {
-    pub fn of(provider: &Provider) -> SecretBinding {
-        SecretBinding {
-            client_id: provider.client_id.as_str().to_owned(),
-            token_endpoint: provider.token_endpoint().map(ToString::to_string),
-        }
-    }
-
-    /// As [`Binding::changes_to`].
-    pub fn changes_to(&self, now: &SecretBinding) -> Vec<String> {
-        let mut changes = Vec::new();
-        if self.client_id != now.client_id {
-            changes.push(format!(
-                "the client id (was {}, now {})",
-                self.client_id, now.client_id
-            ));
-        }
-        if self.token_endpoint != now.token_endpoint {
-            changes.push(format!(
-                "the token endpoint (was {}, now {})",
-                self.token_endpoint.as_deref().unwrap_or("none"),
-                now.token_endpoint.as_deref().unwrap_or("none")
-            ));
-        }
-        changes
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,18 +122,5 @@ mod tests {
             ],
             "an endpoint added where tokens may now travel is a change as much as a moved one"
         );
-    }
-
-    #[test]
-    fn a_named_secret_moved_to_another_client_is_named() {
-        let was = SecretBinding {
-            client_id: "app".into(),
-            token_endpoint: Some("https://as.example/token".into()),
-        };
-        let now = SecretBinding {
-            client_id: "other".into(),
-            ..was.clone()
-        };
-        assert_eq!(was.changes_to(&now), ["the client id (was app, now other)"]);
     }
 }

@@ -163,7 +163,7 @@ pub struct NamedSecret {
     pub set_at: i64,
     /// The client it was first used with: it is sent to no other (`None` until first used).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_used_with: Option<crate::provider::binding::SecretBinding>,
+    pub first_used_with: Option<crate::provider::binding::Binding>,
 }
 
 impl VaultData {

@@ -251,6 +251,7 @@ fn the_keeper_sends_nothing_to_an_endpoint_the_file_names_after_the_sign_in() {
     );
 }
 
+#[cfg(unix)]
 #[test]
 fn file_references_stay_inside_the_project_and_are_refused_at_load_naming_the_line() {
     let op = Op::start();
@@ -350,5 +351,131 @@ security = {{ par = "on" }}
     assert!(
         attacker.received().is_empty(),
         "no client assertion was pushed to the file's PAR endpoint"
+    );
+}
+
+#[test]
+fn a_namesake_in_a_file_not_allowed_can_neither_update_nor_delete_ones_registered_client() {
+    let (op, attacker) = (Op::start(), Recorder::start());
+    let clone = Clone::new("");
+    let home = &clone.home;
+    home.run(&[
+        "--project",
+        "",
+        "provider",
+        "add",
+        "corp",
+        "--issuer",
+        &op.issuer,
+        "--register",
+        "--scope",
+        "openid",
+    ])
+    .ok();
+    let client_id = home
+        .run(&["--project", "", "provider", "show", "corp", "--json"])
+        .ok()
+        .json()["client_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    std::fs::write(
+        clone.file(),
+        format!(
+            "[provider.corp]\nissuer = \"{}\"\nclient_id = \"{client_id}\"\nredirect_uri = \"{}/stolen-code\"\nallow_http = true\n",
+            op.issuer,
+            attacker.url()
+        ),
+    )
+    .unwrap();
+    for args in [
+        &["provider", "update-registration", "corp"][..],
+        &["provider", "unregister", "corp"],
+    ] {
+        home.run(args).fails(1, "defined in the project file");
+    }
+    // The client is still registered and still the person's: their own sign-in works.
+    home.run(&["--project", "", "login", "corp"]).ok();
+    assert!(attacker.received().is_empty());
+}
+
+#[test]
+fn the_audit_asks_nothing_of_a_file_not_allowed() {
+    let attacker = Recorder::start();
+    let clone = Clone::new(&format!(
+        "[provider.api]\nissuer = \"{}/issuer\"\nclient_id = \"app\"\n",
+        attacker.url()
+    ));
+    clone
+        .home
+        .run(&["audit", "api"])
+        .fails(1, "has not been allowed");
+    clone
+        .home
+        .run(&["audit", "api", "--active", "--yes"])
+        .fails(1, "has not been allowed");
+    assert!(
+        attacker.received().is_empty(),
+        "not even discovery: {:?}",
+        attacker.received()
+    );
+}
+
+#[test]
+fn a_new_endpoint_on_a_known_host_is_shown_before_it_is_allowed_again() {
+    let (op, attacker) = (Op::start(), Recorder::start());
+    let clone = Clone::new(&format!(
+        "{}resources = [\"{}/orders\"]\n",
+        op_provider(&op),
+        attacker.url()
+    ));
+    let home = &clone.home;
+    home.run(&["project", "allow", "--yes"]).ok();
+    clone.rewrite(
+        "client_id = \"public-app\"",
+        &format!(
+            "client_id = \"public-app\"\nendpoints = {{ pushed_authorization = \"{}/par\" }}",
+            attacker.url()
+        ),
+    );
+    let status = home.run(&["project", "status"]).ok().stdout;
+    assert!(
+        status.contains(&format!("api: PAR endpoint {}/par", attacker.url())),
+        "the moved endpoint is named, though its host was already: {status}"
+    );
+    let refused = home.run(&["login", "api"]);
+    assert!(
+        refused.stderr.contains("PAR endpoint"),
+        "{}",
+        refused.stderr
+    );
+}
+
+#[test]
+fn a_relative_project_path_names_the_same_file_for_a_keeper_elsewhere() {
+    let op = Op::start();
+    let (a, b) = (Clone::new(&op_provider(&op)), Clone::new(&op_provider(&op)));
+    a.home.run(&["project", "allow", "--yes"]).ok();
+    a.home.run(&["login", "api"]).ok();
+    // One person, two checkouts: b's home is a's, b's file never allowed.
+    let mut home = Home::new();
+    home.env = a.home.env.clone();
+    home.unset("OAUTH_DESK_PROJECT");
+    home.cwd = Some(a.dir.path().to_path_buf());
+    let keeper = Keeper::start(&home);
+    home.cwd = Some(b.dir.path().to_path_buf());
+    home.set("OAUTH_DESK_PROJECT", "oauth-desk.toml");
+    let run = home.run(&["token", "api"]);
+    assert_eq!(
+        run.code,
+        1,
+        "b's file, named relatively, is b's (not allowed), not the keeper's folder's: {}\n{}",
+        run.stdout,
+        keeper.log()
+    );
+    assert!(
+        run.stderr.contains("has not been allowed"),
+        "{}",
+        run.stderr
     );
 }

@@ -865,10 +865,18 @@ pub fn project_trust(view: &oauth_desk::ProjectTrustView) -> String {
             }
         }
     };
+    if let TrustState::Changed { added } = &view.state {
+        list(
+            "Changed or added since it was allowed",
+            &added.endpoints,
+            "",
+        );
+    }
     list("Talks to", &f.hosts, "");
     list("Reads the environment variables", &f.env_vars, "$");
     list("Reads the files", &f.files, "");
     list("Uses the project's named secrets", &f.secrets, "");
+    list("Every URL it names", &f.endpoints, "");
     if f.is_empty() {
         let _ = writeln!(out, "  Names no host, variable, file or secret.");
     }

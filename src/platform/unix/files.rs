@@ -17,6 +17,18 @@ pub fn open_private(path: &Path, how: PrivateOpen) -> std::io::Result<File> {
     options.open(path)
 }
 
+/// Opens `path` to read without following a symbolic link at its end and without waiting on a
+/// FIFO (`O_NOFOLLOW | O_NONBLOCK`): what is read is what was checked, or nothing.
+pub fn open_no_follow(path: &Path) -> std::io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.read(true);
+    std::os::unix::fs::OpenOptionsExt::custom_flags(
+        &mut options,
+        libc::O_NOFOLLOW | libc::O_NONBLOCK,
+    );
+    options.open(path)
+}
+
 /// Renames `from` over `to` (an open `to` is no obstacle).
 pub fn replace(from: &Path, to: &Path) -> std::io::Result<()> {
     std::fs::rename(from, to)

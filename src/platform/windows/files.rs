@@ -55,6 +55,16 @@ pub fn open_private(path: &Path, how: PrivateOpen) -> std::io::Result<File> {
     Ok(File::from(unsafe { OwnedHandle::from_raw_handle(handle) }))
 }
 
+/// Opens `path` to read without following a reparse point (a symbolic link or junction) at its
+/// end: what is read is what was checked, or nothing.
+pub fn open_no_follow(path: &Path) -> std::io::Result<File> {
+    const FILE_FLAG_OPEN_REPARSE_POINT: u32 = 0x0020_0000;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    std::os::windows::fs::OpenOptionsExt::custom_flags(&mut options, FILE_FLAG_OPEN_REPARSE_POINT);
+    options.open(path)
+}
+
 /// Renames `from` over `to`, waiting out a file that is open elsewhere for a moment.
 pub fn replace(from: &Path, to: &Path) -> std::io::Result<()> {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);

@@ -754,6 +754,11 @@ export type Footprint = {
  */
 hosts: Array<string>, 
 /**
+ * Every URL a provider names, by role ("api: token endpoint http://…"): a change that
+ * moves an endpoint on a host already named is still a change to show.
+ */
+endpoints: Array<string>, 
+/**
  * The environment variables secrets are read from (`{ env = "VAR" }`).
  */
 env_vars: Array<string>, 

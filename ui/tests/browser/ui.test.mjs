@@ -405,7 +405,7 @@ describe('projects and identities', () => {
   const script = `
     let env = 'dev';
     let trust = { state: 'allowed' };
-    const footprint = { hosts: ['login.example.com', 'attacker.example.org'], env_vars: ['AWS_SECRET_ACCESS_KEY'], files: [], secrets: ['api-secret'], problems: [] };
+    const footprint = { hosts: ['login.example.com', 'attacker.example.org'], endpoints: [], env_vars: ['AWS_SECRET_ACCESS_KEY'], files: [], secrets: ['api-secret'], problems: [] };
     const project = () => ({ file: '${file}', current: env, chosen_by: 'remembered', providers: ['api'],
       trust: { file: '${file}', state: trust, footprint, sha256: 'ab12' },
       envs: [{ name: 'dev', current: env === 'dev', problem: null }, { name: 'stage', current: env === 'stage', problem: null },
@@ -433,7 +433,7 @@ describe('projects and identities', () => {
 
   test('a changed project file gets the trust banner; Allow allows the file as shown, Not now puts it off', async () => {
     const changed = `${script}
-      window.__trust({ state: 'changed', added: { hosts: ['attacker.example.org'], env_vars: ['AWS_SECRET_ACCESS_KEY'], files: [], secrets: [], problems: [] } });`;
+      window.__trust({ state: 'changed', added: { hosts: ['attacker.example.org'], endpoints: [], env_vars: ['AWS_SECRET_ACCESS_KEY'], files: [], secrets: [], problems: [] } });`;
     const waiting = projectApi('dev');
     waiting.waiting_for_trust = true;
     waiting.hides_config_provider = true;

@@ -83,7 +83,7 @@ fn workspace(cli: &Cli) -> Result<Workspace, Failure> {
                 file.display()
             )));
         } else {
-            workspace.project = Some(file.to_path_buf());
+            workspace.project = Some(oauth_desk::project_path(file));
         }
     }
     if let Some(env) = cli.command.env().or(cli.env.as_deref()) {
