@@ -14,14 +14,14 @@ for tool in hyperfine oidc-agent; do
 done
 bash .ci/setup --test >/dev/null
 # The CLI as the package ships it: static-pie (see src-tauri/package-deb.sh); with CLI=cargo,
-# as `cargo install --locked --path .` builds it (dynamic, the release profile and
+# as `cargo install --locked --path crates/oauth-desk-cli` builds it (dynamic, the release profile and
 # .cargo/config.toml).
 if [ "${CLI:-package}" = cargo ]; then
-  cargo build --release --locked --quiet -p oauth-desk --bin oauth-desk
+  cargo build --release --locked --quiet -p oauth-desk-cli --bin oauth-desk
   od="$PWD/target/release/oauth-desk"
 else
   RUSTFLAGS="-C target-feature=+crt-static -C link-arg=-Wl,-z,pack-relative-relocs" \
-    cargo build --release --quiet -p oauth-desk --bin oauth-desk --target x86_64-unknown-linux-gnu
+    cargo build --release --quiet -p oauth-desk-cli --bin oauth-desk --target x86_64-unknown-linux-gnu
   od="$PWD/target/x86_64-unknown-linux-gnu/release/oauth-desk"
 fi
 work=$(mktemp -d)

@@ -21,14 +21,14 @@ bash benches/token_latency.sh
 section "DPoP headers vs token (benches/headers_latency.sh)"
 bash benches/headers_latency.sh
 
-section "DPoP proofs (cargo bench --features internals --bench dpop_proofs)"
-cargo bench --locked --quiet --features internals --bench dpop_proofs
+section "DPoP proofs (cargo bench --bench dpop_proofs)"
+cargo bench --locked --quiet --bench dpop_proofs
 
-section "Refresh round trip (cargo bench --features internals --bench refresh_roundtrip)"
-cargo bench --locked --quiet --features internals --bench refresh_roundtrip
+section "Refresh round trip (cargo bench --bench refresh_roundtrip)"
+cargo bench --locked --quiet --bench refresh_roundtrip
 
-section "Keeper at scale (cargo bench --features internals --bench keeper_scale)"
-cargo bench --locked --quiet --features internals --bench keeper_scale
+section "Keeper at scale (cargo bench --bench keeper_scale)"
+cargo bench --locked --quiet --bench keeper_scale
 
 section "Sizes"
 PROFILE=release bash tests/package/deb.sh >/dev/null

@@ -7,5 +7,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash .ci/setup --test >/dev/null
-cargo build --release --locked --quiet -p oauth-desk -p oauth-desk-app --bins --example bare_window
+cargo build --release --locked --quiet -p oauth-desk-cli -p oauth-desk-app --bins --example bare_window
 exec xvfb-run -a -s "-screen 0 1280x800x24" bash tests/keyring-session.sh python3 benches/app_measure.py

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 command -v hyperfine >/dev/null || { apt-get install -y -qq hyperfine >/dev/null; }
 bash .ci/setup --test >/dev/null
-cargo build --release --quiet --bin oauth-desk
+cargo build --release --quiet -p oauth-desk-cli --bin oauth-desk
 od="$PWD/target/release/oauth-desk"
 home=$(mktemp -d)
 export OAUTH_DESK_HOME="$home" OAUTH_DESK_PASSPHRASE=bench BROWSER="$PWD/tests/op/browser.js"

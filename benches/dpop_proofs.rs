@@ -2,13 +2,13 @@
 //! ath, a server nonce) signed with each key type, single-threaded, as `headers` and `call`
 //! make them; and the same request's Bearer header for scale.
 //!
-//! Run: `cargo bench --features internals --bench dpop_proofs` (env `ROUNDS=20000`).
+//! Run: `cargo bench --bench dpop_proofs` (env `ROUNDS=20000`).
 
 use std::time::Instant;
 
-use oauth_desk::dpop::DpopKey;
 use oauth_desk::provider::DpopAlg;
 use oauth_desk::secret::Secret;
+use oauth_desk_core::dpop::DpopKey;
 
 fn main() {
     let rounds: u32 = std::env::var("ROUNDS")

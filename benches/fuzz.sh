@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cases=${CASES:-1000000}
-cargo test --profile fuzz --lib --locked --no-run --quiet 2>/dev/null
+cargo test --profile fuzz -p oauth-desk-core --lib --locked --no-run --quiet 2>/dev/null
 properties=(
   "token::tests::the_parser_never_panics|token response parser (any bytes)"
   "token::tests::the_parser_never_panics_on_json_shaped_bodies|token response parser (JSON-shaped)"
@@ -31,7 +31,7 @@ for entry in "${properties[@]}"; do
   label=${entry#*|}
   start=$(date +%s.%N)
   # A renamed test would match nothing and "pass": exactly one must have run.
-  if OAUTH_DESK_FUZZ_CASES=$cases cargo test --profile fuzz --lib --locked --quiet -- --exact "$name" >/tmp/fuzz.$$.log 2>&1 \
+  if OAUTH_DESK_FUZZ_CASES=$cases cargo test --profile fuzz -p oauth-desk-core --lib --locked --quiet -- --exact "$name" >/tmp/fuzz.$$.log 2>&1 \
     && grep -q "test result: ok. 1 passed" /tmp/fuzz.$$.log; then
     result=pass
   else

@@ -3,7 +3,7 @@
 //! endpoint, for a fixed wall-clock time. Prints refreshes, refreshes missed (renewed after
 //! expiry: must be 0), wake-ups with nothing due, peak memory and CPU time per refresh.
 //!
-//! Run: `cargo bench --features internals --bench keeper_scale` (env `BENCH_SECONDS=60` to change the duration).
+//! Run: `cargo bench --bench keeper_scale` (env `BENCH_SECONDS=60` to change the duration).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -11,11 +11,11 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use oauth_desk::flow::{Client, Credentials};
-use oauth_desk::http::{Http, HttpResponse};
 use oauth_desk::keeper::{self, KeeperClock, Plan, RenewError, Renewer};
 use oauth_desk::provider::AuthMethod;
 use oauth_desk::token::{Grant, TokenSet};
+use oauth_desk_core::flow::{Client, Credentials};
+use oauth_desk_core::http::{Http, HttpResponse};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 

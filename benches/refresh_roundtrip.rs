@@ -2,14 +2,14 @@
 //! update) against the same loopback endpoint as a raw reqwest POST of the same form, in the
 //! same run: the ratio is the engine's overhead.
 //!
-//! Run: `cargo bench --features internals --bench refresh_roundtrip` (env `ROUNDS=2000`).
+//! Run: `cargo bench --bench refresh_roundtrip` (env `ROUNDS=2000`).
 
 use std::time::{Duration, Instant};
 
-use oauth_desk::flow::{Client, Credentials};
-use oauth_desk::http::Http;
 use oauth_desk::provider::AuthMethod;
 use oauth_desk::secret::Secret;
+use oauth_desk_core::flow::{Client, Credentials};
+use oauth_desk_core::http::Http;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

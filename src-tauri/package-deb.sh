@@ -21,7 +21,7 @@ flag="--debug"
 # --target keeps the static flag off build scripts and proc-macros; RUSTFLAGS replaces the
 # config's, so the packed relocations are asked for again.
 RUSTFLAGS="-C target-feature=+crt-static -C link-arg=-Wl,-z,pack-relative-relocs" \
-  cargo build --locked $release -p oauth-desk --bin oauth-desk --target "$target" >&2
+  cargo build --locked $release -p oauth-desk-cli --bin oauth-desk --target "$target" >&2
 node ui/scripts/tauri.cjs build $flag --bundles deb --ci \
   --config "{\"bundle\":{\"linux\":{\"deb\":{\"files\":{\"/usr/bin/oauth-desk\":\"../target/$target/$profile/oauth-desk\"}}}}}" >&2
 deb=$(ls -t target/"$profile"/bundle/deb/*.deb | head -1)

@@ -1,51 +1,20 @@
-//! OAuth Desk's engine: providers, flows, token parsing, validation, storage, the keeper.
-//! GUI-free. The front ends — the CLI (`src/bin/oauth-desk/`) and the desktop shell
-//! (`src-tauri/`) — go through one door, [`Desk`], and the view types it returns; the
-//! mechanics (flows, the loopback listener, HTTP, storage, verification) stay private.
+//! OAuth Desk's desk: the one door the front ends — the CLI (`src/bin/oauth-desk/`) and the
+//! desktop shell (`src-tauri/`) — go through: [`Desk`], its requests, the views it returns and
+//! its errors. The mechanics (flows, the loopback listener, HTTP, storage, verification) are
+//! the core crate's (`crates/oauth-desk-core`), used here and re-exported by none of the
+//! names below but the view types a front end needs: a front end cannot name them.
 //! `docs/architecture.md` draws the door.
 
-// The door and what it shows.
-pub mod audit;
-pub mod desk;
-pub mod grant;
-pub mod jwt;
-pub mod keeper;
-pub mod lab;
-pub mod provider;
-pub mod report;
-pub mod secret;
-pub mod token;
-pub mod trace;
+// What the door shows: view and value modules of the core, as they were.
+pub use oauth_desk_core::{audit, grant, jwt, keeper, lab, provider, report, secret, token, trace};
 
-// Mechanics, private to the engine (benchmarks reach some with the `internals` feature).
-mod browser;
-mod callback;
-mod child;
-mod clock;
-#[cfg(feature = "internals")]
-pub mod dpop;
-#[cfg(not(feature = "internals"))]
-mod dpop;
-#[cfg(feature = "internals")]
-pub mod flow;
-#[cfg(not(feature = "internals"))]
-mod flow;
-#[cfg(feature = "internals")]
-pub mod http;
-#[cfg(not(feature = "internals"))]
-mod http;
-mod import;
-mod jwks;
-mod lines;
-mod login;
-mod mtls;
-mod platform;
-mod printable;
-mod project;
-mod redact;
-mod store;
-mod token_kind;
-mod verify;
+pub mod desk;
+
+// The mechanics, for the desk alone (`crate::flow` and the rest keep their paths inside it).
+use oauth_desk_core::{
+    browser, callback, child, clock, dpop, flow, http, import, jwks, login, mtls, platform,
+    printable, project, store, verify,
+};
 
 pub use child::{exec_with_token, keep_from_children};
 pub use clock::now;
@@ -78,13 +47,3 @@ pub use secret::{
 };
 pub use token::{TokenKind, TokenSet};
 pub use verify::{Check, CheckResult};
-
-/// How many cases each property test runs: its CI default, or `OAUTH_DESK_FUZZ_CASES` for the
-/// long runs of `benches/fuzz.sh` (a million per property).
-#[cfg(test)]
-pub(crate) fn fuzz_cases(ci_default: u32) -> u32 {
-    std::env::var("OAUTH_DESK_FUZZ_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(ci_default)
-}

@@ -11,8 +11,9 @@ use serde_json::Value;
 
 pub const PASSPHRASE: &str = "test vault passphrase";
 
+/// The repository's root (the tests belong to the CLI's crate, two folders down).
 pub fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
 pub fn browser_js() -> PathBuf {

@@ -213,7 +213,7 @@ fn a_bruno_folder_is_read_without_following_links_out_of_it_or_round_in_a_loop()
     )
     .unwrap();
     let bruno = home.path().join("warehouse");
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/bruno");
+    let fixture = crate::harness::repo().join("tests/fixtures/import/bruno");
     for file in [
         "bruno.json",
         "collection.bru",

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use super::{Grant, ImportError, ImportFile, ImportNote, OAuthConfig, Vars, provider_name};
 use crate::provider::PkceMode;
 
-pub fn read(
+pub(super) fn read(
     file: &ImportFile,
     env: Option<&ImportFile>,
     notes: &mut Vec<ImportNote>,

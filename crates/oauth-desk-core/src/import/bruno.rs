@@ -47,7 +47,7 @@ fn value<'a>(block: Option<&'a Vec<(String, String)>>, key: &str) -> Option<&'a 
         .map(|(_, v)| v.as_str())
 }
 
-pub fn read(
+pub(super) fn read(
     files: &[ImportFile],
     env: Option<&ImportFile>,
     notes: &mut Vec<ImportNote>,

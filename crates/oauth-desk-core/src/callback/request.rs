@@ -11,21 +11,21 @@ use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncReadExt};
 
 /// The request line and headers, together.
-pub const MAX_HEAD: usize = 16 * 1024;
+pub(super) const MAX_HEAD: usize = 16 * 1024;
 /// A posted response (tokens, an ID token, a state) weighs far less.
-pub const MAX_BODY: usize = 64 * 1024;
+pub(super) const MAX_BODY: usize = 64 * 1024;
 /// How long one connection may take to send its whole request.
-pub const READ_DEADLINE: Duration = Duration::from_secs(10);
+pub(super) const READ_DEADLINE: Duration = Duration::from_secs(10);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Method {
+pub(super) enum Method {
     Get,
     Post,
 }
 
 /// A request as the listener needs it: method, target (path and query), `Host` and body.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Request {
+pub(super) struct Request {
     pub method: Method,
     pub target: String,
     /// The `Host` header's value, if the request had one (RFC 9112 §3.2).
@@ -34,7 +34,7 @@ pub struct Request {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum RequestError {
+pub(super) enum RequestError {
     #[error("the request took longer than {} s to arrive", READ_DEADLINE.as_secs())]
     TooSlow,
     #[error("the request's headers are larger than {MAX_HEAD} bytes")]
@@ -53,7 +53,7 @@ pub enum RequestError {
 
 impl RequestError {
     /// The status to answer with, when the connection is still worth an answer.
-    pub fn status(&self) -> u16 {
+    pub(super) fn status(&self) -> u16 {
         match self {
             RequestError::TooSlow => 408,
             RequestError::HeadTooLarge => 431,
@@ -66,7 +66,7 @@ impl RequestError {
 }
 
 /// Reads one request from `stream`, within the deadline and the size limits.
-pub async fn read<S: AsyncRead + Unpin>(stream: &mut S) -> Result<Request, RequestError> {
+pub(super) async fn read<S: AsyncRead + Unpin>(stream: &mut S) -> Result<Request, RequestError> {
     tokio::time::timeout(READ_DEADLINE, read_unbounded_in_time(stream))
         .await
         .map_err(|_| RequestError::TooSlow)?

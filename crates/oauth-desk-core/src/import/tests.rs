@@ -11,28 +11,30 @@ fn file(path: &str, text: &str) -> ImportFile {
     }
 }
 
-const POSTMAN: &str = include_str!("../../tests/fixtures/import/shop.postman_collection.json");
-const POSTMAN_ENV: &str = include_str!("../../tests/fixtures/import/shop.postman_environment.json");
-const INSOMNIA_V4: &str = include_str!("../../tests/fixtures/import/insomnia-v4.json");
-const INSOMNIA_V5: &str = include_str!("../../tests/fixtures/import/insomnia-v5.yaml");
+const POSTMAN: &str =
+    include_str!("../../../../tests/fixtures/import/shop.postman_collection.json");
+const POSTMAN_ENV: &str =
+    include_str!("../../../../tests/fixtures/import/shop.postman_environment.json");
+const INSOMNIA_V4: &str = include_str!("../../../../tests/fixtures/import/insomnia-v4.json");
+const INSOMNIA_V5: &str = include_str!("../../../../tests/fixtures/import/insomnia-v5.yaml");
 
 fn bruno_files() -> Vec<ImportFile> {
     vec![
         file(
             "bruno/bruno.json",
-            include_str!("../../tests/fixtures/import/bruno/bruno.json"),
+            include_str!("../../../../tests/fixtures/import/bruno/bruno.json"),
         ),
         file(
             "bruno/collection.bru",
-            include_str!("../../tests/fixtures/import/bruno/collection.bru"),
+            include_str!("../../../../tests/fixtures/import/bruno/collection.bru"),
         ),
         file(
             "bruno/requests/stock.bru",
-            include_str!("../../tests/fixtures/import/bruno/requests/stock.bru"),
+            include_str!("../../../../tests/fixtures/import/bruno/requests/stock.bru"),
         ),
         file(
             "bruno/requests/restock.bru",
-            include_str!("../../tests/fixtures/import/bruno/requests/restock.bru"),
+            include_str!("../../../../tests/fixtures/import/bruno/requests/restock.bru"),
         ),
     ]
 }
@@ -40,7 +42,7 @@ fn bruno_files() -> Vec<ImportFile> {
 fn bruno_env() -> ImportFile {
     file(
         "bruno/environments/local.bru",
-        include_str!("../../tests/fixtures/import/bruno/environments/local.bru"),
+        include_str!("../../../../tests/fixtures/import/bruno/environments/local.bru"),
     )
 }
 

@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 pub mod active;
-pub(crate) mod plan;
+pub mod plan;
 
 pub use plan::ActivePlan;
 

@@ -35,13 +35,13 @@ pub(super) fn wide_path(path: &std::path::Path) -> Vec<u16> {
 }
 
 /// The user (SID string, `S-1-5-21-…`) this process runs as.
-pub fn my_user() -> io::Result<String> {
+pub(super) fn my_user() -> io::Result<String> {
     // SAFETY: the pseudo handle of the current process needs no closing.
     user_of_process_handle(unsafe { GetCurrentProcess() })
 }
 
 /// The user process `pid` runs as.
-pub fn user_of_process(pid: u32) -> io::Result<String> {
+pub(super) fn user_of_process(pid: u32) -> io::Result<String> {
     // SAFETY: a plain query; the handle is closed below.
     let process = unsafe { OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, 0, pid) };
     if process.is_null() {
@@ -101,19 +101,19 @@ pub(super) fn sid_string(sid: PSID) -> io::Result<String> {
 /// A security descriptor whose DACL grants `user` everything and nobody else anything (no
 /// inherited entries): `D:P(A;;GA;;;S-…)`; for a folder, handed down to what is made inside
 /// (`D:P(A;OICI;GA;;;S-…)`).
-pub struct OwnerOnly(PSECURITY_DESCRIPTOR);
+pub(super) struct OwnerOnly(PSECURITY_DESCRIPTOR);
 
 // SAFETY: the descriptor is immutable once made and freed once, on drop.
 unsafe impl Send for OwnerOnly {}
 unsafe impl Sync for OwnerOnly {}
 
 impl OwnerOnly {
-    pub fn for_user(user: &str) -> io::Result<OwnerOnly> {
+    pub(super) fn for_user(user: &str) -> io::Result<OwnerOnly> {
         Self::from_sddl(&format!("D:P(A;;GA;;;{user})"))
     }
 
     /// For a folder: the same entry, inherited by the files and folders made in it.
-    pub fn for_folder(user: &str) -> io::Result<OwnerOnly> {
+    pub(super) fn for_folder(user: &str) -> io::Result<OwnerOnly> {
         Self::from_sddl(&format!("D:P(A;OICI;GA;;;{user})"))
     }
 
@@ -133,7 +133,7 @@ impl OwnerOnly {
     }
 
     /// Security attributes pointing at this descriptor (valid while `self` is).
-    pub fn attributes(&self) -> SECURITY_ATTRIBUTES {
+    pub(super) fn attributes(&self) -> SECURITY_ATTRIBUTES {
         SECURITY_ATTRIBUTES {
             nLength: std::mem::size_of::<SECURITY_ATTRIBUTES>() as u32,
             lpSecurityDescriptor: self.0,

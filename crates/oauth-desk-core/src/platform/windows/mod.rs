@@ -25,7 +25,7 @@ use identity::{OwnerOnly, my_user, wide_path};
 
 /// Makes `dir` and its missing parents, each with an owner-only DACL that what is made inside
 /// inherits (as Unix makes them 0700). Folders already there are left as they are.
-pub fn create_private_dir(dir: &Path) -> io::Result<()> {
+pub(super) fn create_private_dir(dir: &Path) -> io::Result<()> {
     let descriptor = OwnerOnly::for_folder(&my_user()?)?;
     create_dirs(dir, &descriptor)
 }
@@ -53,7 +53,7 @@ fn create_dirs(dir: &Path, descriptor: &OwnerOnly) -> io::Result<()> {
 
 /// An existing folder must be a folder, owned by the user (or SYSTEM or the administrators),
 /// and writable by nobody else (see `writers`).
-pub fn keep_private_dir(dir: &Path, meta: &Metadata) -> Result<(), Unsafe> {
+pub(super) fn keep_private_dir(dir: &Path, meta: &Metadata) -> Result<(), Unsafe> {
     let unsafe_because = |problem: String| Unsafe {
         path: dir.display().to_string(),
         problem,
@@ -67,7 +67,7 @@ pub fn keep_private_dir(dir: &Path, meta: &Metadata) -> Result<(), Unsafe> {
     writers::judge(&me, &access).map_err(|problem| unsafe_because(problem.sentence(dir, &me)))
 }
 
-pub fn shared_file_problem(_meta: &Metadata) -> Option<String> {
+pub(super) fn shared_file_problem(_meta: &Metadata) -> Option<String> {
     None
 }
 

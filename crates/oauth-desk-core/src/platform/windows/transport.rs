@@ -27,11 +27,11 @@ use crate::platform::BindError;
 pub type AgentStream = NamedPipeServer;
 
 /// A connection to the keeper.
-pub type AgentClient = NamedPipeClient;
+pub(super) type AgentClient = NamedPipeClient;
 
 /// The blocking client's connection (the CLI's fast path). Reads have no timeout: a named
 /// pipe opened as a file has none to set.
-pub type BlockingStream = std::fs::File;
+pub(super) type BlockingStream = std::fs::File;
 
 /// The pipe of the keeper whose files are beside `socket` (a keeper per data directory, as on
 /// Unix).

@@ -20,7 +20,7 @@ use super::{ProviderError, ProviderName};
 
 /// Letters, digits, `_`, `.`, `-`; at most 64 characters; not `.` or `..`. Provider,
 /// identity and environment names all follow it: they become file names and shell words.
-pub(crate) fn is_short_identifier(s: &str) -> bool {
+pub fn is_short_identifier(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 64
         && s.chars()

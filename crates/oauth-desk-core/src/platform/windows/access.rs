@@ -20,7 +20,7 @@ use super::writers::{Access, Allowed};
 const ALLOW_TYPES: [u8; 2] = [0, 9];
 
 /// The owner and allow entries of the file or folder at `path`.
-pub fn of(path: &Path) -> io::Result<Access> {
+pub(super) fn of(path: &Path) -> io::Result<Access> {
     let name = wide_path(path);
     let mut owner: PSID = std::ptr::null_mut();
     let mut dacl: *mut ACL = std::ptr::null_mut();

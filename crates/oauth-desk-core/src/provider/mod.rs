@@ -12,7 +12,7 @@ mod spec;
 pub mod templates;
 pub mod transport;
 
-pub(crate) use reference::is_short_identifier;
+pub use reference::is_short_identifier;
 pub use reference::{
     DEFAULT_IDENTITY, EnvName, IdentityName, ProjectPlace, ProviderRef, SlotKey, TypedRef,
     project_id,

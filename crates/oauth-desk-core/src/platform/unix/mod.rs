@@ -19,18 +19,18 @@ fn me() -> u32 {
     unsafe { libc::geteuid() }
 }
 
-pub fn is_mine(meta: &Metadata) -> bool {
+pub(super) fn is_mine(meta: &Metadata) -> bool {
     meta.uid() == me()
 }
 
-pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+pub(super) fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     std::fs::DirBuilder::new()
         .recursive(true)
         .mode(0o700)
         .create(dir)
 }
 
-pub fn keep_private_dir(dir: &Path, meta: &Metadata) -> Result<(), Unsafe> {
+pub(super) fn keep_private_dir(dir: &Path, meta: &Metadata) -> Result<(), Unsafe> {
     judge_private_dir(dir, meta, me())
 }
 
@@ -61,7 +61,7 @@ pub(super) fn judge_private_dir(dir: &Path, meta: &Metadata, me: u32) -> Result<
     Ok(())
 }
 
-pub fn shared_file_problem(meta: &Metadata) -> Option<String> {
+pub(super) fn shared_file_problem(meta: &Metadata) -> Option<String> {
     if meta.uid() != me() && meta.uid() != 0 {
         Some(format!("belongs to another user (uid {})", meta.uid()))
     } else if meta.mode() & 0o002 != 0 {

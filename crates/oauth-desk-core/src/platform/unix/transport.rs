@@ -13,10 +13,10 @@ use crate::platform::BindError;
 pub type AgentStream = UnixStream;
 
 /// A connection to the keeper.
-pub type AgentClient = UnixStream;
+pub(super) type AgentClient = UnixStream;
 
 /// The blocking client's connection (the CLI's fast path).
-pub type BlockingStream = std::os::unix::net::UnixStream;
+pub(super) type BlockingStream = std::os::unix::net::UnixStream;
 
 /// Where the agent answers, as the keeper prints it.
 pub fn agent_address(socket: &Path) -> String {

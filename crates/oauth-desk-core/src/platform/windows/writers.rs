@@ -11,7 +11,7 @@
 
 /// A folder's owner and DACL, SIDs as text (`S-1-5-…`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Access {
+pub(super) struct Access {
     pub owner: String,
     /// The allow entries; `None` when the folder has no DACL at all (everyone may do anything).
     pub allowed: Option<Vec<Allowed>>,
@@ -19,14 +19,14 @@ pub struct Access {
 
 /// One allow entry: its access mask and whom it grants it to.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Allowed {
+pub(super) struct Allowed {
     pub mask: u32,
     pub sid: String,
 }
 
 /// Why a folder is not private.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Problem {
+pub(super) enum Problem {
     /// Another user owns it (and so may rewrite its DACL at any time).
     Owner(String),
     /// These may add, delete or rename its entries, or change who may.
@@ -42,7 +42,7 @@ const PLACEHOLDERS: &[&str] = &["S-1-3-0", "S-1-3-1", "S-1-3-4"];
 /// folder (`FILE_ADD_SUBDIRECTORY`), delete a child (`FILE_DELETE_CHILD`), delete or rename the
 /// folder (`DELETE`), rewrite its DACL or owner (`WRITE_DAC`, `WRITE_OWNER`), and the generic
 /// rights that include them (`GENERIC_WRITE`, `GENERIC_ALL`).
-pub const WRITE_RIGHTS: u32 = 0x0000_0002
+pub(super) const WRITE_RIGHTS: u32 = 0x0000_0002
     | 0x0000_0004
     | 0x0000_0040
     | 0x0001_0000
@@ -52,7 +52,7 @@ pub const WRITE_RIGHTS: u32 = 0x0000_0002
     | 0x1000_0000;
 
 /// Whether `access` keeps the folder to `me` (and the trusted), or who else may change it.
-pub fn judge(me: &str, access: &Access) -> Result<(), Problem> {
+pub(super) fn judge(me: &str, access: &Access) -> Result<(), Problem> {
     if access.owner != me && !TRUSTED.contains(&access.owner.as_str()) {
         return Err(Problem::Owner(access.owner.clone()));
     }
@@ -90,7 +90,7 @@ fn name(sid: &str) -> String {
 
 impl Problem {
     /// The sentence after the folder's path, with what to run for `me`.
-    pub fn sentence(&self, dir: &std::path::Path, me: &str) -> String {
+    pub(super) fn sentence(&self, dir: &std::path::Path, me: &str) -> String {
         match self {
             Problem::Owner(owner) => format!(
                 "belongs to another user ({}): OAuth Desk keeps its files only in a directory of yours",

@@ -244,7 +244,12 @@ pub struct MatrixRow {
 pub(crate) mod tests {
     use super::*;
 
-    pub fn result(name: &str, requested: &[&str], granted: &[&str], claims: &[&str]) -> CaseResult {
+    pub(crate) fn result(
+        name: &str,
+        requested: &[&str],
+        granted: &[&str],
+        claims: &[&str],
+    ) -> CaseResult {
         let own = |items: &[&str]| items.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
         let (requested, granted) = (own(requested), own(granted));
         CaseResult {

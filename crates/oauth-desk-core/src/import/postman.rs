@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::{Grant, ImportError, ImportFile, ImportNote, OAuthConfig, Vars, provider_name};
 use crate::provider::PkceMode;
 
-pub fn read(
+pub(super) fn read(
     file: &ImportFile,
     env: Option<&ImportFile>,
     notes: &mut Vec<ImportNote>,
