@@ -22,7 +22,10 @@ impl CommandError {
 }
 
 /// What to do, for a desktop user.
-// long: one table, a sentence for each kind of advice
+#[expect(
+    clippy::too_many_lines,
+    reason = "one table, a sentence for each kind of advice"
+)]
 pub fn advice_words(advice: &Advice) -> String {
     match advice {
         Advice::SignIn => "Sign in again.".into(),

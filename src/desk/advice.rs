@@ -201,7 +201,10 @@ fn kind_of(error: &DeskError) -> ErrorKind {
 }
 
 /// The cause to add to the error's own sentence, and the advice.
-// long: one table: each failure and the advice that fixes it
+#[expect(
+    clippy::too_many_lines,
+    reason = "one table: each failure and the advice that fixes it"
+)]
 fn cause_and_advice(error: &DeskError) -> (Option<String>, Option<Advice>) {
     if let DeskError::CodeExchange {
         redirect_uri,
@@ -372,7 +375,6 @@ fn is_redirect_error(error: &str, description: Option<&str>) -> bool {
 }
 
 /// What an OAuth `error` code means, and what would fix it.
-// long: one table: each OAuth error code and what it means
 pub fn oauth_cause(
     error: &str,
     description: Option<&str>,
@@ -487,7 +489,10 @@ pub fn refuses_embedded_browser(url: &url::Url) -> bool {
 }
 
 /// Every advice, one of each, for front ends' tests that word them all.
-// long: the list of every advice, and the match that keeps it complete
+#[expect(
+    clippy::too_many_lines,
+    reason = "the list of every advice, and the match that keeps it complete"
+)]
 pub fn every_advice() -> Vec<Advice> {
     let all = vec![
         Advice::SignIn,

@@ -323,7 +323,6 @@ fn resolve(
     Ok(reference)
 }
 
-// long: one match arm per operation of the protocol
 async fn answer(stream: AgentStream, desk: &Desk) -> std::io::Result<()> {
     let (read, mut write) = tokio::io::split(stream);
     let mut line = String::new();

@@ -53,7 +53,6 @@ impl Desk {
         Ok(report)
     }
 
-    // long: the four sign-ins in order, each with its probes
     async fn probes(&self, target: &Target, host: &impl SignInHost) -> Vec<Finding> {
         let provider = &target.provider;
         let issuer = provider.issuer.as_ref().map_or("", |i| i.as_str());

@@ -357,57 +357,8 @@ pub(super) fn explain_challenge(
         .map(|d| format!(" (the resource says: {d})"))
         .unwrap_or_default();
     let (explanation, remedy) = match error.as_deref() {
-        Some("insufficient_scope") => match chosen.param("scope") {
-            Some(needed) => {
-                let mut scopes = requested.map(Scope::items).unwrap_or_default();
-                for s in split_scopes(needed) {
-                    if !scopes.contains(&s) {
-                        scopes.push(s);
-                    }
-                }
-                (
-                    format!(
-                        "The token lacks the scope the resource needs (insufficient_scope, RFC 6750 §3.1): {needed}{because}."
-                    ),
-                    Some(Remedy::SignIn {
-                        scope: Some(scopes.join(" ")),
-                        params: vec![],
-                    }),
-                )
-            }
-            None => (
-                format!(
-                    "The token lacks a scope the resource needs, and the resource does not name it (insufficient_scope, RFC 6750 §3.1){because}."
-                ),
-                None,
-            ),
-        },
-        Some("insufficient_user_authentication") => {
-            let mut params = Vec::new();
-            let mut wants = Vec::new();
-            if let Some(acr) = chosen.param("acr_values") {
-                params.push(format!("acr_values={acr}"));
-                wants.push(format!("authentication level {acr}"));
-            }
-            if let Some(age) = chosen.param("max_age") {
-                params.push(format!("max_age={age}"));
-                wants.push(format!("a sign-in at most {age} s old"));
-            }
-            let wanted = if wants.is_empty() {
-                "a stronger or more recent sign-in".to_owned()
-            } else {
-                wants.join(" and ")
-            };
-            (
-                format!(
-                    "The resource wants {wanted} (insufficient_user_authentication, RFC 9470 step-up){because}."
-                ),
-                Some(Remedy::SignIn {
-                    scope: None,
-                    params,
-                }),
-            )
-        }
+        Some("insufficient_scope") => insufficient_scope(chosen, requested, &because),
+        Some("insufficient_user_authentication") => step_up(chosen, &because),
         Some("invalid_token") => (
             format!(
                 "The resource refused the token as expired, revoked or not meant for it (invalid_token, RFC 6750 §3.1){because}."
@@ -455,6 +406,67 @@ pub(super) fn explain_challenge(
         explanation,
         remedy,
     })
+}
+
+/// `insufficient_scope` (RFC 6750 §3.1): the scopes asked for before, and the one the
+/// resource names, in one new sign-in.
+fn insufficient_scope(
+    chosen: &Challenge,
+    requested: Option<&Scope>,
+    because: &str,
+) -> (String, Option<Remedy>) {
+    let Some(needed) = chosen.param("scope") else {
+        return (
+            format!(
+                "The token lacks a scope the resource needs, and the resource does not name it (insufficient_scope, RFC 6750 §3.1){because}."
+            ),
+            None,
+        );
+    };
+    let mut scopes = requested.map(Scope::items).unwrap_or_default();
+    for s in split_scopes(needed) {
+        if !scopes.contains(&s) {
+            scopes.push(s);
+        }
+    }
+    (
+        format!(
+            "The token lacks the scope the resource needs (insufficient_scope, RFC 6750 §3.1): {needed}{because}."
+        ),
+        Some(Remedy::SignIn {
+            scope: Some(scopes.join(" ")),
+            params: vec![],
+        }),
+    )
+}
+
+/// `insufficient_user_authentication` (RFC 9470): a sign-in with the `acr_values` and
+/// `max_age` the resource asks for.
+fn step_up(chosen: &Challenge, because: &str) -> (String, Option<Remedy>) {
+    let mut params = Vec::new();
+    let mut wants = Vec::new();
+    if let Some(acr) = chosen.param("acr_values") {
+        params.push(format!("acr_values={acr}"));
+        wants.push(format!("authentication level {acr}"));
+    }
+    if let Some(age) = chosen.param("max_age") {
+        params.push(format!("max_age={age}"));
+        wants.push(format!("a sign-in at most {age} s old"));
+    }
+    let wanted = if wants.is_empty() {
+        "a stronger or more recent sign-in".to_owned()
+    } else {
+        wants.join(" and ")
+    };
+    (
+        format!(
+            "The resource wants {wanted} (insufficient_user_authentication, RFC 9470 step-up){because}."
+        ),
+        Some(Remedy::SignIn {
+            scope: None,
+            params,
+        }),
+    )
 }
 
 #[cfg(test)]

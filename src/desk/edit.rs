@@ -329,7 +329,10 @@ impl Desk {
     /// and (unless `secrets` says otherwise) its client secret. A new issuer is discovered
     /// again; explicit endpoints still win over discovered ones. A rename moves the vault
     /// entry and the trace with it.
-    // long: a provider edit is one rule set — names, secrets, discovery, DPoP key, rename
+    #[expect(
+        clippy::too_many_lines,
+        reason = "a provider edit is one rule set — names, secrets, discovery, DPoP key, rename"
+    )]
     pub async fn update_provider(
         &self,
         reference: &ProviderRef,

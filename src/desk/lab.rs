@@ -154,7 +154,6 @@ impl Desk {
 
     /// Runs a consent test plan (or one case of it) against provider `name`: see the module.
     /// Cancelled by [`Desk::cancel_sign_in`]: the case in progress ends, the rest are skipped.
-    // long: the run in order — plan, cases one by one (cancellable), history, comparison
     pub async fn run_lab(
         &self,
         reference: &ProviderRef,
@@ -277,7 +276,6 @@ impl Desk {
 
     /// One case: its grant, what it produced, its tokens disposed of, the verdict. `None`
     /// when the person cancelled it.
-    // long: one case from its grant to its verdict, every outcome recorded on the result
     async fn run_case(
         &self,
         run_target: &Target,

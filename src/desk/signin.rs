@@ -137,7 +137,6 @@ impl Desk {
         result
     }
 
-    // long: one attempt from the page to the authorization response, traced when it fails
     /// One sign-in attempt, its request pushed when `push`: the authorization response and
     /// the client that will redeem it.
     async fn code_attempt(

@@ -20,7 +20,10 @@ impl Desk {
     /// Ends the session at the provider, then forgets the tokens and clears the login window's
     /// profile. `host` shows the end-session page (its profile holds the session to end);
     /// cancellable with [`Desk::cancel_sign_in`].
-    // long: the sign-out page, its return checked, then what it ends, in that order
+    #[expect(
+        clippy::too_many_lines,
+        reason = "the sign-out page, its return checked, then what it ends, in that order"
+    )]
     pub async fn end_session(
         &self,
         reference: &crate::provider::ProviderRef,

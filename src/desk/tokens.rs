@@ -96,7 +96,10 @@ impl Desk {
     /// re-read, and when `force` is false and another process already renewed, its result is
     /// used instead of spending the refresh token again. The rotated refresh token is in the
     /// vault before this returns.
-    // long: the whole renewal under its lock, each outcome kept before the lock is let go
+    #[expect(
+        clippy::too_many_lines,
+        reason = "the whole renewal under its lock, each outcome kept before the lock is let go"
+    )]
     pub async fn refresh(
         &self,
         reference: &ProviderRef,

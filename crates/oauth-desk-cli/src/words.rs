@@ -4,7 +4,10 @@ use oauth_desk::{Advice, Endpoint, Explained};
 
 /// What to do, for a CLI user. `provider` is the provider the command was about (`NAME` when
 /// the command names none).
-// long: one table, a sentence for each kind of advice
+#[expect(
+    clippy::too_many_lines,
+    reason = "one table, a sentence for each kind of advice"
+)]
 pub fn advice(advice: &Advice, provider: Option<&str>) -> String {
     let name = provider.unwrap_or("NAME");
     match advice {

@@ -354,7 +354,10 @@ impl Http {
         self.send(label, method, url, headers, body, limit).await
     }
 
-    // long: one exchange from the request to the recorded, redacted response
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one exchange from the request to the recorded, redacted response"
+    )]
     async fn send(
         &self,
         label: &str,

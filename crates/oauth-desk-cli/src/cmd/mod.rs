@@ -130,7 +130,7 @@ fn tell(desk: &Desk) {
     }
 }
 
-// long: one arm per command
+#[expect(clippy::too_many_lines, reason = "one arm per command")]
 async fn dispatch(desk: &Desk, command: Command) -> Result<(), Failure> {
     match command {
         Command::Provider(cmd) => provider::run(desk, cmd).await,

@@ -284,7 +284,6 @@ impl AuthorizationRequest {
 
     /// Checks an authorization response that arrived at `url` — in its query, or its fragment
     /// (a form post reaches here as a query) — and returns what it carries.
-    // long: the response checks of RFC 6749 §4.1.2 and RFC 9207, in the order they must run
     pub fn accept_response(&self, url: &Url) -> Result<AuthorizationResponse, AuthorizationError> {
         if !is_redirect_to(url, &self.redirect_uri) {
             return Err(AuthorizationError::WrongRedirect {

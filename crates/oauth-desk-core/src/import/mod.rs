@@ -226,7 +226,10 @@ fn distinct(configs: Vec<OAuthConfig>) -> Vec<OAuthConfig> {
 /// a loopback address.
 const CLIENT_CALLBACKS: &[&str] = &["oauth.pstmn.io", "oauth.usebruno.com"];
 
-// long: one table: each collection setting and where it goes, or why not
+#[expect(
+    clippy::too_many_lines,
+    reason = "one table: each collection setting and where it goes, or why not"
+)]
 fn to_spec(config: OAuthConfig, notes: &mut Vec<ImportNote>) -> Option<Found> {
     let mut note = |setting: &str, reason: String| {
         notes.push(ImportNote {

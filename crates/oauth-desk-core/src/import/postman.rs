@@ -99,7 +99,10 @@ fn walk(
 }
 
 /// The `oauth2` settings: a list of `{key, value}`.
-// long: one table: each of Postman's OAuth 2.0 keys
+#[expect(
+    clippy::too_many_lines,
+    reason = "one table: each of Postman's OAuth 2.0 keys"
+)]
 fn config_of(
     auth: &Value,
     source: &str,

@@ -181,7 +181,10 @@ impl Plan {
 }
 
 /// One `[[case]]`, checked; `names` are the cases read before it.
-// long: one case's keys in the plan's order, each refused at its line
+#[expect(
+    clippy::too_many_lines,
+    reason = "one case's keys in the plan's order, each refused at its line"
+)]
 fn read_case(
     text: &str,
     raw: Spanned<RawCase>,

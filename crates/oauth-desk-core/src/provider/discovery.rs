@@ -261,7 +261,10 @@ fn from_document(expected: &str, response: &HttpResponse) -> Result<Discovered, 
     Ok(found)
 }
 
-// long: the metadata fields of RFC 8414 §2 / OIDC Discovery §3, one by one
+#[expect(
+    clippy::too_many_lines,
+    reason = "the metadata fields of RFC 8414 §2 / OIDC Discovery §3, one by one"
+)]
 fn read_document(expected: &str, response: &HttpResponse) -> Result<Discovered, DiscoveryError> {
     let url = response.url.to_string();
     let metadata: Metadata =
