@@ -221,7 +221,6 @@ fn engine_messages_name_no_cli_flag() {
     );
 }
 
-
 /// The `Desk`'s public methods: `pub fn` / `pub async fn` inside `impl Desk` blocks.
 fn public_desk_methods() -> std::collections::BTreeSet<String> {
     let mut methods = std::collections::BTreeSet::new();
