@@ -16,7 +16,7 @@ use oauth_desk_core::{
     printable, project, store, verify,
 };
 
-pub use child::{exec_with_token, keep_from_children};
+pub use child::{keep_from_children, scrubbed as without_our_secrets};
 pub use clock::now;
 pub use desk::{
     Advice, BrowserProfile, CallRequest, CallResult, Capture, ChallengeView, Change, ClientSecrets,

@@ -15,6 +15,7 @@
 
 mod args;
 mod cmd;
+mod exec;
 mod host;
 mod render;
 mod words;

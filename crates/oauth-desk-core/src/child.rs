@@ -56,21 +56,6 @@ pub fn scrubbed(mut command: Command) -> Command {
     command
 }
 
-/// Runs `program` with `args`, `token` in the variable `var` and none of our secrets: on Unix
-/// it replaces this process (its stdin, stdout, signals and exit status are its own); on
-/// Windows it runs as our child and we exit with its status. Returns only the error that kept
-/// it from starting.
-pub fn exec_with_token(
-    program: &str,
-    args: &[String],
-    var: &str,
-    token: &crate::secret::Secret,
-) -> std::io::Error {
-    let mut command = Command::new(program);
-    command.args(args).env(var, token.expose());
-    crate::platform::exec(scrubbed(command))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,7 +18,7 @@ pub async fn exec(desk: &Desk, name: &str, env: &str, command: &[String]) -> Res
     let (program, args) = command
         .split_first()
         .ok_or_else(|| failure("no command to run"))?;
-    let error = oauth_desk::exec_with_token(program, args, env, &token);
+    let error = crate::exec::with_token(program, args, env, &token);
     // exec returns only when the command could not be started: exit as a shell would.
     Err(Failure {
         code: if error.kind() == std::io::ErrorKind::NotFound {

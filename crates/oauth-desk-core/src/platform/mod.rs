@@ -4,8 +4,7 @@
 //!
 //! - file protection: private directories, who owns a file ([`protection`]);
 //! - files: created private, renames made durable;
-//! - processes: `exec` (replace on Unix; run, forward Ctrl-C and exit with its status on
-//!   Windows), the stop request a keeper waits for;
+//! - processes: the stop request a keeper waits for;
 //! - the agent's transport: a Unix socket with a peer-uid check, or a named pipe only the same
 //!   user can open, its client and server each checked to be that user.
 
@@ -24,7 +23,7 @@ mod protection;
 pub use protection::{Unsafe, ensure_private_dir, search_stops_at, shared_file_problem};
 
 pub use os::{
-    AgentListener, AgentStream, agent_address, connect, connect_blocking, exec, open_no_follow,
+    AgentListener, AgentStream, agent_address, connect, connect_blocking, open_no_follow,
     open_private, replace, stop_requested, sync_dir,
 };
 

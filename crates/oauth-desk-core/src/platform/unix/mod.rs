@@ -5,7 +5,7 @@ mod process;
 mod transport;
 
 pub use files::{open_no_follow, open_private, replace, sync_dir};
-pub use process::{exec, stop_requested};
+pub use process::stop_requested;
 pub use transport::{AgentListener, AgentStream, agent_address, connect, connect_blocking};
 
 use std::fs::Metadata;

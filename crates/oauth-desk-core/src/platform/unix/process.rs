@@ -1,14 +1,4 @@
-//! Processes on Linux and macOS: `exec` replaces this process; a keeper stops on Ctrl-C or
-//! SIGTERM.
-
-use std::process::Command;
-
-/// Runs `command` in place of this process (its stdin, stdout, signals and exit status are its
-/// own); returns only the error that kept it from starting.
-pub fn exec(mut command: Command) -> std::io::Error {
-    use std::os::unix::process::CommandExt;
-    command.exec()
-}
+//! Processes on Linux and macOS: a keeper stops on Ctrl-C or SIGTERM. (`exec` is the CLI's.)
 
 /// Resolves when the user or the system asks this process to stop (Ctrl-C, SIGTERM).
 pub async fn stop_requested() -> std::io::Result<()> {
