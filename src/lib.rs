@@ -19,13 +19,13 @@ use oauth_desk_core::{
 pub use child::{keep_from_children, scrubbed as without_our_secrets};
 pub use clock::now;
 pub use desk::{
-    Advice, BrowserProfile, CallRequest, CallResult, Capture, ChallengeView, Change, ClientSecrets,
-    DefinedIn, DeskError, DeviceCode, DeviceHost, EnvChoice, EnvView, ErrorKind, Explained,
-    FreshToken, GitRequest, Grants, IdentityOrigin, IdentityView, ImportOptions, ImportReport,
-    ImportedProvider, KeeperService, LabHost, LabPlanView, LabProgress, LabRequest, MakeClient,
-    NamedSecretView, Navigation, NotAllowed, Notice, ProjectTrustView, ProjectView, ProviderView,
-    Remedy, ResourceFound, SecretsEdit, SecurityView, SessionId, SignInHost, SignInPage,
-    SignInRequest, SignInState, TemplateView, TokenFormat, Workspace, format_token,
+    AddProvider, Advice, BrowserProfile, CallRequest, CallResult, Capture, ChallengeView, Change,
+    ClientSecrets, DefinedIn, DeskError, DeviceCode, DeviceHost, EnvChoice, EnvView, ErrorKind,
+    Explained, FreshToken, GitRequest, Grants, IdentityOrigin, IdentityView, ImportOptions,
+    ImportReport, ImportedProvider, KeeperService, LabHost, LabPlanView, LabProgress, LabRequest,
+    MakeClient, NamedSecretView, Navigation, NotAllowed, Notice, ProjectTrustView, ProjectView,
+    ProviderView, Remedy, ResourceFound, SecretsEdit, SecurityView, SessionId, SignInHost,
+    SignInPage, SignInRequest, SignInState, TemplateView, TokenFormat, Workspace, format_token,
     open_in_browser,
 };
 pub use desk::{Desk, QuickAsk, quick_handover, quick_token, take_quick_notices};

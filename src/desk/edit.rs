@@ -171,7 +171,7 @@ impl Desk {
 
     /// Builds a provider from `spec` (template first, then discovery when there is an issuer)
     /// and saves it; secrets go to the vault, never the config.
-    pub async fn add_provider(
+    pub(super) async fn save_new_provider(
         &self,
         mut spec: ProviderSpec,
         secrets: ClientSecrets,

@@ -89,7 +89,7 @@ impl Desk {
     /// chooses among several), the resource indicator as the metadata writes it, and the
     /// resource's scopes unless the spec names some. Without a client id the client is made
     /// as `make` says ([`Desk::add_provider_registered`]).
-    pub async fn add_provider_from_resource(
+    pub(super) async fn add_provider_from_resource(
         &self,
         url: &str,
         mut spec: ProviderSpec,
@@ -124,6 +124,6 @@ impl Desk {
         if spec.client_id.trim().is_empty() {
             return self.add_provider_registered(spec, secrets, make).await;
         }
-        self.add_provider(spec, secrets).await
+        self.save_new_provider(spec, secrets).await
     }
 }

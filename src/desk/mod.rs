@@ -56,7 +56,7 @@ pub use importing::{ImportOptions, ImportReport, ImportedProvider};
 pub use keep::KeeperService;
 pub use lab::{LabHost, LabPlanView, LabRequest};
 pub use quick::{QuickAsk, quick_handover, quick_token, take_quick_notices};
-pub use registration::MakeClient;
+pub use registration::{AddProvider, MakeClient};
 pub use secrets::NamedSecretView;
 pub use session::{Capture, DeviceCode, DeviceHost, Navigation, SessionId, SignInHost, SignInPage};
 pub use signin::SignInRequest;

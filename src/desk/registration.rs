@@ -12,6 +12,31 @@ use crate::provider::{
 use crate::secret::Secret;
 use crate::store::vault::StoredRegistration;
 
+/// One request to add a provider, whatever makes it: the settings as given, an API's URL whose
+/// metadata (RFC 9728) names the server, a client OAuth Desk makes (registration, RFC 7591, or
+/// a Client ID Metadata Document). Which of them applies is the engine's rule, not the front
+/// end's ([`Desk::add_provider`]).
+#[derive(Debug, Default)]
+pub struct AddProvider {
+    pub spec: ProviderSpec,
+    pub secrets: ClientSecrets,
+    /// How to make a client when the spec has none, or registration is asked for.
+    pub make: MakeClient,
+    /// The API's URL the provider starts from, when it does.
+    pub from_resource: Option<String>,
+}
+
+impl AddProvider {
+    /// A provider from its settings as given.
+    pub fn new(spec: ProviderSpec, secrets: ClientSecrets) -> AddProvider {
+        AddProvider {
+            spec,
+            secrets,
+            ..AddProvider::default()
+        }
+    }
+}
+
 /// How a client is to be made when the spec has no client id, or `register` asks for one.
 #[derive(Debug, Clone, Default)]
 pub struct MakeClient {
@@ -58,23 +83,24 @@ struct Made {
 
 impl Desk {
     /// Adds a provider from wherever its settings start: an API's URL (RFC 9728) when given,
-    /// and a client made by OAuth Desk when `make.register` asks or the spec has no client id.
-    pub async fn add_provider_made(
-        &self,
-        spec: ProviderSpec,
-        secrets: ClientSecrets,
-        make: MakeClient,
-        from_resource: Option<&str>,
-    ) -> Result<Provider, DeskError> {
+    /// a client made by OAuth Desk when `make.register` asks or the spec has no client id, else
+    /// the settings as given (template, discovery, the https rule, secrets to the vault).
+    pub async fn add_provider(&self, request: AddProvider) -> Result<Provider, DeskError> {
+        let AddProvider {
+            spec,
+            secrets,
+            make,
+            from_resource,
+        } = request;
         match from_resource {
             Some(url) => {
-                self.add_provider_from_resource(url, spec, secrets, make)
+                self.add_provider_from_resource(&url, spec, secrets, make)
                     .await
             }
             None if make.register || spec.client_id.trim().is_empty() => {
                 self.add_provider_registered(spec, secrets, make).await
             }
-            None => self.add_provider(spec, secrets).await,
+            None => self.save_new_provider(spec, secrets).await,
         }
     }
 
@@ -82,14 +108,14 @@ impl Desk {
     /// the server advertises them and one is given, else dynamic registration as a native app
     /// (`none` auth when the server takes it). A registration whose provider can't be saved is
     /// deleted at the server again.
-    pub async fn add_provider_registered(
+    pub(super) async fn add_provider_registered(
         &self,
         mut spec: ProviderSpec,
         mut secrets: ClientSecrets,
         how: MakeClient,
     ) -> Result<Provider, DeskError> {
         let made = self.make_client(&mut spec, &mut secrets, how).await?;
-        let saved = self.add_provider(spec, secrets).await;
+        let saved = self.save_new_provider(spec, secrets).await;
         let provider = match saved {
             Ok(p) => p,
             Err(e) => {

@@ -45,7 +45,9 @@ async fn every_change_is_announced_by_the_engine() {
         client_secret: Some(Secret::new("s")),
         ..ClientSecrets::default()
     };
-    desk.add_provider(spec, secrets).await.unwrap();
+    desk.add_provider(oauth_desk::AddProvider::new(spec, secrets))
+        .await
+        .unwrap();
     assert_eq!(
         drain(&mut changes),
         [Change::Providers {

@@ -65,7 +65,7 @@ async fn setup(device_response: Value, token_responses: Vec<ResponseTemplate>) -
         .await;
     let dir = tempfile::tempdir().unwrap();
     let desk = Desk::in_dir(dir.path(), Secret::new("pw")).unwrap();
-    desk.add_provider(
+    desk.add_provider(oauth_desk::AddProvider::new(
         ProviderSpec {
             name: "tv".into(),
             token_url: Some(format!("{}/token", server.uri())),
@@ -75,7 +75,7 @@ async fn setup(device_response: Value, token_responses: Vec<ResponseTemplate>) -
             ..ProviderSpec::default()
         },
         ClientSecrets::default(),
-    )
+    ))
     .await
     .unwrap();
     Setup {

@@ -57,9 +57,12 @@ async fn a_rename_moves_the_secret_and_the_tokens_and_keeps_the_position() {
     let dir = tempfile::tempdir().unwrap();
     let desk = desk(dir.path());
     for name in ["a", "svc", "z"] {
-        desk.add_provider(spec(name, &server.uri()), with_secret())
-            .await
-            .unwrap();
+        desk.add_provider(oauth_desk::AddProvider::new(
+            spec(name, &server.uri()),
+            with_secret(),
+        ))
+        .await
+        .unwrap();
     }
     desk.client_credentials(&p("svc"), None).await.unwrap();
 
@@ -102,7 +105,7 @@ async fn saving_the_form_unchanged_changes_nothing() {
     s.refresh_margin_secs = Some(90);
     s.system_browser = true;
     let before = desk
-        .add_provider(s, ClientSecrets::default())
+        .add_provider(oauth_desk::AddProvider::new(s, ClientSecrets::default()))
         .await
         .unwrap();
     let after = desk
@@ -117,9 +120,12 @@ async fn saving_the_form_unchanged_changes_nothing() {
 async fn a_secret_can_be_cleared_when_the_client_becomes_public() {
     let dir = tempfile::tempdir().unwrap();
     let desk = desk(dir.path());
-    desk.add_provider(spec("p", "https://as.example"), with_secret())
-        .await
-        .unwrap();
+    desk.add_provider(oauth_desk::AddProvider::new(
+        spec("p", "https://as.example"),
+        with_secret(),
+    ))
+    .await
+    .unwrap();
     let mut edited = ProviderSpec::of(&desk.provider(&p("p")).await.unwrap());
     // Keeping the secret with auth "none" is refused, as `add` refuses it.
     edited.auth_method = Some(oauth_desk::AuthMethod::None);
@@ -148,7 +154,10 @@ async fn a_refused_edit_leaves_the_provider_as_it_was() {
     let dir = tempfile::tempdir().unwrap();
     let desk = desk(dir.path());
     let before = desk
-        .add_provider(spec("p", "https://as.example"), ClientSecrets::default())
+        .add_provider(oauth_desk::AddProvider::new(
+            spec("p", "https://as.example"),
+            ClientSecrets::default(),
+        ))
         .await
         .unwrap();
     for broken in [
@@ -184,9 +193,12 @@ async fn a_rename_onto_another_provider_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let desk = desk(dir.path());
     for name in ["a", "b"] {
-        desk.add_provider(spec(name, "https://as.example"), ClientSecrets::default())
-            .await
-            .unwrap();
+        desk.add_provider(oauth_desk::AddProvider::new(
+            spec(name, "https://as.example"),
+            ClientSecrets::default(),
+        ))
+        .await
+        .unwrap();
     }
     let mut edited = ProviderSpec::of(&desk.provider(&p("a")).await.unwrap());
     edited.name = "b".into();
@@ -204,9 +216,12 @@ async fn duplicate_copies_settings_and_secret_but_not_tokens() {
     let dir = tempfile::tempdir().unwrap();
     let desk = desk(dir.path());
     for name in ["svc", "z"] {
-        desk.add_provider(spec(name, &server.uri()), with_secret())
-            .await
-            .unwrap();
+        desk.add_provider(oauth_desk::AddProvider::new(
+            spec(name, &server.uri()),
+            with_secret(),
+        ))
+        .await
+        .unwrap();
     }
     desk.client_credentials(&p("svc"), None).await.unwrap();
     let copy = desk.duplicate_provider(&p("svc"), "svc-2").await.unwrap();
@@ -222,9 +237,12 @@ async fn reorder_puts_the_named_first_and_refuses_unknown_names() {
     let dir = tempfile::tempdir().unwrap();
     let desk = desk(dir.path());
     for name in ["a", "b", "c", "d"] {
-        desk.add_provider(spec(name, "https://as.example"), ClientSecrets::default())
-            .await
-            .unwrap();
+        desk.add_provider(oauth_desk::AddProvider::new(
+            spec(name, "https://as.example"),
+            ClientSecrets::default(),
+        ))
+        .await
+        .unwrap();
     }
     desk.reorder_providers(&["c".into(), "a".into()])
         .await

@@ -451,7 +451,9 @@ mod engine {
             client_secret: Some(Secret::new(LAB_SECRET)),
             ..ClientSecrets::default()
         };
-        desk.add_provider(spec, secrets).await.unwrap();
+        desk.add_provider(oauth_desk::AddProvider::new(spec, secrets))
+            .await
+            .unwrap();
         desk
     }
 

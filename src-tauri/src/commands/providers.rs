@@ -67,7 +67,10 @@ pub async fn add_provider(
     let from_resource = from_resource.filter(|u| !u.trim().is_empty());
     let provider = state
         .desk
-        .add_provider_made(spec, secrets, Default::default(), from_resource.as_deref())
+        .add_provider(oauth_desk::AddProvider {
+            from_resource,
+            ..oauth_desk::AddProvider::new(spec, secrets)
+        })
         .await?;
     view(&state.desk, &ProviderRef::local(provider.name)).await
 }

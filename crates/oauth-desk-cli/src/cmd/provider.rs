@@ -154,7 +154,12 @@ async fn add(desk: &Desk, args: AddArgs) -> Result<(), Failure> {
     let from_resource = args.from_resource.clone();
     let spec = spec_of(args)?;
     let provider = desk
-        .add_provider_made(spec, secrets, make, from_resource.as_deref())
+        .add_provider(oauth_desk::AddProvider {
+            spec,
+            secrets,
+            make,
+            from_resource,
+        })
         .await?;
     if let Some(t) = provider
         .template
