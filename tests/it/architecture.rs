@@ -263,3 +263,52 @@ fn every_public_desk_method_is_in_the_architecture_page() {
         "docs/architecture.md draws the door: name each public Desk method there (as `name(…)` or `name`): {missing:?}"
     );
 }
+
+/// The relative links of the README and the book (`docs/`), and the file each should reach.
+fn book_links() -> Vec<(PathBuf, String)> {
+    let mut pages = vec![repo().join("README.md")];
+    for entry in std::fs::read_dir(repo().join("docs")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "md") {
+            pages.push(path);
+        }
+    }
+    let mut links = Vec::new();
+    for page in pages {
+        let text = std::fs::read_to_string(&page).unwrap();
+        for (i, _) in text.match_indices("](") {
+            let target: String = text[i + 2..]
+                .chars()
+                .take_while(|c| *c != ')' && !c.is_whitespace())
+                .collect();
+            let local = !target.starts_with("http://")
+                && !target.starts_with("https://")
+                && !target.starts_with('#');
+            if local {
+                links.push((page.clone(), target));
+            }
+        }
+    }
+    links
+}
+
+#[test]
+fn every_link_of_the_book_reaches_a_file() {
+    let links = book_links();
+    assert!(
+        links.len() > 20,
+        "the scan finds the book's links: {links:?}"
+    );
+    let broken: Vec<String> = links
+        .iter()
+        .filter(|(page, target)| {
+            let path = target.split('#').next().unwrap_or_default();
+            !page.parent().unwrap().join(path).exists()
+        })
+        .map(|(page, target)| format!("{}: {target}", page.display()))
+        .collect();
+    assert!(
+        broken.is_empty(),
+        "a reader following these links finds nothing: {broken:#?}"
+    );
+}
