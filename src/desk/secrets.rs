@@ -223,16 +223,7 @@ impl Desk {
             let Ok(Some(resolved)) = project.provider(&provider, env.as_ref()) else {
                 continue;
             };
-            let refs = &resolved.secrets;
-            for r in [
-                &refs.client_secret,
-                &refs.private_key,
-                &refs.client_certificate,
-                &refs.client_key,
-            ]
-            .into_iter()
-            .flatten()
-            {
+            for r in resolved.secrets.all() {
                 if let SecretSource::Named(name) = &r.source {
                     used.entry(name.clone())
                         .or_default()

@@ -68,6 +68,18 @@ pub struct SecurityView {
     pub server: ServerSecurity,
 }
 
+impl SecurityView {
+    /// Nothing known of the server, no key read: a project file not allowed yet.
+    fn unknown() -> SecurityView {
+        SecurityView {
+            dpop_thumbprint: None,
+            certificate_thumbprint: None,
+            par_available: false,
+            server: ServerSecurity::default(),
+        }
+    }
+}
+
 /// Which actions the provider's endpoints and client allow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -222,12 +234,7 @@ impl Desk {
                 RedirectTarget::Loopback { .. }
             ),
             grants: Grants::of(&provider),
-            security: SecurityView {
-                dpop_thumbprint: None,
-                certificate_thumbprint: None,
-                par_available: false,
-                server: ServerSecurity::default(),
-            },
+            security: SecurityView::unknown(),
             identities: vec![identity],
             report,
             reference,
@@ -243,12 +250,7 @@ impl Desk {
             && !self.is_allowed(&*self.projects.load(&place.file)?)
         {
             // Nothing known of the server, no secret read, before the file is allowed.
-            return Ok(SecurityView {
-                dpop_thumbprint: None,
-                certificate_thumbprint: None,
-                par_available: false,
-                server: ServerSecurity::default(),
-            });
+            return Ok(SecurityView::unknown());
         }
         let target = self.target(reference).await?;
         let provider = &target.provider;

@@ -48,6 +48,20 @@ pub struct SecretRefs {
     pub client_key: Option<SecretRef>,
 }
 
+impl SecretRefs {
+    /// Every reference the provider has, in the file's key order.
+    pub fn all(&self) -> impl Iterator<Item = &SecretRef> {
+        [
+            &self.client_secret,
+            &self.private_key,
+            &self.client_certificate,
+            &self.client_key,
+        ]
+        .into_iter()
+        .flatten()
+    }
+}
+
 /// An identity declared in the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeclaredIdentity {

@@ -123,16 +123,7 @@ impl Project {
                     Ok(Some(resolved)) => {
                         hosts_of(&resolved.spec, &mut footprint.hosts);
                         endpoints_of(name, &resolved.spec, &mut footprint.endpoints);
-                        let refs = &resolved.secrets;
-                        for r in [
-                            &refs.client_secret,
-                            &refs.private_key,
-                            &refs.client_certificate,
-                            &refs.client_key,
-                        ]
-                        .into_iter()
-                        .flatten()
-                        {
+                        for r in resolved.secrets.all() {
                             match &r.source {
                                 SecretSource::Env(var) => footprint.env_vars.insert(var.clone()),
                                 SecretSource::File(path) => {
@@ -151,45 +142,8 @@ impl Project {
     }
 }
 
-/// The hosts a provider's settings name, a template's issuer included.
-fn hosts_of(spec: &ProviderSpec, hosts: &mut BTreeSet<String>) {
-    let mut spec = spec.clone();
-    if let Some(template) = spec
-        .template
-        .clone()
-        .and_then(|t| crate::provider::templates::find(&t))
-    {
-        crate::provider::templates::apply(template, &mut spec);
-    }
-    let urls = [
-        &spec.issuer,
-        &spec.authorization_url,
-        &spec.token_url,
-        &spec.device_url,
-        &spec.revocation_url,
-        &spec.introspection_url,
-        &spec.userinfo_url,
-        &spec.jwks_url,
-        &spec.end_session_url,
-        &spec.par_url,
-        &spec.resource_metadata,
-        &spec.redirect_uri,
-        &spec.post_logout_redirect_uri,
-    ];
-    let resources = spec.resources.iter().map(Some);
-    for url in urls.into_iter().map(Option::as_ref).chain(resources) {
-        if let Some(host) = url.and_then(|u| host_of(u)) {
-            hosts.insert(host);
-        }
-    }
-}
-
-/// The URLs a provider's settings name, by role, a template's included.
-fn endpoints_of(
-    name: &crate::provider::ProviderName,
-    spec: &ProviderSpec,
-    out: &mut BTreeSet<String>,
-) {
+/// The URLs a provider's settings name, by role, a template's issuer included.
+fn urls_of(spec: &ProviderSpec) -> Vec<(&'static str, String)> {
     let mut spec = spec.clone();
     if let Some(template) = spec
         .template
@@ -199,28 +153,44 @@ fn endpoints_of(
         crate::provider::templates::apply(template, &mut spec);
     }
     let roles = [
-        ("issuer", &spec.issuer),
-        ("authorization endpoint", &spec.authorization_url),
-        ("token endpoint", &spec.token_url),
-        ("device endpoint", &spec.device_url),
-        ("revocation endpoint", &spec.revocation_url),
-        ("introspection endpoint", &spec.introspection_url),
-        ("userinfo endpoint", &spec.userinfo_url),
-        ("JWKS URL", &spec.jwks_url),
-        ("end-session endpoint", &spec.end_session_url),
-        ("PAR endpoint", &spec.par_url),
-        ("resource metadata", &spec.resource_metadata),
-        ("redirect URI", &spec.redirect_uri),
-        ("sign-out return URI", &spec.post_logout_redirect_uri),
+        ("issuer", spec.issuer),
+        ("authorization endpoint", spec.authorization_url),
+        ("token endpoint", spec.token_url),
+        ("device endpoint", spec.device_url),
+        ("revocation endpoint", spec.revocation_url),
+        ("introspection endpoint", spec.introspection_url),
+        ("userinfo endpoint", spec.userinfo_url),
+        ("JWKS URL", spec.jwks_url),
+        ("end-session endpoint", spec.end_session_url),
+        ("PAR endpoint", spec.par_url),
+        ("resource metadata", spec.resource_metadata),
+        ("redirect URI", spec.redirect_uri),
+        ("sign-out return URI", spec.post_logout_redirect_uri),
     ];
-    for (role, url) in roles {
-        if let Some(url) = url {
-            out.insert(format!("{name}: {role} {url}"));
-        }
-    }
-    for resource in &spec.resources {
-        out.insert(format!("{name}: resource {resource}"));
-    }
+    let resources = spec.resources.into_iter().map(|r| ("resource", Some(r)));
+    roles
+        .into_iter()
+        .chain(resources)
+        .filter_map(|(role, url)| url.map(|u| (role, u)))
+        .collect()
+}
+
+/// The hosts a provider's settings name.
+fn hosts_of(spec: &ProviderSpec, hosts: &mut BTreeSet<String>) {
+    hosts.extend(urls_of(spec).iter().filter_map(|(_, url)| host_of(url)));
+}
+
+/// The URLs a provider's settings name, each with the provider and its role.
+fn endpoints_of(
+    name: &crate::provider::ProviderName,
+    spec: &ProviderSpec,
+    out: &mut BTreeSet<String>,
+) {
+    out.extend(
+        urls_of(spec)
+            .into_iter()
+            .map(|(role, url)| format!("{name}: {role} {url}")),
+    );
 }
 
 /// `host` or `host:port` of a URL (the port when it is not the scheme's default); the text
