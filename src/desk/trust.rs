@@ -78,8 +78,8 @@ impl Desk {
         }
         Err(DeskError::NotAllowed(Box::new(NotAllowed {
             file: project.file.display().to_string(),
-            footprint: project.footprint(),
-            state,
+            footprint: project.footprint().printable(),
+            state: state.printable(),
         })))
     }
 
@@ -156,8 +156,8 @@ impl Desk {
 fn view(project: &Project, state: TrustState) -> ProjectTrustView {
     ProjectTrustView {
         file: project.file.display().to_string(),
-        footprint: project.footprint(),
+        footprint: project.footprint().printable(),
         sha256: trust::content_hash(project.text()),
-        state,
+        state: state.printable(),
     }
 }

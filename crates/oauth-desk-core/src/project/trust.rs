@@ -55,6 +55,28 @@ impl Footprint {
         }
     }
 
+    /// The same, as shown to a person deciding whether to trust the file: control, bidi and
+    /// invisible characters escaped (a file's text must not reorder or hide what it names).
+    pub fn printable(&self) -> Footprint {
+        let shown = |set: &BTreeSet<String>| -> BTreeSet<String> {
+            set.iter()
+                .map(|s| crate::printable::printable(s).into_owned())
+                .collect()
+        };
+        Footprint {
+            hosts: shown(&self.hosts),
+            endpoints: shown(&self.endpoints),
+            env_vars: shown(&self.env_vars),
+            files: shown(&self.files),
+            secrets: shown(&self.secrets),
+            problems: self
+                .problems
+                .iter()
+                .map(|p| crate::printable::printable(p).into_owned())
+                .collect(),
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.hosts.is_empty()
             && self.endpoints.is_empty()
@@ -224,6 +246,16 @@ pub enum TrustState {
 }
 
 impl TrustState {
+    /// As shown to a person (see [`Footprint::printable`]).
+    pub fn printable(&self) -> TrustState {
+        match self {
+            TrustState::Changed { added } => TrustState::Changed {
+                added: added.printable(),
+            },
+            other => other.clone(),
+        }
+    }
+
     pub fn is_allowed(&self) -> bool {
         matches!(self, TrustState::Allowed)
     }
@@ -440,6 +472,24 @@ resources = ["http://127.0.0.1:42803/orders"]
             added.summary().contains("PAR endpoint"),
             "{}",
             added.summary()
+        );
+    }
+
+    #[test]
+    fn what_a_file_names_is_shown_escaped() {
+        let text = "[provider.api]\nclient_id = \"app\"\nendpoints = { token = \"https://evil\u{202e}moc.example/t\" }\nclient_secret = { env = \"A\u{200b}B\" }\n";
+        let raw = project(text).footprint();
+        assert!(
+            raw.env_vars.iter().any(|v| v.contains('\u{200b}')),
+            "the file does name such a variable: {raw:?}"
+        );
+        let shown = raw.printable();
+        assert_eq!((shown.hosts.len(), shown.env_vars.len()), (1, 1));
+        let all: Vec<&String> = shown.hosts.iter().chain(&shown.env_vars).collect();
+        assert!(
+            all.iter()
+                .all(|s| !s.contains('\u{202e}') && !s.contains('\u{200b}')),
+            "a bidi override or an invisible character is escaped: {all:?}"
         );
     }
 
