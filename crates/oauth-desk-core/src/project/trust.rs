@@ -435,6 +435,8 @@ endpoints = { token = "http://127.0.0.1:42803/token" }
 "#;
         let project =
             Project::parse(dir.path().join("oauth-desk.toml"), text.into()).expect("parses");
+        // (On Linux a path through a plain file is an error today; Windows calls it missing.)
+        #[cfg(unix)]
         assert!(
             project.provider(&"api".parse().unwrap(), None).is_err(),
             "unusable today"
