@@ -10,34 +10,17 @@
 //! trace (redacted as recorded), saved as the provider's last trace.
 
 pub mod advice;
-mod agent;
-mod audit;
-mod audit_active;
-mod browser_profile;
-mod call;
+mod audit_lab;
+mod providers;
+mod sign_in;
+mod using_tokens;
+mod workspace;
+use audit_lab::{audit_active, lab};
+use providers::{edit, from_resource, importing, registration, view};
+use sign_in::{browser_profile, session, signin};
+use using_tokens::{agent, call, copy, grants, handover, keep, quick, tokens};
+use workspace::{environments, identities, secrets, target, trust};
 mod changes;
-mod copy;
-mod edit;
-mod environments;
-mod from_resource;
-mod front_channel;
-mod grants;
-mod handover;
-mod identities;
-mod importing;
-mod keep;
-mod lab;
-mod protect;
-mod quick;
-mod registration;
-mod secrets;
-mod session;
-mod signin;
-mod signout;
-mod target;
-mod tokens;
-mod trust;
-mod view;
 
 pub use advice::{Advice, ErrorKind, Explained};
 pub use agent::{AgentError, FreshToken};

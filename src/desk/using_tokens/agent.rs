@@ -261,7 +261,7 @@ impl Response {
 
 /// Serves the agent protocol until the task is dropped. Removes a stale socket first; refuses
 /// to replace a live one.
-pub(super) async fn serve(desk: Arc<Desk>) -> Result<(), AgentError> {
+pub(in crate::desk) async fn serve(desk: Arc<Desk>) -> Result<(), AgentError> {
     let path = desk.paths.agent_socket.clone();
     let bind_err = |source| AgentError::Bind {
         path: platform::agent_address(&path),

@@ -139,13 +139,13 @@ impl Session {
 
 /// The sessions in progress, one per provider (a new one cancels the old).
 #[derive(Default)]
-pub(super) struct Sessions {
+pub(in crate::desk) struct Sessions {
     next: AtomicU64,
     by_provider: Mutex<HashMap<String, Session>>,
 }
 
 /// A registered session; dropping it unregisters it (unless a newer one replaced it).
-pub(super) struct Ticket<'a> {
+pub(in crate::desk) struct Ticket<'a> {
     sessions: &'a Sessions,
     pub provider: String,
     pub id: SessionId,

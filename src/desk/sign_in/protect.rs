@@ -13,7 +13,7 @@ use crate::provider::{Endpoint, ParMode, Provider, RequestObjectMode};
 
 /// Whether a sign-in pushes its request from the start: always with `on`; with `auto` when
 /// the server's metadata requires it.
-pub(super) fn pushes_first(provider: &Provider) -> bool {
+pub(in crate::desk) fn pushes_first(provider: &Provider) -> bool {
     match provider.security.par {
         ParMode::On => true,
         ParMode::Off => false,
@@ -23,7 +23,7 @@ pub(super) fn pushes_first(provider: &Provider) -> bool {
 
 /// Whether `error` is the server refusing a plain authorization request because this client
 /// must push it (RFC 9126 §6: `invalid_request`; servers word the reason their own way).
-pub(super) fn is_par_required_refusal(error: &DeskError) -> bool {
+pub(in crate::desk) fn is_par_required_refusal(error: &DeskError) -> bool {
     let DeskError::Login(LoginError::Flow(FlowError::Authorization(AuthorizationError::Denied(e)))) =
         error
     else {
@@ -48,7 +48,7 @@ pub const PAR_RETRY_NOTE: &str = "the server requires this client to push its au
 impl Desk {
     /// Applies the provider's protections to the prepared request, pushing it when `push`;
     /// returns how many seconds a pushed request stays usable.
-    pub(super) async fn protect(
+    pub(in crate::desk) async fn protect(
         &self,
         prepared: &mut Prepared,
         client: &Client,

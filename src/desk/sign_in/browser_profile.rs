@@ -17,7 +17,7 @@ pub struct BrowserProfile {
 }
 
 impl BrowserProfile {
-    pub(super) fn new(dir: PathBuf) -> BrowserProfile {
+    pub(in crate::desk) fn new(dir: PathBuf) -> BrowserProfile {
         let digest = Sha256::digest(dir.to_string_lossy().as_bytes());
         let mut store_id = [0u8; 16];
         store_id.copy_from_slice(&digest[..16]);

@@ -95,12 +95,12 @@ impl Target {
 
 /// Project files read by this process, parsed again only when their text changes.
 #[derive(Default)]
-pub(super) struct Projects {
+pub(in crate::desk) struct Projects {
     loaded: Mutex<HashMap<PathBuf, (String, Arc<Project>)>>,
 }
 
 impl Projects {
-    pub(super) fn load(&self, file: &Path) -> Result<Arc<Project>, ProjectError> {
+    pub(in crate::desk) fn load(&self, file: &Path) -> Result<Arc<Project>, ProjectError> {
         let fresh = Project::load(file)?;
         let mut loaded = self
             .loaded

@@ -108,7 +108,7 @@ impl Desk {
     /// the server advertises them and one is given, else dynamic registration as a native app
     /// (`none` auth when the server takes it). A registration whose provider can't be saved is
     /// deleted at the server again.
-    pub(super) async fn add_provider_registered(
+    pub(in crate::desk) async fn add_provider_registered(
         &self,
         mut spec: ProviderSpec,
         mut secrets: ClientSecrets,

@@ -58,7 +58,7 @@ pub struct LabPlanView {
 
 /// Runs in progress (their cancel flags) and tokens kept for inspection.
 #[derive(Default)]
-pub(super) struct Labs {
+pub(in crate::desk) struct Labs {
     running: Mutex<HashMap<String, Arc<AtomicBool>>>,
     kept: Mutex<HashMap<(String, String), TokenSet>>,
 }
@@ -83,7 +83,7 @@ impl Labs {
     }
 
     /// Stops the provider's run after its current case; whether one was running.
-    pub(super) fn cancel(&self, provider: &str) -> bool {
+    pub(in crate::desk) fn cancel(&self, provider: &str) -> bool {
         self.running
             .lock()
             .ok()
@@ -99,7 +99,7 @@ impl Labs {
 
     /// Drops the provider's kept tokens: only the last run's are kept, and none of a removed
     /// provider's.
-    pub(super) fn forget(&self, provider: &str) {
+    pub(in crate::desk) fn forget(&self, provider: &str) {
         if let Ok(mut kept) = self.kept.lock() {
             kept.retain(|(p, _), _| p != provider);
         }
@@ -440,7 +440,7 @@ impl Desk {
         });
     }
 
-    pub(super) fn lab_history_path(&self, slot: &str) -> std::path::PathBuf {
+    pub(in crate::desk) fn lab_history_path(&self, slot: &str) -> std::path::PathBuf {
         self.paths.data_dir.join("lab").join(format!("{slot}.json"))
     }
 

@@ -45,7 +45,7 @@ fn blank_to_none(value: &mut Option<String>) {
 }
 
 /// A form leaves empty text fields as `""`: they mean "not set".
-pub(super) fn normalise(spec: &mut ProviderSpec) {
+pub(in crate::desk) fn normalise(spec: &mut ProviderSpec) {
     for field in [
         &mut spec.template,
         &mut spec.issuer,
@@ -90,7 +90,7 @@ impl Desk {
 
     /// The provider an action that sends something works with: through the trust gate (a
     /// project file allowed as it is), never the preview [`Desk::provider`] may show.
-    pub(super) async fn provider_to_use(
+    pub(in crate::desk) async fn provider_to_use(
         &self,
         reference: &ProviderRef,
     ) -> Result<Provider, DeskError> {
@@ -99,7 +99,7 @@ impl Desk {
 
     /// A project's provider as its file describes it, built without asking any server nor
     /// reading a secret: what may be shown of a file not allowed yet.
-    pub(super) fn project_preview(
+    pub(in crate::desk) fn project_preview(
         &self,
         reference: &ProviderRef,
         project: &crate::project::Project,
@@ -135,7 +135,7 @@ impl Desk {
     }
 
     /// A change to a project's provider is made in its file: refused here, naming the line.
-    pub(super) fn refuse_project_edit(
+    pub(in crate::desk) fn refuse_project_edit(
         &self,
         reference: &ProviderRef,
         what: &str,
@@ -171,7 +171,7 @@ impl Desk {
 
     /// Builds a provider from `spec` (template first, then discovery when there is an issuer)
     /// and saves it; secrets go to the vault, never the config.
-    pub(super) async fn save_new_provider(
+    pub(in crate::desk) async fn save_new_provider(
         &self,
         mut spec: ProviderSpec,
         secrets: ClientSecrets,
@@ -542,7 +542,7 @@ impl Desk {
 /// The DPoP key `provider` signs with, read once: the stored one when DPoP is on and it has
 /// the provider's algorithm, else a new one (`true`: to be stored). `None` when DPoP is off (a
 /// key that is no longer used stays stored: turning DPoP on again binds to the same key).
-pub(super) fn dpop_key_for(
+pub(in crate::desk) fn dpop_key_for(
     provider: &Provider,
     stored: Option<&Secret>,
 ) -> Result<Option<(crate::dpop::DpopKey, bool)>, DeskError> {

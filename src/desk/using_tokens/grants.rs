@@ -303,7 +303,7 @@ impl Desk {
 
     /// Tokens without a refresh token, had again the way they were first had (client
     /// credentials, an exchange, an assertion); `None` when they can't be.
-    pub(super) async fn request_again(
+    pub(in crate::desk) async fn request_again(
         &self,
         context: &ClientContext,
         http: &Http,

@@ -89,7 +89,7 @@ impl Desk {
     /// chooses among several), the resource indicator as the metadata writes it, and the
     /// resource's scopes unless the spec names some. Without a client id the client is made
     /// as `make` says ([`Desk::add_provider_registered`]).
-    pub(super) async fn add_provider_from_resource(
+    pub(in crate::desk) async fn add_provider_from_resource(
         &self,
         url: &str,
         mut spec: ProviderSpec,

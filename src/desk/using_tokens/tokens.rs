@@ -44,7 +44,7 @@ impl Desk {
     }
 
     /// A fresh access token, renewed here first when due (see [`TokenSet::is_due`]).
-    pub(super) async fn fresh_token_here(
+    pub(in crate::desk) async fn fresh_token_here(
         &self,
         reference: &ProviderRef,
     ) -> Result<FreshToken, DeskError> {
@@ -242,7 +242,7 @@ impl Desk {
 
     /// The keeper scheduled its next attempt at a failed renewal of slot `slot`: remember
     /// when.
-    pub(super) async fn note_next_attempt(&self, slot: &str, at: i64) {
+    pub(in crate::desk) async fn note_next_attempt(&self, slot: &str, at: i64) {
         let Some(reference) = self.reference_of_key(slot) else {
             return;
         };
@@ -261,7 +261,7 @@ impl Desk {
         });
     }
 
-    pub(super) fn inflight_marker(&self, slot: &str) -> std::path::PathBuf {
+    pub(in crate::desk) fn inflight_marker(&self, slot: &str) -> std::path::PathBuf {
         self.paths
             .locks_dir()
             .join(format!("refresh-{slot}.inflight"))
@@ -456,7 +456,7 @@ impl Desk {
 
     /// The report of `tokens` (the provider's or a lab case's), signatures checked against
     /// the provider's keys (and `client_secret`, the key of HS* tokens).
-    pub(super) async fn report_of(
+    pub(in crate::desk) async fn report_of(
         &self,
         target: &super::target::Target,
         tokens: Option<&TokenSet>,
@@ -525,7 +525,7 @@ impl Desk {
 }
 
 /// Revokes the refresh token, then the access token (RFC 7009 §2.1); the kinds revoked.
-pub(super) async fn revoke_all(
+pub(in crate::desk) async fn revoke_all(
     client: &crate::flow::Client,
     http: &crate::http::Http,
     endpoint: &url::Url,
@@ -555,7 +555,7 @@ fn grant_title(grant: Grant) -> &'static str {
 }
 
 /// Tokens obtained for other settings than the provider's now are sent nowhere.
-pub(super) fn check_bound(
+pub(in crate::desk) fn check_bound(
     target: &super::target::Target,
     tokens: &TokenSet,
 ) -> Result<(), DeskError> {
@@ -582,7 +582,7 @@ fn not_signed_in(name: &str) -> DeskError {
 
 /// The tokens may be used: not marked "sign-in needed", and bound to the provider's settings
 /// as they are now (see [`crate::provider::binding`]).
-pub(super) fn check_usable(
+pub(in crate::desk) fn check_usable(
     target: &super::target::Target,
     tokens: &TokenSet,
 ) -> Result<(), DeskError> {

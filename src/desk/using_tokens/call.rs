@@ -106,7 +106,7 @@ impl Desk {
         self.resource_headers_here(reference, method, url).await
     }
 
-    pub(super) async fn resource_headers_here(
+    pub(in crate::desk) async fn resource_headers_here(
         &self,
         reference: &ProviderRef,
         method: &str,
@@ -339,7 +339,7 @@ fn header_title(name: &str) -> &'static str {
 /// scope the current tokens were asked with (a missing scope is added to it); `machine`: they
 /// are the client's own (client credentials), so the remedy asks for them again rather than a
 /// sign-in.
-pub(super) fn explain_challenge(
+pub(in crate::desk) fn explain_challenge(
     challenges: &[Challenge],
     requested: Option<&Scope>,
     machine: bool,

@@ -204,7 +204,7 @@ impl Desk {
     }
 
     /// A slot's files beside the vault: trace, refresh lock and marker, login profile.
-    pub(super) fn forget_slot_files(&self, slot: &str) {
+    pub(in crate::desk) fn forget_slot_files(&self, slot: &str) {
         let _ = std::fs::remove_file(self.trace_path(slot));
         let _ = std::fs::remove_file(self.paths.locks_dir().join(format!("refresh-{slot}.lock")));
         let _ = std::fs::remove_file(self.inflight_marker(slot));

@@ -99,7 +99,10 @@ impl Desk {
         Ok(Some(self.trust_view(&project)?))
     }
 
-    pub(super) fn trust_view(&self, project: &Project) -> Result<ProjectTrustView, DeskError> {
+    pub(in crate::desk) fn trust_view(
+        &self,
+        project: &Project,
+    ) -> Result<ProjectTrustView, DeskError> {
         let state = self.trust_book()?.state_of(project);
         Ok(view(project, state))
     }

@@ -12,7 +12,7 @@ use crate::verify::{Check, CheckResult, check_required_half_hash};
 
 /// The verdicts of a front-channel ID token, kept with the tokens for the checklist.
 #[derive(Debug, Default)]
-pub(super) struct FrontChecks {
+pub(in crate::desk) struct FrontChecks {
     pub at_hash: Option<Check>,
     pub c_hash: Option<Check>,
 }
@@ -24,7 +24,7 @@ fn refused(reason: String) -> DeskError {
 }
 
 /// Checks the ID token of the authorization response, if it has one.
-pub(super) fn check(
+pub(in crate::desk) fn check(
     request: &AuthorizationRequest,
     response: &AuthorizationResponse,
 ) -> Result<FrontChecks, DeskError> {
@@ -79,7 +79,7 @@ pub(super) fn check(
 /// The token set of an implicit response (no code): what the browser brought, flagged so.
 /// An `id_token`-only response has no access token: the set holds an empty one, which
 /// `token` refuses to hand out.
-pub(super) fn implicit_tokens(
+pub(in crate::desk) fn implicit_tokens(
     request: &AuthorizationRequest,
     response: AuthorizationResponse,
     checks: FrontChecks,

@@ -50,7 +50,7 @@ pub struct SignInRequest {
 
 /// Where a grant's tokens go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Destination {
+pub(in crate::desk) enum Destination {
     /// The provider's own tokens: stored (replacing the previous set), traced, announced.
     Provider,
     /// A consent-lab case: returned only; the provider's tokens and trace stay as they were.
@@ -79,7 +79,7 @@ impl Desk {
     }
 
     /// The code flow, its tokens going to `destination`.
-    pub(super) async fn code_grant(
+    pub(in crate::desk) async fn code_grant(
         &self,
         target: &Target,
         request: SignInRequest,
@@ -101,7 +101,7 @@ impl Desk {
 
     /// A sign-in up to its authorization response, which `finish` takes (with the client):
     /// `--par auto` retried once with a pushed request when the server refuses a plain one.
-    pub(super) async fn authorized<T>(
+    pub(in crate::desk) async fn authorized<T>(
         &self,
         target: &Target,
         request: &SignInRequest,
@@ -345,7 +345,7 @@ impl Desk {
     }
 
     /// The device grant, its tokens going to `destination`.
-    pub(super) async fn device_grant(
+    pub(in crate::desk) async fn device_grant(
         &self,
         target: &Target,
         scope: Option<&str>,
@@ -432,7 +432,7 @@ impl Desk {
     }
 
     /// The client credentials grant, its tokens going to `destination`.
-    pub(super) async fn client_credentials_grant(
+    pub(in crate::desk) async fn client_credentials_grant(
         &self,
         target: &Target,
         scope: Option<&str>,
@@ -466,7 +466,7 @@ impl Desk {
     }
 
     /// Publishes a tokens change when `result` stored new tokens.
-    pub(super) async fn published<T>(
+    pub(in crate::desk) async fn published<T>(
         &self,
         target: &Target,
         result: Result<T, DeskError>,
@@ -482,7 +482,7 @@ impl Desk {
 
     /// The token set of a grant's response (with how to renew it, if it has no refresh
     /// token), stored when it is the provider's.
-    pub(super) async fn store_new(
+    pub(in crate::desk) async fn store_new(
         &self,
         target: &Target,
         response: TokenResponse,
@@ -498,7 +498,7 @@ impl Desk {
         Ok(tokens)
     }
 
-    pub(super) async fn store_tokens(
+    pub(in crate::desk) async fn store_tokens(
         &self,
         target: &Target,
         mut tokens: TokenSet,
@@ -549,14 +549,14 @@ fn login_options(
 }
 
 /// The scopes of one sign-in: as given, or the provider's when none (or a blank) is given.
-pub(super) fn chosen_scope(scope: Option<&str>, provider_scope: &Scope) -> Scope {
+pub(in crate::desk) fn chosen_scope(scope: Option<&str>, provider_scope: &Scope) -> Scope {
     match scope.filter(|s| !s.trim().is_empty()) {
         Some(scope) => Scope::new(scope),
         None => provider_scope.clone(),
     }
 }
 
-pub(super) fn no_endpoint(name: &str, endpoint: Endpoint) -> DeskError {
+pub(in crate::desk) fn no_endpoint(name: &str, endpoint: Endpoint) -> DeskError {
     DeskError::NoEndpoint {
         name: name.to_owned(),
         endpoint,

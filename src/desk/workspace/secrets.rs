@@ -17,7 +17,7 @@ use crate::store::vault::{NamedSecret, ProviderSecrets, VaultData, VaultError};
 
 /// The secrets a client authenticates and signs with.
 #[derive(Debug, Default)]
-pub(super) struct ClientSecrets {
+pub(in crate::desk) struct ClientSecrets {
     pub client_secret: Option<Secret>,
     pub private_key: Option<Secret>,
     pub client_certificate: Option<(Secret, Secret)>,
@@ -27,7 +27,7 @@ pub(super) struct ClientSecrets {
 
 /// The secrets of `target`'s client: `stored` for a config's provider, the references of a
 /// project's provider read now.
-pub(super) fn client_secrets(
+pub(in crate::desk) fn client_secrets(
     target: &Target,
     stored: &ProviderSecrets,
     data: &VaultData,
@@ -146,7 +146,7 @@ pub struct NamedSecretView {
 impl Desk {
     /// Binds the named secrets `names`, used for the first time, to `target`'s client (see
     /// [`crate::provider::binding`]); one already bound (by another process) stays as it was.
-    pub(super) async fn bind_named_secrets(
+    pub(in crate::desk) async fn bind_named_secrets(
         &self,
         target: &Target,
         names: &[String],
