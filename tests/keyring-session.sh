@@ -5,7 +5,15 @@
 #   bash tests/keyring-session.sh COMMAND [ARGS...]
 set -euo pipefail
 dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
+# The command's status is the script's: the keyring daemon may still be writing its files when
+# the session ends (seen: "rm: cannot remove …/data: Directory not empty" turning a passed run
+# into a failed one), so the clean-up tries again and never decides the outcome.
+cleanup() {
+  local status=$?
+  rm -rf "$dir" 2>/dev/null || { sleep 1; rm -rf "$dir" 2>/dev/null; } || true
+  exit "$status"
+}
+trap cleanup EXIT
 export XDG_DATA_HOME="$dir/data"
 mkdir -p "$XDG_DATA_HOME"
 dbus-run-session -- bash -c '
