@@ -68,6 +68,38 @@ pub struct SecurityView {
     pub server: ServerSecurity,
 }
 
+impl ProviderView {
+    /// What `provider` shows for `reference`: its settings, kind and allowed grants; no
+    /// identities, nothing about where it is defined (the caller adds those).
+    fn of(
+        provider: &Provider,
+        reference: ProviderRef,
+        report: Report,
+        security: SecurityView,
+    ) -> ProviderView {
+        ProviderView {
+            key: reference.slot_key(),
+            reference,
+            defined_in: None,
+            name: provider.name.to_string(),
+            kind: kind_of(provider),
+            spec: ProviderSpec::of(provider),
+            has_client_secret: provider.has_client_secret,
+            has_private_key: provider.has_private_key,
+            loopback_redirect: matches!(
+                provider.redirect_target(),
+                RedirectTarget::Loopback { .. }
+            ),
+            grants: Grants::of(provider),
+            security,
+            report,
+            identities: Vec::new(),
+            waiting_for_trust: false,
+            hides_config_provider: false,
+        }
+    }
+}
+
 impl SecurityView {
     /// Nothing known of the server, no key read: a project file not allowed yet.
     fn unknown() -> SecurityView {
@@ -176,26 +208,11 @@ impl Desk {
                 .and_then(|p| p.provider_line(&reference.name))
                 .unwrap_or(1),
         });
-        Ok(ProviderView {
-            security,
-            identities,
-            defined_in,
-            key: target.reference.slot_key(),
-            reference: target.reference.clone(),
-            name: provider.name.to_string(),
-            kind: kind_of(&provider),
-            spec: ProviderSpec::of(&provider),
-            has_client_secret: provider.has_client_secret,
-            has_private_key: provider.has_private_key,
-            loopback_redirect: matches!(
-                provider.redirect_target(),
-                RedirectTarget::Loopback { .. }
-            ),
-            grants: Grants::of(&provider),
-            report,
-            waiting_for_trust: false,
-            hides_config_provider,
-        })
+        let mut view = ProviderView::of(&provider, target.reference.clone(), report, security);
+        view.identities = identities;
+        view.defined_in = defined_in;
+        view.hides_config_provider = hides_config_provider;
+        Ok(view)
     }
 
     /// A project's provider whose file is not allowed: its settings from the file, no tokens
@@ -218,29 +235,14 @@ impl Desk {
             expires_at: None,
             subject: None,
         };
-        Ok(ProviderView {
-            defined_in: Some(DefinedIn {
-                file: project.file.display().to_string(),
-                line: project.provider_line(&reference.name).unwrap_or(1),
-            }),
-            key: reference.slot_key(),
-            name: provider.name.to_string(),
-            kind: kind_of(&provider),
-            spec: ProviderSpec::of(&provider),
-            has_client_secret: provider.has_client_secret,
-            has_private_key: provider.has_private_key,
-            loopback_redirect: matches!(
-                provider.redirect_target(),
-                RedirectTarget::Loopback { .. }
-            ),
-            grants: Grants::of(&provider),
-            security: SecurityView::unknown(),
-            identities: vec![identity],
-            report,
-            reference,
-            waiting_for_trust: true,
-            hides_config_provider: false,
-        })
+        let mut view = ProviderView::of(&provider, reference, report, SecurityView::unknown());
+        view.defined_in = Some(DefinedIn {
+            file: project.file.display().to_string(),
+            line: project.provider_line(&view.reference.name).unwrap_or(1),
+        });
+        view.identities = vec![identity];
+        view.waiting_for_trust = true;
+        Ok(view)
     }
 
     /// The provider's security profile as shown: its keys' public thumbprints, what the
