@@ -354,10 +354,6 @@ impl Http {
         self.send(label, method, url, headers, body, limit).await
     }
 
-    #[expect(
-        clippy::too_many_lines,
-        reason = "one exchange from the request to the recorded, redacted response"
-    )]
     async fn send(
         &self,
         label: &str,
@@ -384,47 +380,15 @@ impl Http {
         if let Some(body) = body {
             request = request.body(body.expose().to_owned());
         }
-        let result = async {
-            let response = request
-                .send()
-                .await
-                .map_err(|e| classify(&shown, &e, timeout))?;
-            let status = response.status().as_u16();
-            let response_headers: Vec<(String, String)> = response
-                .headers()
-                .iter()
-                .map(|(n, v)| {
-                    (
-                        n.as_str().to_owned(),
-                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                    )
-                })
-                .collect();
-            let (body, truncated) = read_body(response, limit, &shown, timeout).await?;
-            Ok::<_, HttpError>((status, response_headers, body, truncated))
-        }
-        .await;
+        let result = receive(request, limit, &shown, timeout).await;
         let elapsed = started.elapsed();
         if let Some(recorder) = &self.recorder {
-            let request = Message {
-                headers: headers
-                    .iter()
-                    .map(|(n, v)| {
-                        let value = match v {
-                            HeaderValue::Plain(v) => (*v).to_owned(),
-                            HeaderValue::Secret(_) => crate::redact::MASK.to_owned(),
-                        };
-                        ((*n).to_owned(), value)
-                    })
-                    .collect(),
-                body: body.map(|b| b.expose().to_owned()),
-            };
             let (status, response, error) = match &result {
-                Ok((status, headers, body, _)) => (
-                    Some(*status),
+                Ok(received) => (
+                    Some(received.status),
                     Some(Message {
-                        headers: headers.clone(),
-                        body: Some(traced_body(body)),
+                        headers: received.headers.clone(),
+                        body: Some(traced_body(&received.body)),
                     }),
                     None,
                 ),
@@ -436,16 +400,18 @@ impl Http {
                 duration_ms: elapsed.as_millis() as u64,
                 method: method.to_string(),
                 url: url.to_string(),
-                request,
+                request: traced_request(headers, body),
                 status,
                 response,
                 error,
             });
         }
-        let (status, response_headers, body, truncated) = result?;
+        let received = result?;
+        let status = received.status;
         tracing::debug!(url = %shown, status, elapsed_ms = elapsed.as_millis() as u64, "{label}");
         let header = |name: &str| {
-            response_headers
+            received
+                .headers
                 .iter()
                 .find(|(n, _)| n.eq_ignore_ascii_case(name))
                 .map(|(_, v)| v.clone())
@@ -455,11 +421,68 @@ impl Http {
             status,
             content_type: header("content-type"),
             date: header("date"),
-            headers: response_headers,
-            body,
+            body: received.body,
+            headers: received.headers,
             elapsed,
-            truncated,
+            truncated: received.truncated,
         })
+    }
+}
+
+/// An answer as it came off the wire, before it is recorded.
+struct Received {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+    truncated: bool,
+}
+
+/// Sends `request` and reads the answer within `limit`.
+async fn receive(
+    request: reqwest::RequestBuilder,
+    limit: BodyLimit,
+    shown: &str,
+    timeout: u64,
+) -> Result<Received, HttpError> {
+    let response = request
+        .send()
+        .await
+        .map_err(|e| classify(shown, &e, timeout))?;
+    let status = response.status().as_u16();
+    let headers: Vec<(String, String)> = response
+        .headers()
+        .iter()
+        .map(|(n, v)| {
+            (
+                n.as_str().to_owned(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let (body, truncated) = read_body(response, limit, shown, timeout).await?;
+    Ok(Received {
+        status,
+        headers,
+        body,
+        truncated,
+    })
+}
+
+/// The request as the trace keeps it: a secret header's value masked (the body is redacted
+/// when the trace is written).
+fn traced_request(headers: &[(&str, HeaderValue<'_>)], body: Option<&Secret>) -> Message {
+    Message {
+        headers: headers
+            .iter()
+            .map(|(n, v)| {
+                let value = match v {
+                    HeaderValue::Plain(v) => (*v).to_owned(),
+                    HeaderValue::Secret(_) => crate::redact::MASK.to_owned(),
+                };
+                ((*n).to_owned(), value)
+            })
+            .collect(),
+        body: body.map(|b| b.expose().to_owned()),
     }
 }
 

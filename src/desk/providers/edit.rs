@@ -29,6 +29,17 @@ pub struct SecretsEdit {
     pub clear_client_certificate: bool,
 }
 
+impl SecretsEdit {
+    /// Whether the edit writes to the vault at all.
+    fn touches_vault(&self) -> bool {
+        self.client_secret.is_some()
+            || self.clear_client_secret
+            || self.private_key.is_some()
+            || self.client_certificate.is_some()
+            || self.clear_client_certificate
+    }
+}
+
 /// Checks a client certificate and key given together (a wrong file is refused here, not at
 /// the first sign-in).
 fn checked_certificate(pair: &Option<(Secret, Secret)>) -> Result<(), DeskError> {
@@ -329,10 +340,6 @@ impl Desk {
     /// and (unless `secrets` says otherwise) its client secret. A new issuer is discovered
     /// again; explicit endpoints still win over discovered ones. A rename moves the vault
     /// entry and the trace with it.
-    #[expect(
-        clippy::too_many_lines,
-        reason = "a provider edit is one rule set — names, secrets, discovery, DPoP key, rename"
-    )]
     pub async fn update_provider(
         &self,
         reference: &ProviderRef,
@@ -348,87 +355,20 @@ impl Desk {
         if renamed && self.config.load()?.get(new_name.as_str()).is_ok() {
             return Err(ConfigError::Exists(new_name.to_string()).into());
         }
-        let has_secret = !secrets.clear_client_secret
-            && (secrets.client_secret.is_some() || old.has_client_secret);
-        let has_key = secrets.private_key.is_some() || old.has_private_key;
-        let has_certificate = !secrets.clear_client_certificate
-            && (secrets.client_certificate.is_some() || old.security.client_certificate);
         checked_certificate(&secrets.client_certificate)?;
-        let issuer_changed = spec.issuer.is_some()
-            && spec.issuer.as_deref() != old.issuer.as_ref().map(Issuer::as_str);
-        let discovered = if issuer_changed {
-            let recorder = Recorder::new();
-            let issuer = spec.issuer.clone().unwrap_or_default();
-            let result = discover(&self.http.recording(&recorder), &issuer, spec.allow_http).await;
-            self.save_trace_as(name, name, "discovery", &recorder);
-            Some(result?)
-        } else {
-            None
-        };
-        let mut provider = crate::provider::build::build(
-            new_name.clone(),
-            &spec,
-            discovered.clone(),
-            Held {
-                secret: has_secret,
-                private_key: has_key,
-                certificate: has_certificate,
-            },
-        )?;
-        // The form edits neither the lab plan (the Lab tab does) nor identities: they stay.
-        provider.lab_plan = old.lab_plan.clone();
-        provider.identities = old.identities.clone();
-        provider.client_origin = old.client_origin.clone();
-        if discovered.is_none() && spec.issuer.is_some() {
-            provider.issuer = old.issuer.clone();
-            provider.iss_parameter_supported = old.iss_parameter_supported;
-            provider.server_security = old.server_security.clone();
-        }
+        let provider = self.edited_provider(&old, new_name, &spec, &secrets).await?;
         let old_dpop_key = self.client_secrets_stored(name).await?.dpop_key;
         let dpop_key = new_dpop_key(&provider, old_dpop_key.as_ref())?;
         if let Some(key) = &secrets.private_key {
             crate::flow::client_auth::signing_key(key)?;
         }
-        let (old_key, new_key) = (name.to_owned(), new_name.to_string());
-        let secrets_touched = renamed
-            || secrets.client_secret.is_some()
-            || secrets.clear_client_secret
-            || secrets.private_key.is_some()
-            || secrets.client_certificate.is_some()
-            || secrets.clear_client_certificate
-            || dpop_key.is_some();
+        let secrets_touched = renamed || secrets.touches_vault() || dpop_key.is_some();
+        let (old_key, new_key) = (name.to_owned(), provider.name.to_string());
         // A rename copies the vault entry first and drops the old one only once the config
         // says so: a failure in between leaves a copy, never a loss.
         if secrets_touched {
-            let (old_key, new_key) = (old_key.clone(), new_key.clone());
-            self.with_vault(move |vault| {
-                vault.update(|data| {
-                    let mut entry = data.provider(&old_key).cloned().unwrap_or_default();
-                    if secrets.clear_client_secret {
-                        entry.client_secret = None;
-                    }
-                    if let Some(s) = secrets.client_secret {
-                        entry.client_secret = Some(s);
-                    }
-                    if let Some(k) = secrets.private_key {
-                        entry.private_key = Some(k);
-                    }
-                    if secrets.clear_client_certificate {
-                        entry.client_certificate = None;
-                        entry.client_key = None;
-                    }
-                    if let Some((certificate, key)) = secrets.client_certificate {
-                        entry.client_certificate = Some(certificate);
-                        entry.client_key = Some(key);
-                    }
-                    if let Some(key) = dpop_key {
-                        entry.dpop_key = Some(key);
-                    }
-                    *data.provider_mut(&new_key) = entry;
-                    Ok::<_, crate::store::vault::VaultError>(())
-                })
-            })
-            .await?;
+            self.store_edited_secrets(&old_key, &new_key, secrets, dpop_key)
+                .await?;
         }
         let saved = provider.clone();
         let written = self.config.update(|config| {
@@ -451,21 +391,106 @@ impl Desk {
         }
         written?;
         if renamed {
-            for (from, to) in Desk::slots_of(&old)
-                .into_iter()
-                .zip(Desk::slots_of(&provider))
-            {
-                let _ = std::fs::rename(self.trace_path(&from), self.trace_path(&to));
-                let _ = std::fs::rename(self.lab_history_path(&from), self.lab_history_path(&to));
-                let _ = std::fs::rename(
-                    self.browser_profile_dir(&from),
-                    self.browser_profile_dir(&to),
-                );
-            }
+            self.move_slot_files(&old, &provider);
             self.jwks.forget(name);
         }
         self.providers_changed(Some(&provider)).await;
         Ok(provider)
+    }
+
+    /// The provider `spec` describes in place of `old`: discovered again when the issuer
+    /// changed, and keeping what the form does not edit (lab plan, identities, origin).
+    async fn edited_provider(
+        &self,
+        old: &Provider,
+        new_name: ProviderName,
+        spec: &ProviderSpec,
+        secrets: &SecretsEdit,
+    ) -> Result<Provider, DeskError> {
+        let name = old.name.as_str();
+        let held = Held {
+            secret: !secrets.clear_client_secret
+                && (secrets.client_secret.is_some() || old.has_client_secret),
+            private_key: secrets.private_key.is_some() || old.has_private_key,
+            certificate: !secrets.clear_client_certificate
+                && (secrets.client_certificate.is_some() || old.security.client_certificate),
+        };
+        let issuer_changed = spec.issuer.is_some()
+            && spec.issuer.as_deref() != old.issuer.as_ref().map(Issuer::as_str);
+        let discovered = if issuer_changed {
+            let recorder = Recorder::new();
+            let issuer = spec.issuer.clone().unwrap_or_default();
+            let result = discover(&self.http.recording(&recorder), &issuer, spec.allow_http).await;
+            self.save_trace_as(name, name, "discovery", &recorder);
+            Some(result?)
+        } else {
+            None
+        };
+        let rediscovered = discovered.is_some();
+        let mut provider = crate::provider::build::build(new_name, spec, discovered, held)?;
+        // The form edits neither the lab plan (the Lab tab does) nor identities: they stay.
+        provider.lab_plan = old.lab_plan.clone();
+        provider.identities = old.identities.clone();
+        provider.client_origin = old.client_origin.clone();
+        if !rediscovered && spec.issuer.is_some() {
+            provider.issuer = old.issuer.clone();
+            provider.iss_parameter_supported = old.iss_parameter_supported;
+            provider.server_security = old.server_security.clone();
+        }
+        Ok(provider)
+    }
+
+    /// Writes the edited client secrets under `new_key`, starting from `old_key`'s entry.
+    async fn store_edited_secrets(
+        &self,
+        old_key: &str,
+        new_key: &str,
+        secrets: SecretsEdit,
+        dpop_key: Option<Secret>,
+    ) -> Result<(), DeskError> {
+        let (old_key, new_key) = (old_key.to_owned(), new_key.to_owned());
+        self.with_vault(move |vault| {
+            vault.update(|data| {
+                let mut entry = data.provider(&old_key).cloned().unwrap_or_default();
+                if secrets.clear_client_secret {
+                    entry.client_secret = None;
+                }
+                if let Some(s) = secrets.client_secret {
+                    entry.client_secret = Some(s);
+                }
+                if let Some(k) = secrets.private_key {
+                    entry.private_key = Some(k);
+                }
+                if secrets.clear_client_certificate {
+                    entry.client_certificate = None;
+                    entry.client_key = None;
+                }
+                if let Some((certificate, key)) = secrets.client_certificate {
+                    entry.client_certificate = Some(certificate);
+                    entry.client_key = Some(key);
+                }
+                if let Some(key) = dpop_key {
+                    entry.dpop_key = Some(key);
+                }
+                *data.provider_mut(&new_key) = entry;
+                Ok::<_, crate::store::vault::VaultError>(())
+            })
+        })
+        .await?;
+        Ok(())
+    }
+
+    /// A renamed provider's trace, lab history and login-window profile follow it, slot by
+    /// slot. Best effort: a file that is not there has nothing to move.
+    fn move_slot_files(&self, old: &Provider, new: &Provider) {
+        for (from, to) in Desk::slots_of(old).into_iter().zip(Desk::slots_of(new)) {
+            let _ = std::fs::rename(self.trace_path(&from), self.trace_path(&to));
+            let _ = std::fs::rename(self.lab_history_path(&from), self.lab_history_path(&to));
+            let _ = std::fs::rename(
+                self.browser_profile_dir(&from),
+                self.browser_profile_dir(&to),
+            );
+        }
     }
 
     /// A copy of provider `name` under `new_name`, with its client secret and key but without

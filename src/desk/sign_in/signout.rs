@@ -20,10 +20,6 @@ impl Desk {
     /// Ends the session at the provider, then forgets the tokens and clears the login window's
     /// profile. `host` shows the end-session page (its profile holds the session to end);
     /// cancellable with [`Desk::cancel_sign_in`].
-    #[expect(
-        clippy::too_many_lines,
-        reason = "the sign-out page, its return checked, then what it ends, in that order"
-    )]
     pub async fn end_session(
         &self,
         reference: &crate::provider::ProviderRef,
@@ -55,64 +51,88 @@ impl Desk {
             random_urlsafe(32)
                 .map_err(|e| DeskError::Login(LoginError::Callback(CallbackError::Random(e))))?,
         );
-        let mut url = endpoint;
-        {
-            let mut query = url.query_pairs_mut();
-            if let Some(hint) = &id_token {
-                query.append_pair("id_token_hint", hint.expose());
-            }
-            query
-                .append_pair("client_id", provider.client_id.as_str())
-                .append_pair("state", state.expose())
-                .append_pair("post_logout_redirect_uri", listener.redirect_uri().as_str());
-        }
-        let timeout = Duration::from_secs(provider.callback_timeout_secs);
         let ticket = self.sessions.register(&target.slot_key(), None, None);
         let page = SignInPage {
             session: ticket.id,
             provider: name.clone(),
             reference: target.reference.clone(),
-            url,
+            url: end_session_url(
+                endpoint,
+                &provider,
+                id_token.as_ref(),
+                &state,
+                listener.redirect_uri(),
+            ),
             redirect_uri: listener.redirect_uri().clone(),
             capture: Capture::Loopback,
             fresh: false,
             system_browser: provider.system_browser,
-            timeout,
+            timeout: Duration::from_secs(provider.callback_timeout_secs),
             sign_out: true,
             expires_in: None,
         };
         host.open(&page).map_err(DeskError::Browser)?;
-        let cancel = ticket.cancel.clone();
-        let expected = state.expose().to_owned();
-        // Only the return carrying our state ends the wait; anything else is someone else's.
-        let judge = |url: &url::Url| {
-            match url.query_pairs().find(|(k, _)| k == "state") {
-            Some((_, s)) if s == expected.as_str() => Judged::Done(Ok::<(), AuthorizationError>(())),
-            _ => Judged::Ignore(
-                "a return without this sign-out's state arrived: it is not this sign-out's, so it was ignored"
-                    .to_owned(),
-            ),
-        }
-        };
-        let returned = listener
-            .wait(timeout, Some(cancel), judge, |why| host.note(why))
-            .await;
+        let returned = wait_for_return(listener, &page, &state, &ticket, host).await;
         host.finished(&page);
         drop(ticket);
-        let returned = match returned {
-            Err(CallbackError::Timeout(secs)) => {
-                return Err(DeskError::SignOutTimeout {
-                    secs,
-                    sent: page.redirect_uri.to_string(),
-                });
-            }
-            other => other,
-        };
-        returned
-            .map_err(LoginError::from)?
-            .map_err(|e| DeskError::Login(LoginError::Flow(FlowError::Authorization(e))))?;
+        returned?;
         self.logout(reference).await?;
         let _ = std::fs::remove_dir_all(self.browser_profile_dir(&target.slot_key()));
         Ok(())
+    }
+}
+
+/// The end-session page's address (RP-Initiated Logout §2): the ID token as a hint when there
+/// is one, our client, our state and where to come back to.
+fn end_session_url(
+    mut url: url::Url,
+    provider: &crate::provider::Provider,
+    id_token: Option<&crate::secret::Secret>,
+    state: &CsrfState,
+    redirect_uri: &url::Url,
+) -> url::Url {
+    {
+        let mut query = url.query_pairs_mut();
+        if let Some(hint) = id_token {
+            query.append_pair("id_token_hint", hint.expose());
+        }
+        query
+            .append_pair("client_id", provider.client_id.as_str())
+            .append_pair("state", state.expose())
+            .append_pair("post_logout_redirect_uri", redirect_uri.as_str());
+    }
+    url
+}
+
+/// Waits for the browser to come back with this sign-out's state; anything else that arrives
+/// is someone else's and is only noted.
+async fn wait_for_return(
+    listener: LoopbackListener,
+    page: &SignInPage,
+    state: &CsrfState,
+    ticket: &super::session::Ticket<'_>,
+    host: &impl SignInHost,
+) -> Result<(), DeskError> {
+    let expected = state.expose();
+    let judge = |url: &url::Url| match url.query_pairs().find(|(k, _)| k == "state") {
+        Some((_, s)) if s == expected => Judged::Done(Ok::<(), AuthorizationError>(())),
+        _ => Judged::Ignore(
+            "a return without this sign-out's state arrived: it is not this sign-out's, so it was ignored"
+                .to_owned(),
+        ),
+    };
+    let returned = listener
+        .wait(page.timeout, Some(ticket.cancel.clone()), judge, |why| {
+            host.note(why)
+        })
+        .await;
+    match returned {
+        Err(CallbackError::Timeout(secs)) => Err(DeskError::SignOutTimeout {
+            secs,
+            sent: page.redirect_uri.to_string(),
+        }),
+        other => other
+            .map_err(LoginError::from)?
+            .map_err(|e| DeskError::Login(LoginError::Flow(FlowError::Authorization(e)))),
     }
 }

@@ -96,10 +96,6 @@ impl Desk {
     /// re-read, and when `force` is false and another process already renewed, its result is
     /// used instead of spending the refresh token again. The rotated refresh token is in the
     /// vault before this returns.
-    #[expect(
-        clippy::too_many_lines,
-        reason = "the whole renewal under its lock, each outcome kept before the lock is let go"
-    )]
     pub async fn refresh(
         &self,
         reference: &ProviderRef,
@@ -112,16 +108,15 @@ impl Desk {
             .map_err(|e| DeskError::Internal(e.to_string()))??;
         // Read under the lock: another process may have refreshed while we waited for it.
         let context = self.client(reference).await?;
-        let target = context.target.clone();
-        let name = &target.reference.to_string();
-        let tokens = context.tokens.clone().ok_or_else(|| not_signed_in(name))?;
-        check_usable(&target, &tokens)?;
+        let tokens = context
+            .tokens
+            .clone()
+            .ok_or_else(|| not_signed_in(&context.target.reference.to_string()))?;
+        check_usable(&context.target, &tokens)?;
         if !force && !tokens.is_due_with(now(), context.provider.refresh_margin_secs) {
             return Ok(tokens);
         }
-        let recorder = context.recorder.clone();
-        let client = context.client.clone();
-        let http = self.http.recording(&recorder);
+        let http = self.http.recording(&context.recorder);
         self.publish_local(Change::Refreshing {
             provider: slot.clone(),
         });
@@ -129,9 +124,10 @@ impl Desk {
             // Boxed: an exchange renews its subject's token first, which may come back here.
             && let Some(response) = Box::pin(self.request_again(&context, &http, &tokens)).await
         {
+            let target = &context.target;
             let result = async {
                 self.store_new(
-                    &target,
+                    target,
                     response?,
                     &tokens.requested_scope,
                     (tokens.grant, tokens.renewal.clone()),
@@ -140,13 +136,30 @@ impl Desk {
                 .await
             }
             .await;
-            self.save_trace(&target, grant_title(tokens.grant), &recorder);
+            self.save_trace(target, grant_title(tokens.grant), &context.recorder);
             if let Err(e) = &result {
-                self.note_refresh_failure(&target, e).await;
+                self.note_refresh_failure(target, e).await;
             }
             self.publish(Change::Tokens { provider: slot }).await;
             return result;
         }
+        let outcome = self.spend_refresh_token(&context, &http, tokens).await;
+        // Something changed either way: new tokens, "sign-in needed", or a failure noted
+        // beside tokens that still work. (The keeper keeps its backoff through the re-plan.)
+        self.publish(Change::Tokens { provider: slot }).await;
+        outcome
+    }
+
+    /// The refresh grant itself (RFC 6749 §6), under the caller's lock: the rotated refresh
+    /// token reaches the vault before the in-flight marker goes.
+    async fn spend_refresh_token(
+        &self,
+        context: &ClientContext,
+        http: &crate::http::Http,
+        tokens: TokenSet,
+    ) -> Result<TokenSet, DeskError> {
+        let target = &context.target;
+        let name = target.reference.to_string();
         let refresh_token =
             tokens
                 .refresh_token
@@ -158,11 +171,11 @@ impl Desk {
         // Between the server rotating the refresh token and the vault holding the new one, a
         // crash would lose it. The marker says a refresh was under way; the next refresh finds
         // it and, if the old token is refused, says why.
-        let marker = self.inflight_marker(&slot);
+        let marker = self.inflight_marker(&target.reference.slot_key());
         let interrupted = marker.exists();
         let _ = write_atomic(&marker, b"");
-        let result = client.refresh(&http, &refresh_token).await;
-        self.save_trace(&target, "refresh", &recorder);
+        let result = context.client.refresh(http, &refresh_token).await;
+        self.save_trace(target, "refresh", &context.recorder);
         let outcome = match result {
             Ok(response) => {
                 let (key, identity) = (
@@ -181,6 +194,8 @@ impl Desk {
                             Ok::<_, VaultError>(tokens)
                         })
                     })
+                    // Not kept: the marker stays, so the next refresh can say why the old
+                    // refresh token is refused.
                     .await?;
                 tracing::debug!(provider = name.as_str(), "refreshed");
                 Ok(updated)
@@ -193,7 +208,7 @@ impl Desk {
                 } else {
                     format!("the refresh token was refused: {e}")
                 };
-                self.update_tokens(&target, move |t| {
+                self.update_tokens(target, move |t| {
                     if let Some(tokens) = t.as_mut() {
                         tokens.status = TokenStatus::SignInNeeded { reason };
                     }
@@ -205,15 +220,12 @@ impl Desk {
             }
             Err(source) => {
                 let e = DeskError::Refresh { source };
-                self.note_refresh_failure(&target, &e).await;
+                self.note_refresh_failure(target, &e).await;
                 Err(e)
             }
         };
         // Done either way: the vault holds the new token, or the old one was not spent.
         let _ = std::fs::remove_file(&marker);
-        // Something changed either way: new tokens, "sign-in needed", or a failure noted
-        // beside tokens that still work. (The keeper keeps its backoff through the re-plan.)
-        self.publish(Change::Tokens { provider: slot }).await;
         outcome
     }
 

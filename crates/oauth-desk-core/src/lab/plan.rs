@@ -180,80 +180,52 @@ impl Plan {
     }
 }
 
+/// The plan's text, to place an error at the line of the key it is about.
+#[derive(Clone, Copy)]
+struct Lines<'a>(&'a str);
+
+impl Lines<'_> {
+    fn at(self, span: std::ops::Range<usize>, message: String) -> LabError {
+        LabError::Plan {
+            line: Some(line_of(self.0, span.start)),
+            message,
+        }
+    }
+}
+
 /// One `[[case]]`, checked; `names` are the cases read before it.
-#[expect(
-    clippy::too_many_lines,
-    reason = "one case's keys in the plan's order, each refused at its line"
-)]
 fn read_case(
     text: &str,
     raw: Spanned<RawCase>,
     names: &mut BTreeSet<String>,
 ) -> Result<Case, LabError> {
-    let at = |span: std::ops::Range<usize>, message: String| LabError::Plan {
-        line: Some(line_of(text, span.start)),
-        message,
-    };
+    let lines = Lines(text);
     let case_span = raw.span();
     let raw = raw.into_inner();
     let name = raw.name.get_ref().trim().to_owned();
     if name.is_empty() {
-        return Err(at(raw.name.span(), "a case's name may not be empty".into()));
+        return Err(lines.at(raw.name.span(), "a case's name may not be empty".into()));
     }
     if !names.insert(name.clone()) {
-        return Err(at(
+        return Err(lines.at(
             raw.name.span(),
             format!("the case name {name:?} is used twice; names must be unique"),
         ));
     }
     let scope = raw.scope.get_ref().trim().to_owned();
     if scope.is_empty() {
-        return Err(at(
+        return Err(lines.at(
             raw.scope.span(),
             format!("case {name:?} has an empty scope"),
         ));
     }
-    let mut params = Vec::new();
-    if let Some(table) = raw.params {
-        let span = table.span();
-        if raw.grant != CaseGrant::Code && !table.get_ref().is_empty() {
-            return Err(at(
-                span,
-                format!(
-                    "case {name:?}: params are authorization parameters, and a {} case has no authorization request",
-                    raw.grant.title()
-                ),
-            ));
-        }
-        for (key, value) in table.into_inner() {
-            if RESERVED_PARAMS.contains(&key.as_str()) {
-                return Err(at(
-                    span.clone(),
-                    format!(
-                        "case {name:?}: {key} is set by OAuth Desk itself (the case's scope goes in `scope`)"
-                    ),
-                ));
-            }
-            let value = match value {
-                toml::Value::String(s) => s,
-                toml::Value::Integer(i) => i.to_string(),
-                toml::Value::Boolean(b) => b.to_string(),
-                other => {
-                    return Err(at(
-                        span.clone(),
-                        format!(
-                            "case {name:?}: parameter {key} must be a string or a number, not {}",
-                            other.type_str()
-                        ),
-                    ));
-                }
-            };
-            params.push((key, value));
-        }
-    }
+    let params = match raw.params {
+        Some(table) => case_params(lines, &name, raw.grant, table)?,
+        None => Vec::new(),
+    };
     let expect_error = match raw.expect_error {
         Some(e) if e.get_ref().trim().is_empty() => {
-            return Err(at(
+            return Err(lines.at(
                 e.span(),
                 format!(
                     "case {name:?}: expect_error is empty; name the OAuth error, e.g. \"access_denied\""
@@ -264,23 +236,7 @@ fn read_case(
         None => None,
     };
     let identity = match raw.identity {
-        Some(id) => {
-            let span = id.span();
-            let id = id.into_inner();
-            let parsed: crate::provider::IdentityName =
-                id.parse().map_err(|e: crate::provider::ProviderError| {
-                    at(span.clone(), format!("case {name:?}: {e}"))
-                })?;
-            if raw.grant == CaseGrant::ClientCredentials {
-                return Err(at(
-                    span,
-                    format!(
-                        "case {name:?}: a client credentials case signs no one in, so it has no identity"
-                    ),
-                ));
-            }
-            Some(parsed.to_string())
-        }
+        Some(id) => Some(case_identity(lines, &name, raw.grant, id)?),
         None => None,
     };
     let case = Case {
@@ -297,9 +253,81 @@ fn read_case(
         expect_error,
     };
     if let Some(message) = contradiction(&case) {
-        return Err(at(case_span, message));
+        return Err(lines.at(case_span, message));
     }
     Ok(case)
+}
+
+/// A case's `params`: authorization parameters, so only for a code case, none that OAuth
+/// Desk sets itself, each a string or a number.
+fn case_params(
+    lines: Lines<'_>,
+    name: &str,
+    grant: CaseGrant,
+    table: Spanned<toml::Table>,
+) -> Result<Vec<(String, String)>, LabError> {
+    let span = table.span();
+    if grant != CaseGrant::Code && !table.get_ref().is_empty() {
+        return Err(lines.at(
+            span,
+            format!(
+                "case {name:?}: params are authorization parameters, and a {} case has no authorization request",
+                grant.title()
+            ),
+        ));
+    }
+    let mut params = Vec::new();
+    for (key, value) in table.into_inner() {
+        if RESERVED_PARAMS.contains(&key.as_str()) {
+            return Err(lines.at(
+                span.clone(),
+                format!(
+                    "case {name:?}: {key} is set by OAuth Desk itself (the case's scope goes in `scope`)"
+                ),
+            ));
+        }
+        let value = match value {
+            toml::Value::String(s) => s,
+            toml::Value::Integer(i) => i.to_string(),
+            toml::Value::Boolean(b) => b.to_string(),
+            other => {
+                return Err(lines.at(
+                    span.clone(),
+                    format!(
+                        "case {name:?}: parameter {key} must be a string or a number, not {}",
+                        other.type_str()
+                    ),
+                ));
+            }
+        };
+        params.push((key, value));
+    }
+    Ok(params)
+}
+
+/// A case's `identity`: a valid identity name, and only for a grant that signs someone in.
+fn case_identity(
+    lines: Lines<'_>,
+    name: &str,
+    grant: CaseGrant,
+    id: Spanned<String>,
+) -> Result<String, LabError> {
+    let span = id.span();
+    let parsed: crate::provider::IdentityName = id
+        .into_inner()
+        .parse()
+        .map_err(|e: crate::provider::ProviderError| {
+            lines.at(span.clone(), format!("case {name:?}: {e}"))
+        })?;
+    if grant == CaseGrant::ClientCredentials {
+        return Err(lines.at(
+            span,
+            format!(
+                "case {name:?}: a client credentials case signs no one in, so it has no identity"
+            ),
+        ));
+    }
+    Ok(parsed.to_string())
 }
 
 /// Expectations no result could meet.
