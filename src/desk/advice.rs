@@ -141,6 +141,10 @@ impl std::fmt::Display for Explained {
 
 impl From<&DeskError> for Explained {
     fn from(error: &DeskError) -> Explained {
+        // Explained already (by the running keeper): its kind and advice are kept as given.
+        if let DeskError::Explained(explained) = error {
+            return explained.clone();
+        }
         let oauth = error.oauth_error();
         let (cause, advice) = cause_and_advice(error);
         let message = match cause {
@@ -166,7 +170,8 @@ impl From<DeskError> for Explained {
     }
 }
 
-fn kind_of(error: &DeskError) -> ErrorKind {
+/// Exhaustive on purpose: a new failure is given its kind where it is added.
+pub(super) fn kind_of(error: &DeskError) -> ErrorKind {
     match error {
         DeskError::Config(_)
         | DeskError::NoEndpoint { .. }
@@ -187,16 +192,39 @@ fn kind_of(error: &DeskError) -> ErrorKind {
             ErrorKind::SignInNeeded
         }
         DeskError::NotSupported(_) => ErrorKind::NotSupported,
+        DeskError::Invalid(_) | DeskError::NoSession { .. } => ErrorKind::Invalid,
         DeskError::Browser(_) => ErrorKind::Browser,
-        DeskError::NoSession { .. } => ErrorKind::Invalid,
+        DeskError::WriteFile { .. } => ErrorKind::Io,
+        DeskError::Internal(_) => ErrorKind::Internal,
+        DeskError::Explained(e) => e.kind,
         DeskError::Login(LoginError::Callback(CallbackError::Timeout(_)))
         | DeskError::SignOutTimeout { .. } => ErrorKind::Timeout,
         DeskError::Login(LoginError::Callback(CallbackError::Cancelled)) => ErrorKind::Cancelled,
-        _ if error.oauth_error().is_some() => ErrorKind::Oauth,
-        _ if error.is_transient() => ErrorKind::Network,
-        DeskError::Discovery(_) | DeskError::Http(_) => ErrorKind::Network,
-        DeskError::Internal(_) => ErrorKind::Internal,
-        _ => ErrorKind::Invalid,
+        // What a server answered, or could not be reached for.
+        DeskError::Discovery(_)
+        | DeskError::Http(_)
+        | DeskError::Flow(_)
+        | DeskError::CodeExchange { .. }
+        | DeskError::Refresh { .. }
+        | DeskError::Grant { .. }
+        | DeskError::Login(_)
+        | DeskError::Agent(_)
+        | DeskError::Import(_)
+        | DeskError::Resource(_)
+        | DeskError::Registration(_)
+        | DeskError::Lab(_)
+        | DeskError::Certificate(_)
+        | DeskError::Dpop(_) => {
+            if error.oauth_error().is_some() {
+                ErrorKind::Oauth
+            } else if error.is_transient()
+                || matches!(error, DeskError::Discovery(_) | DeskError::Http(_))
+            {
+                ErrorKind::Network
+            } else {
+                ErrorKind::Invalid
+            }
+        }
     }
 }
 

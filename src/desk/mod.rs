@@ -21,6 +21,7 @@ use sign_in::{browser_profile, session, signin};
 use using_tokens::{agent, call, copy, grants, handover, keep, quick, tokens};
 use workspace::{environments, identities, secrets, target, trust};
 mod changes;
+mod error;
 
 pub use advice::{Advice, ErrorKind, Explained};
 pub use agent::{AgentError, FreshToken};
@@ -31,6 +32,7 @@ pub use changes::{Change, LabProgress, SignInState};
 pub use copy::{TokenFormat, format_token};
 pub use edit::SecretsEdit;
 pub use environments::{EnvChoice, EnvView, ProjectView};
+pub use error::{Asked, DeskError, Internal, InvalidInput, Unsupported};
 pub use from_resource::ResourceFound;
 pub use grants::OtherGrant;
 pub use handover::{DEFAULT_GIT_USERNAME, GitRequest};
@@ -52,195 +54,16 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::broadcast;
 
-use crate::flow::{Client, FlowError};
-use crate::http::{Http, HttpError};
+use crate::flow::Client;
+use crate::http::Http;
 use crate::jwks::JwksCache;
-use crate::login::LoginError;
-use crate::provider::discovery::DiscoveryError;
-use crate::provider::{Endpoint, Provider, ProviderError, ProviderRef};
+use crate::provider::{Provider, ProviderRef};
 use crate::secret::Secret;
 use crate::store::atomic::write_atomic;
-use crate::store::config::{ConfigError, ConfigStore};
-use crate::store::lock::LockError;
-use crate::store::paths::{Paths, PathsError};
+use crate::store::config::ConfigStore;
+use crate::store::paths::Paths;
 use crate::store::vault::{KeySource, ProviderSecrets, Vault, VaultData, VaultError};
-use crate::token::OAuthError;
 use crate::trace::{Recorder, Trace};
-
-#[derive(Debug, thiserror::Error)]
-pub enum DeskError {
-    #[error(transparent)]
-    Config(#[from] ConfigError),
-    #[error(transparent)]
-    Vault(#[from] VaultError),
-    #[error(transparent)]
-    Provider(#[from] ProviderError),
-    #[error("discovery failed: {0}")]
-    Discovery(DiscoveryError),
-    #[error(transparent)]
-    Http(#[from] HttpError),
-    #[error(transparent)]
-    Flow(#[from] FlowError),
-    /// The code exchange failed; the redirect URI it sent explains many failures.
-    #[error("{source}")]
-    CodeExchange {
-        redirect_uri: String,
-        #[source]
-        source: FlowError,
-    },
-    /// A refresh failed (a refused refresh token means a new sign-in).
-    #[error("{source}")]
-    Refresh {
-        #[source]
-        source: FlowError,
-    },
-    /// A token exchange, JWT-bearer or password grant failed.
-    #[error("the {} failed: {source}", grant.title())]
-    Grant {
-        grant: OtherGrant,
-        #[source]
-        source: FlowError,
-    },
-    #[error(transparent)]
-    Login(#[from] LoginError),
-    #[error(transparent)]
-    Lock(#[from] LockError),
-    #[error(transparent)]
-    Paths(#[from] PathsError),
-    #[error(transparent)]
-    Project(#[from] crate::project::ProjectError),
-    /// The project file is not allowed as it is now: nothing is sent for it.
-    #[error(transparent)]
-    NotAllowed(Box<NotAllowed>),
-    /// The tokens (or a named secret) were obtained for other settings than the provider's
-    /// now: they are not sent anywhere until a new sign-in (or `secret set`).
-    #[error("{name}'s {what} {changes}; nothing of it is sent to the new settings")]
-    BindingChanged {
-        name: String,
-        /// "tokens were obtained", "named secret \"s\" was first used"
-        what: String,
-        /// "with another token endpoint (was https://a/token, now https://b/token)"
-        changes: String,
-        /// The named secret to set again, when it is one.
-        named: Option<String>,
-    },
-    #[error("{provider} has no identity {identity:?}{}", known_identities(known))]
-    UnknownIdentity {
-        provider: String,
-        identity: String,
-        known: Vec<String>,
-    },
-    /// The browser did not come back from the end-session page.
-    #[error(
-        "the browser did not come back from the end-session page within {secs} s (it was to return to {sent}); the tokens are kept"
-    )]
-    SignOutTimeout { secs: u64, sent: String },
-    #[error("the identity {reference} already exists")]
-    IdentityExists { reference: String },
-    /// A setting of a project's provider changed anywhere but in its file.
-    #[error("{what} is defined in the project file {file} (line {line}): change it there")]
-    DefinedInProject {
-        what: String,
-        file: String,
-        line: usize,
-    },
-    /// A secret a project's provider names is not to be had.
-    #[error("{what} of {provider} (project file line {line}) {problem}")]
-    SecretUnavailable {
-        provider: String,
-        what: &'static str,
-        line: usize,
-        problem: String,
-        /// The named secret to set, when it is one.
-        named: Option<String>,
-    },
-    #[error("{name} is not signed in")]
-    NotSignedIn { name: String },
-    /// Another provider this action takes a token from (an exchange's subject) has none.
-    #[error("{provider}, whose token this needs, {problem}")]
-    OtherNotSignedIn { provider: String, problem: String },
-    #[error("{name} needs a new sign-in ({reason})")]
-    SignInNeeded { name: String, reason: String },
-    #[error("the provider {name} has no {endpoint} configured")]
-    NoEndpoint { name: String, endpoint: Endpoint },
-    #[error("{0}")]
-    NotSupported(String),
-    #[error("could not show the sign-in page: {0}")]
-    Browser(String),
-    #[error("no sign-in to {name} is in progress")]
-    NoSession { name: String },
-    #[error(transparent)]
-    Agent(#[from] AgentError),
-    #[error(transparent)]
-    Import(#[from] crate::import::ImportError),
-    #[error(transparent)]
-    Resource(crate::provider::resource_metadata::ResourceError),
-    #[error(transparent)]
-    Registration(crate::flow::registration::RegistrationError),
-    #[error(transparent)]
-    Lab(#[from] crate::lab::LabError),
-    #[error(transparent)]
-    Certificate(#[from] crate::mtls::MtlsError),
-    #[error(transparent)]
-    Dpop(#[from] crate::dpop::DpopError),
-    #[error("could not read the private key file {path}: {reason}")]
-    PrivateKeyFile { path: String, reason: String },
-    /// A failure another process (the running keeper) already explained.
-    #[error("{0}")]
-    Explained(Explained),
-    #[error("internal error: {0}")]
-    Internal(String),
-}
-
-fn known_identities(known: &[String]) -> String {
-    if known.is_empty() {
-        " (it has only its default identity)".to_owned()
-    } else {
-        format!(" (its identities: {})", known.join(", "))
-    }
-}
-
-impl From<DiscoveryError> for DeskError {
-    /// An issuer refused by the provider rules (plain http) is a configuration error, not a
-    /// failed discovery: nothing was asked of the server.
-    fn from(e: DiscoveryError) -> Self {
-        match e {
-            DiscoveryError::Insecure(e) => DeskError::Provider(e),
-            other => DeskError::Discovery(other),
-        }
-    }
-}
-
-impl DeskError {
-    /// A failure that may go away by itself (network, timeout, server error), as opposed to
-    /// one that needs the user (a refused grant, a broken configuration).
-    pub fn is_transient(&self) -> bool {
-        let flow = match self {
-            DeskError::Http(_) => return true,
-            DeskError::Flow(e)
-            | DeskError::Refresh { source: e }
-            | DeskError::Grant { source: e, .. } => e,
-            _ => return false,
-        };
-        match flow {
-            FlowError::Http(_) => true,
-            FlowError::Token(crate::token::TokenError::NotOAuth { status, .. }) => *status >= 500,
-            _ => false,
-        }
-    }
-
-    /// The authorization server's OAuth error behind this failure, if any.
-    pub fn oauth_error(&self) -> Option<&OAuthError> {
-        match self {
-            DeskError::Flow(e)
-            | DeskError::CodeExchange { source: e, .. }
-            | DeskError::Refresh { source: e }
-            | DeskError::Grant { source: e, .. } => e.oauth_error(),
-            DeskError::Login(LoginError::Flow(e)) => e.oauth_error(),
-            _ => None,
-        }
-    }
-}
 
 /// The client credentials given with `provider add`.
 #[derive(Debug, Clone, Default)]
@@ -517,10 +340,7 @@ impl Desk {
     ) -> Result<(), DeskError> {
         let path = self.front_end_settings_path(key);
         Paths::ensure_private_dir(&self.paths.config_dir)?;
-        let bytes =
-            serde_json::to_vec_pretty(value).map_err(|e| DeskError::Internal(e.to_string()))?;
-        write_atomic(&path, &bytes)
-            .map_err(|e| DeskError::Internal(format!("could not write {}: {e}", path.display())))
+        error::write_file(&path, &error::to_json("the front end's settings", value)?)
     }
 
     fn front_end_settings_path(&self, key: &str) -> std::path::PathBuf {
@@ -740,12 +560,10 @@ impl Desk {
     ) -> Result<T, DeskError> {
         let vault = self.vault.clone();
         tokio::task::spawn_blocking(move || {
-            let mut guard = vault
-                .lock()
-                .map_err(|_| DeskError::Internal("the vault lock was poisoned".into()))?;
+            let mut guard = vault.lock().map_err(|_| Internal::VaultLockPoisoned)?;
             job(&mut guard).map_err(DeskError::from)
         })
         .await
-        .map_err(|e| DeskError::Internal(e.to_string()))?
+        .map_err(Internal::Task)?
     }
 }

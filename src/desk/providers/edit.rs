@@ -356,7 +356,9 @@ impl Desk {
             return Err(ConfigError::Exists(new_name.to_string()).into());
         }
         checked_certificate(&secrets.client_certificate)?;
-        let provider = self.edited_provider(&old, new_name, &spec, &secrets).await?;
+        let provider = self
+            .edited_provider(&old, new_name, &spec, &secrets)
+            .await?;
         let old_dpop_key = self.client_secrets_stored(name).await?.dpop_key;
         let dpop_key = new_dpop_key(&provider, old_dpop_key.as_ref())?;
         if let Some(key) = &secrets.private_key {

@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use super::changes::Change;
+use super::error::Internal;
 use super::{Desk, DeskError};
 use crate::import::{self, ImportFile, ImportFormat, ImportNote};
 use crate::provider::{Provider, ProviderName};
@@ -201,7 +202,7 @@ impl Desk {
             let mut current = config.load()?;
             let mut vault = vault
                 .lock()
-                .map_err(|_| DeskError::Internal("the vault lock was poisoned".into()))?;
+                .map_err(|_| DeskError::from(Internal::VaultLockPoisoned))?;
             let mut taken: Vec<String> = current
                 .providers
                 .iter()
@@ -241,7 +242,7 @@ impl Desk {
             Ok(names)
         })
         .await
-        .map_err(|e| DeskError::Internal(e.to_string()))??;
+        .map_err(Internal::Task)??;
         self.publish(Change::Providers { provider: None }).await;
         Ok(names)
     }

@@ -2,6 +2,7 @@
 //! by its Client ID Metadata Document where the server takes those — and deleted at the server
 //! again (RFC 7592). The registration access token stays in the vault.
 
+use super::error::{Asked, Internal, InvalidInput, Unsupported};
 use super::{ClientSecrets, Desk, DeskError};
 use crate::flow::registration::{self, RegistrationError};
 use crate::provider::discovery::discover;
@@ -146,11 +147,10 @@ impl Desk {
         secrets: &mut ClientSecrets,
         how: MakeClient,
     ) -> Result<Made, DeskError> {
-        let issuer = spec.issuer.clone().ok_or_else(|| {
-            DeskError::NotSupported(
-                "registering a client needs the server's issuer (its discovery names the registration endpoint)".into(),
-            )
-        })?;
+        let issuer = spec
+            .issuer
+            .clone()
+            .ok_or_else(|| DeskError::from(Unsupported::RegistrationNeedsIssuer))?;
         let discovered = discover(&self.http, &issuer, spec.allow_http).await?;
         if let Some(url) = how.client_metadata_url.filter(|u| !u.trim().is_empty())
             && discovered.client_id_metadata_document_supported
@@ -166,14 +166,18 @@ impl Desk {
             });
         }
         let endpoint = discovered.registration_endpoint.ok_or_else(|| {
-            DeskError::NotSupported(format!(
-                "{issuer} offers no dynamic client registration (no registration_endpoint in its metadata): register the client in the server's console and give its client id"
-            ))
+            DeskError::from(Unsupported::NoRegistrationEndpoint {
+                issuer: issuer.to_string(),
+            })
         })?;
         check_registration_endpoint(&endpoint, &discovered.document_url, spec.allow_http)?;
         let redirect = spec.redirect_uri.as_deref().unwrap_or(DEFAULT_REDIRECT_URI);
-        let redirect = url::Url::parse(redirect)
-            .map_err(|e| DeskError::NotSupported(format!("the redirect URI {redirect}: {e}")))?;
+        let redirect = url::Url::parse(redirect).map_err(|e| {
+            DeskError::from(InvalidInput::RedirectUri {
+                uri: redirect.to_string(),
+                reason: e.to_string(),
+            })
+        })?;
         let method = registration::native_auth_method(&discovered.token_endpoint_auth_methods);
         let metadata = registration::native_metadata(&redirect, method, spec.scope.as_deref());
         let registered = registration::register(
@@ -216,13 +220,16 @@ impl Desk {
             .await?
             .registration;
         let Some(stored) = stored else {
-            return Err(DeskError::NotSupported(format!(
-                "{}'s client was not registered by OAuth Desk with a registration access token (RFC 7592): delete it in the server's console, then remove the provider here",
-                provider.name
-            )));
+            return Err(Unsupported::NotRegisteredHere {
+                provider: provider.name.to_string(),
+                asked: Asked::Remove,
+            }
+            .into());
         };
-        let uri = url::Url::parse(&stored.client_uri)
-            .map_err(|e| DeskError::Internal(format!("the stored registration client URI: {e}")))?;
+        let uri = url::Url::parse(&stored.client_uri).map_err(|e| Internal::StoredUri {
+            what: "registration client URI",
+            reason: e.to_string(),
+        })?;
         transport::check("registration client URI", &uri, provider.allow_http)?;
         registration::delete(&self.http, &uri, &stored.access_token).await?;
         self.remove_provider(reference).await
@@ -237,13 +244,16 @@ impl Desk {
         let name = reference.name.to_string();
         let stored = self.client_secrets_stored(&name).await?;
         let Some(management) = stored.registration else {
-            return Err(DeskError::NotSupported(format!(
-                "{}'s client was not registered by OAuth Desk with a registration access token (RFC 7592): change it in the server's console",
-                provider.name
-            )));
+            return Err(Unsupported::NotRegisteredHere {
+                provider: provider.name.to_string(),
+                asked: Asked::Change,
+            }
+            .into());
         };
-        let uri = url::Url::parse(&management.client_uri)
-            .map_err(|e| DeskError::Internal(format!("the stored registration client URI: {e}")))?;
+        let uri = url::Url::parse(&management.client_uri).map_err(|e| Internal::StoredUri {
+            what: "registration client URI",
+            reason: e.to_string(),
+        })?;
         transport::check("registration client URI", &uri, provider.allow_http)?;
         let mut metadata = registration::native_metadata(
             &provider.redirect_uri,

@@ -6,6 +6,7 @@
 use std::time::Duration;
 
 use super::advice::Endpoint;
+use super::error::Internal;
 use super::session::{Capture, SignInHost, SignInPage};
 use super::signin::no_endpoint;
 use super::{Desk, DeskError};
@@ -42,7 +43,10 @@ impl Desk {
             Some(pinned) => pinned.clone(),
             None => DEFAULT_POST_LOGOUT_REDIRECT_URI
                 .parse()
-                .map_err(|e| DeskError::Internal(format!("the sign-out return URI: {e}")))?,
+                .map_err(|e| Internal::StoredUri {
+                    what: "sign-out return URI",
+                    reason: format!("{e}"),
+                })?,
         };
         let listener = LoopbackListener::bind(&return_uri)
             .map_err(LoginError::from)?
@@ -114,12 +118,14 @@ async fn wait_for_return(
     host: &impl SignInHost,
 ) -> Result<(), DeskError> {
     let expected = state.expose();
-    let judge = |url: &url::Url| match url.query_pairs().find(|(k, _)| k == "state") {
+    let judge = |url: &url::Url| {
+        match url.query_pairs().find(|(k, _)| k == "state") {
         Some((_, s)) if s == expected => Judged::Done(Ok::<(), AuthorizationError>(())),
         _ => Judged::Ignore(
             "a return without this sign-out's state arrived: it is not this sign-out's, so it was ignored"
                 .to_owned(),
         ),
+    }
     };
     let returned = listener
         .wait(page.timeout, Some(ticket.cancel.clone()), judge, |why| {

@@ -7,6 +7,7 @@
 use serde::Serialize;
 use url::Url;
 
+use super::error::{InvalidInput, Unsupported};
 use super::{Desk, DeskError, agent};
 use crate::flow::challenge::{self, Challenge};
 use crate::flow::resource::{self, Presenter, ResourceRequest};
@@ -145,9 +146,10 @@ impl Desk {
             .dpop_key;
         let dpop = self.dpop_key(&target, stored.as_ref()).await?;
         if dpop.is_none() {
-            return Err(DeskError::NotSupported(format!(
-                "{reference}'s access token is DPoP-bound but the provider's DPoP key is off: turn DPoP on again (the same key is kept) or sign in again"
-            )));
+            return Err(Unsupported::DpopKeyOff {
+                provider: reference.to_string(),
+            }
+            .into());
         }
         Ok(dpop)
     }
@@ -284,16 +286,19 @@ fn resource_url(url: &str) -> Result<Url, DeskError> {
 fn checked_method(method: &str) -> Result<String, DeskError> {
     let method = method.trim().to_ascii_uppercase();
     if method.is_empty() || !method.bytes().all(|b| b.is_ascii_alphabetic()) {
-        return Err(DeskError::NotSupported(format!(
-            "{method:?} is not an HTTP method (GET, POST, PUT, PATCH, DELETE, …)"
-        )));
+        return Err(InvalidInput::HttpMethod(method).into());
     }
     Ok(method)
 }
 
 /// `Name: value` → the pair; the token's own headers are the engine's to set.
 fn parse_header(line: &str) -> Result<(String, String), DeskError> {
-    let bad = |why: &str| DeskError::NotSupported(format!("header {line:?}: {why}"));
+    let bad = |why: &'static str| {
+        DeskError::from(InvalidInput::Header {
+            line: line.to_owned(),
+            why,
+        })
+    };
     let (name, value) = line
         .split_once(':')
         .ok_or_else(|| bad("write it as \"Name: value\""))?;

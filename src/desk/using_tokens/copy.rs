@@ -7,6 +7,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use super::agent::FreshToken;
+use super::error::Unsupported;
 use super::{Desk, DeskError};
 use crate::secret::{IdToken, RefreshToken, Secret};
 use crate::token::TokenKind;
@@ -129,7 +130,10 @@ impl Desk {
                 };
                 FreshToken {
                     token: value.ok_or_else(|| {
-                        DeskError::NotSupported(format!("{name} has no {}", kind.title()))
+                        DeskError::from(Unsupported::NoSuchToken {
+                            provider: name.clone(),
+                            kind,
+                        })
                     })?,
                     token_type: tokens.token_type,
                     expires_at: None,

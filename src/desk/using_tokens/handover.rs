@@ -6,6 +6,7 @@
 
 use serde_json::{Value, json};
 
+use super::error::Unsupported;
 use super::{Desk, DeskError};
 use crate::secret::Secret;
 
@@ -126,11 +127,11 @@ fn git_may_have_a_token(request: &GitRequest) -> Result<(), DeskError> {
     match request.protocol.as_deref() {
         Some("https") | None => Ok(()),
         Some("http") if loopback => Ok(()),
-        Some(other) => Err(DeskError::NotSupported(format!(
-            "git asked for a token for {}://{}: a token is given only over https (or http to this machine), never in the clear",
-            crate::printable::printable(other),
-            crate::printable::printable(host)
-        ))),
+        Some(other) => Err(Unsupported::GitInTheClear {
+            scheme: other.to_owned(),
+            host: host.to_owned(),
+        }
+        .into()),
     }
 }
 

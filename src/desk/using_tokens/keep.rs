@@ -8,6 +8,7 @@ use tokio::sync::broadcast;
 
 use super::agent::{self, AgentError};
 use super::changes::Change;
+use super::error::Internal;
 use super::{Desk, DeskError};
 use crate::clock::now;
 use crate::keeper::{
@@ -176,8 +177,8 @@ impl KeeperService {
     pub async fn agent_stopped(&mut self) -> DeskError {
         match (&mut self.agent).await {
             Ok(Err(e)) => DeskError::Agent(e),
-            Ok(Ok(())) => DeskError::Internal("the agent socket stopped".into()),
-            Err(e) => DeskError::Internal(format!("the agent socket stopped: {e}")),
+            Ok(Ok(())) => Internal::AgentStopped(None).into(),
+            Err(e) => Internal::AgentStopped(Some(e)).into(),
         }
     }
 

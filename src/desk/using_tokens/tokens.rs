@@ -6,6 +6,7 @@ use serde_json::{Map, Value};
 
 use super::agent::FreshToken;
 use super::changes::Change;
+use super::error::{Internal, Unsupported};
 use super::signin::no_endpoint;
 use super::{ClientContext, Desk, DeskError};
 use crate::clock::now;
@@ -58,9 +59,10 @@ impl Desk {
             .ok_or_else(|| not_signed_in(name))?;
         check_usable(&target, &tokens)?;
         if tokens.access_token.expose().is_empty() {
-            return Err(DeskError::NotSupported(format!(
-                "{name}'s last sign-in gave no access token (response_type id_token): sign in with a response type that includes one"
-            )));
+            return Err(Unsupported::NoAccessToken {
+                provider: name.to_string(),
+            }
+            .into());
         }
         let now = now();
         if !tokens.is_due_with(now, margin) {
@@ -105,7 +107,7 @@ impl Desk {
         let lock_path = self.paths.locks_dir().join(format!("refresh-{slot}.lock"));
         let _lock = tokio::task::spawn_blocking(move || FileLock::exclusive(&lock_path))
             .await
-            .map_err(|e| DeskError::Internal(e.to_string()))??;
+            .map_err(Internal::Task)??;
         // Read under the lock: another process may have refreshed while we waited for it.
         let context = self.client(reference).await?;
         let tokens = context
@@ -385,9 +387,7 @@ impl Desk {
         kind: TokenKind,
     ) -> Result<Map<String, Value>, DeskError> {
         let Some(hint) = kind.hint() else {
-            return Err(DeskError::NotSupported(
-                "ID tokens are not introspected: RFC 7662 is for access and refresh tokens, and an ID token is checked here against the provider's keys (see its checks)".into(),
-            ));
+            return Err(Unsupported::IdTokenIntrospection.into());
         };
         let (
             target,

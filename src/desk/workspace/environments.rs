@@ -7,6 +7,7 @@
 use serde::Serialize;
 
 use super::changes::Change;
+use super::error::Internal;
 use super::target::Workspace;
 use super::{Desk, DeskError};
 use crate::project::ProjectError;
@@ -108,7 +109,7 @@ impl Desk {
         }
         self.publish(Change::Providers { provider: None }).await;
         self.project_view()?
-            .ok_or_else(|| DeskError::Internal("the project went away".into()))
+            .ok_or_else(|| DeskError::from(Internal::Vanished("the project went away")))
     }
 
     /// Works in the project file `file` from now on (the app's *Open project*), in its

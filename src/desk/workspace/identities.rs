@@ -7,6 +7,7 @@
 use serde::Serialize;
 
 use super::changes::Change;
+use super::error::{Asked, Internal, Unsupported};
 use super::target::Target;
 use super::{Desk, DeskError};
 use crate::provider::{IdentityConfig, IdentityName, ProviderRef};
@@ -56,10 +57,11 @@ impl Desk {
         login_hint: Option<String>,
     ) -> Result<IdentityView, DeskError> {
         let Some(identity) = reference.identity.clone() else {
-            return Err(DeskError::NotSupported(format!(
-                "{} is the default identity, which every provider has: name another (NAME@ID)",
-                reference.name
-            )));
+            return Err(Unsupported::DefaultIdentity {
+                provider: reference.name.to_string(),
+                asked: Asked::Add,
+            }
+            .into());
         };
         let login_hint = login_hint.filter(|h| !h.trim().is_empty());
         let target = self.target(&reference.default_identity()).await?;
@@ -104,7 +106,9 @@ impl Desk {
         views
             .into_iter()
             .find(|v| v.reference.identity.as_ref() == Some(&identity))
-            .ok_or_else(|| DeskError::Internal("the identity just added is missing".into()))
+            .ok_or_else(|| {
+                DeskError::from(Internal::Vanished("the identity just added is missing"))
+            })
     }
 
     /// The provider's identities, the default one first, each with where its tokens stand.
@@ -147,10 +151,11 @@ impl Desk {
     pub async fn remove_identity(&self, reference: &ProviderRef) -> Result<(), DeskError> {
         let target = self.target(reference).await?;
         let Some(identity) = reference.identity.clone() else {
-            return Err(DeskError::NotSupported(format!(
-                "the default identity of {} is the provider itself: remove the provider, or sign out of it",
-                reference.name
-            )));
+            return Err(Unsupported::DefaultIdentity {
+                provider: reference.name.to_string(),
+                asked: Asked::Remove,
+            }
+            .into());
         };
         let known = target.identities.iter().find(|i| i.name == identity);
         if let Some(IdentityOrigin::ProjectFile { line }) = known.map(|i| &i.origin) {

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use super::error::{Internal, to_json, write_file};
 use super::identities::IdentityOrigin;
 use super::{Desk, DeskError};
 use crate::project::state::{self, ProjectState, Resolved, StateFiles};
@@ -18,7 +19,6 @@ use crate::provider::{
     EnvName, IdentityName, ProjectPlace, Provider, ProviderName, ProviderRef, ProviderSpec,
     TypedRef,
 };
-use crate::store::atomic::write_atomic;
 use crate::store::config::ConfigError;
 use crate::store::lock::FileLock;
 use crate::store::paths::Paths;
@@ -432,10 +432,7 @@ impl Desk {
             if let Some(dir) = files.resolved.parent() {
                 Paths::ensure_private_dir(dir)?;
             }
-            let bytes =
-                serde_json::to_vec_pretty(&all).map_err(|e| DeskError::Internal(e.to_string()))?;
-            write_atomic(&files.resolved, &bytes)
-                .map_err(|e| DeskError::Internal(format!("{}: {e}", files.resolved.display())))
+            write_file(&files.resolved, &to_json("the resolved providers", &all)?)
         };
         if let Err(e) = write() {
             tracing::warn!("could not keep the resolved provider: {e}");
@@ -459,10 +456,11 @@ impl Desk {
         let mut current = state::load(&files, &project.file);
         current.file = project.file.clone();
         let out = change(&mut current)?;
-        let text =
-            toml::to_string_pretty(&current).map_err(|e| DeskError::Internal(e.to_string()))?;
-        write_atomic(&files.state, text.as_bytes())
-            .map_err(|e| DeskError::Internal(format!("{}: {e}", files.state.display())))?;
+        let text = toml::to_string_pretty(&current).map_err(|e| Internal::Encode {
+            what: "the project's state",
+            reason: e.to_string(),
+        })?;
+        write_file(&files.state, text.as_bytes())?;
         Ok(out)
     }
 

@@ -7,11 +7,11 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
+use super::error::{Internal, to_json, write_file};
 use super::{Desk, DeskError};
 use crate::clock::now;
 use crate::project::trust::{self, Footprint, TrustBook, TrustState};
 use crate::project::{Project, ProjectError};
-use crate::store::atomic::write_atomic;
 use crate::store::lock::FileLock;
 use crate::store::paths::Paths;
 
@@ -142,14 +142,14 @@ impl Desk {
                 message: format!("the record of allowed project files can't be read: {e}"),
             })?;
             book.decide(&decided, allowed, now());
-            let bytes =
-                serde_json::to_vec_pretty(&book).map_err(|e| DeskError::Internal(e.to_string()))?;
-            write_atomic(&path, &bytes)
-                .map_err(|e| DeskError::Internal(format!("{}: {e}", path.display())))?;
+            write_file(
+                &path,
+                &to_json("the record of allowed project files", &book)?,
+            )?;
             Ok(book)
         })
         .await
-        .map_err(|e| DeskError::Internal(e.to_string()))??;
+        .map_err(Internal::Task)??;
         self.publish(super::changes::Change::Providers { provider: None })
             .await;
         Ok(view(&project, book.state_of(&project)))

@@ -313,12 +313,12 @@ fn case_identity(
     id: Spanned<String>,
 ) -> Result<String, LabError> {
     let span = id.span();
-    let parsed: crate::provider::IdentityName = id
-        .into_inner()
-        .parse()
-        .map_err(|e: crate::provider::ProviderError| {
-            lines.at(span.clone(), format!("case {name:?}: {e}"))
-        })?;
+    let parsed: crate::provider::IdentityName =
+        id.into_inner()
+            .parse()
+            .map_err(|e: crate::provider::ProviderError| {
+                lines.at(span.clone(), format!("case {name:?}: {e}"))
+            })?;
     if grant == CaseGrant::ClientCredentials {
         return Err(lines.at(
             span,
