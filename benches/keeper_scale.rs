@@ -11,11 +11,11 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use oauth_desk::keeper::{self, KeeperClock, Plan, RenewError, Renewer};
-use oauth_desk::provider::AuthMethod;
-use oauth_desk::token::{Grant, TokenSet};
 use oauth_desk_core::flow::{Client, Credentials};
 use oauth_desk_core::http::{Http, HttpResponse};
+use oauth_desk_core::keeper::{self, KeeperClock, Plan, RenewError, Renewer};
+use oauth_desk_core::provider::AuthMethod;
+use oauth_desk_core::token::{Grant, TokenSet};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
@@ -67,7 +67,7 @@ impl Renewer for Bench {
         };
         let response = if std::env::var_os("BENCH_NO_HTTP").is_some() {
             // Isolates the keeper from the HTTP stack when looking for where memory goes.
-            oauth_desk::token::parse_token_response(&HttpResponse {
+            oauth_desk_core::token::parse_token_response(&HttpResponse {
                 url: self.client.token_endpoint.clone(),
                 status: 200,
                 content_type: Some("application/json".into()),
@@ -141,7 +141,7 @@ async fn main() {
     let token_endpoint = url::Url::parse(&format!("{}/token", server.uri())).unwrap();
     let client = Client {
         credentials: Credentials {
-            client_id: oauth_desk::provider::ClientId::new("bench"),
+            client_id: oauth_desk_core::provider::ClientId::new("bench"),
             method: AuthMethod::None,
             secret: None,
             private_key: None,
@@ -166,7 +166,7 @@ async fn main() {
             let body = format!(
                 r#"{{"access_token":"a{i}","refresh_token":"r{i}","expires_in":{lifetime}}}"#
             );
-            let response = oauth_desk::token::parse_token_response(&HttpResponse {
+            let response = oauth_desk_core::token::parse_token_response(&HttpResponse {
                 url: client.token_endpoint.clone(),
                 status: 200,
                 content_type: Some("application/json".into()),

@@ -12,10 +12,10 @@ use crate::flow::FlowError;
 use crate::flow::authorize::AuthorizationError;
 use crate::http::HttpError;
 use crate::login::LoginError;
-use crate::provider::ProviderError;
 use crate::store::config::ConfigError;
+use oauth_desk_core::provider::ProviderError;
 
-pub use crate::provider::Endpoint;
+pub use oauth_desk_core::provider::Endpoint;
 
 /// What would fix a failure, as data. Front ends word it (see the module doc).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -82,7 +82,7 @@ pub enum Advice {
     /// or the token endpoint URL): `sent` is the one used.
     ChangeAssertionAudience {
         sent: String,
-        other: crate::provider::AssertionAudience,
+        other: oauth_desk_core::provider::AssertionAudience,
     },
 }
 
@@ -264,15 +264,15 @@ fn cause_and_advice(error: &DeskError) -> (Option<String>, Option<Advice>) {
     }
     if let Some(FlowError::AssertionRefused(refusal)) = flow_error(error) {
         let audience = &refusal.audience;
-        let (now, other) = if refusal.kind == crate::provider::AssertionAudience::Issuer {
+        let (now, other) = if refusal.kind == oauth_desk_core::provider::AssertionAudience::Issuer {
             (
                 "the issuer",
-                crate::provider::AssertionAudience::TokenEndpoint,
+                oauth_desk_core::provider::AssertionAudience::TokenEndpoint,
             )
         } else {
             (
                 "the token endpoint",
-                crate::provider::AssertionAudience::Issuer,
+                oauth_desk_core::provider::AssertionAudience::Issuer,
             )
         };
         return (
@@ -299,7 +299,7 @@ fn cause_and_advice(error: &DeskError) -> (Option<String>, Option<Advice>) {
             endpoint: *endpoint,
         }),
         DeskError::Provider(e) => provider_advice(e),
-        DeskError::Lab(crate::lab::LabError::NoPlan(_)) => Some(Advice::WriteLabPlan),
+        DeskError::Lab(oauth_desk_core::lab::LabError::NoPlan(_)) => Some(Advice::WriteLabPlan),
         DeskError::Flow(e) | DeskError::Refresh { source: e } => flow_advice(e),
         DeskError::Login(LoginError::Flow(e)) => flow_advice(e),
         DeskError::Config(ConfigError::UnknownProvider { hint, .. })
@@ -377,7 +377,7 @@ fn provider_advice(error: &ProviderError) -> Option<Advice> {
         }),
         ProviderError::CertificateRequired(_) => Some(Advice::SetClientCertificate),
         ProviderError::ParWithoutEndpoint => Some(Advice::AddEndpoint {
-            endpoint: crate::provider::Endpoint::PushedAuthorization,
+            endpoint: oauth_desk_core::provider::Endpoint::PushedAuthorization,
         }),
         _ => None,
     }
@@ -571,7 +571,7 @@ pub fn every_advice() -> Vec<Advice> {
         },
         Advice::ChangeAssertionAudience {
             sent: "https://as.example".into(),
-            other: crate::provider::AssertionAudience::TokenEndpoint,
+            other: oauth_desk_core::provider::AssertionAudience::TokenEndpoint,
         },
     ];
     // A new variant must be added above: this match fails to compile until it is.

@@ -5,8 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::keeper::KeeperEvent;
-use crate::lab::CaseResult;
+use oauth_desk_core::keeper::KeeperEvent;
+use oauth_desk_core::lab::CaseResult;
 
 /// A consent-lab run's progress.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

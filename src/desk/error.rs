@@ -6,13 +6,13 @@
 use crate::flow::FlowError;
 use crate::http::HttpError;
 use crate::login::LoginError;
-use crate::provider::discovery::DiscoveryError;
-use crate::provider::{Endpoint, ProviderError};
 use crate::store::config::ConfigError;
 use crate::store::lock::LockError;
 use crate::store::paths::PathsError;
 use crate::store::vault::VaultError;
-use crate::token::{OAuthError, TokenKind};
+use oauth_desk_core::provider::discovery::DiscoveryError;
+use oauth_desk_core::provider::{Endpoint, ProviderError};
+use oauth_desk_core::token::{OAuthError, TokenKind};
 
 use super::advice::{ErrorKind, Explained};
 use super::agent::AgentError;
@@ -67,7 +67,7 @@ pub enum DeskError {
     #[error(transparent)]
     Dpop(#[from] crate::dpop::DpopError),
     #[error(transparent)]
-    Lab(#[from] crate::lab::LabError),
+    Lab(#[from] oauth_desk_core::lab::LabError),
     #[error(transparent)]
     Import(#[from] crate::import::ImportError),
 
@@ -131,7 +131,7 @@ pub enum DeskError {
         source: FlowError,
     },
     #[error(transparent)]
-    Resource(crate::provider::resource_metadata::ResourceError),
+    Resource(oauth_desk_core::provider::resource_metadata::ResourceError),
     #[error(transparent)]
     Registration(crate::flow::registration::RegistrationError),
 
@@ -204,7 +204,9 @@ impl DeskError {
         };
         match flow {
             FlowError::Http(_) => true,
-            FlowError::Token(crate::token::TokenError::NotOAuth { status, .. }) => *status >= 500,
+            FlowError::Token(oauth_desk_core::token::TokenError::NotOAuth { status, .. }) => {
+                *status >= 500
+            }
             _ => false,
         }
     }

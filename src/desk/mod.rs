@@ -57,13 +57,13 @@ use tokio::sync::broadcast;
 use crate::flow::Client;
 use crate::http::Http;
 use crate::jwks::JwksCache;
-use crate::provider::{Provider, ProviderRef};
-use crate::secret::Secret;
 use crate::store::atomic::write_atomic;
 use crate::store::config::ConfigStore;
 use crate::store::paths::Paths;
 use crate::store::vault::{KeySource, ProviderSecrets, Vault, VaultData, VaultError};
-use crate::trace::{Recorder, Trace};
+use oauth_desk_core::provider::{Provider, ProviderRef};
+use oauth_desk_core::secret::Secret;
+use oauth_desk_core::trace::{Recorder, Trace};
 
 /// The client credentials given with `provider add`.
 #[derive(Debug, Clone, Default)]
@@ -82,7 +82,7 @@ struct ClientContext {
     provider: Provider,
     client: Client,
     recorder: Recorder,
-    tokens: Option<crate::token::TokenSet>,
+    tokens: Option<oauth_desk_core::token::TokenSet>,
 }
 
 /// Opens `url` in the person's browser: the command in `$BROWSER` when set (the URL its one
@@ -92,7 +92,7 @@ pub fn open_in_browser(url: &str) -> Result<(), DeskError> {
     let shown = crate::printable::printable(url).into_owned();
     let url = url::Url::parse(url)
         .map_err(|e| DeskError::Browser(format!("{shown} is not a URL: {e}")))?;
-    if !crate::provider::transport::is_openable(&url) {
+    if !oauth_desk_core::provider::transport::is_openable(&url) {
         return Err(DeskError::Browser(format!(
             "{shown} is not a web page (only https, or http on this machine, is opened): it was not opened"
         )));
@@ -507,7 +507,7 @@ impl Desk {
     async fn stored_tokens(
         &self,
         target: &target::Target,
-    ) -> Result<Option<crate::token::TokenSet>, DeskError> {
+    ) -> Result<Option<oauth_desk_core::token::TokenSet>, DeskError> {
         let data = self.read_vault().await?;
         Ok(data.tokens(&target.client_key, target.identity()).cloned())
     }
@@ -532,7 +532,7 @@ impl Desk {
     async fn update_tokens(
         &self,
         target: &target::Target,
-        change: impl FnOnce(&mut Option<crate::token::TokenSet>) + Send + 'static,
+        change: impl FnOnce(&mut Option<oauth_desk_core::token::TokenSet>) + Send + 'static,
     ) -> Result<(), DeskError> {
         let identity = target.identity().map(str::to_owned);
         self.update_client(&target.client_key, move |s| {

@@ -1,14 +1,14 @@
 //! `audit`: fetches what a passive review of the provider's server needs — its metadata
 //! document, its JWKS, the provider's last trace, the resource metadata it came from — and has
-//! [`crate::audit`] judge them.
+//! [`oauth_desk_core::audit`] judge them.
 
 use serde_json::{Map, Value};
 
 use super::{Desk, DeskError};
-use crate::audit::{AuditReport, Finding, Verdict};
-use crate::provider::discovery::{document_urls, parse_issuer};
-use crate::provider::resource_metadata::{ResourceMetadata, choose_server};
-use crate::provider::{Provider, ProviderRef, transport};
+use oauth_desk_core::audit::{AuditReport, Finding, Verdict};
+use oauth_desk_core::provider::discovery::{document_urls, parse_issuer};
+use oauth_desk_core::provider::resource_metadata::{ResourceMetadata, choose_server};
+use oauth_desk_core::provider::{Provider, ProviderRef, transport};
 
 impl Desk {
     /// Audits the provider's authorization server without signing in.
@@ -22,8 +22,9 @@ impl Desk {
                 match doc {
                     Ok(doc) => {
                         let openid = url.ends_with("openid-configuration");
-                        findings
-                            .extend(crate::audit::metadata_findings(&url, &doc, issuer, openid));
+                        findings.extend(oauth_desk_core::audit::metadata_findings(
+                            &url, &doc, issuer, openid,
+                        ));
                         let jwks_url = doc.get("jwks_uri").and_then(Value::as_str);
                         let jwks = match jwks_url {
                             Some(u) => {
@@ -33,7 +34,7 @@ impl Desk {
                             }
                             None => Err(String::new()),
                         };
-                        findings.extend(crate::audit::jwks_findings(
+                        findings.extend(oauth_desk_core::audit::jwks_findings(
                             jwks_url,
                             jwks.as_ref().map_err(Clone::clone),
                         ));
@@ -43,7 +44,7 @@ impl Desk {
             }
             None => findings.push(no_issuer()),
         }
-        findings.push(crate::audit::no_store_finding(
+        findings.push(oauth_desk_core::audit::no_store_finding(
             self.trace(reference).await?.as_ref(),
         ));
         findings.push(self.resource_finding(&provider).await);

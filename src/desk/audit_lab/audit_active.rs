@@ -1,18 +1,18 @@
 //! `audit --active`: the passive audit, then sign-ins made to probe the server (each a fresh
 //! session through the front end's host — the login window or `$BROWSER`), whose codes are
 //! exchanged the ways a correct client never does. Nothing is stored: the provider's tokens
-//! and trace stay as they were. [`crate::audit::active`] judges what the server answered.
+//! and trace stay as they were. [`oauth_desk_core::audit::active`] judges what the server answered.
 
 use super::signin::{Destination, SignInRequest};
 use super::target::Target;
 use super::{Desk, DeskError, SignInHost};
-use crate::audit::active::{self, Answer, Rotation};
-use crate::audit::{AuditReport, Finding};
 use crate::flow::{Client, FlowError};
 use crate::login::AuthorizedCode;
-use crate::provider::{AuthMethod, PkceMode, ProviderRef};
-use crate::secret::{PkceVerifier, random_urlsafe};
-use crate::token::{TokenError, TokenResponse};
+use oauth_desk_core::audit::active::{self, Answer, Rotation};
+use oauth_desk_core::audit::{AuditReport, Finding};
+use oauth_desk_core::provider::{AuthMethod, PkceMode, ProviderRef};
+use oauth_desk_core::secret::{PkceVerifier, random_urlsafe};
+use oauth_desk_core::token::{TokenError, TokenResponse};
 
 /// How many sign-ins the probes take at most ([`Desk::active_audit_plan`] says how many they
 /// take for a provider).
@@ -26,9 +26,9 @@ impl Desk {
     pub async fn active_audit_plan(
         &self,
         reference: &ProviderRef,
-    ) -> Result<crate::audit::ActivePlan, DeskError> {
+    ) -> Result<oauth_desk_core::audit::ActivePlan, DeskError> {
         let provider = self.provider_to_use(reference).await?;
-        Ok(crate::audit::plan::active(
+        Ok(oauth_desk_core::audit::plan::active(
             &reference.to_string(),
             &provider,
         ))

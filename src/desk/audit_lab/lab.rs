@@ -18,14 +18,14 @@ use super::{Desk, DeskError, Explained};
 use crate::callback::CallbackError;
 use crate::clock::now;
 use crate::flow::endpoints::{self, UserInfo};
-use crate::lab::judge::{Observed, judge};
-use crate::lab::{
+use crate::login::LoginError;
+use oauth_desk_core::lab::judge::{Observed, judge};
+use oauth_desk_core::lab::{
     Case, CaseGrant, CaseResult, Disposal, LabError, LabRun, Plan, Verdict, compare, history,
 };
-use crate::login::LoginError;
-use crate::provider::{Endpoint, ProviderRef};
-use crate::report::Report;
-use crate::token::TokenSet;
+use oauth_desk_core::provider::{Endpoint, ProviderRef};
+use oauth_desk_core::report::Report;
+use oauth_desk_core::token::TokenSet;
 
 /// What a lab run is asked to do.
 #[derive(Debug, Clone, Default)]
@@ -120,7 +120,7 @@ impl Desk {
         Ok(match self.target(reference).await?.provider.lab_plan {
             Some(text) => LabPlanView { text, kept: true },
             None => LabPlanView {
-                text: crate::lab::EXAMPLE_PLAN.to_owned(),
+                text: oauth_desk_core::lab::EXAMPLE_PLAN.to_owned(),
                 kept: false,
             },
         })
@@ -246,7 +246,7 @@ impl Desk {
         &self,
         reference: &ProviderRef,
         started_at: i64,
-        format: crate::lab::LabFormat,
+        format: oauth_desk_core::lab::LabFormat,
     ) -> Result<String, DeskError> {
         let run = self
             .lab_runs(reference)
@@ -387,7 +387,7 @@ impl Desk {
             };
             match endpoints::userinfo(&self.http, endpoint, &presenter).await {
                 Ok(UserInfo::Claims(claims)) => result.userinfo = Some(claims),
-                Ok(UserInfo::Jwt(jwt)) => match crate::jwt::decode(&jwt) {
+                Ok(UserInfo::Jwt(jwt)) => match oauth_desk_core::jwt::decode(&jwt) {
                     Ok(decoded) => result.userinfo = Some(decoded.claims),
                     Err(e) => {
                         result.userinfo_error = Some(format!(

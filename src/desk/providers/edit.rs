@@ -1,20 +1,20 @@
 //! Configured providers: add (template, discovery, secrets to the vault), edit (with rename),
 //! duplicate, reorder, remove, export. Every change goes through the same rules
-//! ([`crate::provider::build::build`]) — a provider that could not be added can't be edited
+//! ([`oauth_desk_core::provider::build::build`]) — a provider that could not be added can't be edited
 //! into existence either — and is announced on the change stream.
 
 use super::changes::Change;
 use super::{ClientSecrets, Desk, DeskError};
-use crate::provider::build::Held;
-use crate::provider::discovery::discover;
-use crate::provider::{
-    Issuer, Provider, ProviderError, ProviderName, ProviderRef, ProviderSpec, templates,
-};
-use crate::secret::Secret;
 use crate::store::config::ConfigError;
 use crate::store::config::export_provider;
 use crate::store::vault::VaultError;
-use crate::trace::Recorder;
+use oauth_desk_core::provider::build::Held;
+use oauth_desk_core::provider::discovery::discover;
+use oauth_desk_core::provider::{
+    Issuer, Provider, ProviderError, ProviderName, ProviderRef, ProviderSpec, templates,
+};
+use oauth_desk_core::secret::Secret;
+use oauth_desk_core::trace::Recorder;
 
 /// The secrets side of an edit: `None` keeps what the vault holds.
 #[derive(Debug, Default)]
@@ -126,7 +126,7 @@ impl Desk {
                 ),
             })?;
         let refs = &resolved.secrets;
-        let held = crate::provider::build::Held {
+        let held = oauth_desk_core::provider::build::Held {
             secret: refs.client_secret.is_some(),
             private_key: refs.private_key.is_some(),
             certificate: refs.client_certificate.is_some() && refs.client_key.is_some(),
@@ -134,11 +134,11 @@ impl Desk {
         let mut spec = resolved.spec.clone();
         normalise(&mut spec);
         if let Some(t) = spec.template.clone() {
-            let template = crate::provider::templates::find(&t)
-                .ok_or(crate::provider::ProviderError::UnknownTemplate(t))?;
-            crate::provider::templates::apply(template, &mut spec);
+            let template = oauth_desk_core::provider::templates::find(&t)
+                .ok_or(oauth_desk_core::provider::ProviderError::UnknownTemplate(t))?;
+            oauth_desk_core::provider::templates::apply(template, &mut spec);
         }
-        Ok(crate::provider::build::preview(
+        Ok(oauth_desk_core::provider::build::preview(
             reference.name.clone(),
             &spec,
             held,
@@ -214,7 +214,7 @@ impl Desk {
             }
             None => None,
         };
-        let provider = crate::provider::build::build(
+        let provider = oauth_desk_core::provider::build::build(
             name,
             &spec,
             discovered,
@@ -429,7 +429,8 @@ impl Desk {
             None
         };
         let rediscovered = discovered.is_some();
-        let mut provider = crate::provider::build::build(new_name, spec, discovered, held)?;
+        let mut provider =
+            oauth_desk_core::provider::build::build(new_name, spec, discovered, held)?;
         // The form edits neither the lab plan (the Lab tab does) nor identities: they stay.
         provider.lab_plan = old.lab_plan.clone();
         provider.identities = old.identities.clone();

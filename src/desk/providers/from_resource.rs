@@ -6,8 +6,8 @@
 use url::Url;
 
 use super::{ClientSecrets, Desk, DeskError};
-use crate::provider::resource_metadata::{self, ResourceError, ResourceMetadata};
-use crate::provider::{Provider, ProviderSpec, transport};
+use oauth_desk_core::provider::resource_metadata::{self, ResourceError, ResourceMetadata};
+use oauth_desk_core::provider::{Provider, ProviderSpec, transport};
 
 /// What a resource said about itself, and where.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

@@ -8,10 +8,10 @@ use super::changes::Change;
 use super::error::Internal;
 use super::{Desk, DeskError};
 use crate::import::{self, ImportFile, ImportFormat, ImportNote};
-use crate::provider::{Provider, ProviderName};
-use crate::secret::Secret;
 use crate::store::config::import_provider;
 use crate::store::vault::VaultError;
+use oauth_desk_core::provider::{Provider, ProviderName};
+use oauth_desk_core::secret::Secret;
 
 /// What an import asks for besides the files.
 #[derive(Debug, Clone, Default)]
@@ -111,11 +111,11 @@ impl Desk {
         for found in parsed.found {
             let name = unique_name(&found.spec.name, &taken);
             let built = name.parse::<ProviderName>().and_then(|n| {
-                crate::provider::build::build(
+                oauth_desk_core::provider::build::build(
                     n,
                     &found.spec,
                     None,
-                    crate::provider::build::Held::secret(found.client_secret.is_some()),
+                    oauth_desk_core::provider::build::Held::secret(found.client_secret.is_some()),
                 )
             });
             match built {
@@ -163,7 +163,7 @@ impl Desk {
         let rename = rename.map(str::parse).transpose()?;
         let provider = import_provider(&file.path, &file.text, rename)?;
         if let Some(plan) = &provider.lab_plan {
-            crate::lab::Plan::parse(plan).map_err(|e| {
+            oauth_desk_core::lab::Plan::parse(plan).map_err(|e| {
                 crate::store::config::ConfigError::Import {
                     path: file.path.clone(),
                     message: format!("its consent test plan: {e}"),

@@ -5,13 +5,13 @@
 use super::error::{Asked, Internal, InvalidInput, Unsupported};
 use super::{ClientSecrets, Desk, DeskError};
 use crate::flow::registration::{self, RegistrationError};
-use crate::provider::discovery::discover;
-use crate::provider::{
+use crate::store::vault::StoredRegistration;
+use oauth_desk_core::provider::discovery::discover;
+use oauth_desk_core::provider::{
     ClientOrigin, DEFAULT_REDIRECT_URI, Provider, ProviderError, ProviderRef, ProviderSpec,
     transport,
 };
-use crate::secret::Secret;
-use crate::store::vault::StoredRegistration;
+use oauth_desk_core::secret::Secret;
 
 /// One request to add a provider, whatever makes it: the settings as given, an API's URL whose
 /// metadata (RFC 9728) names the server, a client OAuth Desk makes (registration, RFC 7591, or
@@ -71,7 +71,7 @@ fn check_registration_endpoint(
 /// client's redirect URIs — the https rule, as for an endpoint.
 fn metadata_document_url(url: &str, allow_http: bool) -> Result<url::Url, ProviderError> {
     let field = "Client ID Metadata Document URL";
-    let parsed = crate::provider::parse_endpoint(field, url)?;
+    let parsed = oauth_desk_core::provider::parse_endpoint(field, url)?;
     transport::check(field, &parsed, allow_http)?;
     Ok(parsed)
 }
@@ -157,7 +157,7 @@ impl Desk {
         {
             metadata_document_url(&url, spec.allow_http)?;
             spec.client_id = url.trim().to_owned();
-            spec.auth_method = Some(crate::provider::AuthMethod::None);
+            spec.auth_method = Some(oauth_desk_core::provider::AuthMethod::None);
             return Ok(Made {
                 origin: ClientOrigin::MetadataDocument {
                     url: spec.client_id.clone(),

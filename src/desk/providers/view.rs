@@ -6,11 +6,11 @@ use serde::Serialize;
 
 use super::identities::IdentityView;
 use super::{Desk, DeskError};
-use crate::provider::templates::{self, TEMPLATES, Template};
-use crate::provider::{
+use oauth_desk_core::provider::templates::{self, TEMPLATES, Template};
+use oauth_desk_core::provider::{
     AuthMethod, Endpoint, Provider, ProviderRef, ProviderSpec, RedirectTarget, ServerSecurity,
 };
-use crate::report::Report;
+use oauth_desk_core::report::Report;
 
 /// A provider as a front end shows it: its settings (as the form edits them), what it can do,
 /// and where its tokens stand.
@@ -313,7 +313,7 @@ impl Desk {
                 out.push(ProviderRef {
                     name,
                     identity: None,
-                    project: Some(crate::provider::ProjectPlace {
+                    project: Some(oauth_desk_core::provider::ProjectPlace {
                         file: project.file.clone(),
                         env: env.clone(),
                     }),
@@ -340,7 +340,7 @@ impl Desk {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::provider::build::build;
+    use oauth_desk_core::provider::build::build;
 
     #[test]
     fn kind_and_grants_follow_the_configuration() {
@@ -365,7 +365,7 @@ mod tests {
             "p".parse().unwrap(),
             &spec,
             None,
-            crate::provider::build::Held::secret(true),
+            oauth_desk_core::provider::build::Held::secret(true),
         )
         .unwrap();
         assert!(Grants::of(&confidential).client_credentials);

@@ -7,8 +7,8 @@ use super::DeskError;
 use crate::flow::FlowError;
 use crate::flow::authorize::{AuthorizationError, AuthorizationRequest};
 use crate::flow::response::AuthorizationResponse;
-use crate::token::{Grant, TokenKind, TokenResponse, TokenSet};
 use crate::verify::{Check, CheckResult, check_required_half_hash};
+use oauth_desk_core::token::{Grant, TokenKind, TokenResponse, TokenSet};
 
 /// The verdicts of a front-channel ID token, kept with the tokens for the checklist.
 #[derive(Debug, Default)]
@@ -31,7 +31,7 @@ pub(in crate::desk) fn check(
     let Some(id_token) = &response.id_token else {
         return Ok(FrontChecks::default());
     };
-    let jwt = crate::jwt::decode(id_token.expose())
+    let jwt = oauth_desk_core::jwt::decode(id_token.expose())
         .map_err(|e| refused(format!("is not a JWT ({e})")))?;
     // Mix-up defence (RFC 9207 §2.4): the token's issuer is the one this sign-in went to.
     if let Some(expected) = request.expected_issuer() {
@@ -98,7 +98,7 @@ pub(in crate::desk) fn implicit_tokens(
         cnf: None,
         access_token: response
             .access_token
-            .unwrap_or_else(|| crate::secret::AccessToken::new("")),
+            .unwrap_or_else(|| oauth_desk_core::secret::AccessToken::new("")),
         token_type: response
             .token_type
             .unwrap_or_else(|| if has_access { "Bearer" } else { "none" }.into()),

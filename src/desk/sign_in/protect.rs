@@ -9,7 +9,7 @@ use crate::flow::authorize::AuthorizationError;
 use crate::flow::request_object::{self, RequestSigner};
 use crate::flow::{Client, FlowError};
 use crate::login::{LoginError, Prepared};
-use crate::provider::{Endpoint, ParMode, Provider, RequestObjectMode};
+use oauth_desk_core::provider::{Endpoint, ParMode, Provider, RequestObjectMode};
 
 /// Whether a sign-in pushes its request from the start: always with `on`; with `auto` when
 /// the server's metadata requires it.
@@ -109,7 +109,7 @@ impl Desk {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::token::OAuthError;
+    use oauth_desk_core::token::OAuthError;
 
     fn refusal(error: &str, description: &str) -> DeskError {
         DeskError::Login(LoginError::Flow(FlowError::Authorization(

@@ -43,7 +43,7 @@ pub struct SignInPage {
     /// The provider and identity as a person reads them (`api@admin (dev)`).
     pub provider: String,
     /// Which provider, identity and environment: the login window's profile is this one's.
-    pub reference: crate::provider::ProviderRef,
+    pub reference: oauth_desk_core::provider::ProviderRef,
     /// The authorization URL (or, for the POST method, the local page that posts it).
     pub url: Url,
     pub redirect_uri: Url,
@@ -84,7 +84,7 @@ pub trait SignInHost: Send + Sync {
 pub struct DeviceCode {
     /// The provider and identity as a person reads them.
     pub provider: String,
-    pub reference: crate::provider::ProviderRef,
+    pub reference: oauth_desk_core::provider::ProviderRef,
     /// The slot key of `reference` (what the change stream names it by).
     pub key: String,
     pub user_code: String,

@@ -22,11 +22,11 @@ use crate::flow::device;
 use crate::flow::response::{ResponseMode, ResponseShape, ResponseType};
 use crate::login::{self, AuthorizedCode, LoginError, LoginOptions, PendingLogin};
 use crate::printable::printable;
-use crate::provider::{ParMode, Param, ProviderRef, Scope};
-use crate::secret::AuthorizationCode;
-use crate::token::{Grant, TokenResponse, TokenSet};
-use crate::trace::Recorder;
 use crate::verify::check_half_hash;
+use oauth_desk_core::provider::{ParMode, Param, ProviderRef, Scope};
+use oauth_desk_core::secret::AuthorizationCode;
+use oauth_desk_core::token::{Grant, TokenResponse, TokenSet};
+use oauth_desk_core::trace::Recorder;
 
 /// What one code-flow sign-in asks for, beyond the provider's settings.
 #[derive(Debug, Clone, Default)]
@@ -312,7 +312,7 @@ impl Desk {
                 source,
             })?;
         let c_hash = response.id_token.as_ref().and_then(|id| {
-            let jwt = crate::jwt::decode(id.expose()).ok()?;
+            let jwt = oauth_desk_core::jwt::decode(id.expose()).ok()?;
             jwt.claims
                 .contains_key("c_hash")
                 .then(|| check_half_hash("c_hash", &jwt, Some(code)))
@@ -487,7 +487,7 @@ impl Desk {
         target: &Target,
         response: TokenResponse,
         scope: &Scope,
-        (grant, renewal): (Grant, Option<crate::grant::Renewal>),
+        (grant, renewal): (Grant, Option<oauth_desk_core::grant::Renewal>),
         destination: Destination,
     ) -> Result<TokenSet, DeskError> {
         let mut tokens = TokenSet::from_response(response, scope, grant, None, now());
@@ -504,7 +504,9 @@ impl Desk {
         mut tokens: TokenSet,
     ) -> Result<(), DeskError> {
         // Bound to the settings they were obtained with: sent nowhere else later.
-        tokens.bound_to = Some(crate::provider::binding::Binding::of(&target.provider));
+        tokens.bound_to = Some(oauth_desk_core::provider::binding::Binding::of(
+            &target.provider,
+        ));
         self.update_tokens(target, move |t| *t = Some(tokens)).await
     }
 

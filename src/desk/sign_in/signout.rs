@@ -14,8 +14,8 @@ use crate::callback::{CallbackError, Judged, LoopbackListener};
 use crate::flow::FlowError;
 use crate::flow::authorize::AuthorizationError;
 use crate::login::LoginError;
-use crate::provider::DEFAULT_POST_LOGOUT_REDIRECT_URI;
-use crate::secret::{CsrfState, random_urlsafe};
+use oauth_desk_core::provider::DEFAULT_POST_LOGOUT_REDIRECT_URI;
+use oauth_desk_core::secret::{CsrfState, random_urlsafe};
 
 impl Desk {
     /// Ends the session at the provider, then forgets the tokens and clears the login window's
@@ -23,7 +23,7 @@ impl Desk {
     /// cancellable with [`Desk::cancel_sign_in`].
     pub async fn end_session(
         &self,
-        reference: &crate::provider::ProviderRef,
+        reference: &oauth_desk_core::provider::ProviderRef,
         host: &impl SignInHost,
     ) -> Result<(), DeskError> {
         let target = self.target(reference).await?;
@@ -90,8 +90,8 @@ impl Desk {
 /// is one, our client, our state and where to come back to.
 fn end_session_url(
     mut url: url::Url,
-    provider: &crate::provider::Provider,
-    id_token: Option<&crate::secret::Secret>,
+    provider: &oauth_desk_core::provider::Provider,
+    id_token: Option<&oauth_desk_core::secret::Secret>,
     state: &CsrfState,
     redirect_uri: &url::Url,
 ) -> url::Url {

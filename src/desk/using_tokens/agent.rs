@@ -26,10 +26,10 @@ use super::advice::Explained;
 use super::changes::Change;
 use super::target::Workspace;
 use crate::platform::{self, AgentListener, AgentStream, BindError};
-use crate::provider::ProviderRef;
-use crate::secret::Secret;
 use crate::store::paths::Paths;
-use crate::token::TokenSet;
+use oauth_desk_core::provider::ProviderRef;
+use oauth_desk_core::secret::Secret;
+use oauth_desk_core::token::TokenSet;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AgentError {
@@ -153,7 +153,7 @@ pub(crate) struct Response {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::secret::vault_serde_opt"
+        with = "oauth_desk_core::secret::vault_serde_opt"
     )]
     pub token: Option<Secret>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -170,7 +170,7 @@ pub(crate) struct Response {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::secret::vault_serde_opt"
+        with = "oauth_desk_core::secret::vault_serde_opt"
     )]
     pub text: Option<Secret>,
     /// What the asker should tell the person (a project provider hiding the config's).
@@ -306,11 +306,9 @@ fn resolve(
     if let Some(reference) = who.reference {
         return Ok(reference);
     }
-    let env = who
-        .env
-        .map(|e| e.parse())
-        .transpose()
-        .map_err(|e: crate::provider::ProviderError| Explained::from(&super::DeskError::from(e)))?;
+    let env = who.env.map(|e| e.parse()).transpose().map_err(
+        |e: oauth_desk_core::provider::ProviderError| Explained::from(&super::DeskError::from(e)),
+    )?;
     let workspace = Workspace {
         project: who.project,
         env,

@@ -11,8 +11,8 @@ use super::error::{InvalidInput, Unsupported};
 use super::{Desk, DeskError, agent};
 use crate::flow::challenge::{self, Challenge};
 use crate::flow::resource::{self, Presenter, ResourceRequest};
-use crate::provider::{ProviderRef, Scope, split_scopes};
-use crate::secret::Secret;
+use oauth_desk_core::provider::{ProviderRef, Scope, split_scopes};
+use oauth_desk_core::secret::Secret;
 
 /// A request to try a token with.
 #[derive(Debug, Clone, Default)]
@@ -204,7 +204,7 @@ impl Desk {
         let machine = context
             .tokens
             .as_ref()
-            .is_some_and(|t| t.grant == crate::token::Grant::ClientCredentials);
+            .is_some_and(|t| t.grant == oauth_desk_core::token::Grant::ClientCredentials);
         let presented_as = if presenter.uses_dpop() {
             "DPoP"
         } else {
@@ -278,8 +278,8 @@ fn challenges_of(response: &crate::http::HttpResponse, presented_as: &str) -> Ve
 fn resource_url(url: &str) -> Result<Url, DeskError> {
     // A fragment never reaches the server (nor the proof's htu): dropped.
     let without_fragment = url.trim().split('#').next().unwrap_or_default();
-    let parsed = crate::provider::parse_endpoint("resource URL", without_fragment)?;
-    crate::provider::transport::check("resource URL", &parsed, false)?;
+    let parsed = oauth_desk_core::provider::parse_endpoint("resource URL", without_fragment)?;
+    oauth_desk_core::provider::transport::check("resource URL", &parsed, false)?;
     Ok(parsed)
 }
 
@@ -318,7 +318,7 @@ fn parse_header(line: &str) -> Result<(String, String), DeskError> {
 
 /// An OAuth error in a JSON body, read as the challenge the header would have carried.
 fn body_challenge(response: &crate::http::HttpResponse, scheme: &str) -> Option<Challenge> {
-    let fields = crate::token::body_fields(response)?;
+    let fields = oauth_desk_core::token::body_fields(response)?;
     let error = fields.get("error")?.as_str()?;
     let mut params = vec![("error".to_owned(), error.to_owned())];
     for name in ["error_description", "scope"] {

@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use super::agent::FreshToken;
 use super::error::Unsupported;
 use super::{Desk, DeskError};
-use crate::secret::{IdToken, RefreshToken, Secret};
-use crate::token::TokenKind;
+use oauth_desk_core::secret::{IdToken, RefreshToken, Secret};
+use oauth_desk_core::token::TokenKind;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -112,7 +112,7 @@ impl Desk {
     /// due, by the running keeper when there is one), the others as stored.
     pub async fn token_text(
         &self,
-        reference: &crate::provider::ProviderRef,
+        reference: &oauth_desk_core::provider::ProviderRef,
         kind: TokenKind,
         format: TokenFormat,
     ) -> Result<Secret, DeskError> {

@@ -12,12 +12,12 @@ use super::{ClientContext, Desk, DeskError};
 use crate::clock::now;
 use crate::flow::grants::{ExchangeTargets, ExchangeTokenType, assertion_claims, sign_assertion};
 use crate::flow::{Client, FlowError};
-use crate::grant::{AssertionSource, ExchangeRequest, JwtBearerRequest, Renewal};
 use crate::http::Http;
-use crate::provider::ProviderRef;
-use crate::provider::{Provider, Scope};
-use crate::secret::Secret;
-use crate::token::{Grant, TokenKind, TokenResponse, TokenSet};
+use oauth_desk_core::grant::{AssertionSource, ExchangeRequest, JwtBearerRequest, Renewal};
+use oauth_desk_core::provider::ProviderRef;
+use oauth_desk_core::provider::{Provider, Scope};
+use oauth_desk_core::secret::Secret;
+use oauth_desk_core::token::{Grant, TokenKind, TokenResponse, TokenSet};
 
 /// The grants of this module, for their errors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -86,7 +86,7 @@ impl Desk {
         http: &Http,
         request: &ExchangeRequest,
         scope: &Scope,
-        recorder: &crate::trace::Recorder,
+        recorder: &oauth_desk_core::trace::Recorder,
     ) -> Result<TokenResponse, DeskError> {
         let subject = self
             .token_of(&request.subject_from, request.subject_token)
@@ -265,7 +265,7 @@ impl Desk {
     }
 
     /// The password grant (RFC 6749 §4.3; RFC 9700 forbids it — see
-    /// [`crate::grant::PASSWORD_GRANT_WARNING`]). The password is sent once and never kept.
+    /// [`oauth_desk_core::grant::PASSWORD_GRANT_WARNING`]). The password is sent once and never kept.
     pub async fn password_grant(
         &self,
         reference: &ProviderRef,

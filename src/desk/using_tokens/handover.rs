@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use super::error::Unsupported;
 use super::{Desk, DeskError};
-use crate::secret::Secret;
+use oauth_desk_core::secret::Secret;
 
 /// The `apiVersion`s of client-go's exec credential plugins, newest first.
 const EXEC_API_VERSIONS: &[&str] = &[
@@ -60,7 +60,7 @@ impl Desk {
     /// kubectl speaks `v1beta1`); without it, `v1`.
     pub async fn kube_credential(
         &self,
-        reference: &crate::provider::ProviderRef,
+        reference: &oauth_desk_core::provider::ProviderRef,
         exec_info: Option<&str>,
     ) -> Result<Secret, DeskError> {
         let api_version = exec_info
@@ -87,7 +87,7 @@ impl Desk {
     /// token is the engine's to keep and renew.)
     pub async fn git_credential(
         &self,
-        reference: &crate::provider::ProviderRef,
+        reference: &oauth_desk_core::provider::ProviderRef,
         request: &GitRequest,
     ) -> Result<Secret, DeskError> {
         git_may_have_a_token(request)?;

@@ -11,11 +11,11 @@ use super::changes::Change;
 use super::error::Internal;
 use super::{Desk, DeskError};
 use crate::clock::now;
-use crate::keeper::{
+use oauth_desk_core::keeper::{
     KeeperClock, KeeperEvent, KeeperHandle, KeeperStats, Plan, RenewError, Renewer,
 };
-use crate::provider::Provider;
-use crate::token::{TokenSet, TokenStatus};
+use oauth_desk_core::provider::Provider;
+use oauth_desk_core::token::{TokenSet, TokenStatus};
 
 /// The keeper's plan for a token set (slot `slot`): at the margin before expiry, renew it —
 /// or, when it can't be renewed, announce that it is about to expire.
@@ -125,7 +125,7 @@ impl Desk {
     /// (here or, through the agent socket, in another process), and publishes what it does as
     /// [`Change::Keeper`]. It also serves the agent socket, so other processes' `token` asks it.
     pub fn start_keeper(self: &Arc<Self>) -> KeeperService {
-        let (handle, keeper) = crate::keeper::spawn(self.clone(), KeeperClock::default());
+        let (handle, keeper) = oauth_desk_core::keeper::spawn(self.clone(), KeeperClock::default());
         let mut changes = self.subscribe();
         let rearm = handle.clone();
         let replan = tokio::spawn(async move {

@@ -8,8 +8,8 @@ use super::Notice;
 use super::advice::Explained;
 use super::agent;
 use super::copy::{TokenFormat, format_token};
-use crate::secret::Secret;
 use crate::store::paths::Paths;
+use oauth_desk_core::secret::Secret;
 
 /// What the last fast answer said to tell the person (see [`take_quick_notices`]).
 static NOTICES: Mutex<Vec<Notice>> = Mutex::new(Vec::new());
@@ -43,11 +43,14 @@ pub fn quick_token(
     };
     let mut answer = agent::ask_blocking(&paths.agent_socket, &request)?;
     keep_notices(&mut answer);
-    Some(
-        answer
-            .into_result()
-            .map(|fresh| format_token(name, crate::token::TokenKind::Access, &fresh, format)),
-    )
+    Some(answer.into_result().map(|fresh| {
+        format_token(
+            name,
+            oauth_desk_core::token::TokenKind::Access,
+            &fresh,
+            format,
+        )
+    }))
 }
 
 /// What a tool asks the CLI's fast path for.

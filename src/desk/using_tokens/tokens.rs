@@ -13,14 +13,14 @@ use crate::clock::now;
 use crate::flow::FlowError;
 use crate::flow::endpoints::{self, UserInfo};
 use crate::jwks;
-use crate::provider::{Endpoint, ProviderRef};
-use crate::report::Report;
-use crate::secret::Secret;
 use crate::store::atomic::write_atomic;
 use crate::store::lock::FileLock;
 use crate::store::vault::VaultError;
-use crate::token::{Grant, RefreshFailure, TokenError, TokenKind, TokenSet, TokenStatus};
-use crate::trace::Recorder;
+use oauth_desk_core::provider::{Endpoint, ProviderRef};
+use oauth_desk_core::report::Report;
+use oauth_desk_core::secret::Secret;
+use oauth_desk_core::token::{Grant, RefreshFailure, TokenError, TokenKind, TokenSet, TokenStatus};
+use oauth_desk_core::trace::Recorder;
 
 /// What every call around stored tokens starts from: the client, the endpoint the call needs,
 /// the tokens.
@@ -34,7 +34,7 @@ struct TokenCall {
 impl Desk {
     /// The current token set of an identity, if any, without renewing it.
     /// Tokens bound to other settings than the provider's now are refused (see
-    /// [`crate::provider::binding`]).
+    /// [`oauth_desk_core::provider::binding`]).
     pub async fn tokens(&self, reference: &ProviderRef) -> Result<Option<TokenSet>, DeskError> {
         let target = self.target(reference).await?;
         let tokens = self.stored_tokens(&target).await?;
@@ -184,7 +184,7 @@ impl Desk {
                     target.client_key.clone(),
                     target.identity().map(str::to_owned),
                 );
-                let binding = crate::provider::binding::Binding::of(&target.provider);
+                let binding = oauth_desk_core::provider::binding::Binding::of(&target.provider);
                 let updated = self
                     .with_vault(move |vault| {
                         vault.update(|data| {
@@ -458,7 +458,9 @@ impl Desk {
                 client_secret.as_ref(),
             )
             .await;
-        if report.status == crate::report::Status::SignedIn && self.refresh_interrupted(reference) {
+        if report.status == oauth_desk_core::report::Status::SignedIn
+            && self.refresh_interrupted(reference)
+        {
             report.status_detail = Some(
                 "a refresh was interrupted after its request was sent: if the server rotated the refresh token, sign-in may be needed (the next refresh will tell)".into(),
             );
@@ -481,7 +483,7 @@ impl Desk {
         ]
         .into_iter()
         .flatten()
-        .filter_map(|t| crate::jwt::decode(t.expose()).ok())
+        .filter_map(|t| oauth_desk_core::jwt::decode(t.expose()).ok())
         .filter(|jwt| {
             jwt.alg()
                 .is_some_and(|a| !a.starts_with("HS") && a != "none")
@@ -574,7 +576,9 @@ pub(in crate::desk) fn check_bound(
     let Some(bound) = &tokens.bound_to else {
         return Ok(());
     };
-    let changes = bound.changes_to(&crate::provider::binding::Binding::of(&target.provider));
+    let changes = bound.changes_to(&oauth_desk_core::provider::binding::Binding::of(
+        &target.provider,
+    ));
     if changes.is_empty() {
         return Ok(());
     }
@@ -593,7 +597,7 @@ fn not_signed_in(name: &str) -> DeskError {
 }
 
 /// The tokens may be used: not marked "sign-in needed", and bound to the provider's settings
-/// as they are now (see [`crate::provider::binding`]).
+/// as they are now (see [`oauth_desk_core::provider::binding`]).
 pub(in crate::desk) fn check_usable(
     target: &super::target::Target,
     tokens: &TokenSet,

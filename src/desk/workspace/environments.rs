@@ -11,7 +11,7 @@ use super::error::Internal;
 use super::target::Workspace;
 use super::{Desk, DeskError};
 use crate::project::ProjectError;
-use crate::provider::EnvName;
+use oauth_desk_core::provider::EnvName;
 
 /// How the current environment was chosen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -10,10 +10,10 @@ use super::changes::Change;
 use super::error::{Asked, Internal, Unsupported};
 use super::target::Target;
 use super::{Desk, DeskError};
-use crate::provider::{IdentityConfig, IdentityName, ProviderRef};
-use crate::report::Status;
 use crate::store::config::ConfigError;
 use crate::store::vault::VaultError;
+use oauth_desk_core::provider::{IdentityConfig, IdentityName, ProviderRef};
+use oauth_desk_core::report::Status;
 
 /// Where an identity is defined.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -227,10 +227,10 @@ fn place_file(target: &Target) -> String {
 }
 
 /// The `sub` of a token set's ID token (or of a JWT access token).
-fn subject_of(tokens: &crate::token::TokenSet) -> Option<String> {
+fn subject_of(tokens: &oauth_desk_core::token::TokenSet) -> Option<String> {
     [tokens.id_token.as_deref(), Some(&*tokens.access_token)]
         .into_iter()
         .flatten()
-        .filter_map(|t| crate::jwt::decode(t.expose()).ok())
+        .filter_map(|t| oauth_desk_core::jwt::decode(t.expose()).ok())
         .find_map(|jwt| jwt.claims.get("sub")?.as_str().map(str::to_owned))
 }

@@ -10,10 +10,10 @@ use super::target::Target;
 use super::{Desk, DeskError};
 use crate::clock::now;
 use crate::project::{SecretRef, SecretSource};
-use crate::provider::binding::Binding;
-use crate::provider::is_short_identifier;
-use crate::secret::Secret;
 use crate::store::vault::{NamedSecret, ProviderSecrets, VaultData, VaultError};
+use oauth_desk_core::provider::binding::Binding;
+use oauth_desk_core::provider::is_short_identifier;
+use oauth_desk_core::secret::Secret;
 
 /// The secrets a client authenticates and signs with.
 #[derive(Debug, Default)]
@@ -145,7 +145,7 @@ pub struct NamedSecretView {
 
 impl Desk {
     /// Binds the named secrets `names`, used for the first time, to `target`'s client (see
-    /// [`crate::provider::binding`]); one already bound (by another process) stays as it was.
+    /// [`oauth_desk_core::provider::binding`]); one already bound (by another process) stays as it was.
     pub(in crate::desk) async fn bind_named_secrets(
         &self,
         target: &Target,
@@ -185,7 +185,7 @@ impl Desk {
     /// Sets (or replaces) the project's named secret `name`.
     pub async fn set_named_secret(&self, name: &str, value: Secret) -> Result<(), DeskError> {
         if !is_short_identifier(name) {
-            return Err(crate::provider::ProviderError::InvalidShortName {
+            return Err(oauth_desk_core::provider::ProviderError::InvalidShortName {
                 what: "secret name",
                 value: name.to_owned(),
             }

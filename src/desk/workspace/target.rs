@@ -14,15 +14,15 @@ use super::identities::IdentityOrigin;
 use super::{Desk, DeskError};
 use crate::project::state::{self, ProjectState, Resolved, StateFiles};
 use crate::project::{self, Project, ProjectError, SecretRefs};
-use crate::provider::build::Held;
-use crate::provider::{
-    EnvName, IdentityName, ProjectPlace, Provider, ProviderName, ProviderRef, ProviderSpec,
-    TypedRef,
-};
 use crate::store::config::ConfigError;
 use crate::store::lock::FileLock;
 use crate::store::paths::Paths;
-use crate::trace::Recorder;
+use oauth_desk_core::provider::build::Held;
+use oauth_desk_core::provider::{
+    EnvName, IdentityName, ProjectPlace, Provider, ProviderName, ProviderRef, ProviderSpec,
+    TypedRef,
+};
+use oauth_desk_core::trace::Recorder;
 
 /// Where this desk works: a project file (or none) and an environment chosen for this process
 /// (`--env`, `OAUTH_DESK_ENV`; else the one remembered with `env use`, else the file's first).
@@ -384,24 +384,28 @@ impl Desk {
         let mut built = spec.clone();
         super::edit::normalise(&mut built);
         if let Some(t) = built.template.clone() {
-            let template = crate::provider::templates::find(&t)
-                .ok_or(crate::provider::ProviderError::UnknownTemplate(t))?;
-            crate::provider::templates::apply(template, &mut built);
+            let template = oauth_desk_core::provider::templates::find(&t)
+                .ok_or(oauth_desk_core::provider::ProviderError::UnknownTemplate(t))?;
+            oauth_desk_core::provider::templates::apply(template, &mut built);
         }
         let discovered = match &built.issuer {
             Some(issuer) => {
                 let recorder = Recorder::new();
                 let http = self.http.recording(&recorder);
-                Some(crate::provider::discovery::discover(&http, issuer, built.allow_http).await?)
+                Some(
+                    oauth_desk_core::provider::discovery::discover(&http, issuer, built.allow_http)
+                        .await?,
+                )
             }
             None => None,
         };
-        let provider = crate::provider::build::build(name.clone(), &built, discovered, held)
-            .map_err(|e| ProjectError::At {
-                file: project.file.display().to_string(),
-                line: project.provider_line(name).unwrap_or(1),
-                message: format!("[provider.{name}] {e}"),
-            })?;
+        let provider =
+            oauth_desk_core::provider::build::build(name.clone(), &built, discovered, held)
+                .map_err(|e| ProjectError::At {
+                    file: project.file.display().to_string(),
+                    line: project.provider_line(name).unwrap_or(1),
+                    message: format!("[provider.{name}] {e}"),
+                })?;
         // Kept with the spec as the file gave it: that is what the next read compares.
         self.keep_resolved(&files, key, spec.clone(), held_key, &provider);
         Ok(provider)
@@ -467,7 +471,7 @@ impl Desk {
     /// The reference a slot key names (the keeper's and the agent's keys), when its project
     /// is known here.
     pub(crate) fn reference_of_key(&self, key: &str) -> Option<ProviderRef> {
-        let slot = crate::provider::SlotKey::parse(key)?;
+        let slot = oauth_desk_core::provider::SlotKey::parse(key)?;
         let project = match slot.project {
             None => None,
             Some((id, env)) => {

@@ -4,6 +4,7 @@
 
 pub mod binding;
 pub mod build;
+pub mod check;
 pub mod discovery;
 mod reference;
 pub mod resource_metadata;
@@ -715,7 +716,7 @@ pub fn parse_endpoint(field: &'static str, value: &str) -> Result<Url, ProviderE
         value: value.to_owned(),
         reason: reason.to_owned(),
     };
-    let url = Url::parse(value.trim()).map_err(|e| invalid(&e.to_string()))?;
+    let url = Url::parse(value.trim()).map_err(|e| invalid(&url_problem(e)))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(invalid("only http and https URLs are supported"));
     }
@@ -728,6 +729,16 @@ pub fn parse_endpoint(field: &'static str, value: &str) -> Result<Url, ProviderE
         ));
     }
     Ok(url)
+}
+
+/// Why a text is not a URL, in words for whoever typed it.
+fn url_problem(error: url::ParseError) -> String {
+    match error {
+        url::ParseError::RelativeUrlWithoutBase => {
+            "not a URL (it needs a scheme, like https://…)".to_owned()
+        }
+        other => other.to_string(),
+    }
 }
 
 /// The sign-out return when none is pinned: loopback, any free port.
@@ -761,7 +772,7 @@ pub fn parse_redirect_uri(value: &str) -> Result<Url, ProviderError> {
         value: value.to_owned(),
         reason: reason.to_owned(),
     };
-    let url = Url::parse(value.trim()).map_err(|e| invalid(&e.to_string()))?;
+    let url = Url::parse(value.trim()).map_err(|e| invalid(&url_problem(e)))?;
     if url.fragment().is_some() {
         return Err(invalid(
             "a redirect URI must not have a fragment (RFC 6749 §3.1.2)",
