@@ -85,9 +85,9 @@ pub use desk::{
     Explained, FreshToken, GitRequest, Grants, IdentityOrigin, IdentityView, ImportOptions,
     ImportReport, ImportedProvider, KeeperService, LabHost, LabPlanView, LabProgress, LabRequest,
     MakeClient, NamedSecretView, Navigation, NotAllowed, Notice, ProjectTrustView, ProjectView,
-    ProviderView, Remedy, ResourceFound, SecretsEdit, SecurityView, SessionId, SignInHost,
-    SignInPage, SignInRequest, SignInState, TemplateView, TokenFormat, Workspace, format_token,
-    open_in_browser,
+    ProviderDraft, ProviderView, Remedy, ResourceFound, SecretsEdit, SecurityView, SessionId,
+    SignInHost, SignInPage, SignInRequest, SignInState, TemplateView, TokenFormat, Workspace,
+    format_token, open_in_browser,
 };
 pub use desk::{Desk, QuickAsk, quick_handover, quick_token, take_quick_notices};
 pub use flow::device::PollEvent;

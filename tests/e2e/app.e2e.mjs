@@ -203,8 +203,8 @@ params = { prompt = "login" }
       await wd.fill('[data-testid=field-client_id]', '');
       await wd.clickCss('[data-testid=save-provider]');
       await wd.waitFor('[data-testid=form-invalid]');
-      await wd.waitFor('[data-testid=error-issuer]', { text: 'Not a URL' });
-      await wd.waitFor('[data-testid=error-client_id]', { text: 'required' });
+      await wd.waitFor('[data-testid=error-issuer]', { text: 'not a URL' });
+      await wd.waitFor('[data-testid=error-client_id]', { text: 'client id is empty' });
       await wd.fill('[data-testid=field-issuer]', issuer);
       await wd.fill('[data-testid=field-client_id]', 'public-app');
       await wd.fill('[data-testid=field-scope]', 'openid profile email offline_access');

@@ -42,6 +42,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         providers::list_providers,
         providers::get_provider,
         providers::list_templates,
+        providers::check_provider,
         providers::add_provider,
         providers::update_provider,
         providers::duplicate_provider,

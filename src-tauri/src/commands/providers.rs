@@ -1,9 +1,10 @@
 //! Providers: list, add (template, discovery or manual), edit, duplicate, reorder, delete,
 //! import and export (never secrets).
 
+use oauth_desk::provider::SpecProblem;
 use oauth_desk::{
-    ClientSecrets, ErrorKind, ImportFile, ImportFormat, ImportOptions, ImportReport, ProviderRef,
-    ProviderSpec, ProviderView, Secret, SecretsEdit, TemplateView,
+    ClientSecrets, ErrorKind, ImportFile, ImportFormat, ImportOptions, ImportReport, ProviderDraft,
+    ProviderRef, ProviderSpec, ProviderView, Secret, SecretsEdit, TemplateView,
 };
 use tauri::State;
 
@@ -50,6 +51,12 @@ pub async fn get_provider(
 #[tauri::command]
 pub fn list_templates(state: State<'_, AppState>) -> Vec<TemplateView> {
     state.desk.templates()
+}
+
+/// The provider form as typed, checked by the engine: each field's problem (no server asked).
+#[tauri::command]
+pub fn check_provider(state: State<'_, AppState>, draft: ProviderDraft) -> Vec<SpecProblem> {
+    state.desk.check_provider_draft(&draft)
 }
 
 #[tauri::command]

@@ -6,6 +6,7 @@
 )]
 use super::*;
 
+pub(super) mod draft;
 pub(super) mod edit;
 pub(super) mod from_resource;
 pub(super) mod importing;

@@ -554,6 +554,16 @@ private_key: string | null,
  */
 client_certificate: string | null, client_key: string | null, clear_client_certificate: boolean, };
 
+export type ProviderDraft = { spec: ProviderSpec, client_secret: boolean, private_key: boolean, client_certificate: boolean, 
+/**
+ * Made from an API's URL (RFC 9728) instead of an issuer or a token URL.
+ */
+api_url: string | null, };
+
+export type SpecProblem = { field: SpecField, message: string, };
+
+export type SpecField = "name" | "client_id" | "issuer" | "authorization_url" | "token_url" | "device_url" | "revocation_url" | "introspection_url" | "userinfo_url" | "jwks_url" | "end_session_url" | "par_url" | "redirect_uri" | "post_logout_redirect_uri" | "params" | "token_params" | "resources" | "authorization_details" | "auth_method" | "request_object" | "par" | "api_url" | "form";
+
 export type CallInput = { method: string, url: string, 
 /**
  * `Name: value` lines.

@@ -29,8 +29,10 @@ import type {
   ProjectTrustView,
   ProjectView,
   ProviderRef,
+  ProviderDraft,
   ProviderSpec,
   Report,
+  SpecProblem,
   ProviderView,
   SecretsForm,
   Settings,
@@ -61,6 +63,8 @@ export const api = {
   listProviders: () => invoke<ProviderView[]>('list_providers'),
   getProvider: (provider: ProviderRef) => invoke<ProviderView>('get_provider', { provider }),
   listTemplates: () => invoke<TemplateView[]>('list_templates'),
+  /** The provider form as typed, checked by the engine (no server asked). */
+  checkProvider: (draft: ProviderDraft) => invoke<SpecProblem[]>('check_provider', { draft }),
   addProvider: (spec: ProviderSpec, secrets: SecretsForm, fromResource: string | null = null) =>
     invoke<ProviderView>('add_provider', { spec, secrets, fromResource }),
   updateProvider: (provider: ProviderRef, spec: ProviderSpec, secrets: SecretsForm) =>

@@ -7,8 +7,9 @@
   let next = 1;
   const mock = {
     calls: [],
-    // Without a project file unless a test gives one.
-    handlers: { project_view: () => null },
+    // Without a project file unless a test gives one; the engine finds nothing wrong with the
+    // provider form unless a test says what it finds (the UI keeps no rule of its own).
+    handlers: { project_view: () => null, check_provider: () => [] },
     emit(event, payload) {
       for (const id of listeners.get(event) ?? []) callbacks.get(id)?.({ event, id, payload });
     },

@@ -66,20 +66,33 @@ describe('empty state', () => {
 });
 
 describe('provider form', () => {
-  test('validates inline before saving and sends nothing invalid', async () => {
+  test("shows the engine's check of each field as typed and sends nothing it refuses", async () => {
     await open({ script: `window.__mock.handlers.list_providers = () => []; window.__mock.handlers.list_templates = () => [];
-      window.__mock.handlers.add_provider = ({ spec }) => ({ ...window.__fixtures.view, name: spec.name, key: spec.name, reference: { name: spec.name, identity: null, project: null } });`,
+      window.__mock.handlers.add_provider = ({ spec }) => ({ ...window.__fixtures.view, name: spec.name, key: spec.name, reference: { name: spec.name, identity: null, project: null } });
+      // The engine's words (provider::check) for a name with a space, an issuer without a scheme,
+      // no client id, and a problem of no field the form shows.
+      window.__mock.handlers.check_provider = ({ draft }) => draft.spec.name === 'bad name' ? [
+        { field: 'name', message: 'invalid provider name "bad name": use letters, digits, \\'_\\', \\'.\\' and \\'-\\' (at most 64 characters)' },
+        { field: 'issuer', message: 'invalid issuer "op.example": not a URL (it needs a scheme, like https://…)' },
+        { field: 'client_id', message: 'the client id is empty' },
+        { field: 'form', message: 'a client certificate needs its private key too, and a key its certificate' },
+      ] : [];`,
       fixtures: { view: notSignedIn('new-op') } });
     await page.getByTestId('add-provider').click();
     await page.getByTestId('template-oidc').click();
     await page.getByTestId('field-name').fill('bad name');
     await page.getByTestId('field-issuer').fill('op.example');
     await page.getByTestId('field-issuer').blur();
+    // The engine answers as the user types (asynchronously): shown once the field is left.
+    await page.getByTestId('error-issuer').filter({ hasText: /^Invalid issuer "op.example": not a URL/ }).waitFor();
     await page.getByTestId('save-provider').click();
-    assert.match(await page.getByTestId('error-name').innerText(), /Letters, digits/);
-    assert.match(await page.getByTestId('error-issuer').innerText(), /Not a URL/);
-    assert.match(await page.getByTestId('error-client_id').innerText(), /required/);
+    assert.match(await page.getByTestId('error-name').innerText(), /^Invalid provider name "bad name": use letters, digits/);
+    assert.equal(await page.getByTestId('error-client_id').innerText(), 'The client id is empty.');
+    assert.match(await page.getByTestId('form-invalid').innerText(), /^A client certificate needs its private key too/);
     assert.equal((await calls('add_provider')).length, 0);
+    const [asked] = (await calls('check_provider')).slice(-1);
+    assert.equal(asked.draft.spec.issuer, 'op.example', 'the engine was asked about the form as typed');
+    assert.equal(asked.draft.client_secret, false);
 
     await page.getByTestId('field-name').fill('new-op');
     await page.getByTestId('field-issuer').fill('https://op.example');
@@ -91,6 +104,8 @@ describe('provider form', () => {
     assert.equal(args.spec.issuer, 'https://op.example');
     assert.equal(args.spec.client_id, 'app');
     assert.equal(args.secrets.client_secret, 's3cret');
+    const [last] = (await calls('check_provider')).slice(-1);
+    assert.equal(last.draft.client_secret, true, 'a typed secret is held once saved');
   });
 
   test("shows the engine's refusal where the form is", async () => {
@@ -109,7 +124,9 @@ describe('provider form', () => {
 describe('security profile and Try it', () => {
   test('the authorization details are checked as typed; DPoP and PAR are sent', async () => {
     await open({ script: `window.__mock.handlers.list_providers = () => []; window.__mock.handlers.list_templates = () => [];
-      window.__mock.handlers.add_provider = ({ spec }) => ({ ...window.__fixtures.view, name: spec.name, key: spec.name, reference: { name: spec.name, identity: null, project: null } });`,
+      window.__mock.handlers.add_provider = ({ spec }) => ({ ...window.__fixtures.view, name: spec.name, key: spec.name, reference: { name: spec.name, identity: null, project: null } });
+      window.__mock.handlers.check_provider = ({ draft }) => draft.spec.authorization_details?.includes('kind')
+        ? [{ field: 'authorization_details', message: 'invalid authorization details (RFC 9396): item 1 has no type' }] : [];`,
       fixtures: { view: notSignedIn('fapi') } });
     await page.getByTestId('add-provider').click();
     await page.getByTestId('template-oidc').click();
@@ -121,7 +138,7 @@ describe('security profile and Try it', () => {
     await page.getByTestId('field-dpop_alg').selectOption('EdDSA');
     await page.getByTestId('field-par').selectOption('on');
     await page.getByTestId('field-authorization_details').fill('[{"kind": "x"}]');
-    assert.equal(await page.getByTestId('error-authorization_details').innerText(), 'Item 1 has no type');
+    assert.equal(await page.getByTestId('error-authorization_details').innerText(), 'Invalid authorization details (RFC 9396): item 1 has no type.');
     await page.getByTestId('save-provider').click();
     assert.equal((await calls('add_provider')).length, 0, 'nothing invalid is sent');
     await page.getByTestId('field-authorization_details').fill('[{"type": "payment_initiation"}]');
