@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use oauth_desk_core::flow::{Client, Credentials};
 use oauth_desk_core::http::{Http, HttpResponse};
 use oauth_desk_core::keeper::{self, KeeperClock, Plan, RenewError, Renewer};
-use oauth_desk_core::provider::AuthMethod;
+use oauth_desk_core::provider::{AuthMethod, Slot};
 use oauth_desk_core::token::{Grant, TokenSet};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
@@ -38,7 +38,7 @@ impl Respond for Issuer {
 struct Bench {
     http: Http,
     client: Client,
-    sets: Mutex<HashMap<String, TokenSet>>,
+    sets: Mutex<HashMap<Slot, TokenSet>>,
     missed: AtomicU64,
 }
 
@@ -55,7 +55,7 @@ impl Renewer for Bench {
             .collect()
     }
 
-    async fn renew(&self, name: &str) -> Result<Option<Plan>, RenewError> {
+    async fn renew(&self, name: &Slot) -> Result<Option<Plan>, RenewError> {
         let now = oauth_desk::now();
         let refresh_token = {
             let sets = self.sets.lock().unwrap();
@@ -88,7 +88,7 @@ impl Renewer for Bench {
         let set = sets.get_mut(name).unwrap();
         set.apply_refresh(response, oauth_desk::now());
         Ok(Some(Plan {
-            provider: name.to_owned(),
+            provider: name.clone(),
             due_at: set.expires_at.unwrap() - set.refresh_margin().unwrap(),
             expires_at: set.expires_at,
             renewable: true,
@@ -178,7 +178,7 @@ async fn main() {
             })
             .unwrap();
             sets.insert(
-                format!("p{p}/s{s}"),
+                Slot::parse(&format!("p{p}@s{s}")).expect("a slot key"),
                 TokenSet::from_response(response, &"".into(), Grant::AuthorizationCode, None, now),
             );
         }

@@ -46,7 +46,7 @@ mod door {
             AssertionAudience, AuthMethod, AuthorizeMethod, ClientId, ClientOrigin, DpopAlg,
             Endpoint, Endpoints, EnvName, IdentityName, Issuer, MtlsAliases, ParMode, Param,
             PkceMode, ProjectPlace, Provider, ProviderError, ProviderName, ProviderRef,
-            ProviderSpec, RequestObjectMode, Scope, SecurityProfile, ServerSecurity,
+            ProviderSpec, RequestObjectMode, Scope, SecurityProfile, ServerSecurity, Slot,
         };
         /// The built-in templates, to show their quirks.
         pub mod templates {

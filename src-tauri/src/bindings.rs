@@ -126,6 +126,7 @@ mod tests {
             oauth_desk::report::Binding::decl(&cfg),
             oauth_desk::ProviderRef::decl(&cfg),
             oauth_desk::provider::ProviderName::decl(&cfg),
+            oauth_desk::provider::Slot::decl(&cfg),
             oauth_desk::IdentityName::decl(&cfg),
             oauth_desk::EnvName::decl(&cfg),
             oauth_desk::ProjectPlace::decl(&cfg),

@@ -102,7 +102,8 @@ pub fn create(app: &AppHandle) -> tauri::Result<()> {
                     let state = app.state::<AppState>();
                     if let Some(reference) = id
                         .strip_prefix("copy:")
-                        .and_then(|slot| state.desk.slot_reference(slot))
+                        .and_then(oauth_desk::provider::Slot::parse)
+                        .and_then(|slot| state.desk.slot_reference(&slot))
                     {
                         let app = app.clone();
                         tauri::async_runtime::spawn(async move {

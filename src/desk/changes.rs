@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use oauth_desk_core::keeper::KeeperEvent;
 use oauth_desk_core::lab::CaseResult;
+use oauth_desk_core::provider::Slot;
 
 /// A consent-lab run's progress.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -41,19 +42,21 @@ pub enum SignInState {
     Finished,
 }
 
+/// What changed, keyed by the [`Slot`] of the token set concerned (its `provider` field,
+/// named so on the wire for the front ends).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Change {
     /// Providers were added, edited, removed or reordered; `provider` when it is one.
-    Providers { provider: Option<String> },
+    Providers { provider: Option<Slot> },
     /// A provider's tokens changed: signed in, refreshed, revoked, forgotten.
-    Tokens { provider: String },
+    Tokens { provider: Slot },
     /// A renewal of a provider's tokens started.
-    Refreshing { provider: String },
+    Refreshing { provider: Slot },
     /// A sign-in's progress.
     SignIn {
-        provider: String,
+        provider: Slot,
         state: SignInState,
         message: Option<String>,
     },
@@ -61,7 +64,7 @@ pub enum Change {
     Keeper { event: KeeperEvent },
     /// A consent-lab run's progress (this process only).
     Lab {
-        provider: String,
+        provider: Slot,
         progress: LabProgress,
     },
 }
@@ -73,9 +76,9 @@ impl Change {
     }
 
     /// The provider concerned, if one is.
-    pub fn provider(&self) -> Option<&str> {
+    pub fn provider(&self) -> Option<&Slot> {
         match self {
-            Change::Providers { provider } => provider.as_deref(),
+            Change::Providers { provider } => provider.as_ref(),
             Change::Tokens { provider }
             | Change::Refreshing { provider }
             | Change::SignIn { provider, .. }

@@ -16,6 +16,7 @@ mod sign_in;
 mod using_tokens;
 mod workspace;
 use audit_lab::{audit_active, lab};
+use oauth_desk_core::provider::Slot;
 use providers::{draft, edit, from_resource, importing, registration, view};
 use sign_in::{browser_profile, session, signin};
 use using_tokens::{agent, call, copy, grants, handover, keep, quick, tokens};
@@ -307,18 +308,18 @@ impl Desk {
 
     /// How a slot key of the change stream or the keeper's events reads to a person:
     /// `api@admin (dev)`; the key itself when its provider is gone.
-    pub fn slot_title(&self, slot: &str) -> String {
+    pub fn slot_title(&self, slot: &Slot) -> String {
         self.reference_of_key(slot)
-            .map_or_else(|| slot.to_owned(), |r| r.to_string())
+            .map_or_else(|| slot.to_string(), |r| r.to_string())
     }
 
     /// The reference a slot key of the change stream names, when its provider still exists.
-    pub fn slot_reference(&self, slot: &str) -> Option<ProviderRef> {
+    pub fn slot_reference(&self, slot: &Slot) -> Option<ProviderRef> {
         self.reference_of_key(slot)
     }
 
-    fn browser_profile_dir(&self, slot: &str) -> std::path::PathBuf {
-        self.paths.data_dir.join("profiles").join(slot)
+    fn browser_profile_dir(&self, slot: &Slot) -> std::path::PathBuf {
+        self.paths.data_dir.join("profiles").join(slot.as_str())
     }
 
     /// Where a running keeper of this desk answers.
@@ -383,7 +384,7 @@ impl Desk {
 
     // ---- traces ---------------------------------------------------------------------------
 
-    fn trace_path(&self, slot: &str) -> std::path::PathBuf {
+    fn trace_path(&self, slot: &Slot) -> std::path::PathBuf {
         self.paths
             .data_dir
             .join("traces")
@@ -401,7 +402,7 @@ impl Desk {
         );
     }
 
-    fn save_trace_as(&self, slot: &str, shown: &str, flow: &str, recorder: &Recorder) {
+    fn save_trace_as(&self, slot: &Slot, shown: &str, flow: &str, recorder: &Recorder) {
         let trace = recorder.finish(shown, flow);
         let path = self.trace_path(slot);
         let write = || -> std::io::Result<()> {

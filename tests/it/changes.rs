@@ -12,9 +12,13 @@ fn drain(changes: &mut Receiver<Change>) -> Vec<Change> {
     std::iter::from_fn(|| changes.try_recv().ok()).collect()
 }
 
+fn slot(key: &str) -> oauth_desk::provider::Slot {
+    oauth_desk::provider::Slot::parse(key).unwrap()
+}
+
 fn tokens(name: &str) -> Change {
     Change::Tokens {
-        provider: name.into(),
+        provider: slot(name),
     }
 }
 
@@ -51,7 +55,7 @@ async fn every_change_is_announced_by_the_engine() {
     assert_eq!(
         drain(&mut changes),
         [Change::Providers {
-            provider: Some("svc".into())
+            provider: Some(slot("svc"))
         }]
     );
 
@@ -63,7 +67,7 @@ async fn every_change_is_announced_by_the_engine() {
         drain(&mut changes),
         [
             Change::Refreshing {
-                provider: "svc".into()
+                provider: slot("svc")
             },
             tokens("svc")
         ],
@@ -75,7 +79,7 @@ async fn every_change_is_announced_by_the_engine() {
         drain(&mut changes),
         [
             Change::Refreshing {
-                provider: "svc".into()
+                provider: slot("svc")
             },
             tokens("svc")
         ],

@@ -649,8 +649,8 @@ pub(crate) struct LoginArgs {
     #[arg(long)]
     pub scope: Option<String>,
     /// Extra authorization parameter for this sign-in, k=v (repeatable)
-    #[arg(long = "param", value_name = "K=V")]
-    pub params: Vec<String>,
+    #[arg(long = "param", value_name = "K=V", value_parser = parse_choice::<oauth_desk::provider::Param>)]
+    pub params: Vec<oauth_desk::provider::Param>,
     /// Ask the server for a new login rather than an existing session (prompt=login)
     #[arg(long)]
     pub fresh: bool,

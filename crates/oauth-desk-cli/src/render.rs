@@ -66,13 +66,13 @@ pub fn keeper_event(
     use oauth_desk::keeper::KeeperEvent::*;
     let now = oauth_desk::now();
     let title = reference.map(ToString::to_string);
-    let provider = title.as_deref().unwrap_or(event.provider());
+    let provider = title.as_deref().unwrap_or(event.provider().as_str());
     let login = match reference {
         Some(r) => match r.env() {
             Some(env) => format!("{} --env {env}", r.typed()),
             None => r.typed(),
         },
-        None => event.provider().to_owned(),
+        None => event.provider().to_string(),
     };
     match event {
         Refreshed { expires_at, .. } => {

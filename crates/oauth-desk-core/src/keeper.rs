@@ -17,12 +17,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde::Serialize;
+
+use crate::provider::Slot;
 use tokio::sync::{broadcast, mpsc};
 
 /// When one provider needs renewing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
-    pub provider: String,
+    pub provider: Slot,
     /// Unix seconds at which to renew (or, for a token that can't be renewed, to warn).
     pub due_at: i64,
     pub expires_at: Option<i64>,
@@ -50,7 +52,7 @@ pub trait Renewer: Send + Sync + 'static {
     /// Renews one provider; returns its next plan (none when it needs no more renewals).
     fn renew(
         &self,
-        provider: &str,
+        provider: &Slot,
     ) -> impl Future<Output = Result<Option<Plan>, RenewError>> + Send;
 }
 
@@ -59,36 +61,36 @@ pub trait Renewer: Send + Sync + 'static {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum KeeperEvent {
     Refreshed {
-        provider: String,
+        provider: Slot,
         expires_at: Option<i64>,
     },
     RefreshFailed {
-        provider: String,
+        provider: Slot,
         reason: String,
         retry_in_secs: u64,
     },
     /// The access token will expire before the next retry.
     ExpiringSoon {
-        provider: String,
+        provider: Slot,
         expires_at: i64,
     },
     Expired {
-        provider: String,
+        provider: Slot,
     },
     SignInNeeded {
-        provider: String,
+        provider: Slot,
         reason: String,
     },
     /// A failure that is not the refresh token's (e.g. `invalid_client`): not retried.
     Stopped {
-        provider: String,
+        provider: Slot,
         reason: String,
     },
 }
 
 impl KeeperEvent {
     /// The provider the event is about.
-    pub fn provider(&self) -> &str {
+    pub fn provider(&self) -> &Slot {
         match self {
             KeeperEvent::Refreshed { provider, .. }
             | KeeperEvent::RefreshFailed { provider, .. }
@@ -224,7 +226,7 @@ async fn run<R: Renewer>(
             () = sleep_for(sleep) => {
                 stats.wakeups += 1;
                 let now = (clock.now)();
-                let due: Vec<String> = entries
+                let due: Vec<Slot> = entries
                     .iter()
                     .filter(|(_, e)| e.plan.due_at <= now)
                     .map(|(name, _)| name.clone())
@@ -254,7 +256,7 @@ async fn sleep_for(duration: Option<Duration>) {
     }
 }
 
-async fn load<R: Renewer>(renewer: &R) -> HashMap<String, Entry> {
+async fn load<R: Renewer>(renewer: &R) -> HashMap<Slot, Entry> {
     renewer
         .plans()
         .await
@@ -275,7 +277,7 @@ async fn load<R: Renewer>(renewer: &R) -> HashMap<String, Entry> {
 /// The new plans, except that a provider in backoff whose tokens did not change (same expiry)
 /// keeps its retry schedule: a re-arm for some other reason must not turn a backoff into an
 /// immediate retry.
-fn reload(old: HashMap<String, Entry>, mut new: HashMap<String, Entry>) -> HashMap<String, Entry> {
+fn reload(old: HashMap<Slot, Entry>, mut new: HashMap<Slot, Entry>) -> HashMap<Slot, Entry> {
     for (name, entry) in old {
         if entry.attempts > 0
             && let Some(fresh) = new.get(&name)
@@ -290,9 +292,9 @@ fn reload(old: HashMap<String, Entry>, mut new: HashMap<String, Entry>) -> HashM
 /// For a token that can't be renewed: announces "expiring soon", then "expired". Returns
 /// whether `name` was such a token.
 fn announce_only(
-    entries: &mut HashMap<String, Entry>,
+    entries: &mut HashMap<Slot, Entry>,
     events: &broadcast::Sender<KeeperEvent>,
-    name: &str,
+    name: &Slot,
 ) -> bool {
     let Some(entry) = entries.get_mut(name) else {
         return false;
@@ -319,9 +321,9 @@ fn announce_only(
 }
 
 fn handle_result(
-    entries: &mut HashMap<String, Entry>,
+    entries: &mut HashMap<Slot, Entry>,
     events: &broadcast::Sender<KeeperEvent>,
-    name: &str,
+    name: &Slot,
     result: Result<Option<Plan>, RenewError>,
     now: i64,
     jitter: u64,
@@ -330,7 +332,7 @@ fn handle_result(
     match result {
         Ok(next) => {
             let expires_at = next.as_ref().and_then(|p| p.expires_at);
-            tracing::debug!(provider = name, expires_at, "refreshed");
+            tracing::debug!(provider = name.as_str(), expires_at, "refreshed");
             let _ = events.send(KeeperEvent::Refreshed {
                 provider,
                 expires_at,
@@ -359,7 +361,7 @@ fn handle_result(
             entry.attempts += 1;
             entry.plan.due_at = now + wait.as_secs().max(1) as i64;
             tracing::debug!(
-                provider = name,
+                provider = name.as_str(),
                 retry_in_secs = wait.as_secs(),
                 "refresh failed: {reason}"
             );
@@ -386,7 +388,7 @@ fn handle_result(
             sign_in_needed,
         }) => {
             entries.remove(name);
-            tracing::debug!(provider = name, "refresh stopped: {reason}");
+            tracing::debug!(provider = name.as_str(), "refresh stopped: {reason}");
             let event = if sign_in_needed {
                 KeeperEvent::SignInNeeded { provider, reason }
             } else {

@@ -61,7 +61,12 @@ pub async fn sign_in(
         system_browser: options.system_browser,
         response_type: options.response_type.unwrap_or_default(),
         response_mode: options.response_mode,
-        params: options.params,
+        params: options
+            .params
+            .iter()
+            .map(|p| p.parse())
+            .collect::<Result<_, _>>()
+            .map_err(oauth_desk::DeskError::from)?,
         ..SignInRequest::default()
     };
     let host = Window {

@@ -10,7 +10,7 @@ use crate::flow::{Client, FlowError};
 use crate::login::AuthorizedCode;
 use oauth_desk_core::audit::active::{self, Answer, Rotation};
 use oauth_desk_core::audit::{AuditReport, Finding};
-use oauth_desk_core::provider::{AuthMethod, PkceMode, ProviderRef};
+use oauth_desk_core::provider::{AuthMethod, Param, PkceMode, ProviderRef};
 use oauth_desk_core::secret::{PkceVerifier, random_urlsafe};
 use oauth_desk_core::token::{TokenError, TokenResponse};
 
@@ -159,7 +159,7 @@ impl Desk {
         let request = SignInRequest {
             fresh: true,
             params: if offline {
-                vec!["prompt=login consent".into()]
+                vec![Param("prompt".into(), "login consent".into())]
             } else {
                 Vec::new()
             },

@@ -4,6 +4,7 @@
 //! userinfo), then revoked when the server can — or kept in memory for inspection. Runs are
 //! kept (no token values) and compared with the previous ones.
 
+use oauth_desk_core::provider::Slot;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -59,12 +60,12 @@ pub struct LabPlanView {
 /// Runs in progress (their cancel flags) and tokens kept for inspection.
 #[derive(Default)]
 pub(in crate::desk) struct Labs {
-    running: Mutex<HashMap<String, Arc<AtomicBool>>>,
-    kept: Mutex<HashMap<(String, String), TokenSet>>,
+    running: Mutex<HashMap<Slot, Arc<AtomicBool>>>,
+    kept: Mutex<HashMap<(Slot, String), TokenSet>>,
 }
 
 impl Labs {
-    fn start(&self, provider: &str) -> Arc<AtomicBool> {
+    fn start(&self, provider: &Slot) -> Arc<AtomicBool> {
         let flag = Arc::new(AtomicBool::new(false));
         if let Ok(mut running) = self.running.lock()
             && let Some(old) = running.insert(provider.to_owned(), flag.clone())
@@ -74,7 +75,7 @@ impl Labs {
         flag
     }
 
-    fn finish(&self, provider: &str, flag: &Arc<AtomicBool>) {
+    fn finish(&self, provider: &Slot, flag: &Arc<AtomicBool>) {
         if let Ok(mut running) = self.running.lock()
             && running.get(provider).is_some_and(|f| Arc::ptr_eq(f, flag))
         {
@@ -83,7 +84,7 @@ impl Labs {
     }
 
     /// Stops the provider's run after its current case; whether one was running.
-    pub(in crate::desk) fn cancel(&self, provider: &str) -> bool {
+    pub(in crate::desk) fn cancel(&self, provider: &Slot) -> bool {
         self.running
             .lock()
             .ok()
@@ -91,7 +92,7 @@ impl Labs {
             .is_some()
     }
 
-    fn keep(&self, provider: &str, case: &str, tokens: TokenSet) {
+    fn keep(&self, provider: &Slot, case: &str, tokens: TokenSet) {
         if let Ok(mut kept) = self.kept.lock() {
             kept.insert((provider.to_owned(), case.to_owned()), tokens);
         }
@@ -99,13 +100,13 @@ impl Labs {
 
     /// Drops the provider's kept tokens: only the last run's are kept, and none of a removed
     /// provider's.
-    pub(in crate::desk) fn forget(&self, provider: &str) {
+    pub(in crate::desk) fn forget(&self, provider: &Slot) {
         if let Ok(mut kept) = self.kept.lock() {
             kept.retain(|(p, _), _| p != provider);
         }
     }
 
-    fn kept(&self, provider: &str, case: &str) -> Option<TokenSet> {
+    fn kept(&self, provider: &Slot, case: &str) -> Option<TokenSet> {
         self.kept
             .lock()
             .ok()?
@@ -140,7 +141,7 @@ impl Desk {
             Ok::<_, crate::store::config::ConfigError>(())
         })?;
         self.publish(Change::Providers {
-            provider: Some(reference.name.to_string()),
+            provider: Some(reference.default_identity().slot_key()),
         })
         .await;
         Ok(parsed)
@@ -301,7 +302,7 @@ impl Desk {
             CaseGrant::Code => {
                 let sign_in = SignInRequest {
                     scope: Some(case.scope.clone()),
-                    params: case.param_strings(),
+                    params: case.sign_in_params(),
                     fresh: true,
                     ..SignInRequest::default()
                 };
@@ -433,14 +434,14 @@ impl Desk {
         }
     }
 
-    fn publish_lab(&self, name: &str, progress: LabProgress) {
+    fn publish_lab(&self, name: &Slot, progress: LabProgress) {
         self.publish_local(Change::Lab {
             provider: name.to_owned(),
             progress,
         });
     }
 
-    pub(in crate::desk) fn lab_history_path(&self, slot: &str) -> std::path::PathBuf {
+    pub(in crate::desk) fn lab_history_path(&self, slot: &Slot) -> std::path::PathBuf {
         self.paths.data_dir.join("lab").join(format!("{slot}.json"))
     }
 

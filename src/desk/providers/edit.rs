@@ -8,6 +8,7 @@ use super::{ClientSecrets, Desk, DeskError};
 use crate::store::config::ConfigError;
 use crate::store::config::export_provider;
 use crate::store::vault::VaultError;
+use oauth_desk_core::provider::Slot;
 use oauth_desk_core::provider::build::Held;
 use oauth_desk_core::provider::discovery::discover;
 use oauth_desk_core::provider::{
@@ -168,7 +169,7 @@ impl Desk {
     }
 
     /// The slot keys of a config provider's identities, the default one first.
-    fn slots_of(provider: &Provider) -> Vec<String> {
+    fn slots_of(provider: &Provider) -> Vec<Slot> {
         let base = ProviderRef::local(provider.name.clone());
         std::iter::once(base.slot_key())
             .chain(
@@ -209,7 +210,12 @@ impl Desk {
             Some(issuer) => {
                 let result =
                     discover(&self.http.recording(&recorder), issuer, spec.allow_http).await;
-                self.save_trace_as(name.as_str(), name.as_str(), "discovery", &recorder);
+                self.save_trace_as(
+                    &ProviderRef::local(name.clone()).slot_key(),
+                    name.as_str(),
+                    "discovery",
+                    &recorder,
+                );
                 Some(result?)
             }
             None => None,
@@ -253,7 +259,7 @@ impl Desk {
 
     async fn providers_changed(&self, provider: Option<&Provider>) {
         self.publish(Change::Providers {
-            provider: provider.map(|p| p.name.to_string()),
+            provider: provider.map(|p| ProviderRef::local(p.name.clone()).slot_key()),
         })
         .await;
     }
@@ -423,7 +429,12 @@ impl Desk {
             let recorder = Recorder::new();
             let issuer = spec.issuer.clone().unwrap_or_default();
             let result = discover(&self.http.recording(&recorder), &issuer, spec.allow_http).await;
-            self.save_trace_as(name, name, "discovery", &recorder);
+            self.save_trace_as(
+                &ProviderRef::local(old.name.clone()).slot_key(),
+                name,
+                "discovery",
+                &recorder,
+            );
             Some(result?)
         } else {
             None

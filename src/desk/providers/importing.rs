@@ -2,6 +2,7 @@
 //! or Bruno collection. One call reads, checks and reports; with `save`, every provider is
 //! saved together — client secrets to the vault, settings to the config — or none is.
 
+use oauth_desk_core::provider::ProviderRef;
 use serde::Serialize;
 
 use super::changes::Change;
@@ -175,7 +176,7 @@ impl Desk {
             let saved = provider.clone();
             self.config.update(move |config| config.add(saved))?;
             self.publish(Change::Providers {
-                provider: Some(provider.name.to_string()),
+                provider: Some(ProviderRef::local(provider.name.clone()).slot_key()),
             })
             .await;
         }

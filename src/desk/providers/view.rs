@@ -2,6 +2,7 @@
 //! Connect", "OAuth 2.0"), which actions its endpoints allow, where its tokens stand; and the
 //! templates with the form each pre-fills.
 
+use oauth_desk_core::provider::Slot;
 use serde::Serialize;
 
 use super::identities::IdentityView;
@@ -21,7 +22,7 @@ pub struct ProviderView {
     /// Which provider, identity and environment this view (its report) is of.
     pub reference: ProviderRef,
     /// Its slot key: what the change stream and the keeper name it by.
-    pub key: String,
+    pub key: Slot,
     /// Where its settings are: the project file and line for a project's provider (edited
     /// there only), `None` for the config's.
     pub defined_in: Option<DefinedIn>,

@@ -6,6 +6,7 @@
 //! lives here, so a front end can cancel one, deliver a redirect its login window intercepted,
 //! or open a device page, by provider name or session id, without holding engine state.
 
+use oauth_desk_core::provider::Slot;
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -86,7 +87,7 @@ pub struct DeviceCode {
     pub provider: String,
     pub reference: oauth_desk_core::provider::ProviderRef,
     /// The slot key of `reference` (what the change stream names it by).
-    pub key: String,
+    pub key: Slot,
     pub user_code: String,
     pub verification_uri: String,
     pub verification_uri_complete: Option<String>,
@@ -141,13 +142,13 @@ impl Session {
 #[derive(Default)]
 pub(in crate::desk) struct Sessions {
     next: AtomicU64,
-    by_provider: Mutex<HashMap<String, Session>>,
+    by_provider: Mutex<HashMap<Slot, Session>>,
 }
 
 /// A registered session; dropping it unregisters it (unless a newer one replaced it).
 pub(in crate::desk) struct Ticket<'a> {
     sessions: &'a Sessions,
-    pub provider: String,
+    pub provider: Slot,
     pub id: SessionId,
     pub cancel: Arc<AtomicBool>,
     pub wake: Arc<Notify>,
@@ -169,7 +170,7 @@ impl Ticket<'_> {
 }
 
 impl Sessions {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Session>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Slot, Session>> {
         // A panic while holding this lock leaves a plain map behind: still usable.
         self.by_provider
             .lock()
@@ -179,7 +180,7 @@ impl Sessions {
     /// Registers a new session for `provider`, cancelling the one it replaces.
     pub fn register(
         &self,
-        provider: &str,
+        provider: &Slot,
         redirect: Option<(Url, mpsc::UnboundedSender<String>)>,
         device_page: Option<String>,
     ) -> Ticket<'_> {
@@ -209,7 +210,7 @@ impl Sessions {
     }
 
     /// Cancels the sign-in of `provider`; whether there was one.
-    pub fn cancel_provider(&self, provider: &str) -> bool {
+    pub fn cancel_provider(&self, provider: &Slot) -> bool {
         match self.lock().remove(provider) {
             Some(session) => {
                 session.cancel();
@@ -231,7 +232,7 @@ impl Sessions {
     }
 
     /// Hands a redirect URL to the waiting sign-in of `provider`.
-    pub fn deliver(&self, provider: &str, url: String) -> bool {
+    pub fn deliver(&self, provider: &Slot, url: String) -> bool {
         self.lock()
             .get(provider)
             .and_then(|s| s.redirect.as_ref())
@@ -239,7 +240,7 @@ impl Sessions {
     }
 
     /// The verdict on a login window's navigation (see [`Navigation`]).
-    pub fn navigation(&self, id: SessionId, url: &Url) -> (Navigation, Option<String>) {
+    pub fn navigation(&self, id: SessionId, url: &Url) -> (Navigation, Option<Slot>) {
         let map = self.lock();
         let session = map.iter().find(|(_, s)| s.id == id);
         if let Some((name, session)) = session
@@ -259,7 +260,7 @@ impl Sessions {
         (Navigation::Allow, provider)
     }
 
-    pub fn device_page(&self, provider: &str) -> Option<String> {
+    pub fn device_page(&self, provider: &Slot) -> Option<String> {
         self.lock()
             .get(provider)
             .and_then(|s| s.device_page.clone())
@@ -270,15 +271,19 @@ impl Sessions {
 mod tests {
     use super::*;
 
+    fn slot(key: &str) -> Slot {
+        Slot::parse(key).unwrap()
+    }
+
     #[test]
     fn a_new_session_cancels_the_old_and_only_its_own_drop_unregisters() {
         let sessions = Sessions::default();
-        let first = sessions.register("op", None, None);
-        let second = sessions.register("op", None, Some("https://op/device".into()));
+        let first = sessions.register(&slot("op"), None, None);
+        let second = sessions.register(&slot("op"), None, Some("https://op/device".into()));
         assert!(first.cancelled(), "a second sign-in replaces the first");
         drop(first);
         assert_eq!(
-            sessions.device_page("op").as_deref(),
+            sessions.device_page(&slot("op")).as_deref(),
             Some("https://op/device"),
             "the replaced session's end must not unregister its successor"
         );
@@ -293,7 +298,7 @@ mod tests {
         let sessions = Sessions::default();
         let (tx, mut rx) = mpsc::unbounded_channel();
         let redirect: Url = "https://shop.example/cb".parse().unwrap();
-        let ticket = sessions.register("shop", Some((redirect, tx)), None);
+        let ticket = sessions.register(&slot("shop"), Some((redirect, tx)), None);
         let at = |u: &str| sessions.navigation(ticket.id, &u.parse().unwrap()).0;
         assert_eq!(at("https://idp.example/login"), Navigation::Allow);
         assert_eq!(

@@ -33,8 +33,8 @@ use oauth_desk_core::trace::Recorder;
 pub struct SignInRequest {
     /// Replaces the provider's scopes for this sign-in (sent exactly as written).
     pub scope: Option<String>,
-    /// Extra authorization parameters for this sign-in, `key=value`.
-    pub params: Vec<String>,
+    /// Extra authorization parameters for this sign-in.
+    pub params: Vec<Param>,
     /// Sign in as someone else: an empty browser session and `prompt=login` (unless `params`
     /// sets its own `prompt`).
     pub fresh: bool,
@@ -526,11 +526,7 @@ fn login_options(
     request: &SignInRequest,
     login_hint: Option<&str>,
 ) -> Result<LoginOptions, DeskError> {
-    let mut params: Vec<Param> = request
-        .params
-        .iter()
-        .map(|p| p.parse())
-        .collect::<Result<_, _>>()?;
+    let mut params = request.params.clone();
     if request.fresh && !params.iter().any(|Param(k, _)| k == "prompt") {
         params.push(Param("prompt".into(), "login".into()));
     }
@@ -579,7 +575,7 @@ mod tests {
         assert_eq!(params, [Param("prompt".into(), "login".into())]);
         let own = SignInRequest {
             fresh: true,
-            params: vec!["prompt=consent".into()],
+            params: vec![Param("prompt".into(), "consent".into())],
             ..SignInRequest::default()
         };
         assert_eq!(
@@ -599,7 +595,7 @@ mod tests {
             "an identity's sign-ins send its login_hint"
         );
         let own_hint = SignInRequest {
-            params: vec!["login_hint=other".into()],
+            params: vec![Param("login_hint".into(), "other".into())],
             ..SignInRequest::default()
         };
         assert_eq!(

@@ -118,7 +118,7 @@ pub(crate) enum Request {
     /// Another process changed tokens or providers.
     Changed {
         #[serde(default)]
-        provider: Option<String>,
+        provider: Option<oauth_desk_core::provider::Slot>,
     },
     /// What older CLIs send for a change.
     Rearm,

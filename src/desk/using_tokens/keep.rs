@@ -14,12 +14,12 @@ use crate::clock::now;
 use oauth_desk_core::keeper::{
     KeeperClock, KeeperEvent, KeeperHandle, KeeperStats, Plan, RenewError, Renewer,
 };
-use oauth_desk_core::provider::Provider;
+use oauth_desk_core::provider::{Provider, Slot};
 use oauth_desk_core::token::{TokenSet, TokenStatus};
 
 /// The keeper's plan for a token set (slot `slot`): at the margin before expiry, renew it —
 /// or, when it can't be renewed, announce that it is about to expire.
-pub(crate) fn plan_for(slot: &str, provider: &Provider, tokens: &TokenSet) -> Option<Plan> {
+pub(crate) fn plan_for(slot: &Slot, provider: &Provider, tokens: &TokenSet) -> Option<Plan> {
     if tokens.status != TokenStatus::Active {
         return None;
     }
@@ -29,7 +29,7 @@ pub(crate) fn plan_for(slot: &str, provider: &Provider, tokens: &TokenSet) -> Op
         .refresh_margin_with(provider.refresh_margin_secs)
         .unwrap_or(0);
     Some(Plan {
-        provider: slot.to_owned(),
+        provider: slot.clone(),
         due_at: expires_at - margin,
         expires_at: Some(expires_at),
         renewable,
@@ -55,9 +55,13 @@ impl Renewer for Desk {
                 let Some(tokens) = secrets.tokens_of(identity.map(String::as_str)) else {
                     continue;
                 };
-                let slot = match identity {
+                let key = match identity {
                     Some(id) => format!("{client_key}@{id}"),
                     None => client_key.clone(),
+                };
+                // A vault entry no version's key reads back as is no one's to renew.
+                let Some(slot) = Slot::parse(&key) else {
+                    continue;
                 };
                 let Some(reference) = self.reference_of_key(&slot) else {
                     continue;
@@ -77,7 +81,7 @@ impl Renewer for Desk {
         plans
     }
 
-    async fn renew(&self, slot: &str) -> Result<Option<Plan>, RenewError> {
+    async fn renew(&self, slot: &Slot) -> Result<Option<Plan>, RenewError> {
         let Some(reference) = self.reference_of_key(slot) else {
             return Err(RenewError::Fatal {
                 reason: format!("{slot} names no provider"),

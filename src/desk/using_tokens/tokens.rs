@@ -2,6 +2,7 @@
 //! processes), sign-out, revocation, introspection, userinfo, and the report `show` prints.
 
 use jsonwebtoken::jwk::JwkSet;
+use oauth_desk_core::provider::Slot;
 use serde_json::{Map, Value};
 
 use super::agent::FreshToken;
@@ -256,7 +257,7 @@ impl Desk {
 
     /// The keeper scheduled its next attempt at a failed renewal of slot `slot`: remember
     /// when.
-    pub(in crate::desk) async fn note_next_attempt(&self, slot: &str, at: i64) {
+    pub(in crate::desk) async fn note_next_attempt(&self, slot: &Slot, at: i64) {
         let Some(reference) = self.reference_of_key(slot) else {
             return;
         };
@@ -271,11 +272,11 @@ impl Desk {
             })
             .await;
         self.publish_local(Change::Tokens {
-            provider: slot.to_owned(),
+            provider: slot.clone(),
         });
     }
 
-    pub(in crate::desk) fn inflight_marker(&self, slot: &str) -> std::path::PathBuf {
+    pub(in crate::desk) fn inflight_marker(&self, slot: &Slot) -> std::path::PathBuf {
         self.paths
             .locks_dir()
             .join(format!("refresh-{slot}.inflight"))

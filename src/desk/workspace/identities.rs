@@ -4,6 +4,7 @@
 //! with `identity add NAME@ID` — kept with the config's provider, or for a project's provider in
 //! the project's state on this machine (a project file may declare shared ones too).
 
+use oauth_desk_core::provider::Slot;
 use serde::Serialize;
 
 use super::changes::Change;
@@ -36,7 +37,7 @@ pub enum IdentityOrigin {
 pub struct IdentityView {
     pub reference: ProviderRef,
     /// Its slot key: what the change stream and the keeper name it by.
-    pub key: String,
+    pub key: Slot,
     /// `NAME` or `NAME@ID`, as typed.
     pub typed: String,
     pub login_hint: Option<String>,
@@ -99,7 +100,7 @@ impl Desk {
             }
         }
         self.publish(Change::Providers {
-            provider: Some(reference.name.to_string()),
+            provider: Some(reference.default_identity().slot_key()),
         })
         .await;
         let views = self.identities(reference).await?;
@@ -202,14 +203,14 @@ impl Desk {
         })
         .await;
         self.publish(Change::Providers {
-            provider: Some(reference.name.to_string()),
+            provider: Some(reference.default_identity().slot_key()),
         })
         .await;
         Ok(())
     }
 
     /// A slot's files beside the vault: trace, refresh lock and marker, login profile.
-    pub(in crate::desk) fn forget_slot_files(&self, slot: &str) {
+    pub(in crate::desk) fn forget_slot_files(&self, slot: &Slot) {
         let _ = std::fs::remove_file(self.trace_path(slot));
         let _ = std::fs::remove_file(self.paths.locks_dir().join(format!("refresh-{slot}.lock")));
         let _ = std::fs::remove_file(self.inflight_marker(slot));

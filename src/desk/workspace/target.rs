@@ -19,7 +19,7 @@ use crate::store::lock::FileLock;
 use crate::store::paths::Paths;
 use oauth_desk_core::provider::build::Held;
 use oauth_desk_core::provider::{
-    EnvName, IdentityName, ProjectPlace, Provider, ProviderName, ProviderRef, ProviderSpec,
+    EnvName, IdentityName, ProjectPlace, Provider, ProviderName, ProviderRef, ProviderSpec, Slot,
     TypedRef,
 };
 use oauth_desk_core::trace::Recorder;
@@ -88,7 +88,7 @@ impl Target {
         self.reference.identity.as_ref().map(IdentityName::as_str)
     }
 
-    pub fn slot_key(&self) -> String {
+    pub fn slot_key(&self) -> Slot {
         self.reference.slot_key()
     }
 }
@@ -470,8 +470,8 @@ impl Desk {
 
     /// The reference a slot key names (the keeper's and the agent's keys), when its project
     /// is known here.
-    pub(crate) fn reference_of_key(&self, key: &str) -> Option<ProviderRef> {
-        let slot = oauth_desk_core::provider::SlotKey::parse(key)?;
+    pub(crate) fn reference_of_key(&self, key: &Slot) -> Option<ProviderRef> {
+        let slot = key.parts();
         let project = match slot.project {
             None => None,
             Some((id, env)) => {

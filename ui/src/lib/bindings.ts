@@ -80,7 +80,7 @@ reference: ProviderRef,
 /**
  * Its slot key: what the change stream and the keeper name it by.
  */
-key: string, 
+key: Slot, 
 /**
  * Where its settings are: the project file and line for a project's provider (edited
  * there only), `None` for the config's.
@@ -288,9 +288,9 @@ started_at_ms: number, duration_ms: number, method: string, url: string, request
 
 export type Message = { headers: Array<[string, string]>, body?: string | null, };
 
-export type Change = { "kind": "providers", provider: string | null, } | { "kind": "tokens", provider: string, } | { "kind": "refreshing", provider: string, } | { "kind": "sign_in", provider: string, state: SignInState, message: string | null, } | { "kind": "keeper", event: KeeperEvent, } | { "kind": "lab", provider: string, progress: LabProgress, };
+export type Change = { "kind": "providers", provider: Slot | null, } | { "kind": "tokens", provider: Slot, } | { "kind": "refreshing", provider: Slot, } | { "kind": "sign_in", provider: Slot, state: SignInState, message: string | null, } | { "kind": "keeper", event: KeeperEvent, } | { "kind": "lab", provider: Slot, progress: LabProgress, };
 
-export type KeeperEvent = { "kind": "refreshed", provider: string, expires_at: number | null, } | { "kind": "refresh_failed", provider: string, reason: string, retry_in_secs: number, } | { "kind": "expiring_soon", provider: string, expires_at: number, } | { "kind": "expired", provider: string, } | { "kind": "sign_in_needed", provider: string, reason: string, } | { "kind": "stopped", provider: string, reason: string, };
+export type KeeperEvent = { "kind": "refreshed", provider: Slot, expires_at: number | null, } | { "kind": "refresh_failed", provider: Slot, reason: string, retry_in_secs: number, } | { "kind": "expiring_soon", provider: Slot, expires_at: number, } | { "kind": "expired", provider: Slot, } | { "kind": "sign_in_needed", provider: Slot, reason: string, } | { "kind": "stopped", provider: Slot, reason: string, };
 
 export type SignInState = "waiting" | "embedded_refused" | "ignored_response" | "finished";
 
@@ -302,7 +302,7 @@ provider: string, reference: ProviderRef,
 /**
  * The slot key of `reference` (what the change stream names it by).
  */
-key: string, user_code: string, verification_uri: string, verification_uri_complete: string | null, 
+key: Slot, user_code: string, verification_uri: string, verification_uri_complete: string | null, 
 /**
  * The page to open: the complete URI when there is one.
  */
@@ -703,6 +703,8 @@ project: ProjectPlace | null, };
 
 export type ProviderName = string;
 
+export type Slot = string;
+
 export type IdentityName = string;
 
 export type EnvName = string;
@@ -723,7 +725,7 @@ export type IdentityView = { reference: ProviderRef,
 /**
  * Its slot key: what the change stream and the keeper name it by.
  */
-key: string, 
+key: Slot, 
 /**
  * `NAME` or `NAME@ID`, as typed.
  */

@@ -268,7 +268,7 @@ export class DeskStore {
         this.busy[change.provider] = 'refreshing';
         break;
       case 'providers': {
-        const named = change.provider && this.providers.find((p) => p.name === change.provider);
+        const named = change.provider && this.providers.find((p) => p.key === change.provider);
         if (named) void this.reload(named.key);
         else void this.load();
         break;

@@ -10,6 +10,10 @@ const START: i64 = 1_000_000;
 
 type Outcome = Result<Option<Plan>, RenewError>;
 
+fn slot(key: &str) -> Slot {
+    Slot::parse(key).expect("a provider name is a slot key")
+}
+
 /// Renewals scripted per provider; records when each happened (seconds since start).
 #[derive(Default)]
 struct Fake {
@@ -21,7 +25,7 @@ struct Fake {
 impl Fake {
     fn plan(provider: &str, due_in: i64, expires_in: Option<i64>) -> Plan {
         Plan {
-            provider: provider.into(),
+            provider: slot(provider),
             due_at: START + due_in,
             expires_at: expires_in.map(|e| START + e),
             renewable: true,
@@ -57,13 +61,13 @@ impl Renewer for Fake {
         self.plans.lock().unwrap().clone()
     }
 
-    async fn renew(&self, provider: &str) -> Outcome {
+    async fn renew(&self, provider: &Slot) -> Outcome {
         let at = CLOCK_ORIGIN.with(|o| o.get()).map_or(0, elapsed_now);
-        self.calls.lock().unwrap().push((provider.to_owned(), at));
+        self.calls.lock().unwrap().push((provider.to_string(), at));
         self.script
             .lock()
             .unwrap()
-            .get_mut(provider)
+            .get_mut(provider.as_str())
             .and_then(VecDeque::pop_front)
             .unwrap_or(Ok(None))
     }
@@ -107,7 +111,7 @@ async fn renews_exactly_when_due_and_follows_the_next_plan() {
     assert_eq!(
         events.recv().await.unwrap(),
         KeeperEvent::Refreshed {
-            provider: "a".into(),
+            provider: slot("a"),
             expires_at: Some(START + 230)
         }
     );
@@ -224,7 +228,7 @@ async fn a_refused_grant_stops_renewals_and_says_sign_in_needed() {
     assert_eq!(
         events.recv().await.unwrap(),
         KeeperEvent::SignInNeeded {
-            provider: "a".into(),
+            provider: slot("a"),
             reason: "invalid_grant".into()
         }
     );
@@ -247,14 +251,14 @@ async fn a_token_that_cannot_be_renewed_is_announced_not_renewed() {
     assert_eq!(
         events.recv().await.unwrap(),
         KeeperEvent::ExpiringSoon {
-            provider: "a".into(),
+            provider: slot("a"),
             expires_at: START + 60
         }
     );
     assert_eq!(
         events.recv().await.unwrap(),
         KeeperEvent::Expired {
-            provider: "a".into()
+            provider: slot("a")
         }
     );
 }

@@ -78,10 +78,10 @@ impl Case {
     }
 
     /// The case's authorization parameters as `key=value`, for a sign-in.
-    pub fn param_strings(&self) -> Vec<String> {
+    pub fn sign_in_params(&self) -> Vec<crate::provider::Param> {
         self.params
             .iter()
-            .map(|(k, v)| format!("{k}={v}"))
+            .map(|(k, v)| crate::provider::Param(k.clone(), v.clone()))
             .collect()
     }
 }
@@ -397,8 +397,11 @@ mod tests {
         assert_eq!(plan.cases[0].grant, CaseGrant::ClientCredentials);
         assert_eq!(plan.cases[0].checks, ChecksMode::Report);
         assert_eq!(
-            plan.cases[1].param_strings(),
-            ["max_age=0".to_owned(), "prompt=login".to_owned()]
+            plan.cases[1].sign_in_params(),
+            [
+                crate::provider::Param("max_age".into(), "0".into()),
+                crate::provider::Param("prompt".into(), "login".into())
+            ]
         );
     }
 

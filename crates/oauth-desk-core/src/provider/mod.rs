@@ -15,7 +15,7 @@ pub mod transport;
 
 pub use reference::is_short_identifier;
 pub use reference::{
-    DEFAULT_IDENTITY, EnvName, IdentityName, ProjectPlace, ProviderRef, SlotKey, TypedRef,
+    DEFAULT_IDENTITY, EnvName, IdentityName, ProjectPlace, ProviderRef, Slot, SlotKey, TypedRef,
     project_id,
 };
 pub use security::{

@@ -229,11 +229,11 @@ impl ProviderRef {
     }
 
     /// The slot key: see the module.
-    pub fn slot_key(&self) -> String {
-        match &self.identity {
+    pub fn slot_key(&self) -> Slot {
+        Slot(match &self.identity {
             Some(id) => format!("{}@{id}", self.client_key()),
             None => self.client_key(),
-        }
+        })
     }
 }
 
@@ -255,6 +255,73 @@ pub fn project_id(file: &Path) -> String {
     use sha2::Digest;
     let digest = sha2::Sha256::digest(file.as_os_str().as_encoded_bytes());
     digest[..8].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The key of one token set's slot (see the module): what the vault, the trace, the refresh
+/// lock, the change stream and the keeper's events name. Made from a reference, or read back
+/// from a key some version wrote; never any other string.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(type = "string"))]
+pub struct Slot(String);
+
+impl Slot {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// A key some version wrote, if it reads back as one.
+    pub fn parse(key: &str) -> Option<Slot> {
+        SlotKey::parse(key).map(|_| Slot(key.to_owned()))
+    }
+
+    /// The key read back into its parts.
+    pub fn parts(&self) -> SlotKey {
+        SlotKey::parse(&self.0).expect("a Slot is made only from a key that reads back")
+    }
+}
+
+impl fmt::Display for Slot {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl AsRef<str> for Slot {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for Slot {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<Slot> for String {
+    fn from(slot: Slot) -> String {
+        slot.0
+    }
+}
+
+impl TryFrom<String> for Slot {
+    type Error = ProviderError;
+    fn try_from(key: String) -> Result<Slot, ProviderError> {
+        Slot::parse(&key).ok_or(ProviderError::InvalidName(key))
+    }
+}
+
+impl PartialEq<str> for Slot {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Slot {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
 }
 
 /// A slot key read back: the project id (for a project's provider), environment, name and
@@ -349,7 +416,7 @@ mod tests {
             3,
             "one slot per (project, env, identity): {keys:?}"
         );
-        let back = SlotKey::parse(&dev.slot_key()).unwrap();
+        let back = SlotKey::parse(dev.slot_key().as_str()).unwrap();
         assert_eq!(back.name.as_str(), "api");
         assert_eq!(back.identity.unwrap().as_str(), "viewer");
         let (id, env) = back.project.unwrap();
