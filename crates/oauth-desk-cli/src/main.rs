@@ -16,6 +16,7 @@
 mod args;
 mod cmd;
 mod exec;
+mod fast;
 mod host;
 mod render;
 mod words;
@@ -23,7 +24,7 @@ mod words;
 use std::io::IsTerminal;
 
 use clap::Parser;
-use oauth_desk::{Explained, QuickAsk, Secret, TokenFormat, quick_handover};
+use oauth_desk::{QuickAsk, quick_handover};
 
 use crate::args::{Cli, Command};
 
@@ -93,56 +94,30 @@ fn run_full() -> u8 {
 
 /// What a running keeper can answer whole: `token NAME [--format F]`, `headers NAME --url U
 /// [--method M]`, `credential kubectl NAME`, `credential git NAME [get]` — the commands tools
-/// call for every operation.
-/// The arguments without `--env ENV` (or `--env=ENV`), and that environment; `None` when an
-/// argument is not UTF-8 or `--env` has no value (the full path then says what is wrong).
-fn without_env(all: &[String]) -> Option<(Vec<&str>, Option<&str>)> {
-    let mut args: Vec<&str> = Vec::with_capacity(all.len());
-    let mut env = None;
-    let mut words = all.iter().map(String::as_str);
-    while let Some(word) = words.next() {
-        match word {
-            "--env" => env = Some(words.next()?),
-            _ => match word.strip_prefix("--env=") {
-                Some(value) => env = Some(value),
-                None => args.push(word),
-            },
-        }
-    }
-    Some((args, env))
-}
-
+/// call for every operation, read by `fast` (the same commands and flags as clap's).
 fn answer_from_agent() -> Option<u8> {
     let all: Vec<String> = std::env::args_os()
         .skip(1)
         .map(|a| a.into_string().ok())
         .collect::<Option<_>>()?;
-    let (args, env) = without_env(&all)?;
-    if args.first().is_none_or(|c| c.starts_with('-')) {
-        return None;
-    }
-    let (name, answer) = match args.as_slice() {
-        ["token", name] => (*name, quick_token(name, TokenFormat::Raw, env)),
-        ["token", name, "--format", format] => {
-            (*name, quick_token(name, format.parse().ok()?, env))
-        }
-        ["token", name, flag] => (
-            *name,
-            quick_token(name, flag.strip_prefix("--format=")?.parse().ok()?, env),
+    let args: Vec<&str> = all.iter().map(String::as_str).collect();
+    let fast = fast::read(&args)?;
+    let (name, env) = (fast.name, fast.env);
+    let answer = match fast.ask {
+        fast::Ask::Token { format } => oauth_desk::quick_token(name, format, env),
+        fast::Ask::Headers { url, method } => quick_handover(
+            name,
+            QuickAsk::Headers {
+                method: method.to_owned(),
+                url: url.to_owned(),
+            },
+            env,
         ),
-        ["headers", name, "--url", url] => (*name, quick_headers(name, "GET", url, env)),
-        ["headers", name, "--url", url, "--method", method]
-        | ["headers", name, "--method", method, "--url", url] => {
-            (*name, quick_headers(name, method, url, env))
-        }
-        ["credential", "kubectl", name] => {
+        fast::Ask::Kubectl => {
             let exec_info = std::env::var("KUBERNETES_EXEC_INFO").ok();
-            (
-                *name,
-                quick_handover(name, QuickAsk::Kubectl { exec_info }, env),
-            )
+            quick_handover(name, QuickAsk::Kubectl { exec_info }, env)
         }
-        ["credential", "git", name] | ["credential", "git", name, "get"] => {
+        fast::Ask::Git => {
             let mut input = String::new();
             std::io::Read::read_to_string(&mut std::io::stdin(), &mut input).ok()?;
             let answer = quick_handover(
@@ -158,15 +133,11 @@ fn answer_from_agent() -> Option<u8> {
                     *pending = Some(input);
                 }
             }
-            (*name, answer)
+            answer
         }
-        _ => return None,
     };
-    if name.starts_with('-') {
-        return None;
-    }
-    let newline =
-        matches!(args.first(), Some(&"token" | &"headers")) || args.get(1) == Some(&"kubectl");
+    // git's answer is its key=value lines as they are; the others end with a newline.
+    let newline = fast.ask != fast::Ask::Git;
     let answer = answer?;
     for notice in oauth_desk::take_quick_notices() {
         eprintln!("{}", words::notice(&notice));
@@ -190,30 +161,6 @@ fn answer_from_agent() -> Option<u8> {
 
 /// git's request, when the fast path read it but no keeper answered: the full path uses it.
 pub static PENDING_STDIN: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
-
-fn quick_headers(
-    name: &str,
-    method: &str,
-    url: &str,
-    env: Option<&str>,
-) -> Option<Result<Secret, Explained>> {
-    quick_handover(
-        name,
-        QuickAsk::Headers {
-            method: method.to_owned(),
-            url: url.to_owned(),
-        },
-        env,
-    )
-}
-
-fn quick_token(
-    name: &str,
-    format: TokenFormat,
-    env: Option<&str>,
-) -> Option<Result<Secret, Explained>> {
-    oauth_desk::quick_token(name, format, env)
-}
 
 fn init_logging(verbose: u8) {
     let default = match verbose {
