@@ -10,6 +10,7 @@ use indexmap::IndexMap;
 use toml::{Spanned, Value};
 
 use super::vars::{self, VarError, Vars};
+use crate::provider::spec::{FileKey, FileKind, FileValue};
 use crate::provider::{IdentityName, ProviderSpec};
 
 /// An error at a byte offset of the file (the caller turns it into a line).
@@ -79,57 +80,31 @@ pub struct ProjectProvider {
     pub lab_plan: Option<String>,
 }
 
-/// The keys a provider table may have.
-pub const KEYS: &[&str] = &[
-    "template",
-    "issuer",
-    "endpoints",
-    "client_id",
-    "auth_method",
+/// The keys a provider table has besides the spec's own (`ProviderSpec::FILE_KEYS`): where
+/// its secrets come from, its identities, its lab plan.
+const PROJECT_KEYS: &[&str] = &[
     "client_secret",
     "private_key",
     "client_certificate",
     "client_key",
-    "scope",
-    "pkce",
-    "redirect_uri",
-    "post_logout_redirect_uri",
-    "authorize_method",
-    "authorize_params",
-    "params",
-    "token_params",
-    "resources",
-    "security",
-    "callback_timeout_secs",
-    "auto_refresh",
-    "refresh_margin_secs",
-    "system_browser",
-    "allow_http",
-    "git_username",
-    "resource_metadata",
     "lab_plan",
     "identities",
 ];
 
-const ENDPOINT_KEYS: &[&str] = &[
-    "authorization",
-    "token",
-    "device_authorization",
-    "revocation",
-    "introspection",
-    "userinfo",
-    "jwks",
-    "end_session",
-    "pushed_authorization",
-];
-
-const SECURITY_KEYS: &[&str] = &[
-    "par",
-    "request_object",
-    "dpop",
-    "authorization_details",
-    "assertion_audience",
-];
+/// The keys a provider table may have, for the error naming an unknown one (a table's keys in
+/// `table`, the top level's without).
+fn known_keys(table: Option<&str>) -> String {
+    let spec = ProviderSpec::FILE_KEYS.iter().filter(|k| k.table == table);
+    let mut keys: Vec<&str> = Vec::new();
+    for key in spec {
+        keys.push(key.key);
+    }
+    if table.is_none() {
+        keys.extend(["endpoints", "security"]);
+        keys.extend(PROJECT_KEYS);
+    }
+    keys.join(", ")
+}
 
 /// Reads one value at a time, expanding `${...}` with the environment's variables.
 struct Reader<'a> {
@@ -198,16 +173,6 @@ impl Reader<'_> {
         }
     }
 
-    fn choice<T: std::str::FromStr<Err = crate::provider::ProviderError>>(
-        &self,
-        value: &Entry,
-        key: &str,
-    ) -> Result<T, SchemaError> {
-        let text = self.string(value, key)?;
-        text.parse()
-            .map_err(|e: crate::provider::ProviderError| self.err(value, format!("{key}: {e}")))
-    }
-
     /// A table's entries, each with the table's span (TOML gives spans to top-level keys).
     fn table<'v>(
         &self,
@@ -269,6 +234,40 @@ impl Reader<'_> {
                 format!("{key} must be a list of strings, not {}", other.type_str()),
             )),
         }
+    }
+
+    /// Reads `value` as `file_key`'s kind and sets it in `spec`.
+    fn set(
+        &self,
+        spec: &mut ProviderSpec,
+        file_key: &FileKey,
+        value: &Entry,
+        key: &str,
+    ) -> Result<(), SchemaError> {
+        let read = match (file_key.kind, value.get_ref()) {
+            (FileKind::Text | FileKind::Choice, _) => FileValue::Text(self.string(value, key)?),
+            (FileKind::Flag, _) => FileValue::Flag(self.bool(value, key)?),
+            (FileKind::Seconds, _) => FileValue::Seconds(self.seconds(value, key)?),
+            (FileKind::Texts, _) => FileValue::Texts(self.strings(value, key)?),
+            (FileKind::Params, _) => FileValue::Texts(self.params(value, key)?),
+            (FileKind::FlagOrChoice, Value::Boolean(on)) => FileValue::Flag(*on),
+            (FileKind::FlagOrChoice, _) => FileValue::Text(self.string(value, key)?),
+            (FileKind::Json, Value::String(_)) => FileValue::Text(self.string(value, key)?),
+            (FileKind::Json, inner @ (Value::Array(_) | Value::Table(_))) => {
+                FileValue::Text(toml_to_json(self, value, inner, key)?.to_string())
+            }
+            (FileKind::Json, other) => {
+                return Err(self.err(
+                    value,
+                    format!(
+                        "{key} must be JSON text or TOML arrays and tables, not {}",
+                        other.type_str()
+                    ),
+                ));
+            }
+        };
+        spec.set_from_file(file_key, read)
+            .map_err(|e| self.err(value, format!("{key}: {e}")))
     }
 
     /// `{ secret = "NAME" }`, `{ env = "VAR" }` or `{ file = "PATH" }`; a literal is refused.
@@ -351,46 +350,47 @@ pub fn read_provider(
     let mut lab_plan = None;
     for (key, value) in entries {
         match key.as_str() {
-            "template" => spec.template = Some(r.string(value, key)?),
-            "issuer" => spec.issuer = Some(r.string(value, key)?),
-            "endpoints" => read_endpoints(&r, value, &mut spec)?,
-            "client_id" => spec.client_id = r.string(value, key)?,
-            "auth_method" => spec.auth_method = Some(r.choice(value, key)?),
             "client_secret" => secrets.client_secret = Some(r.secret(value, "client_secret")?),
             "private_key" => secrets.private_key = Some(r.secret(value, "private_key")?),
             "client_certificate" => {
                 secrets.client_certificate = Some(r.secret(value, "client_certificate")?)
             }
             "client_key" => secrets.client_key = Some(r.secret(value, "client_key")?),
-            "scope" => spec.scope = Some(r.string(value, key)?),
-            "pkce" => spec.pkce = Some(r.choice(value, key)?),
-            "redirect_uri" => spec.redirect_uri = Some(r.string(value, key)?),
-            "post_logout_redirect_uri" => {
-                spec.post_logout_redirect_uri = Some(r.string(value, key)?)
-            }
-            "authorize_method" => spec.authorize_method = Some(r.choice(value, key)?),
-            "authorize_params" | "params" => spec.params.extend(r.params(value, key)?),
-            "token_params" => spec.token_params = r.params(value, key)?,
-            "resources" => spec.resources = r.strings(value, key)?,
-            "security" => read_security(&r, value, &mut spec)?,
-            "callback_timeout_secs" => spec.callback_timeout_secs = Some(r.seconds(value, key)?),
-            "auto_refresh" => spec.no_auto_refresh = !r.bool(value, key)?,
-            "refresh_margin_secs" => spec.refresh_margin_secs = Some(r.seconds(value, key)?),
-            "system_browser" => spec.system_browser = r.bool(value, key)?,
-            "allow_http" => spec.allow_http = r.bool(value, key)?,
-            "git_username" => spec.git_username = Some(r.string(value, key)?),
-            "resource_metadata" => spec.resource_metadata = Some(r.string(value, key)?),
             "lab_plan" => lab_plan = Some(r.string(value, key)?),
             "identities" => identities = read_identities(&r, value)?,
-            other => {
-                return Err(r.err(
-                    value,
-                    format!(
-                        "unknown key {other:?} (a provider takes: {})",
-                        KEYS.join(", ")
-                    ),
-                ));
+            table @ ("endpoints" | "security") => {
+                for (k, v) in r.table(value, table)? {
+                    let Some(file_key) = ProviderSpec::file_key(Some(table), k) else {
+                        let known = known_keys(Some(table));
+                        return Err(r.err(
+                            value,
+                            if table == "endpoints" {
+                                format!("unknown endpoint {k:?} (endpoints are: {known})")
+                            } else {
+                                format!("unknown security setting {k:?} (security takes: {known})")
+                            },
+                        ));
+                    };
+                    r.set(
+                        &mut spec,
+                        file_key,
+                        &r.inner(value, v),
+                        &format!("{table}.{k}"),
+                    )?;
+                }
             }
+            other => match ProviderSpec::file_key(None, other) {
+                Some(file_key) => r.set(&mut spec, file_key, value, other)?,
+                None => {
+                    return Err(r.err(
+                        value,
+                        format!(
+                            "unknown key {other:?} (a provider takes: {})",
+                            known_keys(None)
+                        ),
+                    ));
+                }
+            },
         }
     }
     if spec.client_id.trim().is_empty() {
@@ -405,67 +405,6 @@ pub fn read_provider(
         identities,
         lab_plan,
     })
-}
-
-fn read_endpoints(r: &Reader, value: &Entry, spec: &mut ProviderSpec) -> Result<(), SchemaError> {
-    for (k, v) in r.table(value, "endpoints")? {
-        let url = Some(r.string(&r.inner(value, v), &format!("endpoints.{k}"))?);
-        match k.as_str() {
-            "authorization" => spec.authorization_url = url,
-            "token" => spec.token_url = url,
-            "device_authorization" => spec.device_url = url,
-            "revocation" => spec.revocation_url = url,
-            "introspection" => spec.introspection_url = url,
-            "userinfo" => spec.userinfo_url = url,
-            "jwks" => spec.jwks_url = url,
-            "end_session" => spec.end_session_url = url,
-            "pushed_authorization" => spec.par_url = url,
-            other => {
-                return Err(r.err(
-                    value,
-                    format!(
-                        "unknown endpoint {other:?} (endpoints are: {})",
-                        ENDPOINT_KEYS.join(", ")
-                    ),
-                ));
-            }
-        }
-    }
-    Ok(())
-}
-
-fn read_security(r: &Reader, value: &Entry, spec: &mut ProviderSpec) -> Result<(), SchemaError> {
-    for (k, v) in r.table(value, "security")? {
-        let inner = r.inner(value, v);
-        let key = format!("security.{k}");
-        match (k.as_str(), v) {
-            ("par", _) => spec.par = Some(r.choice(&inner, &key)?),
-            ("request_object", _) => spec.request_object = Some(r.choice(&inner, &key)?),
-            ("assertion_audience", _) => spec.assertion_audience = Some(r.choice(&inner, &key)?),
-            ("dpop", Value::Boolean(on)) => spec.dpop = *on,
-            ("dpop", _) => {
-                spec.dpop = true;
-                spec.dpop_alg = Some(r.choice(&inner, &key)?);
-            }
-            ("authorization_details", Value::String(_)) => {
-                spec.authorization_details = Some(r.string(&inner, &key)?)
-            }
-            ("authorization_details", Value::Array(_)) => {
-                let json = toml_to_json(r, &inner, v, &key)?;
-                spec.authorization_details = Some(json.to_string());
-            }
-            (other, _) => {
-                return Err(r.err(
-                    value,
-                    format!(
-                        "unknown security setting {other:?} (security takes: {})",
-                        SECURITY_KEYS.join(", ")
-                    ),
-                ));
-            }
-        }
-    }
-    Ok(())
 }
 
 /// A TOML value as JSON (authorization details written as TOML tables), strings expanded.

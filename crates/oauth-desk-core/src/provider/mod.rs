@@ -9,7 +9,7 @@ pub mod discovery;
 mod reference;
 pub mod resource_metadata;
 pub mod security;
-mod spec;
+pub mod spec;
 pub mod templates;
 pub mod transport;
 
