@@ -14,8 +14,6 @@ use crate::state::AppState;
 
 /// The UI's channel for the engine's changes (`Change`).
 pub const DESK_EVENT: &str = "desk";
-/// The UI's channel for the shell's own events (`ShellEvent`).
-pub const SHELL_EVENT: &str = "shell";
 
 /// What deserves an OS notification: the person has to act, or their token is at risk.
 /// `title` names the event's provider, identity and environment as a person reads them.

@@ -116,6 +116,9 @@ impl Default for Settings {
     }
 }
 
+/// The UI's channel for the shell's own events ([`ShellEvent`]).
+pub const SHELL_EVENT: &str = "shell";
+
 /// What the shell itself tells the UI (the engine's changes come as `Change` on "desk").
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]

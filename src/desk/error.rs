@@ -309,6 +309,14 @@ pub enum Internal {
     StoredUri { what: &'static str, reason: String },
 }
 
+/// The provider `name` has no `endpoint` (configured or discovered).
+pub(in crate::desk) fn no_endpoint(name: &str, endpoint: Endpoint) -> DeskError {
+    DeskError::NoEndpoint {
+        name: name.to_owned(),
+        endpoint,
+    }
+}
+
 /// Writes one of OAuth Desk's own files whole (see [`write_atomic`]), naming it on failure.
 pub(in crate::desk) fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), DeskError> {
     crate::store::atomic::write_atomic(path, bytes).map_err(|source| DeskError::WriteFile {

@@ -78,7 +78,7 @@ impl SignInHost for Terminal {
     }
 
     async fn pasted_redirect(&self) -> Option<String> {
-        tokio::task::spawn_blocking(|| crate::cmd::read_line_stdin().ok())
+        tokio::task::spawn_blocking(|| read_line().ok())
             .await
             .ok()
             .flatten()
@@ -121,4 +121,16 @@ impl LabHost for Terminal {
             print!("{line}");
         }
     }
+}
+
+/// Reads one line from stdin (the pasted redirect URL, a token), trimmed. EOF or a blank line
+/// is an error.
+pub fn read_line() -> Result<String, String> {
+    let mut line = String::new();
+    let n = std::io::BufRead::read_line(&mut std::io::stdin().lock(), &mut line)
+        .map_err(|e| format!("could not read stdin: {e}"))?;
+    if n == 0 || line.trim().is_empty() {
+        return Err("nothing was read from stdin".to_owned());
+    }
+    Ok(line.trim().to_owned())
 }

@@ -9,9 +9,9 @@ use tauri::{AppHandle, Emitter, State};
 
 use super::view;
 use crate::error::CommandResult;
-use crate::events::SHELL_EVENT;
 use crate::login_window;
 use crate::state::AppState;
+use crate::views::SHELL_EVENT;
 use crate::views::{DeviceStart, ShellEvent, SignInOptions};
 
 /// The app as a sign-in's host: the login window, or the system browser.

@@ -15,8 +15,8 @@ use tauri_plugin_clipboard_manager::ClipboardExt;
 
 use super::view;
 use crate::error::{CommandError, CommandResult};
-use crate::events::SHELL_EVENT;
 use crate::state::AppState;
+use crate::views::SHELL_EVENT;
 use crate::views::{CallInput, Settings, ShellEvent};
 
 #[tauri::command]

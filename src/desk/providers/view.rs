@@ -231,7 +231,7 @@ impl Desk {
             typed: reference.typed(),
             reference: reference.clone(),
             login_hint: None,
-            origin: super::identities::IdentityOrigin::Default,
+            origin: super::target::IdentityOrigin::Default,
             status: report.status,
             expires_at: None,
             subject: None,

@@ -88,10 +88,7 @@ impl Desk {
                 .endpoint(Endpoint::PushedAuthorization)
                 .cloned()
                 .ok_or_else(|| {
-                    super::signin::no_endpoint(
-                        provider.name.as_str(),
-                        Endpoint::PushedAuthorization,
-                    )
+                    super::error::no_endpoint(provider.name.as_str(), Endpoint::PushedAuthorization)
                 })?;
             let http = self.http.recording(&prepared.recorder);
             let pushed = client

@@ -10,6 +10,7 @@ use tokio::sync::mpsc;
 
 use super::advice::Endpoint;
 use super::changes::{Change, SignInState};
+use super::error::no_endpoint;
 use super::front_channel;
 use super::protect;
 use super::session::{Capture, DeviceCode, DeviceHost, SignInHost, SignInPage, Ticket};
@@ -551,13 +552,6 @@ pub(in crate::desk) fn chosen_scope(scope: Option<&str>, provider_scope: &Scope)
     match scope.filter(|s| !s.trim().is_empty()) {
         Some(scope) => Scope::new(scope),
         None => provider_scope.clone(),
-    }
-}
-
-pub(in crate::desk) fn no_endpoint(name: &str, endpoint: Endpoint) -> DeskError {
-    DeskError::NoEndpoint {
-        name: name.to_owned(),
-        endpoint,
     }
 }
 

@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use super::advice::Endpoint;
 use super::error::Internal;
+use super::error::no_endpoint;
 use super::session::{Capture, SignInHost, SignInPage};
-use super::signin::no_endpoint;
 use super::{Desk, DeskError};
 use crate::callback::{CallbackError, Judged, LoopbackListener};
 use crate::flow::FlowError;

@@ -7,7 +7,8 @@
 use serde_json::{Map, Value};
 
 use super::advice::Endpoint;
-use super::signin::{Destination, chosen_scope as chosen, no_endpoint};
+use super::error::no_endpoint;
+use super::signin::{Destination, chosen_scope as chosen};
 use super::{ClientContext, Desk, DeskError};
 use crate::clock::now;
 use crate::flow::grants::{ExchangeTargets, ExchangeTokenType, assertion_claims, sign_assertion};

@@ -7,8 +7,8 @@ use serde_json::{Map, Value};
 
 use super::agent::FreshToken;
 use super::changes::Change;
+use super::error::no_endpoint;
 use super::error::{Internal, Unsupported};
-use super::signin::no_endpoint;
 use super::{ClientContext, Desk, DeskError};
 use crate::clock::now;
 use crate::flow::FlowError;

@@ -9,27 +9,12 @@ use serde::Serialize;
 
 use super::changes::Change;
 use super::error::{Asked, Internal, Unsupported};
-use super::target::Target;
+use super::target::{IdentityOrigin, Target};
 use super::{Desk, DeskError};
 use crate::store::config::ConfigError;
 use crate::store::vault::VaultError;
 use oauth_desk_core::provider::{IdentityConfig, IdentityName, ProviderRef};
 use oauth_desk_core::report::Status;
-
-/// Where an identity is defined.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub enum IdentityOrigin {
-    /// The provider's own, plain name.
-    Default,
-    /// Added with the config's provider.
-    Config,
-    /// Declared in the project file, at this line.
-    ProjectFile { line: usize },
-    /// Added on this machine for a project's provider.
-    ThisMachine,
-}
 
 /// One identity of a provider, as listed.
 #[derive(Debug, Clone, Serialize)]

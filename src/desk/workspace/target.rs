@@ -10,7 +10,6 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use super::error::{Internal, to_json, write_file};
-use super::identities::IdentityOrigin;
 use super::{Desk, DeskError};
 use crate::project::state::{self, ProjectState, Resolved, StateFiles};
 use crate::project::{self, Project, ProjectError, SecretRefs};
@@ -23,6 +22,21 @@ use oauth_desk_core::provider::{
     TypedRef,
 };
 use oauth_desk_core::trace::Recorder;
+
+/// Where an identity is defined.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum IdentityOrigin {
+    /// The provider's own, plain name.
+    Default,
+    /// Added with the config's provider.
+    Config,
+    /// Declared in the project file, at this line.
+    ProjectFile { line: usize },
+    /// Added on this machine for a project's provider.
+    ThisMachine,
+}
 
 /// Where this desk works: a project file (or none) and an environment chosen for this process
 /// (`--env`, `OAUTH_DESK_ENV`; else the one remembered with `env use`, else the file's first).

@@ -10,7 +10,7 @@ pub mod signin;
 pub mod tokens;
 pub mod workspace;
 
-use std::io::{BufRead, IsTerminal, Read};
+use std::io::{IsTerminal, Read};
 
 use oauth_desk::grant::AssertionSource;
 use oauth_desk::{Desk, DeskError, ErrorKind, Explained, ProviderRef, Secret, Workspace};
@@ -222,15 +222,7 @@ async fn dispatch(desk: &Desk, command: Command) -> Result<(), Failure> {
 
 /// Reads one line from stdin (the pasted redirect URL, a token). EOF is an error.
 pub fn read_line_stdin() -> Result<String, Failure> {
-    let mut line = String::new();
-    let n = std::io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .map_err(|e| failure(format!("could not read stdin: {e}")))?;
-    if n == 0 || line.trim().is_empty() {
-        return Err(failure("nothing was read from stdin"));
-    }
-    Ok(line.trim().to_owned())
+    crate::host::read_line().map_err(failure)
 }
 
 /// Reads a secret from stdin: the whole input, without the trailing newline.
