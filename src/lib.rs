@@ -1,11 +1,11 @@
-//! OAuth Desk's desk: the one door the front ends — the CLI (`src/bin/oauth-desk/`) and the
+//! OAuth Desk's desk: the one door the front ends — the CLI (`crates/oauth-desk-cli/`) and the
 //! desktop shell (`src-tauri/`) — go through: [`Desk`], its requests, the views it returns and
 //! its errors. The mechanics (flows, the loopback listener, HTTP, storage, verification) are
 //! the core crate's (`crates/oauth-desk-core`), used here and re-exported by none of the
 //! names below but the view types a front end needs: a front end cannot name them.
 //! `docs/architecture.md` draws the door.
 
-pub mod desk;
+mod desk;
 
 // The core's mechanics, for the desk alone (`crate::flow` and the rest keep their paths
 // inside it; the modules `door` names below are `oauth_desk_core::…` inside the desk).
@@ -80,14 +80,14 @@ pub use door::{audit, grant, jwt, keeper, lab, provider, report, secret, token, 
 pub use child::{keep_from_children, scrubbed as without_our_secrets};
 pub use clock::now;
 pub use desk::{
-    AddProvider, Advice, BrowserProfile, CallRequest, CallResult, Capture, ChallengeView, Change,
-    ClientSecrets, DefinedIn, DeskError, DeviceCode, DeviceHost, EnvChoice, EnvView, ErrorKind,
-    Explained, FreshToken, GitRequest, Grants, IdentityOrigin, IdentityView, ImportOptions,
-    ImportReport, ImportedProvider, KeeperService, LabHost, LabPlanView, LabProgress, LabRequest,
-    MakeClient, NamedSecretView, Navigation, NotAllowed, Notice, ProjectTrustView, ProjectView,
-    ProviderDraft, ProviderView, Remedy, ResourceFound, SecretsEdit, SecurityView, SessionId,
-    SignInHost, SignInPage, SignInRequest, SignInState, TemplateView, TokenFormat, Workspace,
-    format_token, open_in_browser,
+    AddProvider, Advice, AgentError, Asked, BrowserProfile, CallRequest, CallResult, Capture,
+    ChallengeView, Change, ClientSecrets, DefinedIn, DeskError, DeviceCode, DeviceHost, EnvChoice,
+    EnvView, ErrorKind, Explained, FreshToken, GitRequest, Grants, IdentityOrigin, IdentityView,
+    ImportOptions, ImportReport, ImportedProvider, Internal, InvalidInput, KeeperService, LabHost,
+    LabPlanView, LabProgress, LabRequest, MakeClient, NamedSecretView, Navigation, NotAllowed,
+    Notice, ProjectTrustView, ProjectView, ProviderDraft, ProviderView, Remedy, ResourceFound,
+    SecretsEdit, SecurityView, SessionId, SignInHost, SignInPage, SignInRequest, SignInState,
+    TemplateView, TokenFormat, Unsupported, Workspace, format_token, open_in_browser,
 };
 pub use desk::{Desk, QuickAsk, quick_handover, quick_token, take_quick_notices};
 pub use flow::device::PollEvent;

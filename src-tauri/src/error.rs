@@ -137,7 +137,7 @@ mod tests {
 
     #[test]
     fn the_app_words_every_advice_without_cli_words() {
-        for advice in oauth_desk::desk::advice::every_advice() {
+        for advice in oauth_desk::Advice::every() {
             let text = advice_words(&advice);
             // (A file may be named oauth-desk.toml; a command is `oauth-desk <command>`.)
             assert!(

@@ -516,12 +516,19 @@ pub fn refuses_embedded_browser(url: &url::Url) -> bool {
     text.contains("disallowed_useragent") || text.contains("embedded_browser")
 }
 
-/// Every advice, one of each, for front ends' tests that word them all.
+impl Advice {
+    /// Every advice, one of each (with sample values): what each front end must word, so its
+    /// tests word them all.
+    pub fn every() -> Vec<Advice> {
+        every_advice()
+    }
+}
+
 #[expect(
     clippy::too_many_lines,
     reason = "the list of every advice, and the match that keeps it complete"
 )]
-pub fn every_advice() -> Vec<Advice> {
+fn every_advice() -> Vec<Advice> {
     let all = vec![
         Advice::SignIn,
         Advice::SignInInteractively,

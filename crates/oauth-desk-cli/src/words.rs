@@ -167,7 +167,7 @@ mod tests {
 
     #[test]
     fn every_advice_has_cli_words() {
-        for a in oauth_desk::desk::advice::every_advice() {
+        for a in oauth_desk::Advice::every() {
             let text = advice(&a, Some("op"));
             assert!(text.ends_with('.'), "one sentence: {text}");
             assert!(

@@ -14,10 +14,6 @@ use oauth_desk_core::provider::{AuthMethod, Param, PkceMode, ProviderRef};
 use oauth_desk_core::secret::{PkceVerifier, random_urlsafe};
 use oauth_desk_core::token::{TokenError, TokenResponse};
 
-/// How many sign-ins the probes take at most ([`Desk::active_audit_plan`] says how many they
-/// take for a provider).
-pub const ACTIVE_SIGN_INS: usize = 4;
-
 impl Desk {
     /// What [`Desk::audit_active`] will do to the provider's server — the server named, each
     /// probe said — for the front ends to show and have agreed to before they call it (a
@@ -34,8 +30,8 @@ impl Desk {
         ))
     }
 
-    /// [`Desk::audit`], then the active probes: up to [`ACTIVE_SIGN_INS`] fresh sign-ins
-    /// through `host`. A sign-in that fails skips the probes that needed it, saying why.
+    /// [`Desk::audit`], then the active probes: the fresh sign-ins
+    /// [`Desk::active_audit_plan`] lists, through `host`. A sign-in that fails skips the probes that needed it, saying why.
     pub async fn audit_active(
         &self,
         reference: &ProviderRef,

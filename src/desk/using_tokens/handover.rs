@@ -19,7 +19,7 @@ const EXEC_API_VERSIONS: &[&str] = &[
 
 /// The username git is given when the provider sets none: what GitHub, GitLab and Gitea accept
 /// with an OAuth token as the password.
-pub const DEFAULT_GIT_USERNAME: &str = "oauth2";
+pub(in crate::desk) const DEFAULT_GIT_USERNAME: &str = "oauth2";
 
 /// What git asked, as the credential-helper protocol's `key=value` lines
 /// (git-credential(1), "INPUT/OUTPUT FORMAT").
