@@ -6,6 +6,7 @@ const COMMANDS: &[&str] = &[
     "list_providers",
     "get_provider",
     "list_templates",
+    "check_provider",
     "add_provider",
     "update_provider",
     "duplicate_provider",

@@ -205,5 +205,18 @@ mod capability {
         granted.sort();
         assert_eq!(declared, granted);
         assert!(declared.len() > 20, "parsed {declared:?}");
+        // And the commands the app answers (`commands::handler`) are those: a command answered
+        // but not declared is refused by the ACL at run time ("not allowed").
+        let commands = std::fs::read_to_string(format!("{dir}/src/commands/mod.rs")).unwrap();
+        let handler = &commands[commands.find("generate_handler![").unwrap()..];
+        let handler = &handler[..handler.find(']').unwrap()];
+        let mut answered: Vec<String> = handler
+            .split(',')
+            .filter_map(|c| c.trim().rsplit("::").next())
+            .filter(|c| !c.is_empty() && !c.contains('['))
+            .map(|c| format!("allow-{}", c.replace('_', "-")))
+            .collect();
+        answered.sort();
+        assert_eq!(answered, declared, "commands answered vs declared");
     }
 }

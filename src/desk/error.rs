@@ -307,6 +307,9 @@ pub enum Internal {
     /// A URI OAuth Desk stored itself no longer reads as one.
     #[error("the stored {what}: {reason}")]
     StoredUri { what: &'static str, reason: String },
+    /// One of OAuth Desk's own defaults does not read as what it must be.
+    #[error("the built-in {what}: {reason}")]
+    BuiltIn { what: &'static str, reason: String },
 }
 
 /// The provider `name` has no `endpoint` (configured or discovered).

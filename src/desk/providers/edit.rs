@@ -50,35 +50,10 @@ fn checked_certificate(pair: &Option<(Secret, Secret)>) -> Result<(), DeskError>
     Ok(())
 }
 
-fn blank_to_none(value: &mut Option<String>) {
-    if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
-        *value = None;
-    }
-}
-
-/// A form leaves empty text fields as `""`: they mean "not set".
+/// A form leaves empty text fields as `""`: they mean "not set" (see
+/// [`ProviderSpec::normalise`]).
 pub(in crate::desk) fn normalise(spec: &mut ProviderSpec) {
-    for field in [
-        &mut spec.template,
-        &mut spec.issuer,
-        &mut spec.authorization_url,
-        &mut spec.token_url,
-        &mut spec.device_url,
-        &mut spec.revocation_url,
-        &mut spec.introspection_url,
-        &mut spec.userinfo_url,
-        &mut spec.jwks_url,
-        &mut spec.end_session_url,
-        &mut spec.redirect_uri,
-        &mut spec.post_logout_redirect_uri,
-        &mut spec.par_url,
-        &mut spec.authorization_details,
-    ] {
-        blank_to_none(field);
-    }
-    spec.params.retain(|p| !p.trim().is_empty());
-    spec.token_params.retain(|p| !p.trim().is_empty());
-    spec.resources.retain(|r| !r.trim().is_empty());
+    spec.normalise();
 }
 
 impl Desk {

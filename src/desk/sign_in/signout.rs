@@ -43,7 +43,7 @@ impl Desk {
             Some(pinned) => pinned.clone(),
             None => DEFAULT_POST_LOGOUT_REDIRECT_URI
                 .parse()
-                .map_err(|e| Internal::StoredUri {
+                .map_err(|e| Internal::BuiltIn {
                     what: "sign-out return URI",
                     reason: format!("{e}"),
                 })?,

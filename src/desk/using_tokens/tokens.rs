@@ -146,20 +146,23 @@ impl Desk {
             self.publish(Change::Tokens { provider: slot }).await;
             return result;
         }
-        let outcome = self.spend_refresh_token(&context, &http, tokens).await;
+        let outcome = self
+            .spend_refresh_token(&context, &http, tokens, &slot)
+            .await;
         // Something changed either way: new tokens, "sign-in needed", or a failure noted
         // beside tokens that still work. (The keeper keeps its backoff through the re-plan.)
         self.publish(Change::Tokens { provider: slot }).await;
         outcome
     }
 
-    /// The refresh grant itself (RFC 6749 §6), under the caller's lock: the rotated refresh
-    /// token reaches the vault before the in-flight marker goes.
+    /// The refresh grant itself (RFC 6749 §6), under the caller's lock of `slot`: the rotated
+    /// refresh token reaches the vault before the in-flight marker (of the same slot) goes.
     async fn spend_refresh_token(
         &self,
         context: &ClientContext,
         http: &crate::http::Http,
         tokens: TokenSet,
+        slot: &Slot,
     ) -> Result<TokenSet, DeskError> {
         let target = &context.target;
         let name = target.reference.to_string();
@@ -174,7 +177,7 @@ impl Desk {
         // Between the server rotating the refresh token and the vault holding the new one, a
         // crash would lose it. The marker says a refresh was under way; the next refresh finds
         // it and, if the old token is refused, says why.
-        let marker = self.inflight_marker(&target.reference.slot_key());
+        let marker = self.inflight_marker(slot);
         let interrupted = marker.exists();
         let _ = write_atomic(&marker, b"");
         let result = context.client.refresh(http, &refresh_token).await;

@@ -253,14 +253,15 @@ impl Reader<'_> {
             (FileKind::FlagOrChoice, Value::Boolean(on)) => FileValue::Flag(*on),
             (FileKind::FlagOrChoice, _) => FileValue::Text(self.string(value, key)?),
             (FileKind::Json, Value::String(_)) => FileValue::Text(self.string(value, key)?),
-            (FileKind::Json, inner @ (Value::Array(_) | Value::Table(_))) => {
+            // RFC 9396: an array (of objects), never one object.
+            (FileKind::Json, inner @ Value::Array(_)) => {
                 FileValue::Text(toml_to_json(self, value, inner, key)?.to_string())
             }
             (FileKind::Json, other) => {
                 return Err(self.err(
                     value,
                     format!(
-                        "{key} must be JSON text or TOML arrays and tables, not {}",
+                        "{key} must be JSON text or a TOML array of tables, not {}",
                         other.type_str()
                     ),
                 ));

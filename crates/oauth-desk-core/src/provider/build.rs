@@ -136,7 +136,7 @@ fn check_aliases(aliases: &super::MtlsAliases, allow_http: bool) -> Result<(), P
 }
 
 /// The extra authorization parameters, none of them one OAuth Desk sets itself.
-fn authorize_params(spec: &ProviderSpec) -> Result<Vec<Param>, ProviderError> {
+pub(crate) fn authorize_params(spec: &ProviderSpec) -> Result<Vec<Param>, ProviderError> {
     let list = params(&spec.params)?;
     if let Some(Param(k, _)) = list
         .iter()
@@ -148,13 +148,13 @@ fn authorize_params(spec: &ProviderSpec) -> Result<Vec<Param>, ProviderError> {
 }
 
 /// `key=value` parameters.
-fn params(list: &[String]) -> Result<Vec<Param>, ProviderError> {
+pub(crate) fn params(list: &[String]) -> Result<Vec<Param>, ProviderError> {
     list.iter().map(|p| p.parse()).collect()
 }
 
 /// Resource indicators exactly as written (servers compare strings), each an absolute URI
 /// without a fragment (RFC 8707 §2).
-fn resources(spec: &ProviderSpec) -> Result<Vec<String>, ProviderError> {
+pub(crate) fn resources(spec: &ProviderSpec) -> Result<Vec<String>, ProviderError> {
     spec.resources
         .iter()
         .map(|r| {

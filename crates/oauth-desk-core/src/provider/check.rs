@@ -1,16 +1,18 @@
 //! A provider's settings checked field by field, without asking any server: what a form shows
-//! beside each field as the person types. The rules are the ones [`build`](super::build) applies
-//! when the provider is saved — the same functions, called one field at a time so that every
-//! field's problem is known at once, then the whole spec built as a preview for the rules that
-//! span fields. Saving checks everything again, with discovery.
+//! beside each field as the person types. The rules are the ones saving applies: the spec read
+//! as saving reads it ([`ProviderSpec::normalise`]), then [`build`](super::build)'s own
+//! functions (`parse_endpoint` and the https rule, `authorize_params`, `params`, `resources`,
+//! `parse_authorization_details`) called one field at a time, so that every field's problem is
+//! known at once, then the whole spec built as a preview for the rules that span fields.
+//! Saving checks everything again, with discovery.
 
 use serde::{Deserialize, Serialize};
 
-use super::build::{Held, preview};
+use super::build::{Held, authorize_params, params, preview, resources};
 use super::security::{ParMode, parse_authorization_details};
 use super::{
-    Param, ProviderError, ProviderName, ProviderSpec, RESERVED_PARAMS, parse_endpoint,
-    parse_post_logout_redirect_uri, parse_redirect_uri, transport,
+    ProviderError, ProviderName, ProviderSpec, parse_endpoint, parse_post_logout_redirect_uri,
+    parse_redirect_uri, transport,
 };
 
 /// A field of the provider form: a [`ProviderSpec`] field by its own name, the API URL a
@@ -63,6 +65,9 @@ pub struct DraftContext<'a> {
 
 /// Every problem of `spec` a form can show before saving, at most one per field.
 pub fn check_spec(spec: &ProviderSpec, context: DraftContext<'_>) -> Vec<SpecProblem> {
+    let mut spec = spec.clone();
+    spec.normalise();
+    let spec = &spec;
     let mut problems = Problems::default();
     let name = spec.name.trim();
     if name.is_empty() {
@@ -77,21 +82,14 @@ pub fn check_spec(spec: &ProviderSpec, context: DraftContext<'_>) -> Vec<SpecPro
         );
     }
     check_urls(spec, context, &mut problems);
-    problems.check(SpecField::Params, || {
-        let list = params(&spec.params)?;
-        match list
-            .iter()
-            .find(|Param(k, _)| RESERVED_PARAMS.contains(&k.as_str()))
-        {
-            Some(Param(k, _)) => Err(ProviderError::ReservedParam(k.clone())),
-            None => Ok(()),
-        }
-    });
+    problems.check(SpecField::Params, || authorize_params(spec).map(drop));
     problems.check(SpecField::TokenParams, || {
         params(&spec.token_params).map(drop)
     });
+    problems.check(SpecField::Resources, || resources(spec).map(drop));
     problems.check(SpecField::AuthorizationDetails, || {
-        given(spec.authorization_details.as_deref())
+        spec.authorization_details
+            .as_deref()
             .map(parse_authorization_details)
             .transpose()
             .map(drop)
@@ -168,29 +166,13 @@ fn check_urls(spec: &ProviderSpec, context: DraftContext<'_>, problems: &mut Pro
             parse_post_logout_redirect_uri(value).map(drop)
         });
     }
-    problems.check(SpecField::Resources, || {
-        for r in spec
-            .resources
-            .iter()
-            .map(|r| r.trim())
-            .filter(|r| !r.is_empty())
-        {
-            if url::Url::parse(r)
-                .ok()
-                .is_none_or(|u| u.fragment().is_some())
-            {
-                return Err(ProviderError::InvalidResource(r.to_owned()));
-            }
-        }
-        Ok(())
-    });
 }
 
 /// The rules that span fields (the auth method and the secrets held, the security profile),
 /// by building the provider as a preview. What discovery may still supply is not held against
 /// a spec with an issuer (or an API URL): the server's PAR endpoint, its DPoP algorithms.
 fn check_whole(spec: &ProviderSpec, context: DraftContext<'_>, problems: &mut Problems) {
-    let mut shown = blank_to_none(spec);
+    let mut shown = spec.clone();
     let discovers = shown.issuer.is_some() || context.api_url.is_some();
     if context.api_url.is_some() && shown.token_url.is_none() {
         // The metadata names the server: stand in for its token endpoint.
@@ -226,43 +208,9 @@ fn check_whole(spec: &ProviderSpec, context: DraftContext<'_>, problems: &mut Pr
     problems.add(field, error.to_string());
 }
 
-/// `spec` with its blank optional texts as not given, as saving reads them.
-fn blank_to_none(spec: &ProviderSpec) -> ProviderSpec {
-    let mut out = spec.clone();
-    for value in [
-        &mut out.issuer,
-        &mut out.authorization_url,
-        &mut out.token_url,
-        &mut out.device_url,
-        &mut out.revocation_url,
-        &mut out.introspection_url,
-        &mut out.userinfo_url,
-        &mut out.jwks_url,
-        &mut out.end_session_url,
-        &mut out.par_url,
-        &mut out.redirect_uri,
-        &mut out.post_logout_redirect_uri,
-        &mut out.authorization_details,
-    ] {
-        if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
-            *value = None;
-        }
-    }
-    out.resources.retain(|r| !r.trim().is_empty());
-    out
-}
-
 /// A text field's value, unless blank.
 fn given(value: Option<&str>) -> Option<&str> {
     value.filter(|v| !v.trim().is_empty())
-}
-
-fn params(list: &[String]) -> Result<Vec<Param>, ProviderError> {
-    list.iter()
-        .map(|p| p.trim())
-        .filter(|p| !p.is_empty())
-        .map(str::parse)
-        .collect()
 }
 
 /// The problems found so far, the first per field.

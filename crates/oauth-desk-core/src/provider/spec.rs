@@ -66,6 +66,34 @@ pub struct ProviderSpec {
 }
 
 impl ProviderSpec {
+    /// A form leaves empty text fields as `""`, and empty lines in its lists: they mean "not
+    /// set". Saving and the form's check read a spec so.
+    pub fn normalise(&mut self) {
+        for field in [
+            &mut self.template,
+            &mut self.issuer,
+            &mut self.authorization_url,
+            &mut self.token_url,
+            &mut self.device_url,
+            &mut self.revocation_url,
+            &mut self.introspection_url,
+            &mut self.userinfo_url,
+            &mut self.jwks_url,
+            &mut self.end_session_url,
+            &mut self.redirect_uri,
+            &mut self.post_logout_redirect_uri,
+            &mut self.par_url,
+            &mut self.authorization_details,
+        ] {
+            if field.as_deref().is_some_and(|v| v.trim().is_empty()) {
+                *field = None;
+            }
+        }
+        self.params.retain(|p| !p.trim().is_empty());
+        self.token_params.retain(|p| !p.trim().is_empty());
+        self.resources.retain(|r| !r.trim().is_empty());
+    }
+
     /// What the provider form shows for an existing provider: every setting, spelled as `add`
     /// takes it, so saving it unchanged changes nothing.
     pub fn of(provider: &Provider) -> ProviderSpec {
@@ -136,7 +164,7 @@ pub enum FileKind {
     Params,
     /// `true`/`false`, or a choice that implies `true` (`dpop = "EdDSA"`).
     FlagOrChoice,
-    /// JSON, written as a JSON text or as TOML arrays and tables.
+    /// JSON, written as a JSON text or as a TOML array (of tables).
     Json,
 }
 
