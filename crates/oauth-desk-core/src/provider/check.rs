@@ -131,7 +131,7 @@ fn check_urls(spec: &ProviderSpec, context: DraftContext<'_>, problems: &mut Pro
         (SpecField::ParUrl, "PAR URL", &spec.par_url),
     ];
     for (field, label, value) in endpoints {
-        if let Some(value) = given(value.as_deref()) {
+        if let Some(value) = value.as_deref() {
             problems.check(field, || {
                 let url = parse_endpoint(label, value)?;
                 transport::check(label, &url, spec.allow_http)
@@ -146,9 +146,7 @@ fn check_urls(spec: &ProviderSpec, context: DraftContext<'_>, problems: &mut Pro
             let url = parse_endpoint("API URL", api)?;
             transport::check("API URL", &url, spec.allow_http)
         }),
-        None if given(spec.issuer.as_deref()).is_none()
-            && given(spec.token_url.as_deref()).is_none() =>
-        {
+        None if spec.issuer.as_deref().is_none() && spec.token_url.as_deref().is_none() => {
             problems.add(
                 SpecField::TokenUrl,
                 ProviderError::MissingTokenEndpoint.to_string(),
@@ -156,12 +154,12 @@ fn check_urls(spec: &ProviderSpec, context: DraftContext<'_>, problems: &mut Pro
         }
         None => {}
     }
-    if let Some(value) = given(spec.redirect_uri.as_deref()) {
+    if let Some(value) = spec.redirect_uri.as_deref() {
         problems.check(SpecField::RedirectUri, || {
             parse_redirect_uri(value).map(drop)
         });
     }
-    if let Some(value) = given(spec.post_logout_redirect_uri.as_deref()) {
+    if let Some(value) = spec.post_logout_redirect_uri.as_deref() {
         problems.check(SpecField::PostLogoutRedirectUri, || {
             parse_post_logout_redirect_uri(value).map(drop)
         });
@@ -206,11 +204,6 @@ fn check_whole(spec: &ProviderSpec, context: DraftContext<'_>, problems: &mut Pr
         _ => SpecField::Form,
     };
     problems.add(field, error.to_string());
-}
-
-/// A text field's value, unless blank.
-fn given(value: Option<&str>) -> Option<&str> {
-    value.filter(|v| !v.trim().is_empty())
 }
 
 /// The problems found so far, the first per field.
