@@ -127,6 +127,7 @@ mod tests {
             oauth_desk::ProviderRef::decl(&cfg),
             oauth_desk::provider::ProviderName::decl(&cfg),
             oauth_desk::provider::Slot::decl(&cfg),
+            oauth_desk::Scope::decl(&cfg),
             oauth_desk::IdentityName::decl(&cfg),
             oauth_desk::EnvName::decl(&cfg),
             oauth_desk::ProjectPlace::decl(&cfg),

@@ -32,7 +32,7 @@ pub struct ExchangeRequest {
     pub resource: Vec<String>,
     /// Replaces the provider's scopes for this exchange.
     #[serde(default)]
-    pub scope: Option<String>,
+    pub scope: Option<crate::provider::Scope>,
     /// A token type URN (`urn:ietf:params:oauth:token-type:…`).
     #[serde(default)]
     pub requested_token_type: Option<String>,
@@ -72,7 +72,7 @@ pub enum AssertionSource {
 pub struct JwtBearerRequest {
     pub assertion: AssertionSource,
     /// Replaces the provider's scopes for this request.
-    pub scope: Option<String>,
+    pub scope: Option<crate::provider::Scope>,
 }
 
 /// How tokens without a refresh token are had again when due.

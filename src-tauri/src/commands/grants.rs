@@ -4,6 +4,7 @@
 use oauth_desk::grant::{
     AssertionSource, ExchangeRequest, JwtBearerRequest, PASSWORD_GRANT_WARNING,
 };
+use oauth_desk::provider::Scope;
 use oauth_desk::{ProviderRef, ProviderView, Secret};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -87,7 +88,13 @@ pub async fn jwt_bearer(
     };
     state
         .desk
-        .jwt_bearer(&provider, JwtBearerRequest { assertion, scope })
+        .jwt_bearer(
+            &provider,
+            JwtBearerRequest {
+                assertion,
+                scope: scope.map(Scope::from),
+            },
+        )
         .await?;
     view(&state.desk, &provider).await
 }
@@ -107,7 +114,7 @@ pub async fn password_grant(
             &provider,
             &username,
             Secret::new(password),
-            scope.as_deref(),
+            scope.map(Scope::from).as_ref(),
         )
         .await?;
     view(&state.desk, &provider).await

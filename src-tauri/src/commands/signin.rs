@@ -2,6 +2,7 @@
 //! device flow and client credentials. Each is one engine call; the app's part of a sign-in —
 //! showing the page, closing it, showing a device code — is its host.
 
+use oauth_desk::provider::Scope;
 use oauth_desk::{
     DeviceCode, DeviceHost, ProviderRef, ProviderView, SignInHost, SignInPage, SignInRequest,
 };
@@ -56,7 +57,7 @@ pub async fn sign_in(
     options: SignInOptions,
 ) -> CommandResult<ProviderView> {
     let request = SignInRequest {
-        scope: options.scope,
+        scope: options.scope.map(Scope::from),
         fresh: options.fresh,
         system_browser: options.system_browser,
         response_type: options.response_type.unwrap_or_default(),
@@ -108,7 +109,7 @@ pub async fn device_sign_in(
     };
     state
         .desk
-        .device_sign_in(&provider, scope.as_deref(), &host)
+        .device_sign_in(&provider, scope.map(Scope::from).as_ref(), &host)
         .await?;
     view(&state.desk, &provider).await
 }
@@ -127,7 +128,7 @@ pub async fn client_credentials(
 ) -> CommandResult<ProviderView> {
     state
         .desk
-        .client_credentials(&provider, scope.as_deref())
+        .client_credentials(&provider, scope.map(Scope::from).as_ref())
         .await?;
     view(&state.desk, &provider).await
 }

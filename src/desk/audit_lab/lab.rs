@@ -4,7 +4,7 @@
 //! userinfo), then revoked when the server can — or kept in memory for inspection. Runs are
 //! kept (no token values) and compared with the previous ones.
 
-use oauth_desk_core::provider::Slot;
+use oauth_desk_core::provider::{Scope, Slot};
 use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -298,10 +298,11 @@ impl Desk {
             }
         };
         let target = &target;
+        let scope = Scope::new(case.scope.clone());
         let obtained = match case.grant {
             CaseGrant::Code => {
                 let sign_in = SignInRequest {
-                    scope: Some(case.scope.clone()),
+                    scope: Some(scope.clone()),
                     params: case.sign_in_params(),
                     fresh: true,
                     ..SignInRequest::default()
@@ -310,11 +311,11 @@ impl Desk {
                     .await
             }
             CaseGrant::Device => {
-                self.device_grant(target, Some(&case.scope), host, Destination::Lab)
+                self.device_grant(target, Some(&scope), host, Destination::Lab)
                     .await
             }
             CaseGrant::ClientCredentials => {
-                self.client_credentials_grant(target, Some(&case.scope), Destination::Lab)
+                self.client_credentials_grant(target, Some(&scope), Destination::Lab)
                     .await
             }
         };

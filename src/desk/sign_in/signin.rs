@@ -33,7 +33,7 @@ use oauth_desk_core::trace::Recorder;
 #[derive(Debug, Clone, Default)]
 pub struct SignInRequest {
     /// Replaces the provider's scopes for this sign-in (sent exactly as written).
-    pub scope: Option<String>,
+    pub scope: Option<Scope>,
     /// Extra authorization parameters for this sign-in.
     pub params: Vec<Param>,
     /// Sign in as someone else: an empty browser session and `prompt=login` (unless `params`
@@ -335,7 +335,7 @@ impl Desk {
     pub async fn device_sign_in(
         &self,
         reference: &ProviderRef,
-        scope: Option<&str>,
+        scope: Option<&Scope>,
         host: &impl DeviceHost,
     ) -> Result<TokenSet, DeskError> {
         let target = self.target(reference).await?;
@@ -349,7 +349,7 @@ impl Desk {
     pub(in crate::desk) async fn device_grant(
         &self,
         target: &Target,
-        scope: Option<&str>,
+        scope: Option<&Scope>,
         host: &impl DeviceHost,
         destination: Destination,
     ) -> Result<TokenSet, DeskError> {
@@ -423,7 +423,7 @@ impl Desk {
     pub async fn client_credentials(
         &self,
         reference: &ProviderRef,
-        scope: Option<&str>,
+        scope: Option<&Scope>,
     ) -> Result<TokenSet, DeskError> {
         let target = self.target(reference).await?;
         let result = self
@@ -436,7 +436,7 @@ impl Desk {
     pub(in crate::desk) async fn client_credentials_grant(
         &self,
         target: &Target,
-        scope: Option<&str>,
+        scope: Option<&Scope>,
         destination: Destination,
     ) -> Result<TokenSet, DeskError> {
         let ClientContext {
@@ -537,7 +537,11 @@ fn login_options(
         params.push(Param("login_hint".into(), hint.to_owned()));
     }
     Ok(LoginOptions {
-        scope: request.scope.clone().filter(|s| !s.trim().is_empty()),
+        scope: request
+            .scope
+            .as_ref()
+            .map(|s| s.as_str().to_owned())
+            .filter(|s| !s.trim().is_empty()),
         params,
         timeout: request.timeout,
         shape: ResponseShape {
@@ -548,9 +552,9 @@ fn login_options(
 }
 
 /// The scopes of one sign-in: as given, or the provider's when none (or a blank) is given.
-pub(in crate::desk) fn chosen_scope(scope: Option<&str>, provider_scope: &Scope) -> Scope {
-    match scope.filter(|s| !s.trim().is_empty()) {
-        Some(scope) => Scope::new(scope),
+pub(in crate::desk) fn chosen_scope(scope: Option<&Scope>, provider_scope: &Scope) -> Scope {
+    match scope.filter(|s| !s.as_str().trim().is_empty()) {
+        Some(scope) => scope.clone(),
         None => provider_scope.clone(),
     }
 }

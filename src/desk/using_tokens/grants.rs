@@ -54,7 +54,7 @@ impl Desk {
     ) -> Result<TokenSet, DeskError> {
         let context = self.client(reference).await?;
         let target = context.target.clone();
-        let scope = chosen(request.scope.as_deref(), &context.provider.scope);
+        let scope = chosen(request.scope.as_ref(), &context.provider.scope);
         let recorder = context.recorder.clone();
         let result = async {
             let response = self
@@ -188,7 +188,7 @@ impl Desk {
     ) -> Result<TokenSet, DeskError> {
         let context = self.client(reference).await?;
         let target = context.target.clone();
-        let scope = chosen(request.scope.as_deref(), &context.provider.scope);
+        let scope = chosen(request.scope.as_ref(), &context.provider.scope);
         let recorder = context.recorder.clone();
         let result = async {
             let assertion = self
@@ -272,7 +272,7 @@ impl Desk {
         reference: &ProviderRef,
         username: &str,
         password: Secret,
-        scope: Option<&str>,
+        scope: Option<&Scope>,
     ) -> Result<TokenSet, DeskError> {
         let ClientContext {
             target,

@@ -522,7 +522,7 @@ actor_from: ProviderRef | null, actor_token: TokenKind, audience: Array<string>,
 /**
  * Replaces the provider's scopes for this exchange.
  */
-scope: string | null, 
+scope: Scope | null, 
 /**
  * A token type URN (`urn:ietf:params:oauth:token-type:…`).
  */
@@ -704,6 +704,8 @@ project: ProjectPlace | null, };
 export type ProviderName = string;
 
 export type Slot = string;
+
+export type Scope = string;
 
 export type IdentityName = string;
 

@@ -1,6 +1,7 @@
 //! Getting tokens: `login`, `device`, `client-credentials`, `exchange`, `jwt-bearer`,
 //! `password`.
 
+use oauth_desk::provider::Scope;
 use std::io::IsTerminal;
 use std::time::Duration;
 
@@ -16,7 +17,7 @@ use crate::render;
 
 pub async fn login(desk: &Desk, args: LoginArgs) -> Result<(), Failure> {
     let request = SignInRequest {
-        scope: args.scope,
+        scope: args.scope.map(Scope::from),
         params: args.params,
         fresh: args.fresh,
         timeout: args.timeout.map(Duration::from_secs),
@@ -44,7 +45,8 @@ pub async fn device(
         ..Terminal::default()
     };
     let reference = at(desk, name)?;
-    let signing_in = desk.device_sign_in(&reference, scope.as_deref(), &host);
+    let scope = scope.map(Scope::from);
+    let signing_in = desk.device_sign_in(&reference, scope.as_ref(), &host);
     // Ctrl-C ends the wait at once, not after the current interval.
     let tokens = tokio::select! {
         tokens = signing_in => tokens,
@@ -65,7 +67,7 @@ pub async fn client_credentials(
     scope: Option<String>,
 ) -> Result<(), Failure> {
     let tokens = desk
-        .client_credentials(&at(desk, name)?, scope.as_deref())
+        .client_credentials(&at(desk, name)?, scope.map(Scope::from).as_ref())
         .await?;
     crate::render::out(&render::signed_in(name, &tokens, now()));
     Ok(())
@@ -83,7 +85,7 @@ pub async fn exchange(desk: &Desk, args: ExchangeArgs) -> Result<(), Failure> {
         actor_token: args.actor_token,
         audience: args.audience,
         resource: args.resource,
-        scope: args.scope,
+        scope: args.scope.map(Scope::from),
         requested_token_type: args.requested_token_type,
     };
     let tokens = desk.exchange(&at(desk, &args.name)?, request).await?;
@@ -98,7 +100,13 @@ pub async fn jwt_bearer(
     scope: Option<String>,
 ) -> Result<(), Failure> {
     let tokens = desk
-        .jwt_bearer(&at(desk, name)?, JwtBearerRequest { assertion, scope })
+        .jwt_bearer(
+            &at(desk, name)?,
+            JwtBearerRequest {
+                assertion,
+                scope: scope.map(Scope::from),
+            },
+        )
         .await?;
     crate::render::out(&render::signed_in(name, &tokens, now()));
     Ok(())
@@ -116,7 +124,12 @@ pub async fn password(
     }
     let password = super::read_secret_stdin_as("the password")?;
     let tokens = desk
-        .password_grant(&at(desk, name)?, username, password, scope.as_deref())
+        .password_grant(
+            &at(desk, name)?,
+            username,
+            password,
+            scope.map(Scope::from).as_ref(),
+        )
         .await?;
     crate::render::out(&render::signed_in(name, &tokens, now()));
     Ok(())
