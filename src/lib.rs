@@ -29,7 +29,7 @@ mod door {
     }
     /// Decoding a JWT to show it (no signature is checked here: the report's checks do that).
     pub mod jwt {
-        pub use oauth_desk_core::jwt::{DecodedJwt, JwtError, TIME_CLAIMS, decode, numeric};
+        pub use oauth_desk_core::jwt::{DecodedJwt, JwtError, decode, numeric};
     }
     pub mod keeper {
         pub use oauth_desk_core::keeper::KeeperEvent;

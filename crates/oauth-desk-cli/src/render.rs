@@ -332,7 +332,8 @@ fn security_lines(line: &mut impl FnMut(&str, String), p: &Provider) {
     }
 }
 
-fn claims_table(out: &mut String, claims: &Map<String, Value>, now: i64) {
+/// `claims` one per line; those the engine marks as times (`times`) with their date.
+fn claims_table(out: &mut String, claims: &Map<String, Value>, times: &[String], now: i64) {
     let width = claims.keys().map(String::len).max().unwrap_or(0).min(24);
     for (k, v) in claims {
         let shown = match v {
@@ -340,8 +341,7 @@ fn claims_table(out: &mut String, claims: &Map<String, Value>, now: i64) {
             other => other.to_string(),
         };
         let note = match oauth_desk::jwt::numeric(v) {
-            // Which claims are times is the engine's word, for every front end.
-            Some(t) if oauth_desk::jwt::TIME_CLAIMS.contains(&k.as_str()) => {
+            Some(t) if times.contains(k) => {
                 let rel = if t > now {
                     format!("in {}", duration(t - now))
                 } else {
@@ -358,9 +358,9 @@ fn claims_table(out: &mut String, claims: &Map<String, Value>, now: i64) {
 pub fn jwt(decoded: &DecodedJwt, now: i64) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "header");
-    claims_table(&mut out, &decoded.header, now);
+    claims_table(&mut out, &decoded.header, &[], now);
     let _ = writeln!(out, "claims");
-    claims_table(&mut out, &decoded.claims, now);
+    claims_table(&mut out, &decoded.claims, &decoded.time_claims(), now);
     let _ = writeln!(
         out,
         "signature\n      {} bytes (not verified: decoding only)",
@@ -419,7 +419,7 @@ pub fn report(r: &Report) -> String {
     }
     if !r.extra.is_empty() {
         let _ = writeln!(out, "\nOTHER RESPONSE FIELDS");
-        claims_table(&mut out, &r.extra, r.now);
+        claims_table(&mut out, &r.extra, &[], r.now);
     }
     out
 }
@@ -505,7 +505,7 @@ fn access_token(out: &mut String, at: &AccessTokenReport, now: i64) {
     }
     if let Some(claims) = &at.claims {
         let _ = writeln!(out, "  claims");
-        claims_table(out, claims, now);
+        claims_table(out, claims, &at.time_claims, now);
     }
 }
 
@@ -525,7 +525,7 @@ fn id_token(out: &mut String, id: &IdTokenReport, now: i64) {
     }
     if let Some(claims) = &id.claims {
         let _ = writeln!(out, "  claims");
-        claims_table(out, claims, now);
+        claims_table(out, claims, &id.time_claims, now);
     }
     if let Some(v) = &id.value {
         let _ = writeln!(out, "  value  {v}");

@@ -28,6 +28,13 @@ pub struct DecodedJwt {
 }
 
 impl DecodedJwt {
+    /// Which of its claims are times (see [`time_claims`]): what a front end shows as dates.
+    pub fn time_claims(&self) -> Vec<String> {
+        time_claims(&self.claims)
+    }
+}
+
+impl DecodedJwt {
     pub fn alg(&self) -> Option<&str> {
         self.header.get("alg").and_then(Value::as_str)
     }
