@@ -260,10 +260,17 @@ pub fn project_id(file: &Path) -> String {
 /// The key of one token set's slot (see the module): what the vault, the trace, the refresh
 /// lock, the change stream and the keeper's events name. Made from a reference, or read back
 /// from a key some version wrote; never any other string.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(type = "string"))]
 pub struct Slot(String);
+
+impl fmt::Debug for Slot {
+    /// As the key it is (`"api@admin"`), in logs of the events that carry one.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
+}
 
 impl Slot {
     pub fn as_str(&self) -> &str {
