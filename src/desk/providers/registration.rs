@@ -189,7 +189,11 @@ impl Desk {
         .await?;
         spec.client_id = registered.client_id;
         spec.auth_method = registered.token_endpoint_auth_method.parse().ok();
-        secrets.client_secret = registered.client_secret;
+        // A secret beside a registered `none` is never sent: not kept either (the answer is
+        // what was registered, RFC 7591 §3.2.1).
+        secrets.client_secret = registered
+            .client_secret
+            .filter(|_| spec.auth_method != Some(oauth_desk_core::provider::AuthMethod::None));
         let management = match (
             registered.registration_access_token,
             registered.registration_client_uri,

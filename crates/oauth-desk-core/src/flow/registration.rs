@@ -126,15 +126,13 @@ fn read_answer(
             excerpt: crate::redact::body_excerpt(&response.body, 200),
         });
     };
+    let client_secret = text("client_secret").map(Secret::new);
+    let token_endpoint_auth_method = text("token_endpoint_auth_method")
+        .unwrap_or_else(|| registered_auth_method(metadata, client_secret.is_some()).to_owned());
     Ok(Registered {
         client_id,
-        client_secret: text("client_secret").map(Secret::new),
-        token_endpoint_auth_method: text("token_endpoint_auth_method").unwrap_or_else(|| {
-            metadata["token_endpoint_auth_method"]
-                .as_str()
-                .unwrap_or("none")
-                .to_owned()
-        }),
+        client_secret,
+        token_endpoint_auth_method,
         registration_access_token: text("registration_access_token").map(Secret::new),
         // The registration access token goes only where the registration went: a client URI
         // on another origin is not kept (it would be handed the token).
@@ -142,6 +140,18 @@ fn read_answer(
             .and_then(|u| Url::parse(&u).ok())
             .filter(|u| u.origin() == sent_to.origin()),
     })
+}
+
+/// The auth method a registration answer left out. The answer is what was registered (RFC 7591
+/// §3.2.1): a secret issued to a client that asked to be public means the server made it
+/// confidential, and the method it then has is the default, `client_secret_basic` (§2).
+/// Otherwise, what was asked (a client given no secret has nothing else to send).
+fn registered_auth_method(metadata: &Value, secret_issued: bool) -> &str {
+    match metadata["token_endpoint_auth_method"].as_str() {
+        None | Some("none") if secret_issued => "client_secret_basic",
+        Some(asked) => asked,
+        None => "none",
+    }
 }
 
 /// Deletes the client (RFC 7592 §2.3): 204 (or any success) means gone.
@@ -191,6 +201,41 @@ mod tests {
             .unwrap();
         assert_eq!(made.client_id, "c1");
         assert!(made.registration_client_uri.is_none());
+    }
+
+    #[tokio::test]
+    async fn a_secret_issued_without_a_method_is_sent_the_default_way() {
+        use wiremock::matchers::method;
+        use wiremock::{Mock, MockServer, ResponseTemplate};
+        let server = MockServer::start().await;
+        // As the MCP conformance suite's authorization server (and many others) answer.
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(201).set_body_json(json!({
+                "client_id": "c1",
+                "client_secret": "s3cret"
+            })))
+            .mount(&server)
+            .await;
+        let endpoint = Url::parse(&format!("{}/reg", server.uri())).unwrap();
+        let asked_public = native_metadata(&endpoint, "none", None);
+        let made = register(&Http::new().unwrap(), &endpoint, &asked_public, None)
+            .await
+            .unwrap();
+        assert!(made.client_secret.is_some());
+        assert_eq!(made.token_endpoint_auth_method, "client_secret_basic");
+        // What was asked stands when the answer agrees with it or says nothing against it.
+        assert_eq!(
+            registered_auth_method(&json!({"token_endpoint_auth_method": "none"}), false),
+            "none"
+        );
+        assert_eq!(
+            registered_auth_method(
+                &json!({"token_endpoint_auth_method": "client_secret_post"}),
+                true
+            ),
+            "client_secret_post"
+        );
+        assert_eq!(registered_auth_method(&json!({}), false), "none");
     }
 
     #[test]
