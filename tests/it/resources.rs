@@ -201,10 +201,12 @@ fn a_client_registered_signs_in_and_is_deleted_at_the_server() {
         "a native app is a public client where the server allows it: {}",
         added.stdout
     );
-    let client_id = home.run(&["provider", "show", "reg", "--json"]).ok().json()["client_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let shown = home.run(&["provider", "show", "reg", "--json"]).ok().json();
+    let client_id = shown["client_id"].as_str().unwrap().to_owned();
+    // Registered with the port it listens on (servers compare it exactly), and kept.
+    let redirect = url::Url::parse(shown["redirect_uri"].as_str().unwrap()).unwrap();
+    assert_eq!(redirect.host_str(), Some("127.0.0.1"));
+    assert!(redirect.port().is_some(), "{redirect}");
     home.run(&["login", "reg"]).ok();
     home.run(&["refresh", "reg"]).ok();
     let vault = home.read("vault.bin");

@@ -9,7 +9,7 @@ use crate::store::vault::StoredRegistration;
 use oauth_desk_core::provider::discovery::discover;
 use oauth_desk_core::provider::{
     ClientOrigin, DEFAULT_REDIRECT_URI, Provider, ProviderError, ProviderRef, ProviderSpec,
-    transport,
+    RedirectTarget, redirect_target, transport,
 };
 use oauth_desk_core::secret::Secret;
 
@@ -172,12 +172,23 @@ impl Desk {
         })?;
         check_registration_endpoint(&endpoint, &discovered.document_url, spec.allow_http)?;
         let redirect = spec.redirect_uri.as_deref().unwrap_or(DEFAULT_REDIRECT_URI);
-        let redirect = url::Url::parse(redirect).map_err(|e| {
+        let mut redirect = url::Url::parse(redirect).map_err(|e| {
             DeskError::from(InvalidInput::RedirectUri {
                 uri: redirect.to_string(),
                 reason: e.to_string(),
             })
         })?;
+        // Many servers compare a redirect URI exactly, port included (RFC 8252 §7.3
+        // notwithstanding): a client that registers itself registers the port it will listen
+        // on, and keeps it.
+        if redirect_target(&redirect) == (RedirectTarget::Loopback { port: None }) {
+            let port = free_loopback_port().map_err(|e| InvalidInput::RedirectUri {
+                uri: redirect.to_string(),
+                reason: format!("no free port on 127.0.0.1 to register: {e}"),
+            })?;
+            let _ = redirect.set_port(Some(port));
+            spec.redirect_uri = Some(redirect.to_string());
+        }
         let method = registration::native_auth_method(&discovered.token_endpoint_auth_methods);
         let metadata = registration::native_metadata(&redirect, method, spec.scope.as_deref());
         let registered = registration::register(
@@ -290,6 +301,13 @@ impl Desk {
         .await?;
         Ok(rotated)
     }
+}
+
+/// A port free on 127.0.0.1 now (the system's choice), for a redirect URI to register.
+fn free_loopback_port() -> std::io::Result<u16> {
+    Ok(std::net::TcpListener::bind(("127.0.0.1", 0))?
+        .local_addr()?
+        .port())
 }
 
 #[cfg(test)]
